@@ -1,0 +1,159 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
+
+from briefs.forms import (
+    ContributionForm,
+    ContributionFormSet,
+    FootnoteForm,
+    FootnoteFormSet,
+    IssueAdminMixin,
+    IssueForm,
+    OrderedInlineFormSet,
+    QuestionFormSet,
+)
+from briefs.models import AboutSection, Contribution, Footnote, Issue, IssueStatus, Question, Series
+from briefs.services import issue_publish, issue_unpublish
+from people.models import EditorialMembership
+
+
+class AboutSectionInline(admin.StackedInline):
+    model = AboutSection
+    formset = OrderedInlineFormSet
+    extra = 0
+    fields = ["sort_order", "title", "body"]
+    classes = ["sortable-inline"]
+
+
+class EditorialMembershipInline(admin.TabularInline):
+    model = EditorialMembership
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["role", "person", "position", "start_date", "end_date", "sort_order"]
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    class Media:
+        js = ["admin/js/sortable-inlines.js"]
+
+    list_display = ["name", "programme", "issn", "published_issue_count"]
+    search_fields = ["name", "programme"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AboutSectionInline, EditorialMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "programme_type", "programme", "introduction"]}),
+        (
+            "Imprint",
+            {
+                "fields": ["place_of_publication", "issn", "website", "email", "hashtag"],
+                "description": "Printed on every issue's imprint page.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        published = (
+            Issue.objects.published()
+            .filter(series=OuterRef("pk"))
+            .order_by()
+            .values("series")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_published=Subquery(published))
+
+    @admin.display(description="published issues", ordering="_published")
+    def published_issue_count(self, obj):
+        return obj._published or 0
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    form = ContributionForm
+    formset = ContributionFormSet
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["sort_order", "person", "role", "speaker_label", "printed_biography"]
+    verbose_name_plural = "contributors (authors, interviewers, interviewees)"
+    classes = ["sortable-inline"]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    formset = QuestionFormSet
+    extra = 0
+    fields = ["sort_order", "question", "answer", "speaker"]
+    autocomplete_fields = ["speaker"]
+    verbose_name_plural = "interview: questions and answers (numbered by the site in this order)"
+    classes = ["sortable-inline"]
+
+
+class FootnoteInline(admin.StackedInline):
+    model = Footnote
+    form = FootnoteForm
+    formset = FootnoteFormSet
+    extra = 0
+    fields = ["label", "text"]
+    verbose_name_plural = "footnotes (cite one in any text as [^label])"
+
+
+@admin.register(Issue)
+class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
+    form = IssueForm
+    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "kind", "series", "publication_date"]
+    search_fields = [
+        "title",
+        "contributions__person__given_name",
+        "contributions__person__family_name",
+    ]
+    date_hierarchy = "publication_date"
+    list_select_related = ["series"]
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["published_at", "published_by"]
+    inlines = [ContributionInline, QuestionInline, FootnoteInline]
+    actions = ["publish", "return_to_draft"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date"]}),
+        ("Text", {"fields": ["introduction", "body"]}),
+        ("Publication", {"fields": ["status", "published_at", "published_by"]}),
+    ]
+
+    class Media:
+        js = ["admin/js/sortable-inlines.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("contributions__person")
+
+    @admin.display(description="authors")
+    def authors(self, obj):
+        return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        issue = form.instance
+        if issue.status == IssueStatus.PUBLISHED and issue.published_at is None:
+            # Saved as published from the form: record who and when, as the
+            # list action does. The forms have checked it is complete.
+            issue_publish(issue=issue, by=request.user)
+
+    @admin.action(description="Publish selected issues", permissions=["change"])
+    def publish(self, request, queryset):
+        done = 0
+        for issue in queryset.select_related("series"):
+            try:
+                issue_publish(issue=issue, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+        if done:
+            self.message_user(request, f"Published {done} issue(s).", messages.SUCCESS)
+
+    @admin.action(description="Return selected issues to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        for issue in queryset:
+            issue_unpublish(issue=issue)
+        self.message_user(request, f"Returned {queryset.count()} issue(s) to draft.", messages.SUCCESS)

@@ -1,0 +1,263 @@
+"""Admin forms for issues: the checks that span the issue and its inlines.
+
+An issue's page in the admin is one form plus inline formsets (contributors,
+questions, footnotes). Footnote markers can sit in any of them, so the marker
+check needs all of them: :class:`IssueAdminMixin` hands each formset its
+siblings, and the footnote formset runs the check once the others are clean.
+Errors land on the inline the editor must fix, and the admin keeps every field
+as typed.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from briefs.footnotes import find_markers, normalise_label
+from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind, IssueStatus
+
+
+def _live_forms(formset):
+    """The formset's filled-in forms not marked for deletion, in the order they will have.
+
+    A row's "order" decides; rows left without one follow the numbered rows in
+    the order they appear on the page.
+    """
+    formset.is_valid()  # runs full_clean once; cached afterwards
+    live = [
+        (index, form)
+        for index, form in enumerate(formset.forms)
+        if hasattr(form, "cleaned_data")
+        if form.has_changed() or form.instance.pk
+        if not (formset.can_delete and formset._should_delete_form(form))
+    ]
+
+    def key(item):
+        index, form = item
+        order = form.cleaned_data.get("sort_order")
+        return (order is None, order or 0, index)
+
+    return [form for _index, form in sorted(live, key=key)]
+
+
+class OrderedInlineFormSet(forms.BaseInlineFormSet):
+    """Saves rows numbered 1..n in the order :func:`_live_forms` gives them."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "sort_order" in form.fields:
+            form.fields["sort_order"].required = False
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        for position, form in enumerate(_live_forms(self), start=1):
+            form.instance.sort_order = position
+
+
+class IssueForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("status") == IssueStatus.PUBLISHED
+            and cleaned.get("kind") not in (None, IssueKind.INTERVIEW)
+            and not cleaned.get("body")
+        ):
+            self.add_error(
+                "body",
+                ValidationError(
+                    "A published opinion piece or article needs its body text. "
+                    "Write it, or save the issue as a draft.",
+                    code="body_required",
+                ),
+            )
+        return cleaned
+
+
+class SiblingFormSetMixin:
+    """Lets an inline formset look at the other inlines of the same page."""
+
+    sibling_formsets = ()
+    inline_role = None
+
+    def sibling(self, role):
+        for formset in self.sibling_formsets:
+            if getattr(formset, "inline_role", None) == role:
+                return formset
+        return None
+
+
+class ContributionForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        label = (cleaned.get("speaker_label") or "").strip()
+        if role == ContributionRole.INTERVIEWEE and not label:
+            self.add_error(
+                "speaker_label",
+                ValidationError(
+                    "An interviewee needs a speaker label: the initials that open each answer, e.g. “EB”.",
+                    code="speaker_label_required",
+                ),
+            )
+        cleaned["speaker_label"] = label
+        return cleaned
+
+
+class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
+    inline_role = "contributions"
+
+    def interviewees(self):
+        return [
+            f.cleaned_data
+            for f in _live_forms(self)
+            if f.cleaned_data.get("role") == ContributionRole.INTERVIEWEE
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        issue = self.instance
+        live = _live_forms(self)
+        roles = [f.cleaned_data.get("role") for f in live]
+        labels = [
+            f.cleaned_data["speaker_label"]
+            for f in live
+            if f.cleaned_data.get("role") == ContributionRole.INTERVIEWEE
+        ]
+        if len(labels) != len(set(labels)):
+            raise ValidationError(
+                "Two interviewees have the same speaker label; give each their own initials.",
+                code="duplicate_speaker_label",
+            )
+        if issue.kind != IssueKind.INTERVIEW and ContributionRole.INTERVIEWEE in roles:
+            raise ValidationError(
+                "Only an interview has interviewees. Set the kind of piece to “Interview” "
+                "or change the contributor's role.",
+                code="interviewee_outside_interview",
+            )
+        if issue.status == IssueStatus.PUBLISHED:
+            if not set(roles) & set(AUTHOR_ROLES):
+                raise ValidationError(
+                    "A published issue needs at least one author or interviewer. Add one, "
+                    "or save the issue as a draft.",
+                    code="author_required",
+                )
+            if issue.kind == IssueKind.INTERVIEW and ContributionRole.INTERVIEWEE not in roles:
+                raise ValidationError(
+                    "A published interview needs an interviewee. Add one, or save as a draft.",
+                    code="interviewee_required",
+                )
+
+
+class QuestionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
+    inline_role = "questions"
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        issue = self.instance
+        live = _live_forms(self)
+        if live and issue.kind != IssueKind.INTERVIEW:
+            raise ValidationError(
+                "Only an interview has questions. Set the kind of piece to “Interview”, "
+                "or delete the questions.",
+                code="questions_outside_interview",
+            )
+        if issue.kind == IssueKind.INTERVIEW and issue.status == IssueStatus.PUBLISHED and not live:
+            raise ValidationError(
+                "A published interview needs at least one question. Add one, or save as a draft.",
+                code="question_required",
+            )
+        contributions = self.sibling("contributions")
+        if contributions is None or any(contributions.errors):
+            return
+        interviewees = {c["person"].pk: c for c in contributions.interviewees() if c.get("person")}
+        for number, form in enumerate(live, start=1):
+            speaker = form.cleaned_data.get("speaker")
+            if speaker and speaker.pk not in interviewees:
+                form.add_error(
+                    "speaker",
+                    ValidationError(
+                        "%(person)s is not an interviewee of this issue. Choose one of the "
+                        "interviewees listed under Contributors.",
+                        code="speaker_not_interviewee",
+                        params={"person": speaker},
+                    ),
+                )
+            elif not speaker and len(interviewees) > 1:
+                form.add_error(
+                    "speaker",
+                    ValidationError(
+                        "This interview has several interviewees: choose who answers question %(number)s.",
+                        code="speaker_required",
+                        params={"number": number},
+                    ),
+                )
+
+
+class FootnoteForm(forms.ModelForm):
+    def clean_label(self):
+        return normalise_label(self.cleaned_data["label"])
+
+
+class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
+    inline_role = "footnotes"
+
+    def texts_in_reading_order(self):
+        """``(where, html)`` for every text of the issue that may cite notes."""
+        issue = self.instance
+        texts = [("the introduction", issue.introduction)]
+        questions = self.sibling("questions")
+        if questions is not None:
+            for number, form in enumerate(_live_forms(questions), start=1):
+                texts.append((f"question {number}", form.cleaned_data.get("question", "")))
+                texts.append((f"the answer to question {number}", form.cleaned_data.get("answer", "")))
+        texts.append(("the body", issue.body))
+        return texts
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        notes = {
+            f.cleaned_data["label"]: f for f in _live_forms(self) if f.cleaned_data.get("label")
+        }
+        cited = set()
+        problems = []
+        for where, html in self.texts_in_reading_order():
+            for label in find_markers(html):
+                cited.add(label)
+                if label not in notes:
+                    problems.append(
+                        ValidationError(
+                            "%(where)s cites [^%(label)s], but no footnote has the label “%(label)s”. "
+                            "Add that footnote below, or correct the marker.",
+                            code="marker_without_note",
+                            params={"where": where[0].upper() + where[1:], "label": label},
+                        )
+                    )
+        for label, form in notes.items():
+            if label not in cited:
+                form.add_error(
+                    "label",
+                    ValidationError(
+                        "No text cites this footnote. Type [^%(label)s] where it belongs in the "
+                        "introduction, a question, an answer or the body, or delete the footnote.",
+                        code="note_not_cited",
+                        params={"label": label},
+                    ),
+                )
+        if problems:
+            raise ValidationError(problems)
+
+
+class IssueAdminMixin:
+    """Gives each inline formset of the issue page access to the others."""
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        for formset in formsets:
+            formset.sibling_formsets = formsets
+        return formsets, inline_instances

@@ -1,0 +1,88 @@
+"""Load the demo content: the series “EUCACIS in Brief” and its No. 6 in full.
+
+Safe to run again: it updates what it created before instead of adding copies.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.text import slugify
+
+from briefs.demo import eucacis_in_brief_06 as seed
+from briefs.services import issue_publish
+from briefs.models import AboutSection, Contribution, Footnote, Issue, IssueKind, IssueStatus, Question, Series
+from people.models import EditorialMembership, Person
+
+
+def _person(data):
+    person, _ = Person.objects.update_or_create(
+        slug=data.get("slug") or slugify(f"{data['given_name']} {data['family_name']}"),
+        defaults={key: value for key, value in data.items() if key != "slug"},
+    )
+    return person
+
+
+class Command(BaseCommand):
+    help = "Create (or bring up to date) the demo series “EUCACIS in Brief” and its issue No. 6."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        series_data = dict(seed.SERIES)
+        series, _ = Series.objects.update_or_create(slug=series_data.pop("slug"), defaults=series_data)
+        for order, (title, body) in enumerate(seed.ABOUT_SECTIONS, start=1):
+            AboutSection.objects.update_or_create(
+                series=series, title=title, defaults={"body": body, "sort_order": order}
+            )
+
+        for order, (role, honorific, given, family, position) in enumerate(seed.EDITORIAL_TEAM, start=1):
+            member = _person({"honorific": honorific, "given_name": given, "family_name": family})
+            EditorialMembership.objects.update_or_create(
+                series=series,
+                person=member,
+                role=role,
+                defaults={"position": position, "sort_order": order},
+            )
+
+        year, month = seed.PUBLICATION_YEAR_MONTH
+        issue, _ = Issue.objects.update_or_create(
+            series=series,
+            number=seed.NUMBER,
+            defaults={
+                "title": seed.TITLE,
+                "slug": slugify(seed.TITLE)[:200],
+                "kind": IssueKind.INTERVIEW,
+                "publication_date": datetime.date(year, month, 1),
+                "introduction": seed.INTRODUCTION,
+                "body": "",
+                "status": IssueStatus.PUBLISHED,
+            },
+        )
+        author = _person(seed.AUTHOR)
+        interviewee = _person(seed.INTERVIEWEE)
+        Contribution.objects.update_or_create(
+            issue=issue,
+            person=author,
+            role=Contribution.Role.INTERVIEWER,
+            defaults={"printed_biography": seed.AUTHOR["biography"], "sort_order": 1},
+        )
+        Contribution.objects.update_or_create(
+            issue=issue,
+            person=interviewee,
+            role=Contribution.Role.INTERVIEWEE,
+            defaults={"speaker_label": seed.SPEAKER_LABEL, "sort_order": 2},
+        )
+        # Questions and notes have no natural key; the issue's set is replaced whole.
+        issue.questions.all().delete()
+        Question.objects.bulk_create(
+            Question(issue=issue, question=question, answer=answer, sort_order=order)
+            for order, (question, answer) in enumerate(seed.QUESTIONS, start=1)
+        )
+        issue.footnotes.all().delete()
+        Footnote.objects.bulk_create(
+            Footnote(issue=issue, label=label, text=text) for label, text in seed.FOOTNOTES.items()
+        )
+        issue_publish(issue=issue, by=None)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
+        )

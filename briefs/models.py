@@ -1,0 +1,396 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from briefs.footnotes import LABEL_RE, MARKER_HELP
+from briefs.richtext import RichTextField
+from briefs.validators import normalise_issn, validate_issn
+
+
+class Series(models.Model):
+    """A numbered publication series, e.g. “EUCACIS in Brief”."""
+
+    name = models.CharField(
+        "name", max_length=200, help_text="The series' name as printed on the cover, e.g. “EUCACIS in Brief”."
+    )
+    slug = models.SlugField(
+        "web address",
+        max_length=100,
+        unique=True,
+        help_text="The part of the web address that names the series, e.g. “eucacis-in-brief”.",
+    )
+    programme = models.CharField(
+        "publishing programme",
+        max_length=255,
+        help_text="The programme that publishes the series, as printed on the cover, e.g. "
+        "“The EU, Central Asia and the Caucasus in the International System”.",
+    )
+    programme_type = models.CharField(
+        "programme type",
+        max_length=120,
+        blank=True,
+        help_text="The line printed above the programme's name, e.g. “PhD Support Programme”.",
+    )
+    introduction = RichTextField(
+        "introduction",
+        blank=True,
+        help_text="A short paragraph for the home page saying what the series publishes.",
+    )
+    issn = models.CharField(
+        "ISSN",
+        max_length=9,
+        blank=True,
+        validators=[validate_issn],
+        help_text="The series' ISSN for the online edition, e.g. 2627-7190. The check digit is verified.",
+    )
+    place_of_publication = models.CharField(
+        "place of publication", max_length=120, blank=True, help_text="Printed in the imprint, e.g. “Berlin”."
+    )
+    website = models.URLField(
+        "website", blank=True, help_text="The programme's website, e.g. https://www.eucacis.eu/."
+    )
+    email = models.EmailField(
+        "contact email", blank=True, help_text="The address printed in the imprint, e.g. info@eucacis.eu."
+    )
+    hashtag = models.CharField(
+        "hashtag",
+        max_length=60,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^#\w+$",
+                message="A hashtag starts with # followed by letters, digits or _ and no spaces, e.g. #EUCACIS.",
+                code="hashtag",
+            )
+        ],
+        help_text="Printed in the imprint, e.g. #EUCACIS.",
+    )
+
+    class Meta:
+        verbose_name = "series"
+        verbose_name_plural = "series"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.issn:
+            self.issn = normalise_issn(self.issn) or self.issn
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("briefs:series_detail", kwargs={"slug": self.slug})
+
+
+class AboutSection(models.Model):
+    """A titled text the series prints in every issue (“About EUCACIS”)."""
+
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="about_sections", verbose_name="series"
+    )
+    title = models.CharField("title", max_length=200, help_text="E.g. “About the Series”.")
+    body = RichTextField("text", help_text="The section's text, as printed on the inside cover.")
+    sort_order = models.PositiveIntegerField("order", default=0, help_text="Lower comes first.")
+
+    class Meta:
+        verbose_name = "about section"
+        verbose_name_plural = "about sections"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class IssueKind(models.TextChoices):
+    INTERVIEW = "interview", "Interview"
+    OPINION = "opinion", "Opinion piece"
+    ARTICLE = "article", "Short article"
+
+
+class IssueStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self, *, on=None):
+        """What the public may see: published, with a publication date that has come.
+
+        The single rule for “public”: every public view, feed and sitemap starts here.
+        """
+        return self.filter(
+            status=IssueStatus.PUBLISHED,
+            publication_date__lte=on or timezone.localdate(),
+        )
+
+    def newest_first(self):
+        return self.order_by("-publication_date", "-number")
+
+    def for_listing(self):
+        """Issues with their series and authors, in a fixed number of queries."""
+        return self.select_related("series").prefetch_related(
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.filter(role__in=AUTHOR_ROLES).select_related("person"),
+                to_attr="authors",
+            )
+        )
+
+
+class Issue(models.Model):
+    Kind = IssueKind
+    Status = IssueStatus
+
+    series = models.ForeignKey(
+        Series, on_delete=models.PROTECT, related_name="issues", verbose_name="series"
+    )
+    number = models.PositiveIntegerField(
+        "number",
+        validators=[MinValueValidator(1)],
+        help_text="The issue's number within its series (“No. 6” is 6). Each number is used once per series.",
+    )
+    title = models.CharField(
+        "title",
+        max_length=300,
+        help_text="The full title as printed, e.g. “Recent changes in the Kazakh-Uzbek relations: "
+        "Interview with Erkin Baydarov”.",
+    )
+    slug = models.SlugField(
+        "web address",
+        max_length=200,
+        help_text="Words for the issue's web address, filled in from the title.",
+    )
+    kind = models.CharField(
+        "kind of piece",
+        max_length=20,
+        choices=IssueKind.choices,
+        default=IssueKind.ARTICLE,
+        help_text="An interview shows its questions and answers; other kinds show the body text.",
+    )
+    publication_date = models.DateField(
+        "publication date",
+        help_text="The day the issue appears. Pages show the month and year (“February 2019”). "
+        "A published issue with a date in the future stays hidden until that day.",
+    )
+    introduction = RichTextField(
+        "introduction",
+        blank=True,
+        help_text="The opening paragraphs: the context, and for an interview who the interviewee is. "
+        + MARKER_HELP,
+    )
+    body = RichTextField(
+        "body",
+        blank=True,
+        help_text="The text of an opinion piece or article; for an interview, any text after the "
+        "questions. " + MARKER_HELP,
+    )
+    status = models.CharField(
+        "status",
+        max_length=20,
+        choices=IssueStatus.choices,
+        default=IssueStatus.DRAFT,
+        help_text="Drafts are visible only to editors (use “View on site” to preview). "
+        "Published issues are public from their publication date.",
+    )
+    published_at = models.DateTimeField("published at", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="published_issues",
+        verbose_name="published by",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "issue"
+        verbose_name_plural = "issues"
+        ordering = ["-publication_date", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                name="issue_number_unique_in_series",
+                violation_error_message="This series already has an issue with this number. "
+                "Each number is used once per series; check the number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.series.name} No. {self.number}: {self.title}" if self.series_id else self.title
+
+    @property
+    def is_published(self):
+        return self.status == IssueStatus.PUBLISHED
+
+    @property
+    def is_interview(self):
+        return self.kind == IssueKind.INTERVIEW
+
+    def get_absolute_url(self):
+        return reverse(
+            "briefs:issue_detail",
+            kwargs={"series_slug": self.series.slug, "number": self.number, "slug": self.slug},
+        )
+
+
+class ContributionRole(models.TextChoices):
+    AUTHOR = "author", "Author"
+    INTERVIEWER = "interviewer", "Interviewer"
+    INTERVIEWEE = "interviewee", "Interviewee"
+
+
+#: Roles whose biography is printed under “About the author”.
+AUTHOR_ROLES = (ContributionRole.AUTHOR, ContributionRole.INTERVIEWER)
+
+
+class Contribution(models.Model):
+    """A person's part in one issue: author, interviewer or interviewee."""
+
+    Role = ContributionRole
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="contributions", verbose_name="issue"
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name="person",
+        help_text="Start typing a name. Add the person first if they are not listed.",
+    )
+    role = models.CharField(
+        "role",
+        max_length=20,
+        choices=ContributionRole.choices,
+        default=ContributionRole.AUTHOR,
+        help_text="Authors and interviewers are credited on the cover and under “About the author”.",
+    )
+    speaker_label = models.CharField(
+        "speaker label",
+        max_length=12,
+        blank=True,
+        help_text="For an interviewee: the initials that open each answer, e.g. “EB”.",
+    )
+    printed_biography = RichTextField(
+        "biography printed in this issue",
+        blank=True,
+        help_text="For an author or interviewer: the “About the author” text of this issue. "
+        "Left empty, it is copied from the person's current biography when saved, and then "
+        "kept as printed even if the person's biography changes later.",
+    )
+    sort_order = models.PositiveIntegerField("order", default=0, help_text="Lower comes first.")
+
+    class Meta:
+        verbose_name = "contributor"
+        verbose_name_plural = "contributors"
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "person", "role"],
+                name="contribution_unique_person_role",
+                violation_error_message="This person is already listed in this role.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    @property
+    def is_author(self):
+        return self.role in AUTHOR_ROLES
+
+    def save(self, *args, **kwargs):
+        # The printed biography is a snapshot: filled once, never refreshed.
+        if self.is_author and not self.printed_biography:
+            self.printed_biography = self.person.biography
+        super().save(*args, **kwargs)
+
+
+class Question(models.Model):
+    """One question of an interview and its answer. The site numbers them."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="questions", verbose_name="issue"
+    )
+    question = RichTextField(
+        "question",
+        kind="note",
+        help_text="The question without its number: the site numbers questions 1, 2, 3… in order. "
+        + MARKER_HELP,
+    )
+    answer = RichTextField(
+        "answer",
+        help_text="The answer without the speaker's initials: the site opens it with the "
+        "interviewee's speaker label. " + MARKER_HELP,
+    )
+    speaker = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="answered by",
+        help_text="Only needed when the issue has several interviewees: who gives this answer.",
+    )
+    sort_order = models.PositiveIntegerField("order", default=0)
+
+    class Meta:
+        verbose_name = "question and answer"
+        verbose_name_plural = "questions and answers"
+        ordering = ["sort_order", "pk"]
+
+    def __str__(self):
+        return f"Question {self.sort_order}"
+
+
+class Footnote(models.Model):
+    """A note cited by ``[^label]`` markers in the issue's texts."""
+
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="footnotes", verbose_name="issue"
+    )
+    label = models.CharField(
+        "label",
+        max_length=40,
+        validators=[
+            RegexValidator(
+                LABEL_RE,
+                message="A label is letters, digits, - or _ with no spaces, e.g. “source” or “1”.",
+                code="footnote_label",
+            )
+        ],
+        help_text="The name used in the text's marker: label “source” is cited as [^source]. "
+        "Not printed; the site numbers notes by where they are first cited.",
+    )
+    text = RichTextField(
+        "note",
+        kind="note",
+        help_text="The note as printed. Web addresses become links.",
+    )
+
+    class Meta:
+        verbose_name = "footnote"
+        verbose_name_plural = "footnotes"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "label"],
+                name="footnote_label_unique_in_issue",
+                violation_error_message="Another footnote of this issue has this label; labels must differ.",
+            )
+        ]
+
+    def __str__(self):
+        return f"[^{self.label}]"
+
+    def save(self, *args, **kwargs):
+        self.label = self.label.strip().lower()
+        super().save(*args, **kwargs)

@@ -1,0 +1,11 @@
+from django import template
+
+from briefs.richtext import sanitize
+
+register = template.Library()
+
+
+@register.filter
+def rich(html, kind="prose"):
+    """Editor HTML, cleaned by the sanitiser and only then marked safe."""
+    return sanitize(html, kind)

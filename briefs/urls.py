@@ -1,0 +1,17 @@
+from django.urls import path
+
+from briefs import views
+
+app_name = "briefs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("issues/", views.archive, name="archive"),
+    path("series/<slug:slug>/", views.series_detail, name="series_detail"),
+    path("series/<slug:series_slug>/<int:number>/", views.issue_short_url, name="issue_short_url"),
+    path(
+        "series/<slug:series_slug>/<int:number>/<slug:slug>/",
+        views.issue_detail,
+        name="issue_detail",
+    ),
+]

@@ -1,0 +1,98 @@
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+
+from briefs.models import Contribution, Issue, Series
+from briefs.rendering import group_team, render_issue_texts
+from people.models import ROLE_HEADINGS, ROLE_ORDER, EditorialMembership
+
+ISSUES_PER_PAGE = 12
+
+
+def home(request):
+    series = Series.objects.all()
+    latest = Issue.objects.published().newest_first().for_listing()[:6]
+    return render(request, "briefs/home.html", {"series_list": series, "latest_issues": latest})
+
+
+def _archive(request, issues, template, extra):
+    page = Paginator(issues.newest_first().for_listing(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, {"page_obj": page, "issues": page.object_list, **extra})
+
+
+def archive(request):
+    return _archive(request, Issue.objects.published(), "briefs/archive.html", {})
+
+
+def series_detail(request, slug):
+    series = get_object_or_404(Series.objects.prefetch_related("about_sections"), slug=slug)
+    return _archive(
+        request,
+        Issue.objects.published().filter(series=series),
+        "briefs/series_detail.html",
+        {"series": series},
+    )
+
+
+def _visible_issues(request):
+    # Staff preview drafts and scheduled issues; everyone else sees published ones.
+    if request.user.is_staff:
+        return Issue.objects.all()
+    return Issue.objects.published()
+
+
+def issue_short_url(request, series_slug, number):
+    issue = get_object_or_404(
+        _visible_issues(request).select_related("series"), series__slug=series_slug, number=number
+    )
+    return redirect(issue, permanent=issue.is_published)
+
+
+def issue_detail(request, series_slug, number, slug):
+    issue = get_object_or_404(
+        _visible_issues(request)
+        .select_related("series")
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("person")),
+            "questions",
+            "footnotes",
+            "series__about_sections",
+        ),
+        series__slug=series_slug,
+        number=number,
+    )
+    if slug != issue.slug:
+        return redirect(issue, permanent=issue.is_published)
+
+    contributions = list(issue.contributions.all())
+    labels = {c.person_id: c.speaker_label for c in contributions if c.role == Contribution.Role.INTERVIEWEE}
+    default_label = next(iter(labels.values()), "")
+    texts = render_issue_texts(
+        introduction=issue.introduction,
+        questions=[
+            (q.question, q.answer, labels.get(q.speaker_id, default_label))
+            for q in issue.questions.all()
+        ],
+        body=issue.body,
+        notes={note.label: note.text for note in issue.footnotes.all()},
+    )
+    team = EditorialMembership.objects.filter(series=issue.series).in_office_on(
+        issue.publication_date
+    ).select_related("person")
+    response = render(
+        request,
+        "briefs/issue_detail.html",
+        {
+            "issue": issue,
+            "series": issue.series,
+            "authors": [c for c in contributions if c.is_author],
+            "interviewees": [c for c in contributions if c.role == Contribution.Role.INTERVIEWEE],
+            "texts": texts,
+            "about_sections": issue.series.about_sections.all(),
+            "team": group_team(team, ROLE_ORDER, ROLE_HEADINGS),
+        },
+    )
+    if not issue.is_published:
+        add_never_cache_headers(response)
+    return response

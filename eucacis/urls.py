@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "EUCACIS editorial"
+admin.site.site_title = "EUCACIS editorial"
+admin.site.index_title = "Series, issues and people"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("people/", include("people.urls")),
+    path("", include("briefs.urls")),
+]
+
+if settings.BENCHMARK_VIEWS:
+    from eucacis.bench_views import minimal
+
+    urlpatterns.insert(0, path("_bench/minimal/<int:size>/", minimal))
+
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
