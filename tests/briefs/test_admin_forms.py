@@ -1,0 +1,336 @@
+"""The issue and series admin: what an editor sees when input is wrong.
+
+Each test posts the real admin page as the browser would, then checks the message
+names the problem, the page keeps what was typed, and nothing was saved.
+"""
+
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from briefs.models import Footnote, Issue, Question, Series
+from people.models import Person
+from tests.conftest import make_interview, make_person, make_series
+
+pytestmark = pytest.mark.django_db
+ADD_ISSUE = reverse("admin:briefs_issue_add")
+
+
+def _rows(prefix, rows, fields):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        for field in fields:
+            data[f"{prefix}-{i}-{field}"] = row.get(field, "")
+    return data
+
+
+def issue_post(series, *, contributions=(), questions=(), footnotes=(), **fields):
+    data = {
+        "series": str(series.pk),
+        "number": "6",
+        "title": "Recent changes: Interview with Erkin Baydarov",
+        "slug": "recent-changes",
+        "kind": "interview",
+        "publication_date": "2019-02-01",
+        "introduction": "<p>Introduction.</p>",
+        "body": "",
+        "status": "draft",
+    } | fields
+    data |= _rows("contributions", list(contributions), ["sort_order", "person", "role", "speaker_label", "printed_biography"])
+    data |= _rows("questions", list(questions), ["sort_order", "question", "answer", "speaker"])
+    data |= _rows("footnotes", list(footnotes), ["label", "text"])
+    return data
+
+
+@pytest.fixture
+def people():
+    return {
+        "author": make_person(given_name="Albina", family_name="Muratbekova", biography="<p>Fellow 2017-2019.</p>"),
+        "guest": make_person(given_name="Erkin", family_name="Baydarov"),
+    }
+
+
+def interview_rows(people):
+    return [
+        {"person": str(people["author"].pk), "role": "interviewer"},
+        {"person": str(people["guest"].pk), "role": "interviewee", "speaker_label": "EB"},
+    ]
+
+
+def test_an_editor_can_create_a_complete_interview_with_a_footnote(editor_client, people):
+    series = make_series()
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            status="published",
+            contributions=interview_rows(people),
+            questions=[{"question": "<p>What changed?</p>", "answer": "<p>Trade grew[^trade].</p>"}],
+            footnotes=[{"label": "trade", "text": "<p>See https://example.org/trade.</p>"}],
+        ),
+    )
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    issue = Issue.objects.get(series=series, number=6)
+    assert issue.status == "published" and issue.published_by.username == "editor" and issue.published_at
+    assert issue.questions.get().sort_order == 1
+    assert issue.footnotes.get().label == "trade"
+    author = issue.contributions.get(role="interviewer")
+    assert author.printed_biography == "<p>Fellow 2017-2019.</p>"
+
+
+def test_a_marker_with_no_note_is_named_and_nothing_typed_is_lost(editor_client, people):
+    series = make_series()
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            contributions=interview_rows(people),
+            questions=[{"question": "<p>Q one?</p>", "answer": "<p>Answer with a typo[^tarde].</p>"}],
+            footnotes=[{"label": "trade", "text": "<p>Trade note.</p>"}],
+        ),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The answer to question 1 cites [^tarde], but no footnote has the label “tarde”" in html
+    assert "Answer with a typo[^tarde]." in html and "Trade note." in html
+    assert "Recent changes: Interview with Erkin Baydarov" in html
+    assert not Issue.objects.exists() and not Question.objects.exists()
+
+
+def test_a_marker_in_the_introduction_with_no_note_is_named(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE, issue_post(make_series(), introduction="<p>Context[^ctx].</p>", contributions=interview_rows(people))
+    )
+    assert "The introduction cites [^ctx]" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_a_note_that_no_text_cites_is_flagged_on_that_note(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            make_series(),
+            contributions=interview_rows(people),
+            questions=[{"question": "<p>Q?</p>", "answer": "<p>No marker here.</p>"}],
+            footnotes=[{"label": "orphan", "text": "<p>Unused note text.</p>"}],
+        ),
+    )
+    html = response.content.decode()
+    assert "No text cites this footnote. Type [^orphan] where it belongs" in html
+    assert "Unused note text." in html
+    assert not Issue.objects.exists() and not Footnote.objects.exists()
+
+
+def test_a_duplicate_issue_number_in_the_same_series_is_refused(editor_client, people):
+    series = make_series()
+    make_interview(series, number=6)
+    response = editor_client.post(ADD_ISSUE, issue_post(series, contributions=interview_rows(people)))
+    assert "This series already has an issue with this number" in response.content.decode()
+    assert Issue.objects.filter(series=series).count() == 1
+
+
+def test_the_same_number_in_another_series_is_fine(editor_client, people):
+    make_interview(make_series(), number=6)
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), contributions=interview_rows(people)))
+    assert response.status_code == 302
+
+
+def test_an_interviewee_needs_a_speaker_label(editor_client, people):
+    rows = interview_rows(people)
+    rows[1]["speaker_label"] = ""
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), contributions=rows))
+    assert "An interviewee needs a speaker label" in response.content.decode()
+
+
+def test_questions_belong_only_to_interviews(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            make_series(),
+            kind="opinion",
+            body="<p>Body</p>",
+            contributions=[{"person": str(people["author"].pk), "role": "author"}],
+            questions=[{"question": "<p>Q?</p>", "answer": "<p>A</p>"}],
+        ),
+    )
+    assert "Only an interview has questions" in response.content.decode()
+
+
+def test_publishing_an_interview_without_an_interviewee_is_refused(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            make_series(),
+            status="published",
+            contributions=[{"person": str(people["author"].pk), "role": "interviewer"}],
+            questions=[{"question": "<p>Q?</p>", "answer": "<p>A</p>"}],
+        ),
+    )
+    assert "A published interview needs an interviewee" in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_with_two_interviewees_each_answer_names_its_speaker(editor_client, people):
+    second = make_person(given_name="Second", family_name="Guest")
+    rows = interview_rows(people) + [{"person": str(second.pk), "role": "interviewee", "speaker_label": "SG"}]
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(make_series(), contributions=rows, questions=[{"question": "<p>Q?</p>", "answer": "<p>A</p>"}]),
+    )
+    assert "choose who answers question 1" in response.content.decode()
+
+
+def test_questions_are_saved_in_the_order_given_and_renumbered(editor_client, people):
+    series = make_series()
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            contributions=interview_rows(people),
+            questions=[
+                {"sort_order": "20", "question": "<p>Second?</p>", "answer": "<p>b</p>"},
+                {"sort_order": "10", "question": "<p>First?</p>", "answer": "<p>a</p>"},
+                {"sort_order": "", "question": "<p>Third?</p>", "answer": "<p>c</p>"},
+            ],
+        ),
+    )
+    assert response.status_code == 302
+    issue = Issue.objects.get(series=series)
+    assert [(q.sort_order, q.question) for q in issue.questions.all()] == [
+        (1, "<p>First?</p>"),
+        (2, "<p>Second?</p>"),
+        (3, "<p>Third?</p>"),
+    ]
+
+
+def test_rich_text_is_sanitised_when_the_admin_saves_it(editor_client, people):
+    series = make_series()
+    editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            introduction='<p>Intro<script>alert(1)</script><img src=x onerror="alert(1)"></p>',
+            contributions=interview_rows(people),
+        ),
+    )
+    assert Issue.objects.get(series=series).introduction == "<p>Intro</p>"
+
+
+def series_post(**fields):
+    data = {
+        "name": "EUCACIS in Brief",
+        "slug": "eucacis-in-brief",
+        "programme": "The EU, Central Asia and the Caucasus in the International System",
+        "programme_type": "PhD Support Programme",
+        "introduction": "",
+        "issn": "2627-7190",
+        "place_of_publication": "Berlin",
+        "website": "https://www.eucacis.eu/",
+        "email": "info@eucacis.eu",
+        "hashtag": "#EUCACIS",
+    } | fields
+    data |= _rows("about_sections", [], ["sort_order", "title", "body"])
+    data |= _rows("editorial_memberships", [], ["role", "person", "position", "start_date", "end_date", "sort_order"])
+    return data
+
+
+def test_an_invalid_issn_is_refused_in_the_series_form(editor_client):
+    response = editor_client.post(reverse("admin:briefs_series_add"), series_post(issn="2627-7191"))
+    html = response.content.decode()
+    assert "“2627-7191” is not a valid ISSN: its check digit should be 0, not 1" in html
+    assert "The EU, Central Asia and the Caucasus in the International System" in html
+    assert not Series.objects.exists()
+
+
+def test_a_valid_series_with_about_sections_saves(editor_client):
+    data = series_post()
+    data |= _rows(
+        "about_sections",
+        [{"title": "About EUCACIS", "body": "<p>Programme.</p>"}, {"title": "About the Series", "body": "<p>S</p>"}],
+        ["sort_order", "title", "body"],
+    )
+    response = editor_client.post(reverse("admin:briefs_series_add"), data)
+    assert response.status_code == 302
+    series = Series.objects.get()
+    assert [s.title for s in series.about_sections.all()] == ["About EUCACIS", "About the Series"]
+
+
+def person_post(photo=None, **fields):
+    data = {"honorific": "Dr", "given_name": "Erkin", "family_name": "Baydarov", "slug": "erkin-baydarov"}
+    data |= _rows("editorial_memberships", [], ["series", "role", "position", "start_date", "end_date", "sort_order"])
+    data |= fields
+    if photo is not None:
+        data["photo"] = photo
+    return data
+
+
+def _png(size=(8, 8)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG")
+    buffer.seek(0)
+    buffer.name = "portrait.png"
+    return buffer
+
+
+def test_a_photo_that_is_not_an_image_is_refused(editor_client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    fake = io.BytesIO(b"%PDF-1.4 not an image")
+    fake.name = "portrait.jpg"
+    response = editor_client.post(reverse("admin:people_person_add"), person_post(photo=fake))
+    assert "Upload a valid image" in response.content.decode()
+    assert not Person.objects.exists()
+
+
+def test_a_photo_over_the_size_limit_is_refused_with_the_limit_named(editor_client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PERSON_PHOTO_MAX_BYTES = 50
+    response = editor_client.post(reverse("admin:people_person_add"), person_post(photo=_png((64, 64))))
+    html = response.content.decode()
+    assert "photos may be at most 50" in html
+    assert not Person.objects.exists()
+
+
+def test_a_good_photo_is_stored_with_its_dimensions(editor_client, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(reverse("admin:people_person_add"), person_post(photo=_png((30, 40))))
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.photo_width, person.photo_height) == (30, 40)
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    ["admin:briefs_issue_changelist", "admin:people_person_changelist", "admin:briefs_series_changelist"],
+)
+def test_admin_lists_open_with_search(editor_client, demo_issue, url_name):
+    response = editor_client.get(reverse(url_name), {"q": "Muratbekova"})
+    assert response.status_code == 200
+
+
+def test_the_issue_change_page_shows_the_prose_editor_and_view_on_site(editor_client, demo_issue):
+    html = editor_client.get(reverse("admin:briefs_issue_change", args=[demo_issue.pk])).content.decode()
+    assert "data-django-prose-editor-configurable" in html
+    assert demo_issue.get_absolute_url() in html or "View on site" in html
+    assert "type its label in square brackets with a caret" in html
+
+
+def test_the_publish_action_publishes_and_reports_incomplete_issues(editor_client, people):
+    ready = make_interview(status=Issue.Status.DRAFT)
+    incomplete = make_interview(status=Issue.Status.DRAFT, questions=0)
+    response = editor_client.post(
+        reverse("admin:briefs_issue_changelist"),
+        {"action": "publish", "_selected_action": [ready.pk, incomplete.pk]},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Published 1 issue(s)." in html
+    assert "an interview needs at least one question" in html
+    assert Issue.objects.get(pk=ready.pk).status == "published"
+    assert Issue.objects.get(pk=incomplete.pk).status == "draft"

@@ -1,0 +1,55 @@
+"""Pages cost a fixed number of queries, whatever the size of the issue or archive."""
+
+import pytest
+from django.urls import reverse
+
+from briefs.models import Contribution
+from tests.conftest import make_about, make_interview, make_issue, make_membership, make_person, make_series
+
+pytestmark = pytest.mark.django_db
+
+ISSUE_PAGE_QUERIES = 6
+LISTING_QUERIES = 3
+
+
+def _big_interview():
+    series = make_series()
+    for i in range(8):
+        make_about(series, f"About {i}", order=i)
+        make_membership(series, role=["publisher", "editor", "layout"][i % 3])
+    issue = make_interview(series, questions=40, footnotes=60, authors=5)
+    for _ in range(3):
+        Contribution.objects.create(issue=issue, person=make_person(), role="interviewee", speaker_label="X")
+    return issue
+
+
+def test_the_issue_page_query_count_does_not_grow_with_its_size(client, django_assert_num_queries):
+    small = make_interview(questions=1, footnotes=1)
+    with django_assert_num_queries(ISSUE_PAGE_QUERIES):
+        assert client.get(small.get_absolute_url()).status_code == 200
+    big = _big_interview()
+    with django_assert_num_queries(ISSUE_PAGE_QUERIES):
+        response = client.get(big.get_absolute_url())
+    assert response.content.decode().count('<li id="fn-') == 60
+
+
+def test_the_archive_and_home_query_counts_do_not_grow_with_the_number_of_issues(client, django_assert_max_num_queries):
+    series = make_series()
+    for n in range(1, 40):
+        issue = make_issue(series, number=n)
+        for _ in range(3):
+            Contribution.objects.create(issue=issue, person=make_person(), role="author")
+    with django_assert_max_num_queries(LISTING_QUERIES):
+        assert client.get(reverse("briefs:archive")).status_code == 200
+    with django_assert_max_num_queries(LISTING_QUERIES):
+        assert client.get(reverse("briefs:archive"), {"page": 3}).status_code == 200
+    with django_assert_max_num_queries(LISTING_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+def test_the_person_page_has_a_fixed_query_count(client, django_assert_max_num_queries):
+    person = make_person()
+    for _ in range(10):
+        Contribution.objects.create(issue=make_issue(), person=person, role="author")
+    with django_assert_max_num_queries(2):
+        assert client.get(person.get_absolute_url()).status_code == 200

@@ -1,0 +1,97 @@
+"""Small factories shared by the tests. Dates are fixed; nothing reads today's date."""
+
+import datetime
+import itertools
+
+import pytest
+from django.core.management import call_command
+
+from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
+from people.models import EditorialMembership, Person
+
+_seq = itertools.count(1)
+
+#: A day after every demo and test publication date, used as "today" where it matters.
+LATER = datetime.date(2030, 1, 1)
+
+
+def make_series(**fields):
+    n = next(_seq)
+    defaults = {
+        "name": f"Series {n}",
+        "slug": f"series-{n}",
+        "programme": "Test Programme",
+        "issn": "2627-7190",
+    }
+    return Series.objects.create(**(defaults | fields))
+
+
+def make_person(**fields):
+    n = next(_seq)
+    defaults = {"given_name": f"Given{n}", "family_name": f"Family{n}", "slug": f"person-{n}"}
+    return Person.objects.create(**(defaults | fields))
+
+
+def make_issue(series=None, **fields):
+    series = series or make_series()
+    n = next(_seq)
+    defaults = {
+        "series": series,
+        "number": n,
+        "title": f"Issue title {n}",
+        "slug": f"issue-title-{n}",
+        "kind": Issue.Kind.ARTICLE,
+        "publication_date": datetime.date(2019, 2, 1),
+        "body": "<p>Body text.</p>",
+        "status": Issue.Status.PUBLISHED,
+    }
+    return Issue.objects.create(**(defaults | fields))
+
+
+def make_interview(series=None, *, questions=2, footnotes=0, authors=1, **fields):
+    """An interview with an interviewer, an interviewee “EB”, questions and cited notes."""
+    issue = make_issue(series, **({"kind": Issue.Kind.INTERVIEW, "body": ""} | fields))
+    for i in range(authors):
+        Contribution.objects.create(
+            issue=issue,
+            person=make_person(biography=f"<p>Bio of author {i}</p>"),
+            role=Contribution.Role.INTERVIEWER,
+            sort_order=i,
+        )
+    Contribution.objects.create(
+        issue=issue, person=make_person(), role=Contribution.Role.INTERVIEWEE, speaker_label="EB", sort_order=99
+    )
+    markers = [f"[^n{k}]" for k in range(footnotes)]
+    for q in range(questions):
+        cited = "".join(markers[q::questions])
+        Question.objects.create(
+            issue=issue, question=f"<p>Question {q}?</p>", answer=f"<p>Answer {q}{cited}.</p>", sort_order=q
+        )
+    for k in range(footnotes):
+        Footnote.objects.create(issue=issue, label=f"n{k}", text=f"<p>Note text {k}</p>")
+    return issue
+
+
+def make_membership(series, role="editor", **fields):
+    return EditorialMembership.objects.create(series=series, person=fields.pop("person", None) or make_person(), role=role, **fields)
+
+
+def make_about(series, title, body="<p>About.</p>", order=0):
+    return AboutSection.objects.create(series=series, title=title, body=body, sort_order=order)
+
+
+@pytest.fixture
+def demo_issue(db):
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    return Issue.objects.select_related("series").get(series__slug="eucacis-in-brief", number=6)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return django_user_model.objects.create_superuser("editor", "editor@example.org", "pw-for-tests-only")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

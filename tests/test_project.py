@@ -1,0 +1,76 @@
+"""Project-wide checks: settings from the environment, migrations, deployment."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from eucacis.env import database_from_url, env_bool, env_list
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_no_database_url_means_the_sqlite_file(tmp_path):
+    assert database_from_url("", sqlite_default=tmp_path / "db.sqlite3") == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": tmp_path / "db.sqlite3",
+    }
+
+
+def test_a_postgres_url_is_split_into_its_parts():
+    config = database_from_url("postgres://u%40x:p%2Fw@db.example:6543/briefs", sqlite_default="x")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["NAME"], config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
+        "briefs", "u@x", "p/w", "db.example", "6543"
+    )
+
+
+@pytest.mark.parametrize("url", ["mysql://x/y", "postgres://host/"])
+def test_an_unusable_database_url_fails_loudly(url):
+    with pytest.raises(ImproperlyConfigured):
+        database_from_url(url, sqlite_default="x")
+
+
+def test_yes_no_and_list_values(monkeypatch):
+    monkeypatch.setenv("FLAG", "Yes")
+    monkeypatch.setenv("HOSTS", "a.example, b.example,")
+    assert env_bool("FLAG", default=False) is True
+    assert env_list("HOSTS", default=[]) == ["a.example", "b.example"]
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("FLAG", default=False)
+
+
+def _manage(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _manage("check", DEBUG="0", ALLOWED_HOSTS="briefs.example.org")
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_refuse_to_start_without_allowed_hosts():
+    result = _manage("check", DEBUG="0", SECRET_KEY="x" * 60)
+    assert result.returncode != 0 and "ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_check_deploy_with_production_values_reports_no_warnings():
+    result = _manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DEBUG="0", SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3, ALLOWED_HOSTS="briefs.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
