@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 
 from briefs.forms import (
@@ -38,6 +39,7 @@ class SeriesAdmin(admin.ModelAdmin):
         js = ["admin/js/sortable-inlines.js"]
 
     list_display = ["name", "programme", "issn", "published_issue_count"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "programme"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AboutSectionInline, EditorialMembershipInline]
