@@ -76,9 +76,10 @@ class TeamGroup:
     members: list
 
 
-def group_team(memberships, role_order, role_names):
-    """Group editorial team memberships by role, in imprint order."""
-    ordered = sorted(memberships, key=lambda m: (role_order.get(m.role, 99), m.sort_order, m.pk or 0))
+def group_team(memberships, role_order, role_names, *, on):
+    """The team in office ``on`` a day, grouped by role in imprint order."""
+    in_office = (m for m in memberships if m.in_office_on(on))
+    ordered = sorted(in_office, key=lambda m: (role_order.get(m.role, 99), m.sort_order, m.pk or 0))
     return [
         TeamGroup(role=role_names.get(role, role), members=list(members))
         for role, members in groupby(ordered, key=lambda m: m.role)

@@ -96,15 +96,6 @@ ROLE_HEADINGS = {
 }
 
 
-class EditorialMembershipQuerySet(models.QuerySet):
-    def in_office_on(self, day):
-        """Members whose term covers ``day`` (an open start or end is unbounded)."""
-        return self.filter(
-            models.Q(start_date__isnull=True) | models.Q(start_date__lte=day),
-            models.Q(end_date__isnull=True) | models.Q(end_date__gte=day),
-        )
-
-
 class EditorialMembership(models.Model):
     """A person's term on a series' editorial team, in one role and position."""
 
@@ -149,8 +140,6 @@ class EditorialMembership(models.Model):
         "order", default=0, help_text="Order within the role; lower comes first."
     )
 
-    objects = EditorialMembershipQuerySet.as_manager()
-
     class Meta:
         verbose_name = "editorial team membership"
         verbose_name_plural = "editorial team"
@@ -167,3 +156,9 @@ class EditorialMembership(models.Model):
 
     def __str__(self):
         return f"{self.person} – {self.get_role_display()}"
+
+    def in_office_on(self, day):
+        """Whether the term covers ``day``; an open start or end is unbounded."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )

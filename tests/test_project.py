@@ -15,10 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_no_database_url_means_the_sqlite_file(tmp_path):
-    assert database_from_url("", sqlite_default=tmp_path / "db.sqlite3") == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": tmp_path / "db.sqlite3",
-    }
+    config = database_from_url("", sqlite_default=tmp_path / "db.sqlite3")
+    assert (config["ENGINE"], config["NAME"]) == ("django.db.backends.sqlite3", tmp_path / "db.sqlite3")
+    assert config["CONN_MAX_AGE"] > 0
 
 
 def test_a_postgres_url_is_split_into_its_parts():

@@ -53,9 +53,10 @@ def test_the_team_in_office_is_the_one_whose_terms_cover_the_day():
     ended = make_membership(series, end_date=datetime.date(2018, 12, 31))
     later = make_membership(series, start_date=datetime.date(2019, 6, 1))
     current = make_membership(series, start_date=datetime.date(2018, 1, 1), end_date=datetime.date(2019, 2, 1))
-    in_office = set(EditorialMembership.objects.filter(series=series).in_office_on(FEB_2019))
+    in_office = {m for m in EditorialMembership.objects.filter(series=series) if m.in_office_on(FEB_2019)}
     assert in_office == {always, current}
     assert later not in in_office and ended not in in_office
+    assert ended.in_office_on(datetime.date(2018, 12, 31)) and current.in_office_on(datetime.date(2019, 2, 1))
 
 
 def test_publishing_records_who_and_when_and_refuses_an_incomplete_issue(editor):

@@ -72,3 +72,23 @@ def test_questions_are_numbered_by_the_site_in_order():
         introduction="", questions=[("<p>A?</p>", "<p>a</p>", "X"), ("<p>B?</p>", "<p>b</p>", "X")], body="", notes={}
     )
     assert [q.number for q in texts.questions] == [1, 2]
+
+
+def test_the_team_is_grouped_by_role_in_imprint_order_and_only_members_in_office():
+    import datetime
+
+    from briefs.rendering import group_team
+    from people.models import ROLE_HEADINGS, ROLE_ORDER, EditorialMembership
+
+    day = datetime.date(2019, 2, 1)
+    members = [
+        EditorialMembership(pk=1, role="layout", sort_order=1),
+        EditorialMembership(pk=2, role="editor", sort_order=2),
+        EditorialMembership(pk=3, role="publisher", sort_order=1),
+        EditorialMembership(pk=4, role="editor", sort_order=1),
+        EditorialMembership(pk=5, role="editor", sort_order=0, end_date=datetime.date(2018, 1, 1)),
+    ]
+    groups = group_team(members, ROLE_ORDER, ROLE_HEADINGS, on=day)
+    assert [(g.role, [m.pk for m in g.members]) for g in groups] == [
+        ("Publishers", [3]), ("Editors", [4, 2]), ("Layout", [1]),
+    ]

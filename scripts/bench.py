@@ -1,0 +1,108 @@
+"""Serve the site with gunicorn (2 workers, DEBUG off) on a fresh demo database and
+drive the No. 6 page and a minimal view of the same size with wrk.
+
+Prints requests per second, median and 99th-percentile latency for both, and the
+ratio of the page's throughput to the minimal view's. No page cache is involved.
+"""
+
+import argparse
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wrk(url, seconds, connections):
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url} answered {errors.group(1)} errors:\n{out}")
+    return rps, _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)), _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+
+
+def _ms(value):
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="eucacis-bench-"))
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
+        "STATIC_ROOT": str(work / "static"),
+        "BENCHMARK_VIEWS": "1",
+    }
+    manage = lambda *a: subprocess.run([PY, "manage.py", *a], cwd=ROOT, env=env, check=True, capture_output=True)
+    manage("migrate", "--noinput")
+    manage("load_demo")
+    manage("collectstatic", "--noinput")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(Path(PY).parent / "gunicorn"), "eucacis.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        page_url = base + "/series/eucacis-in-brief/6/"
+        page_url = urllib.request.urlopen(page_url).geturl()  # follow to the canonical address
+        size = len(urllib.request.urlopen(page_url).read())
+        minimal_url = f"{base}/_bench/minimal/{size}/"
+        assert len(urllib.request.urlopen(minimal_url).read()) == size
+        for url in (page_url, minimal_url):  # warm both workers
+            wrk(url, 2, args.connections)
+        page = wrk(page_url, args.seconds, args.connections)
+        minimal = wrk(minimal_url, args.seconds, args.connections)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"gunicorn 2 workers, DEBUG off, SQLite; wrk 2 threads, {args.connections} connections, {args.seconds}s each")
+    print(f"response size: {size} bytes")
+    print(f"{'':14}{'req/s':>10}{'median ms':>12}{'p99 ms':>10}")
+    for name, (rps, p50, p99) in (("No. 6 page", page), ("minimal view", minimal)):
+        print(f"{name:14}{rps:>10.0f}{p50:>12.2f}{p99:>10.2f}")
+    ratio = page[0] / minimal[0]
+    print(f"ratio: {ratio:.1%} of the minimal view's throughput (target: at least 8%)")
+
+
+if __name__ == "__main__":
+    main()
