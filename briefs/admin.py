@@ -9,7 +9,6 @@ from briefs.forms import (
     FootnoteForm,
     FootnoteFormSet,
     IssueAdminMixin,
-    IssueForm,
     OrderedInlineFormSet,
     QuestionFormSet,
 )
@@ -102,7 +101,6 @@ class FootnoteInline(admin.StackedInline):
 
 @admin.register(Issue)
 class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
-    form = IssueForm
     list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "series", "publication_date"]

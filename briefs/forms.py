@@ -12,7 +12,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from briefs.footnotes import find_markers, normalise_label
-from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind, IssueStatus
+from briefs.models import ContributionRole, IssueKind, IssueStatus
+from briefs.services import publication_problems
 
 
 def _live_forms(formset):
@@ -52,25 +53,6 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             return
         for position, form in enumerate(_live_forms(self), start=1):
             form.instance.sort_order = position
-
-
-class IssueForm(forms.ModelForm):
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("status") == IssueStatus.PUBLISHED
-            and cleaned.get("kind") not in (None, IssueKind.INTERVIEW)
-            and not cleaned.get("body")
-        ):
-            self.add_error(
-                "body",
-                ValidationError(
-                    "A published opinion piece or article needs its body text. "
-                    "Write it, or save the issue as a draft.",
-                    code="body_required",
-                ),
-            )
-        return cleaned
 
 
 class SiblingFormSetMixin:
@@ -137,16 +119,19 @@ class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
                 code="interviewee_outside_interview",
             )
         if issue.status == IssueStatus.PUBLISHED:
-            if not set(roles) & set(AUTHOR_ROLES):
+            questions = self.sibling("questions")
+            problems = publication_problems(
+                kind=issue.kind,
+                roles=roles,
+                question_count=len(_live_forms(questions)) if questions is not None else 0,
+                body=issue.body,
+            )
+            if problems:
                 raise ValidationError(
-                    "A published issue needs at least one author or interviewer. Add one, "
-                    "or save the issue as a draft.",
-                    code="author_required",
-                )
-            if issue.kind == IssueKind.INTERVIEW and ContributionRole.INTERVIEWEE not in roles:
-                raise ValidationError(
-                    "A published interview needs an interviewee. Add one, or save as a draft.",
-                    code="interviewee_required",
+                    "This issue cannot be published yet: %(problems)s. Complete it, or set "
+                    "the status to Draft to save your work.",
+                    code="incomplete_issue",
+                    params={"problems": "; ".join(problems)},
                 )
 
 
@@ -164,11 +149,6 @@ class QuestionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
                 "Only an interview has questions. Set the kind of piece to “Interview”, "
                 "or delete the questions.",
                 code="questions_outside_interview",
-            )
-        if issue.kind == IssueKind.INTERVIEW and issue.status == IssueStatus.PUBLISHED and not live:
-            raise ValidationError(
-                "A published interview needs at least one question. Add one, or save as a draft.",
-                code="question_required",
             )
         contributions = self.sibling("contributions")
         if contributions is None or any(contributions.errors):

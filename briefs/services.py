@@ -4,29 +4,42 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from briefs.models import AUTHOR_ROLES, ContributionRole, IssueStatus
+from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind, IssueStatus
 
 
-def publication_problems(issue):
-    """What keeps a saved ``issue`` from being published, as sentences for an editor."""
+def publication_problems(*, kind, roles, question_count, body):
+    """What keeps an issue from being published, as phrases for an editor.
+
+    The one rule for "complete enough to publish": the publish action applies it
+    to saved data, the admin form to what the editor typed.
+    """
+    roles = set(roles)
     problems = []
-    roles = set(issue.contributions.values_list("role", flat=True))
     if not roles & set(AUTHOR_ROLES):
         problems.append("it has no author or interviewer")
-    if issue.is_interview:
+    if kind == IssueKind.INTERVIEW:
         if ContributionRole.INTERVIEWEE not in roles:
             problems.append("an interview needs an interviewee")
-        if not issue.questions.exists():
+        if not question_count:
             problems.append("an interview needs at least one question")
-    elif not issue.body:
+    elif not body:
         problems.append("it has no body text")
     return problems
+
+
+def _saved_issue_problems(issue):
+    return publication_problems(
+        kind=issue.kind,
+        roles=issue.contributions.values_list("role", flat=True),
+        question_count=issue.questions.count(),
+        body=issue.body,
+    )
 
 
 @transaction.atomic
 def issue_publish(*, issue, by, now=None):
     """Publish ``issue``; raises ValidationError saying what is missing."""
-    problems = publication_problems(issue)
+    problems = _saved_issue_problems(issue)
     if problems:
         raise ValidationError(
             "No. %(number)s cannot be published: %(problems)s.",

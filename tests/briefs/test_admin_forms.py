@@ -173,8 +173,28 @@ def test_publishing_an_interview_without_an_interviewee_is_refused(editor_client
             questions=[{"question": "<p>Q?</p>", "answer": "<p>A</p>"}],
         ),
     )
-    assert "A published interview needs an interviewee" in response.content.decode()
+    assert "This issue cannot be published yet: an interview needs an interviewee." in response.content.decode()
     assert not Issue.objects.exists()
+
+
+def test_publishing_an_opinion_piece_without_body_text_is_refused_but_a_draft_saves(editor_client, people):
+    series = make_series()
+    author = [{"person": str(people["author"].pk), "role": "author"}]
+    response = editor_client.post(
+        ADD_ISSUE, issue_post(series, kind="opinion", status="published", contributions=author)
+    )
+    assert "This issue cannot be published yet: it has no body text." in response.content.decode()
+    assert not Issue.objects.exists()
+    response = editor_client.post(ADD_ISSUE, issue_post(series, kind="opinion", status="draft", contributions=author))
+    assert response.status_code == 302 and Issue.objects.get().status == "draft"
+
+
+def test_publishing_with_several_things_missing_names_them_all(editor_client):
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), status="published"))
+    assert (
+        "it has no author or interviewer; an interview needs an interviewee; "
+        "an interview needs at least one question." in response.content.decode()
+    )
 
 
 def test_with_two_interviewees_each_answer_names_its_speaker(editor_client, people):
