@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
@@ -34,26 +35,30 @@ def series_detail(request, slug):
     )
 
 
-def _visible_issues(request):
-    # Staff preview drafts and scheduled issues; everyone else sees published ones.
+def _get_issue(request, series_slug, number):
+    """The issue, if this visitor may see it, with ``is_public`` set.
+
+    Staff also preview drafts and scheduled issues; whether the public can see
+    one is asked of ``published()`` in the same query, not decided again here.
+    """
     if request.user.is_staff:
-        return Issue.objects.all()
-    return Issue.objects.published()
+        issues = Issue.objects.annotate(
+            is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
+        )
+    else:
+        issues = Issue.objects.published().annotate(is_public=Value(True))
+    return get_object_or_404(issues.select_related("series"), series__slug=series_slug, number=number)
 
 
 def issue_short_url(request, series_slug, number):
-    issue = get_object_or_404(
-        _visible_issues(request).select_related("series"), series__slug=series_slug, number=number
-    )
-    return redirect(issue, permanent=issue.is_published)
+    issue = _get_issue(request, series_slug, number)
+    return redirect(issue, permanent=issue.is_public)
 
 
 def issue_detail(request, series_slug, number, slug):
-    issue = get_object_or_404(
-        _visible_issues(request).select_related("series"), series__slug=series_slug, number=number
-    )
+    issue = _get_issue(request, series_slug, number)
     if slug != issue.slug:
-        return redirect(issue, permanent=issue.is_published)
+        return redirect(issue, permanent=issue.is_public)
 
     # One issue: plain queries for its parts cost less than prefetch_related,
     # and the count stays fixed whatever the number of questions or notes.
@@ -86,6 +91,6 @@ def issue_detail(request, series_slug, number, slug):
             "team": group_team(team, ROLE_ORDER, ROLE_HEADINGS, on=issue.publication_date),
         },
     )
-    if not issue.is_published:
+    if not issue.is_public:
         add_never_cache_headers(response)
     return response

@@ -113,9 +113,20 @@ def test_a_draft_is_404_for_the_public_and_a_labelled_preview_for_staff(editor_c
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_a_scheduled_issue_is_hidden_until_its_date(client):
+def test_a_scheduled_issue_is_hidden_until_its_date_and_previewed_as_such_by_staff(editor_client):
     future = make_interview(publication_date="2999-01-01")
-    assert client.get(future.get_absolute_url()).status_code == 404
+    assert Client().get(future.get_absolute_url()).status_code == 404
+    response = editor_client.get(future.get_absolute_url())
+    html = response.content.decode()
+    assert "Preview of a scheduled issue" in html and "1 January 2999" in html
+    assert "noindex" in html and "no-cache" in response["Cache-Control"]
+    short = editor_client.get(reverse("briefs:issue_short_url", args=[future.series.slug, future.number]))
+    assert short.status_code == 302  # not permanent: the address is not public yet
+
+
+def test_a_public_issue_has_no_preview_banner_even_for_staff(editor_client, demo_issue):
+    html = editor_client.get(demo_issue.get_absolute_url()).content.decode()
+    assert "draft-banner" not in html and "noindex" not in html
 
 
 def test_a_short_or_outdated_address_redirects_to_the_issue(client, demo_issue):
