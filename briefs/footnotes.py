@@ -10,7 +10,7 @@ links only after cleaning, and only in text, never inside a tag.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -84,10 +84,6 @@ class Note:
 class RenderedFootnotes:
     fragments: list
     notes: list
-    #: Labels of markers with no note, in reading order (left as typed).
-    unknown: list = field(default_factory=list)
-    #: Labels of notes that no marker refers to (not shown).
-    unused: list = field(default_factory=list)
 
 
 def _reference_html(number, ref_id):
@@ -102,16 +98,15 @@ def render_footnotes(fragments, notes):
 
     ``fragments``: sanitised HTML strings in reading order. ``notes``: a mapping
     of label to sanitised note HTML. A marker inside a link is placed just after
-    that link, since links cannot nest.
+    that link, since links cannot nest. A marker with no note is left as typed and
+    a note nothing cites is not shown (the admin refuses both before saving).
     """
     notes = {normalise_label(label): html for label, html in notes.items()}
     numbers = {}
     refs = {}
-    unknown = []
 
     def reference(label):
         if label not in notes:
-            unknown.append(label)
             return None
         number = numbers.setdefault(label, len(numbers) + 1)
         label_refs = refs.setdefault(label, [])
@@ -157,8 +152,6 @@ def render_footnotes(fragments, notes):
             Note(number=n, label=label, html=linkify(notes[label]), ref_ids=tuple(refs[label]))
             for label, n in ordered
         ],
-        unknown=unknown,
-        unused=[label for label in notes if label not in numbers],
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from briefs.footnotes import render_footnotes
 from briefs.richtext import sanitize
+from people.models import ROLE_HEADINGS, ROLE_ORDER
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,11 @@ class TeamGroup:
     members: list
 
 
-def group_team(memberships, role_order, role_names, *, on):
+def group_team(memberships, *, on):
     """The team in office ``on`` a day, grouped by role in imprint order."""
     in_office = (m for m in memberships if m.in_office_on(on))
-    ordered = sorted(in_office, key=lambda m: (role_order.get(m.role, 99), m.sort_order, m.pk or 0))
+    ordered = sorted(in_office, key=lambda m: (ROLE_ORDER[m.role], m.sort_order, m.pk or 0))
     return [
-        TeamGroup(role=role_names.get(role, role), members=list(members))
+        TeamGroup(role=ROLE_HEADINGS[role], members=list(members))
         for role, members in groupby(ordered, key=lambda m: m.role)
     ]

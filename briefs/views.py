@@ -5,7 +5,7 @@ from django.utils.cache import add_never_cache_headers
 
 from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
 from briefs.rendering import group_team, render_issue_texts
-from people.models import ROLE_HEADINGS, ROLE_ORDER, EditorialMembership
+from people.models import EditorialMembership
 
 ISSUES_PER_PAGE = 12
 
@@ -88,7 +88,7 @@ def issue_detail(request, series_slug, number, slug):
             "interviewees": [c for c in contributions if c.role == Contribution.Role.INTERVIEWEE],
             "texts": texts,
             "about_sections": AboutSection.objects.filter(series=issue.series_id),
-            "team": group_team(team, ROLE_ORDER, ROLE_HEADINGS, on=issue.publication_date),
+            "team": group_team(team, on=issue.publication_date),
         },
     )
     if not issue.is_public:

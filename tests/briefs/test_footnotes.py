@@ -36,17 +36,18 @@ def test_markers_next_to_punctuation_keep_the_punctuation_in_place():
     assert "</sup>), and “quoted.”<sup" in html
 
 
-def test_an_unknown_marker_is_reported_and_left_as_typed():
+def test_an_unknown_marker_is_left_as_typed_and_takes_no_number():
     result = render("<p>See[^missing] here[^a].</p>", a="<p>A</p>")
-    assert result.unknown == ["missing"]
-    assert "See[^missing] here<sup" in result.fragments[0]
-    assert [n.label for n in result.notes] == ["a"]
+    assert result.fragments[0] == (
+        '<p>See[^missing] here<sup class="fn-ref"><a href="#fn-1" id="fnref-1" aria-label="Note 1">1</a></sup>.</p>'
+    )
+    assert [(n.number, n.label) for n in result.notes] == [(1, "a")]
 
 
-def test_an_unused_note_is_reported_and_not_shown():
+def test_a_note_nothing_cites_is_not_shown():
     result = render("<p>Text[^a].</p>", a="<p>A</p>", orphan="<p>Nobody cites me</p>")
-    assert result.unused == ["orphan"]
     assert [n.label for n in result.notes] == ["a"]
+    assert all("Nobody cites me" not in n.html for n in result.notes)
 
 
 def test_a_marker_inside_italics_becomes_a_reference_inside_the_italics():
@@ -64,7 +65,7 @@ def test_a_marker_inside_a_link_is_moved_after_the_link_because_links_cannot_nes
 
 def test_labels_are_matched_without_regard_to_case():
     result = render("<p>x[^Source]</p>", source="<p>S</p>")
-    assert [n.label for n in result.notes] == ["source"] and not result.unknown
+    assert [n.label for n in result.notes] == ["source"] and "[^" not in result.fragments[0]
 
 
 def test_markers_inside_tag_attributes_are_not_touched():

@@ -78,7 +78,7 @@ def test_the_team_is_grouped_by_role_in_imprint_order_and_only_members_in_office
     import datetime
 
     from briefs.rendering import group_team
-    from people.models import ROLE_HEADINGS, ROLE_ORDER, EditorialMembership
+    from people.models import EditorialMembership
 
     day = datetime.date(2019, 2, 1)
     members = [
@@ -88,7 +88,7 @@ def test_the_team_is_grouped_by_role_in_imprint_order_and_only_members_in_office
         EditorialMembership(pk=4, role="editor", sort_order=1),
         EditorialMembership(pk=5, role="editor", sort_order=0, end_date=datetime.date(2018, 1, 1)),
     ]
-    groups = group_team(members, ROLE_ORDER, ROLE_HEADINGS, on=day)
+    groups = group_team(members, on=day)
     assert [(g.role, [m.pk for m in g.members]) for g in groups] == [
         ("Publishers", [3]), ("Editors", [4, 2]), ("Layout", [1]),
     ]
