@@ -5,6 +5,7 @@ names the problem, the page keeps what was typed, and nothing was saved.
 """
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -325,20 +326,26 @@ def test_a_good_photo_is_stored_with_its_dimensions(editor_client, tmp_path, set
     assert (person.photo_width, person.photo_height) == (30, 40)
 
 
-@pytest.mark.parametrize(
-    "url_name",
-    ["admin:briefs_issue_changelist", "admin:people_person_changelist", "admin:briefs_series_changelist"],
-)
-def test_admin_lists_open_with_search(editor_client, demo_issue, url_name):
-    response = editor_client.get(reverse(url_name), {"q": "Muratbekova"})
-    assert response.status_code == 200
+def test_admin_search_finds_issues_and_people_by_name(editor_client, demo_issue):
+    issues = editor_client.get(reverse("admin:briefs_issue_changelist"), {"q": "Muratbekova"}).content.decode()
+    assert demo_issue.title in issues and "1 issue" in issues
+    none = editor_client.get(reverse("admin:briefs_issue_changelist"), {"q": "Nobody-by-this-name"}).content.decode()
+    assert demo_issue.title not in none and "0 issues" in none
+    people = editor_client.get(reverse("admin:people_person_changelist"), {"q": "Baydarov"}).content.decode()
+    assert "Dr Erkin Baydarov" in people and "Muratbekova" not in people
+    series = editor_client.get(reverse("admin:briefs_series_changelist")).content.decode()
+    assert "EUCACIS in Brief" in series and "2627-7190" in series
 
 
-def test_the_issue_change_page_shows_the_prose_editor_and_view_on_site(editor_client, demo_issue):
+def test_the_issue_page_has_the_prose_editor_marker_help_and_view_on_site(editor_client, demo_issue):
     html = editor_client.get(reverse("admin:briefs_issue_change", args=[demo_issue.pk])).content.decode()
-    assert "data-django-prose-editor-configurable" in html
-    assert demo_issue.get_absolute_url() in html or "View on site" in html
+    # introduction and body, 4 questions and 4 answers, 4 notes, 2 printed biographies,
+    # and the hidden templates for a new contributor (1), question (2) and note (1)
+    assert html.count("data-django-prose-editor-configurable") == 2 + 8 + 4 + 2 + 4
     assert "type its label in square brackets with a caret" in html
+    view_on_site = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', html).group(1)
+    response = editor_client.get(view_on_site)
+    assert response.status_code == 302 and response["Location"].endswith(demo_issue.get_absolute_url())
 
 
 def test_the_publish_action_publishes_and_reports_incomplete_issues(editor_client, people):

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -138,8 +139,8 @@ def test_a_short_or_outdated_address_redirects_to_the_issue(client, demo_issue):
 
 def test_the_archive_lists_published_issues_newest_first_and_paginates(client):
     series = make_series()
-    for month in range(1, 15):
-        make_issue(series, number=month, publication_date=f"2019-{(month - 1) % 12 + 1:02d}-01".replace("2019", "2019" if month <= 12 else "2020"))
+    for number in range(1, 15):  # No. 1 in January 2019 … No. 14 in February 2020
+        make_issue(series, number=number, publication_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=31 * (number - 1)))
     make_issue(series, number=99, status=Issue.Status.DRAFT, title="Secret draft")
     first = client.get(reverse("briefs:archive")).content.decode()
     assert "Page 1 of 2" in first and "Secret draft" not in first
