@@ -7,6 +7,10 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'eucacis.settings')
+    # manage.py is the developer's tool: without DEBUG set it runs with development
+    # settings. The web server (wsgi.py) has no such default and refuses to start
+    # without production values; production commands set DEBUG=0 explicitly.
+    os.environ.setdefault('DEBUG', '1')
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

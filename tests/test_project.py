@@ -70,6 +70,24 @@ def test_check_deploy_with_production_values_reports_no_warnings():
     assert "no issues" in result.stdout
 
 
+def test_manage_py_defaults_to_development_settings_but_the_web_server_does_not():
+    assert _manage("check").returncode == 0
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    result = subprocess.run(
+        [sys.executable, "-c", "import eucacis.wsgi"], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_ensure_admin_refuses_outside_local_development(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="local development only"):
+        call_command("ensure_admin", stdout=open(os.devnull, "w"))
+
+
 @pytest.mark.django_db
 def test_every_model_change_has_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -5,6 +5,7 @@ import os
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.conf import settings
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -16,10 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000")
 
     def handle(self, *args, username, password, url, **options):
-        if not settings.DEBUG:
+        if not settings.DEBUG or connection.vendor != "sqlite":
             raise CommandError(
-                "ensure_admin sets a known password and is for local development only (DEBUG=1). "
-                "In production use: python manage.py createsuperuser"
+                "ensure_admin sets a known password and is for local development only "
+                "(DEBUG=1 and the SQLite database). Elsewhere use: python manage.py createsuperuser"
             )
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.is_staff = user.is_superuser = user.is_active = True
