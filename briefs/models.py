@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -11,6 +13,10 @@ from briefs.validators import normalise_issn, validate_issn
 
 class Series(models.Model):
     """A numbered publication series, e.g. “EUCACIS in Brief”."""
+
+    # Replaced whenever the about sections or the editorial team change; see
+    # briefs/front_matter.py.
+    front_matter_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     name = models.CharField(
         "name", max_length=200, help_text="The series' name as printed on the cover, e.g. “EUCACIS in Brief”."

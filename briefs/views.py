@@ -3,9 +3,9 @@ from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 
-from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
+from briefs.front_matter import front_matter
+from briefs.models import Contribution, Footnote, Issue, Question, Series
 from briefs.rendering import group_team, render_issue_texts
-from people.models import EditorialMembership
 
 ISSUES_PER_PAGE = 12
 
@@ -76,8 +76,7 @@ def issue_detail(request, series_slug, number, slug):
         body=issue.body,
         notes=dict(Footnote.objects.filter(issue=issue).values_list("label", "text")),
     )
-    # A series has a handful of memberships: who was in office is decided in Python.
-    team = EditorialMembership.objects.filter(series=issue.series_id).select_related("person")
+    front = front_matter(issue.series)
     response = render(
         request,
         "briefs/issue_detail.html",
@@ -87,8 +86,8 @@ def issue_detail(request, series_slug, number, slug):
             "authors": [c for c in contributions if c.is_author],
             "interviewees": [c for c in contributions if c.role == Contribution.Role.INTERVIEWEE],
             "texts": texts,
-            "about_sections": AboutSection.objects.filter(series=issue.series_id),
-            "team": group_team(team, on=issue.publication_date),
+            "about_sections": front.about_sections,
+            "team": group_team(front.memberships, on=issue.publication_date),
         },
     )
     if not issue.is_public:

@@ -1,0 +1,64 @@
+"""A series' front matter: its about sections and editorial team memberships.
+
+Every issue page of a series shows the same about sections and draws its team
+from the same memberships, so each process keeps them in memory, keyed by the
+series' ``front_matter_token``. Any save or delete of an about section, a
+membership, or a person on a team replaces the token in the database; the issue
+query already reads the series row, so every worker sees the change on its very
+next request. What is kept is data, never rendered pages.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models.signals import post_delete, post_save
+
+_by_series = {}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    about_sections: tuple
+    memberships: tuple
+
+
+def front_matter(series):
+    """The about sections and team memberships (with people) of ``series``."""
+    from briefs.models import AboutSection
+    from people.models import EditorialMembership
+
+    token, data = _by_series.get(series.pk, (None, None))
+    if token != series.front_matter_token:
+        data = FrontMatter(
+            about_sections=tuple(AboutSection.objects.filter(series=series.pk)),
+            memberships=tuple(EditorialMembership.objects.filter(series=series.pk).select_related("person")),
+        )
+        _by_series[series.pk] = (series.front_matter_token, data)
+    return data
+
+
+def series_front_matter_changed(series_ids):
+    """Mark the front matter of these series as changed, for every process."""
+    from briefs.models import Series
+
+    Series.objects.filter(pk__in=list(series_ids)).update(front_matter_token=uuid.uuid4())
+
+
+def _section_or_membership_changed(sender, instance, **kwargs):
+    series_front_matter_changed([instance.series_id])
+
+
+def _person_changed(sender, instance, **kwargs):
+    series_ids = set(instance.editorial_memberships.values_list("series_id", flat=True))
+    if series_ids:
+        series_front_matter_changed(series_ids)
+
+
+def connect():
+    from briefs.models import AboutSection
+    from people.models import EditorialMembership, Person
+
+    for model in (AboutSection, EditorialMembership):
+        post_save.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-save")
+        post_delete.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-delete")
+    post_save.connect(_person_changed, sender=Person, dispatch_uid="front-matter-person-save")

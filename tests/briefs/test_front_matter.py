@@ -1,0 +1,92 @@
+"""Series front matter kept in memory: never stale after an edit, whatever the path."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from briefs.front_matter import front_matter
+from briefs.models import AboutSection, Series
+from people.models import EditorialMembership
+from tests.conftest import make_about, make_interview, make_membership, make_person, make_series
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, issue):
+    return client.get(issue.get_absolute_url()).content.decode()
+
+
+@pytest.fixture
+def issue():
+    series = make_series()
+    make_about(series, "About the Programme", "<p>Original text.</p>")
+    make_membership(series, role="editor", person=make_person(given_name="Janny", family_name="Schulz"), position="Programme Manager")
+    return make_interview(series)
+
+
+def test_a_second_visit_reuses_the_front_matter_and_costs_two_queries_fewer(client, issue, django_assert_num_queries):
+    with django_assert_num_queries(6):
+        client.get(issue.get_absolute_url())
+    with django_assert_num_queries(4):
+        html = _page(client, issue)
+    assert "About the Programme" in html and "Janny Schulz" in html
+
+
+def test_an_about_section_edited_in_the_admin_shows_on_the_next_request(editor_client, issue):
+    _page(editor_client, issue)
+    section = AboutSection.objects.get()
+    data = {
+        "name": issue.series.name, "slug": issue.series.slug, "programme": "P", "programme_type": "",
+        "introduction": "", "issn": "2627-7190", "place_of_publication": "", "website": "", "email": "", "hashtag": "",
+        "about_sections-TOTAL_FORMS": "1", "about_sections-INITIAL_FORMS": "1",
+        "about_sections-MIN_NUM_FORMS": "0", "about_sections-MAX_NUM_FORMS": "1000",
+        "about_sections-0-id": str(section.pk), "about_sections-0-series": str(issue.series.pk),
+        "about_sections-0-sort_order": "1", "about_sections-0-title": "About the Programme",
+        "about_sections-0-body": "<p>Corrected text.</p>",
+        "editorial_memberships-TOTAL_FORMS": "0", "editorial_memberships-INITIAL_FORMS": "0",
+        "editorial_memberships-MIN_NUM_FORMS": "0", "editorial_memberships-MAX_NUM_FORMS": "1000",
+    }
+    response = editor_client.post(reverse("admin:briefs_series_change", args=[issue.series.pk]), data)
+    assert response.status_code == 302
+    html = _page(editor_client, issue)
+    assert "Corrected text." in html and "Original text." not in html
+
+
+def test_team_changes_show_on_the_next_request(client, issue):
+    _page(client, issue)
+    person = EditorialMembership.objects.get().person
+    person.honorific = "Dr"
+    person.save()
+    assert "Dr Janny Schulz" in _page(client, issue)
+
+    make_membership(issue.series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"))
+    assert "Fabian Weber" in _page(client, issue)
+
+    EditorialMembership.objects.filter(person__family_name="Schulz").delete()  # as the admin's bulk delete does
+    assert "Janny Schulz" not in _page(client, issue)
+
+    membership = EditorialMembership.objects.get()
+    membership.end_date = datetime.date(2000, 1, 1)
+    membership.save()
+    assert "Fabian Weber" not in _page(client, issue)
+
+
+def test_a_deleted_section_disappears_and_other_series_are_not_affected(client, issue):
+    other = make_interview(make_series())
+    make_about(other.series, "About Other")
+    _page(client, issue), _page(client, other)
+    AboutSection.objects.filter(series=issue.series).delete()
+    assert "About the Programme" not in _page(client, issue)
+    assert "About Other" in _page(client, other)
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_token(issue):
+    series = Series.objects.get(pk=issue.series_id)
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
+    # Another worker saved a section: this process only sees the new token.
+    AboutSection.objects.bulk_create([AboutSection(series=series, title="Added elsewhere", body="<p>x</p>", sort_order=5)])
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
+    Series.objects.filter(pk=series.pk).update(front_matter_token="00000000-0000-0000-0000-000000000001")
+    series.refresh_from_db()
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Added elsewhere"]
