@@ -38,12 +38,13 @@ class SeriesAdmin(admin.ModelAdmin):
         js = ["admin/js/sortable-inlines.js"]
 
     list_display = ["name", "programme", "issn", "published_issue_count"]
+    list_select_related = ["programme"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    search_fields = ["name", "programme"]
+    search_fields = ["name", "programme__name", "programme__short_name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [AboutSectionInline, EditorialMembershipInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "programme_type", "programme", "introduction"]}),
+        (None, {"fields": ["name", "slug", "programme", "introduction"]}),
         (
             "Imprint",
             {

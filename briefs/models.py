@@ -27,17 +27,12 @@ class Series(models.Model):
         unique=True,
         help_text="The part of the web address that names the series, e.g. “eucacis-in-brief”.",
     )
-    programme = models.CharField(
-        "publishing programme",
-        max_length=255,
-        help_text="The programme that publishes the series, as printed on the cover, e.g. "
-        "“The EU, Central Asia and the Caucasus in the International System”.",
-    )
-    programme_type = models.CharField(
-        "programme type",
-        max_length=120,
-        blank=True,
-        help_text="The line printed above the programme's name, e.g. “PhD Support Programme”.",
+    programme = models.ForeignKey(
+        "people.Programme",
+        on_delete=models.PROTECT,
+        related_name="series",
+        verbose_name="publishing programme",
+        help_text="The programme that publishes the series; its name is printed on the cover.",
     )
     introduction = RichTextField(
         "introduction",

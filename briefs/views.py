@@ -11,7 +11,7 @@ ISSUES_PER_PAGE = 12
 
 
 def home(request):
-    series = Series.objects.all()
+    series = Series.objects.select_related("programme")
     latest = Issue.objects.published().newest_first().for_listing()[:6]
     return render(request, "briefs/home.html", {"series_list": series, "latest_issues": latest})
 
@@ -47,7 +47,9 @@ def _get_issue(request, series_slug, number):
         )
     else:
         issues = Issue.objects.published().annotate(is_public=Value(True))
-    return get_object_or_404(issues.select_related("series"), series__slug=series_slug, number=number)
+    return get_object_or_404(
+        issues.select_related("series__programme"), series__slug=series_slug, number=number
+    )
 
 
 def issue_short_url(request, series_slug, number):

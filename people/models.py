@@ -1,6 +1,8 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
+from django_countries.fields import CountryField
 
 from briefs.richtext import RichTextField
 from people.validators import validate_photo_size
@@ -49,6 +51,12 @@ class Person(models.Model):
         height_field="photo_height",
         validators=[validate_photo_size],
         help_text="A portrait in JPEG, PNG or WebP, at most 5 MB. Optional.",
+    )
+    email = models.EmailField(
+        "email",
+        blank=True,
+        help_text="Private: for programme staff and for matching spreadsheet imports. "
+        "Never shown on the public site.",
     )
     photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -162,3 +170,151 @@ class EditorialMembership(models.Model):
         return (self.start_date is None or self.start_date <= day) and (
             self.end_date is None or day <= self.end_date
         )
+
+
+class Organisation(models.Model):
+    """An institution that organises or funds a programme (IEP, CIFE, a foundation)."""
+
+    name = models.CharField("name", max_length=255, help_text="Full name, e.g. “Institut für Europäische Politik”.")
+    short_name = models.CharField("short name", max_length=40, blank=True, help_text="E.g. “IEP”.")
+    website = models.URLField("website", blank=True, help_text="E.g. https://www.iep-berlin.de/.")
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.short_name})" if self.short_name else self.name
+
+
+class Programme(models.Model):
+    """A fellowship programme; it publishes series and has fellows."""
+
+    name = models.CharField(
+        "name",
+        max_length=255,
+        help_text="Full name, e.g. “The EU, Central Asia and the Caucasus in the International System”.",
+    )
+    short_name = models.CharField("short name", max_length=40, help_text="E.g. “EUCACIS”.")
+    slug = models.SlugField("web address", max_length=60, unique=True, help_text="E.g. “eucacis”.")
+    programme_type = models.CharField(
+        "programme type",
+        max_length=120,
+        blank=True,
+        help_text="Printed above the name on a series' cover, e.g. “PhD Support Programme”.",
+    )
+    description = RichTextField(
+        "description", blank=True, help_text="What the programme is and does (the “About” text)."
+    )
+    website = models.URLField("website", blank=True, help_text="E.g. https://www.eucacis.eu/.")
+    organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="organised_programmes", verbose_name="organised by"
+    )
+    funders = models.ManyToManyField(
+        Organisation, blank=True, related_name="funded_programmes", verbose_name="funded by"
+    )
+
+    class Meta:
+        verbose_name = "programme"
+        verbose_name_plural = "programmes"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class Discipline(models.TextChoices):
+    POLITICAL_SCIENCE = "political-science", "Political science"
+    CONTEMPORARY_HISTORY = "contemporary-history", "Contemporary history"
+    ECONOMICS = "economics", "Economics"
+    INTERNATIONAL_RELATIONS = "international-relations", "International relations"
+    LAW = "law", "Law"
+    SOCIOLOGY = "sociology", "Sociology"
+    OTHER = "other", "Other"
+
+
+class FellowshipStatus(models.TextChoices):
+    CURRENT = "current", "Current fellows"
+    ALUMNI = "alumni", "Alumni"
+
+
+def fellowship_status(start_year, end_year, on):
+    """Current while the cohort's last year has not passed on day ``on``; alumni after."""
+    return FellowshipStatus.ALUMNI if end_year < on.year else FellowshipStatus.CURRENT
+
+
+class FellowshipQuerySet(models.QuerySet):
+    def with_status(self, status, *, on):
+        if status == FellowshipStatus.ALUMNI:
+            return self.filter(end_year__lt=on.year)
+        if status == FellowshipStatus.CURRENT:
+            return self.filter(end_year__gte=on.year)
+        return self
+
+    def directory_order(self):
+        return self.order_by("-start_year", "-end_year", "person__family_name", "person__given_name")
+
+
+_YEAR = [MinValueValidator(1950), MaxValueValidator(2100)]
+
+
+class Fellowship(models.Model):
+    """A person's fellowship in a programme, for one cohort."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="fellowships", verbose_name="fellow"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, related_name="fellowships", verbose_name="programme"
+    )
+    start_year = models.PositiveSmallIntegerField(
+        "cohort start year", validators=_YEAR, help_text="First year of the fellowship, e.g. 2017."
+    )
+    end_year = models.PositiveSmallIntegerField(
+        "cohort end year", validators=_YEAR, help_text="Last year of the fellowship, e.g. 2019."
+    )
+    home_institution = models.CharField(
+        "home institution",
+        max_length=255,
+        blank=True,
+        help_text="The university or academy where the fellow writes the thesis.",
+    )
+    city = models.CharField("city", max_length=120, blank=True, help_text="E.g. “Almaty”.")
+    country = CountryField("country", blank=True, help_text="Country of the home institution.")
+    discipline = models.CharField(
+        "discipline", max_length=40, choices=Discipline.choices, blank=True, help_text="The thesis' field."
+    )
+    thesis_title = models.CharField("thesis title", max_length=500, blank=True, help_text="Working title is fine.")
+    notes = models.TextField(
+        "private notes", blank=True, help_text="For programme staff only; never shown on the public site."
+    )
+
+    objects = FellowshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "fellowship"
+        verbose_name_plural = "fellowships"
+        ordering = ["-start_year", "-end_year", "person__family_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_year__gte=models.F("start_year")),
+                name="fellowship_ends_after_start",
+                violation_error_message="The cohort's end year is before its start year.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "programme", "start_year"],
+                name="fellowship_unique_per_cohort",
+                violation_error_message="This person already has a fellowship in this programme starting that year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.programme} {self.cohort}"
+
+    @property
+    def cohort(self):
+        return f"{self.start_year}–{self.end_year}"
+
+    def status(self, *, on):
+        return fellowship_status(self.start_year, self.end_year, on)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from people.models import EditorialMembership, Person
+from people.models import EditorialMembership, Person, Programme
 
 _seq = itertools.count(1)
 
@@ -15,12 +15,18 @@ _seq = itertools.count(1)
 LATER = datetime.date(2030, 1, 1)
 
 
+def make_programme(**fields):
+    n = next(_seq)
+    defaults = {"name": f"Test Programme {n}", "short_name": f"TP{n}", "slug": f"programme-{n}"}
+    return Programme.objects.create(**(defaults | fields))
+
+
 def make_series(**fields):
     n = next(_seq)
     defaults = {
         "name": f"Series {n}",
         "slug": f"series-{n}",
-        "programme": "Test Programme",
+        "programme": fields.pop("programme", None) or make_programme(),
         "issn": "2627-7190",
     }
     return Series.objects.create(**(defaults | fields))

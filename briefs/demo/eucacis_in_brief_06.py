@@ -36,11 +36,36 @@ NUMBER = 6
 # Printed as “February 2019”; the day is not printed.
 PUBLICATION_YEAR_MONTH = (2019, 2)
 
+PROGRAMME = {
+    "slug": "eucacis",
+    "short_name": "EUCACIS",
+    "name": "The EU, Central Asia and the Caucasus in the International System",
+    "programme_type": "PhD Support Programme",
+    "website": "https://www.eucacis.eu/",
+}
+# (short name, name, website)
+ORGANISERS = [
+    ("IEP", "Institut für Europäische Politik", "https://www.iep-berlin.de/"),
+    ("CIFE", "Centre international de formation européenne", "https://www.cife.eu/"),
+]
+FUNDERS = [
+    ("", "Volkswagen Foundation", ""),
+    ("", "Erasmus+ Programme of the European Union", ""),
+]
+# The author's fellowship, as her printed biography states it.
+AUTHOR_FELLOWSHIP = {
+    "start_year": 2017,
+    "end_year": 2019,
+    "home_institution": "Institute of Oriental Studies and Al Farabi Kazakh National University",
+    "city": "Almaty",
+    "country": "KZ",
+    "discipline": "other",
+    "thesis_title": "",
+}
+
 SERIES = {
     "slug": "eucacis-in-brief",
     "name": "EUCACIS in Brief",
-    "programme_type": "PhD Support Programme",
-    "programme": "The EU, Central Asia and the Caucasus in the International System",
     "introduction": (
         "<p>EUCACIS in Brief publishes opinion pieces, interviews and short articles written by "
         "fellows of the EUCACIS PhD Support Programme, its alumni and the wider EUCACIS network.</p>"

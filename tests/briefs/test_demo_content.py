@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from people.models import EditorialMembership, Person
+from people.models import EditorialMembership, Fellowship, Organisation, Person, Programme
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "eucacis-in-brief-06.txt"
 
@@ -21,14 +21,15 @@ def _fold(text):
 
 
 def _counts():
-    return [m.objects.count() for m in (Series, AboutSection, Issue, Contribution, Question, Footnote, Person, EditorialMembership)]
+    models = (Series, AboutSection, Issue, Contribution, Question, Footnote, Person, EditorialMembership)
+    return [m.objects.count() for m in models + (Programme, Organisation, Fellowship)]
 
 
 @pytest.mark.django_db
 def test_running_load_demo_twice_leaves_the_same_data(demo_issue):
     before = _counts()
     call_command("load_demo", stdout=open("/dev/null", "w"))
-    assert _counts() == before == [1, 4, 1, 2, 4, 4, 7, 5]
+    assert _counts() == before == [1, 4, 1, 2, 4, 4, 7, 5, 1, 4, 1]
 
 
 @pytest.mark.django_db
@@ -38,6 +39,11 @@ def test_the_demo_issue_is_published_with_its_parts_attached(demo_issue):
     assert list(demo_issue.questions.values_list("sort_order", flat=True)) == [1, 2, 3, 4]
     assert sorted(demo_issue.footnotes.values_list("label", flat=True)) == ["dostyk", "trade-forum", "turkistan", "year-events"]
     assert demo_issue.contributions.get(role="interviewee").speaker_label == "EB"
+    programme = demo_issue.series.programme
+    assert (programme.short_name, programme.programme_type) == ("EUCACIS", "PhD Support Programme")
+    assert sorted(o.short_name for o in programme.organisers.all()) == ["CIFE", "IEP"]
+    fellowship = Fellowship.objects.get(person__family_name="Muratbekova")
+    assert (fellowship.programme, fellowship.cohort, fellowship.country.code) == (programme, "2017–2019", "KZ")
 
 
 def _in_print(piece, printed):

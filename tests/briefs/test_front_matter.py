@@ -37,7 +37,7 @@ def test_an_about_section_edited_in_the_admin_shows_on_the_next_request(editor_c
     _page(editor_client, issue)
     section = AboutSection.objects.get()
     data = {
-        "name": issue.series.name, "slug": issue.series.slug, "programme": "P", "programme_type": "",
+        "name": issue.series.name, "slug": issue.series.slug, "programme": str(issue.series.programme_id),
         "introduction": "", "issn": "2627-7190", "place_of_publication": "", "website": "", "email": "", "hashtag": "",
         "about_sections-TOTAL_FORMS": "1", "about_sections-INITIAL_FORMS": "1",
         "about_sections-MIN_NUM_FORMS": "0", "about_sections-MAX_NUM_FORMS": "1000",

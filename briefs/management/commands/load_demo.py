@@ -7,12 +7,20 @@ import datetime
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.services import issue_publish
 from briefs.models import AboutSection, Contribution, Footnote, Issue, IssueKind, IssueStatus, Question, Series
-from people.models import EditorialMembership, Person
+from people.models import EditorialMembership, Fellowship, Organisation, Person, Programme
+
+
+def _organisation(short_name, name, website):
+    organisation, _ = Organisation.objects.update_or_create(
+        name=name, defaults={"short_name": short_name, "website": website}
+    )
+    return organisation
 
 
 def _person(data):
@@ -24,12 +32,28 @@ def _person(data):
 
 
 class Command(BaseCommand):
-    help = "Create (or bring up to date) the demo series “EUCACIS in Brief” and its issue No. 6."
+    help = (
+        "Create (or bring up to date) the programme EUCACIS, its series “EUCACIS in Brief”, "
+        "the series' issue No. 6 and its author's fellowship."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
+        programme_data = seed.PROGRAMME | {"description": seed.ABOUT_SECTIONS[0][1]}
+        # By name too: the migration to programmes made one from the series' old text.
+        programme = Programme.objects.filter(
+            Q(slug=programme_data["slug"]) | Q(name=programme_data["name"])
+        ).first() or Programme()
+        for field, value in programme_data.items():
+            setattr(programme, field, value)
+        programme.save()
+        programme.organisers.set(_organisation(*o) for o in seed.ORGANISERS)
+        programme.funders.set(_organisation(*f) for f in seed.FUNDERS)
+
         series_data = dict(seed.SERIES)
-        series, _ = Series.objects.update_or_create(slug=series_data.pop("slug"), defaults=series_data)
+        series, _ = Series.objects.update_or_create(
+            slug=series_data.pop("slug"), defaults=series_data | {"programme": programme}
+        )
         for order, (title, body) in enumerate(seed.ABOUT_SECTIONS, start=1):
             AboutSection.objects.update_or_create(
                 series=series, title=title, defaults={"body": body, "sort_order": order}
@@ -60,6 +84,10 @@ class Command(BaseCommand):
         )
         author = _person(seed.AUTHOR)
         interviewee = _person(seed.INTERVIEWEE)
+        fellowship = dict(seed.AUTHOR_FELLOWSHIP)
+        Fellowship.objects.update_or_create(
+            person=author, programme=programme, start_year=fellowship.pop("start_year"), defaults=fellowship
+        )
         Contribution.objects.update_or_create(
             issue=issue,
             person=author,
