@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("issues/", views.archive, name="archive"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
+    path("series/<slug:slug>/team/", views.series_team, name="series_team"),
     path("series/<slug:series_slug>/<int:number>/", views.issue_short_url, name="issue_short_url"),
     path(
         "series/<slug:series_slug>/<int:number>/<slug:slug>/",

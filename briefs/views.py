@@ -1,6 +1,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Value
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from briefs.front_matter import front_matter
@@ -32,6 +33,20 @@ def series_detail(request, slug):
         Issue.objects.published().filter(series=series),
         "briefs/series_detail.html",
         {"series": series},
+    )
+
+
+def series_team(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    today = timezone.localdate()
+    memberships = front_matter(series).memberships
+    former = sorted(
+        (m for m in memberships if m.end_date and m.end_date < today), key=lambda m: m.end_date, reverse=True
+    )
+    return render(
+        request,
+        "briefs/series_team.html",
+        {"series": series, "team": group_team(memberships, on=today), "former": former},
     )
 
 

@@ -9,7 +9,7 @@ admin.site.index_title = "Series, issues and people"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("people/", include("people.urls")),
+    path("", include("people.urls")),
     path("", include("briefs.urls")),
 ]
 

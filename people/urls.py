@@ -5,5 +5,6 @@ from people import views
 app_name = "people"
 
 urlpatterns = [
-    path("<slug:slug>/", views.person_detail, name="person_detail"),
+    path("fellows/", views.fellows_directory, name="fellows_directory"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
 ]

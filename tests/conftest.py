@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from people.models import EditorialMembership, Person, Programme
+from people.models import EditorialMembership, Fellowship, Person, Programme
 
 _seq = itertools.count(1)
 
@@ -80,6 +80,13 @@ def make_interview(series=None, *, questions=2, footnotes=0, authors=1, **fields
 
 def make_membership(series, role="editor", **fields):
     return EditorialMembership.objects.create(series=series, person=fields.pop("person", None) or make_person(), role=role, **fields)
+
+
+def make_fellowship(**fields):
+    person = fields.pop("person", None) or make_person()
+    programme = fields.pop("programme", None) or Programme.objects.first() or make_programme()
+    defaults = {"start_year": 2017, "end_year": 2019, "country": "KZ", "home_institution": "Test University"}
+    return Fellowship.objects.create(person=person, programme=programme, **(defaults | fields))
 
 
 def make_about(series, title, body="<p>About.</p>", order=0):

@@ -59,7 +59,7 @@ AUTHOR_FELLOWSHIP = {
     "home_institution": "Institute of Oriental Studies and Al Farabi Kazakh National University",
     "city": "Almaty",
     "country": "KZ",
-    "discipline": "other",
+    "discipline": "",  # not stated in the printed issue
     "thesis_title": "",
 }
 

@@ -1,0 +1,143 @@
+"""The public fellows directory, the person page's fellowships and the team page.
+
+Years are chosen far from today (2001–2003 is long past, 2090–2099 far ahead),
+so no test depends on the current date; status rules are tested with a fixed day.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from people.directory import group_by_cohort
+from people.models import Fellowship, FellowshipStatus, Programme, fellowship_status
+from tests.conftest import make_fellowship, make_membership, make_person, make_programme, make_series
+
+DIRECTORY = reverse("people:fellows_directory")
+
+
+def test_status_is_current_until_the_cohort_s_last_year_has_passed():
+    day = datetime.date(2019, 6, 1)
+    assert fellowship_status(2017, 2019, day) == FellowshipStatus.CURRENT
+    assert fellowship_status(2019, 2021, day) == FellowshipStatus.CURRENT
+    assert fellowship_status(2015, 2018, day) == FellowshipStatus.ALUMNI
+    assert fellowship_status(2017, 2019, datetime.date(2020, 1, 1)) == FellowshipStatus.ALUMNI
+
+
+def test_cohorts_keep_their_order_and_name_the_programme_only_when_there_are_several():
+    a, b = Programme(pk=1, short_name="EUCACIS"), Programme(pk=2, short_name="OTHER")
+    rows = [
+        Fellowship(start_year=2019, end_year=2021, programme=a),
+        Fellowship(start_year=2019, end_year=2021, programme=a),
+        Fellowship(start_year=2017, end_year=2019, programme=a),
+    ]
+    assert [(c.label, len(c.fellowships)) for c in group_by_cohort(rows)] == [("2019–2021", 2), ("2017–2019", 1)]
+    rows.append(Fellowship(start_year=2017, end_year=2019, programme=b))
+    assert [c.label for c in group_by_cohort(rows)] == ["EUCACIS 2019–2021", "EUCACIS 2017–2019", "OTHER 2017–2019"]
+
+
+@pytest.fixture
+def fellows(db):
+    people = {}
+    for key, given, country, discipline, years, thesis in [
+        ("kz_old", "Aigerim", "KZ", "economics", (2001, 2003), "Trade in the steppe"),
+        ("kz_new", "Dana", "KZ", "political-science", (2090, 2099), "Border politics"),
+        ("ge_old", "Nino", "GE", "political-science", (2001, 2003), "Caucasus security"),
+        ("af_new", "Farid", "AF", "contemporary-history", (2090, 2099), "Kabul archives"),
+    ]:
+        person = make_person(given_name=given, family_name="Fellow", email=f"{given.lower()}@private.example")
+        make_fellowship(
+            person=person, country=country, discipline=discipline, start_year=years[0], end_year=years[1],
+            thesis_title=thesis, notes=f"Private note about {given}",
+        )
+        people[key] = person
+    return people
+
+
+def _names(html):
+    return re.findall(r'class="fellow-name"[^>]*>([^<]+)<', html)
+
+
+def test_the_directory_groups_fellows_by_cohort_newest_first(client, fellows):
+    html = client.get(DIRECTORY).content.decode()
+    assert re.findall(r"<h2[^>]*>Cohort ([^<]+)</h2>", html) == ["2090–2099", "2001–2003"]
+    assert _names(html) == ["Dana Fellow", "Farid Fellow", "Aigerim Fellow", "Nino Fellow"]
+    assert "Kazakhstan" in html and "Border politics" in html and "4 fellows." in html
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"country": "KZ"}, ["Dana Fellow", "Aigerim Fellow"]),
+        ({"discipline": "political-science"}, ["Dana Fellow", "Nino Fellow"]),
+        ({"status": "alumni"}, ["Aigerim Fellow", "Nino Fellow"]),
+        ({"status": "current"}, ["Dana Fellow", "Farid Fellow"]),
+        ({"country": "KZ", "status": "current"}, ["Dana Fellow"]),
+        ({"country": "KZ", "discipline": "political-science", "status": "alumni"}, []),
+    ],
+)
+def test_filters_work_alone_and_combined(client, fellows, query, expected):
+    html = client.get(DIRECTORY, query).content.decode()
+    assert _names(html) == expected
+    for name, value in query.items():  # the chosen filters stay selected, from the address
+        assert re.search(rf'<select name="{name}"[^>]*>.*?<option value="{value}" selected>', html, re.S)
+
+
+def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, fellows):
+    html = client.get(DIRECTORY, {"country": "KZ", "discipline": "political-science", "status": "alumni"}).content.decode()
+    assert "No fellows match these filters." in html and 'href="/fellows/">show all fellows' in html
+
+
+def test_an_unknown_filter_value_is_explained_not_ignored(client, fellows):
+    html = client.get(DIRECTORY, {"country": "ZZ"}).content.decode()
+    assert "ZZ is not one of the available choices" in html and _names(html) == []
+
+
+def test_only_countries_with_fellows_are_offered(client, fellows):
+    html = client.get(DIRECTORY).content.decode()
+    offered = re.findall(r'<option value="([A-Z]{2})"', html)
+    assert sorted(offered) == ["AF", "GE", "KZ"]
+
+
+def test_no_email_or_private_note_appears_on_any_public_page(client, fellows):
+    pages = [DIRECTORY, DIRECTORY + "?country=KZ"] + [p.get_absolute_url() for p in fellows.values()]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "@private.example" not in html and "Private note" not in html, url
+
+
+def test_the_person_page_lists_fellowships_newest_first(client, fellows):
+    person = fellows["kz_old"]
+    make_fellowship(person=person, start_year=2005, end_year=2007, home_institution="Second University")
+    html = client.get(person.get_absolute_url()).content.decode()
+    items = re.findall(r"<li>Fellow of [^,]+, (\d{4}–\d{4}) \((\w+)\)", html)
+    assert items == [("2005–2007", "alumni"), ("2001–2003", "alumni")]
+
+
+def test_the_directory_costs_two_queries_with_500_fellows(client, db, django_assert_num_queries):
+    programme = make_programme()
+    people = [make_person() for _ in range(500)]
+    Fellowship.objects.bulk_create(
+        Fellowship(person=p, programme=programme, start_year=2000 + i % 20, end_year=2002 + i % 20,
+                   country=["KZ", "GE", "AM", "UZ"][i % 4])
+        for i, p in enumerate(people)
+    )
+    with django_assert_num_queries(2):
+        html = client.get(DIRECTORY).content.decode()
+    assert len(_names(html)) == 500
+    with django_assert_num_queries(2):
+        assert len(_names(client.get(DIRECTORY, {"country": "GE"}).content.decode())) == 125
+
+
+def test_the_team_page_shows_current_and_former_members(client, db):
+    series = make_series()
+    make_membership(series, role="editor", person=make_person(given_name="Now", family_name="Editor"), position="Manager")
+    make_membership(
+        series, role="publisher", person=make_person(given_name="Past", family_name="Publisher"),
+        start_date=datetime.date(1999, 1, 1), end_date=datetime.date(2001, 6, 30),
+    )
+    html = client.get(reverse("briefs:series_team", args=[series.slug])).content.decode()
+    current = html.split("Former members")[0]
+    assert "Now Editor</a>, Manager" in current and "Past Publisher" not in current
+    assert "Past Publisher</a>, Publisher, January 1999 – June 2001" in html
