@@ -133,6 +133,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Largest spreadsheet accepted by the fellows import, in bytes.
+FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+
 # The benchmark's reference view (a minimal view of the same size as a page)
 # is mounted only when this is set; see scripts/bench.py.
 BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", default=False)

@@ -1,7 +1,12 @@
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
 
-from people.models import EditorialMembership, Person
+from people.import_admin import import_view
+from people.models import EditorialMembership, Fellowship, FellowshipStatus, Organisation, Person, Programme
 
 
 class EditorialMembershipInline(admin.TabularInline):
@@ -10,15 +15,26 @@ class EditorialMembershipInline(admin.TabularInline):
     fields = ["series", "role", "position", "start_date", "end_date", "sort_order"]
 
 
+class FellowshipInline(admin.StackedInline):
+    model = Fellowship
+    extra = 0
+    fields = [
+        ("programme", "start_year", "end_year"),
+        ("home_institution", "city", "country"),
+        ("discipline", "thesis_title"),
+        "notes",
+    ]
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     list_display = ["full_name", "affiliation", "has_photo", "updated_at"]
     list_display_links = ["full_name"]
-    search_fields = ["given_name", "family_name", "affiliation"]
+    search_fields = ["given_name", "family_name", "affiliation", "email"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
-    inlines = [EditorialMembershipInline]
+    inlines = [FellowshipInline, EditorialMembershipInline]
     fieldsets = [
-        (None, {"fields": ["honorific", "given_name", "family_name", "slug", "affiliation"]}),
+        (None, {"fields": ["honorific", "given_name", "family_name", "slug", "affiliation", "email"]}),
         ("Profile", {"fields": ["biography", "photo", "photo_preview"]}),
     ]
     readonly_fields = ["photo_preview"]
@@ -45,3 +61,73 @@ class EditorialMembershipAdmin(admin.ModelAdmin):
     search_fields = ["person__given_name", "person__family_name", "position"]
     autocomplete_fields = ["person"]
     list_select_related = ["person", "series"]
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return FellowshipStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.with_status(self.value(), on=timezone.localdate()) if self.value() else queryset
+
+
+class CohortFilter(admin.SimpleListFilter):
+    title = "cohort"
+    parameter_name = "cohort"
+
+    def lookups(self, request, model_admin):
+        cohorts = Fellowship.objects.order_by("-start_year", "-end_year").values_list("start_year", "end_year").distinct()
+        return [(f"{start}-{end}", f"{start}–{end}") for start, end in cohorts]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        start, _, end = self.value().partition("-")
+        return queryset.filter(start_year=start, end_year=end)
+
+
+@admin.register(Fellowship)
+class FellowshipAdmin(admin.ModelAdmin):
+    change_list_template = "admin/people/fellowship/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(partial(import_view, self)),
+                name="people_fellowship_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    list_display = ["person", "programme", "cohort", "home_institution", "country", "discipline", "status_now"]
+    list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline"]
+    search_fields = ["person__given_name", "person__family_name", "person__email", "home_institution", "thesis_title"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person", "programme"]
+    fieldsets = [
+        (None, {"fields": ["person", "programme", ("start_year", "end_year")]}),
+        ("Thesis", {"fields": [("home_institution", "city", "country"), "discipline", "thesis_title"]}),
+        ("Staff only", {"fields": ["notes"]}),
+    ]
+
+    @admin.display(description="status")
+    def status_now(self, obj):
+        return FellowshipStatus(obj.status(on=timezone.localdate())).label
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "name", "programme_type", "website"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["organisers", "funders"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "website"]
+    search_fields = ["name", "short_name"]

@@ -1,0 +1,264 @@
+"""Importing fellows from a spreadsheet: reading, per-row checks, all-or-nothing writes."""
+
+import io
+
+import pytest
+from django.urls import reverse
+
+from people.fellow_import import ImportFileError, apply_import, decode, plan_import, read_table
+from people.models import Fellowship, Person
+from tests.conftest import make_fellowship, make_person, make_programme
+
+HEADER = "given name,family name,email,start year,end year,home institution,city,country,discipline,thesis title"
+GOOD = [
+    "Albina,Muratbekova,albina@example.org,2017,2019,Al Farabi Kazakh National University,Almaty,Kazakhstan,Political science,China-India border issues",
+    "Nino,Beridze,,2019,2021,Tbilisi State University,Tbilisi,GE,economics,Energy transit",
+]
+
+
+def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
+    return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+def plan(data, programme, name="fellows.csv", encoding="auto"):
+    header, rows, _used = read_table(name, data, encoding)
+    return plan_import(header, rows, programme=programme)
+
+
+# ----------------------------------------------------------------- reading
+
+def test_utf8_with_or_without_a_byte_order_mark_is_read():
+    assert decode("Müller".encode("utf-8-sig")) == ("Müller", "utf-8")
+    assert decode("Müller".encode()) == ("Müller", "utf-8")
+
+
+def test_excel_windows_1252_csv_is_read_correctly_not_garbled():
+    assert decode("José Müller, Zoë".encode("cp1252")) == ("José Müller, Zoë", "cp1252")
+
+
+def test_cyrillic_that_is_not_utf8_is_refused_with_a_way_out_then_read_when_named():
+    data = "Алина,Муратбекова".encode("cp1251")
+    with pytest.raises(ImportFileError, match="Windows-1251"):
+        decode(data)
+    assert decode(data, "cp1251") == ("Алина,Муратбекова", "cp1251")
+
+
+def test_a_wrong_explicit_encoding_is_refused_not_guessed():
+    with pytest.raises(ImportFileError, match="not valid UTF-8"):
+        decode("Müller".encode("cp1252"), "utf-8")
+
+
+def test_utf16_from_excel_unicode_text_is_read_by_its_byte_order_mark():
+    header, rows, used = read_table("f.csv", "given name\tfamily name\nAsel\tNurova\n".encode("utf-16"))
+    assert (header, rows, used) == (["given name", "family name"], [["Asel", "Nurova"]], "utf-16")
+
+
+def test_semicolon_separated_csv_from_a_european_excel_is_read():
+    header, rows, _ = read_table("f.csv", b"given name;family name;start year;end year\nAsel;Nurova;2017;2019\n")
+    assert rows == [["Asel", "Nurova", "2017", "2019"]]
+
+
+def test_xlsx_is_read_with_years_as_whole_numbers():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Given name", "Family name", "Start year", "End year", "Country"])
+    book.active.append(["Asel", "Nurova", 2017, 2019.0, "KZ"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    header, rows, used = read_table("fellows.xlsx", buffer.getvalue())
+    assert rows == [["Asel", "Nurova", "2017", "2019", "KZ"]] and used == "xlsx"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("f.xlsx", b"not a zip", "not a readable .xlsx"),
+    ("f.xls", b"x", "Save it as .xlsx"),
+    ("f.csv", b"", "empty"),
+])
+def test_unreadable_files_are_refused_with_a_reason(name, data, message):
+    with pytest.raises(ImportFileError, match=message):
+        read_table(name, data)
+
+
+# ----------------------------------------------------------------- planning
+
+@pytest.mark.django_db
+def test_missing_required_columns_are_named():
+    with pytest.raises(ImportFileError, match="Missing: start year, end year"):
+        plan(b"given name,family name\nA,B\n", make_programme())
+
+
+@pytest.mark.django_db
+def test_each_row_error_names_its_row_column_and_reason():
+    rows = [
+        GOOD[0],
+        ",Nurova,,2017,2019,,,KZ,,",                      # row 3: missing given name
+        "Asel,Nurova,,2019,2017,,,KZ,,",                   # row 4: reversed years
+        "Dana,Sadykova,,2017,2019,,,Kazakstan,,",          # row 5: unknown country
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",  # row 6: duplicate of row 2
+        "Timur,Aliev,,20x7,2019,,,KZ,,",                   # row 7: bad year
+        "Timur,Aliev,not-an-email,2017,2019,,,KZ,Astrology,",  # row 8: email and discipline
+    ]
+    result = plan(csv_bytes(*rows), make_programme())
+    errors = {r.number: r.errors for r in result.rows}
+    assert errors[2] == []
+    assert errors[3] == [("given name", "missing")]
+    assert errors[4] == [("end year", "the year range is reversed: it ends in 2017, before it starts in 2019")]
+    assert errors[5][0][0] == "country" and "unknown country “Kazakstan”" in errors[5][0][1]
+    assert errors[6] == [("", "duplicate of row 2: the same person and cohort")]
+    assert errors[7] == [("start year", "“20x7” is not a year between 1950 and 2100")]
+    assert [c for c, _ in errors[8]] == ["email", "discipline"]
+
+
+@pytest.mark.django_db
+def test_people_are_matched_by_email_then_by_name_and_new_ones_are_flagged():
+    programme = make_programme()
+    by_email = make_person(given_name="Albina", family_name="M.", email="ALBINA@example.org")
+    by_name = make_person(given_name="Nino", family_name="Beridze")
+    result = plan(csv_bytes(*GOOD, "New,Person,,2017,2019,,,KZ,,"), programme)
+    assert [(r.outcome, r.person) for r in result.rows] == [
+        ("existing person", by_email), ("existing person", by_name), ("new person", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_two_people_with_the_same_name_need_an_email_to_tell_them_apart():
+    make_person(given_name="Nino", family_name="Beridze")
+    make_person(given_name="Nino", family_name="Beridze")
+    (row,) = plan(csv_bytes(GOOD[1]), make_programme()).rows
+    assert row.errors == [("email", "several people have this name; add their email address to say which one")]
+
+
+@pytest.mark.django_db
+def test_a_cohort_column_can_replace_start_and_end_years():
+    result = plan(b"given name,family name,cohort\nAsel,Nurova,2017-2019\nB,C,soon\n", make_programme())
+    assert (result.rows[0].values["start_year"], result.rows[0].values["end_year"]) == (2017, 2019)
+    assert result.rows[1].errors == [("cohort", "“soon” is not a cohort like 2017-2019")]
+
+
+@pytest.mark.django_db
+def test_planning_writes_nothing_and_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    programme = make_programme()
+    rows = [f"Given{i},Family{i},p{i}@example.org,2017,2019,,,KZ,," for i in range(300)]
+    with django_assert_max_num_queries(2):
+        result = plan(csv_bytes(*rows), programme)
+    assert len(result.valid) == 300 and not Person.objects.filter(email__startswith="p").exists()
+
+
+# ----------------------------------------------------------------- writing
+
+@pytest.mark.django_db
+def test_importing_creates_people_and_fellowships_and_a_second_import_changes_nothing():
+    programme = make_programme()
+    data = csv_bytes(*GOOD)
+    report = apply_import(plan(data, programme))
+    assert (report.people_created, report.fellowships_created) == (2, 2)
+    albina = Person.objects.get(email="albina@example.org")
+    fellowship = albina.fellowships.get()
+    assert (fellowship.cohort, fellowship.country.code, fellowship.discipline) == ("2017–2019", "KZ", "political-science")
+    again = apply_import(plan(data, programme))
+    assert (again.people_created, again.fellowships_created, again.fellowships_unchanged) == (0, 0, 2)
+    assert Person.objects.count() == 2 and Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_corrected_row_updates_the_existing_fellowship():
+    programme = make_programme()
+    apply_import(plan(csv_bytes(GOOD[0]), programme))
+    report = apply_import(plan(csv_bytes(GOOD[0].replace("Almaty", "Astana")), programme))
+    assert report.fellowships_updated == 1 and Fellowship.objects.get().city == "Astana"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
+    programme = make_programme()
+    existing = make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
+                               start_year=2019, end_year=2021, city="Old city")
+    rows = [f"Given{i},Family{i},,2017,2019,,,KZ,," for i in range(5)]
+    result = plan(csv_bytes(GOOD[1], *rows), programme)
+    real_create = Fellowship.objects.create
+    calls = []
+
+    def failing_create(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Fellowship.objects, "create", failing_create)
+    with pytest.raises(RuntimeError):
+        apply_import(result)
+    assert Person.objects.count() == 1 and Fellowship.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.city == "Old city"
+
+
+# ----------------------------------------------------------------- admin
+
+IMPORT = reverse("admin:people_fellowship_import")
+
+
+def upload(client, data, programme, name="fellows.csv", encoding="auto"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(IMPORT, {"programme": programme.pk, "file": file, "encoding": encoding})
+
+
+@pytest.mark.django_db
+def test_the_admin_previews_then_imports_only_on_confirmation(editor_client):
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes(*GOOD, "Asel,Nurova,,2019,2017,,,KZ,,"), programme)
+    html = preview.content.decode()
+    assert "Nothing has been saved yet" in html and "new person" in html
+    assert "<td>4</td>" in html and "Column “end year”: the year range is reversed" in html
+    assert 'value="Import 2 rows"' in html
+    assert not Fellowship.objects.exists()
+
+    payload = preview.context["payload"]
+    done = editor_client.post(IMPORT, {"payload": payload}, follow=True)
+    assert "2 fellowship(s) added" in done.content.decode() and "1 row(s) with errors were skipped" in done.content.decode()
+    assert Fellowship.objects.count() == 2
+    editor_client.post(IMPORT, {"payload": payload})  # confirming twice adds nothing
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_windows_1252_file_through_the_admin_keeps_its_accents(editor_client):
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes("José,Müller,,2017,2019,,,DE,,", encoding="cp1252"), programme)
+    assert "José Müller" in preview.content.decode() and "(cp1252)" in preview.content.decode()
+    editor_client.post(IMPORT, {"payload": preview.context["payload"]})
+    assert Person.objects.get().name == "José Müller"
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_refused_on_the_upload_form_keeping_the_choices(editor_client):
+    programme = make_programme()
+    response = upload(editor_client, "Алина,Муратбекова".encode("cp1251"), programme)
+    html = response.content.decode()
+    assert "it is probably Cyrillic" in html
+    assert f'<option value="{programme.pk}" selected>' in html
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_expired_preview_is_refused(editor_client):
+    response = editor_client.post(IMPORT, {"payload": "forged"}, follow=True)
+    assert "That preview has expired or is not valid" in response.content.decode()
+    assert not Fellowship.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused(editor_client, settings):
+    settings.FELLOW_IMPORT_MAX_BYTES = 10
+    response = upload(editor_client, csv_bytes(*GOOD), make_programme())
+    assert "at most 10" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_links_to_the_import_and_filters_by_status(editor_client):
+    make_fellowship(start_year=2001, end_year=2003)
+    html = editor_client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+    assert "Import from spreadsheet" in html
+    alumni = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "alumni"}).content.decode()
+    current = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "current"}).content.decode()
+    assert "1 fellowship" in alumni and "0 fellowships" in current
