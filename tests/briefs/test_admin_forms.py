@@ -285,6 +285,7 @@ def test_a_valid_series_with_about_sections_saves(editor_client):
 def person_post(photo=None, **fields):
     data = {"honorific": "Dr", "given_name": "Erkin", "family_name": "Baydarov", "slug": "erkin-baydarov"}
     data |= _rows("editorial_memberships", [], ["series", "role", "position", "start_date", "end_date", "sort_order"])
+    data |= _rows("fellowships", [], ["programme", "start_year", "end_year"])
     data |= fields
     if photo is not None:
         data["photo"] = photo
