@@ -117,6 +117,8 @@ STORAGES = {
 
 # Largest person photo an editor may upload, in bytes.
 PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+# ... and most pixels: larger images are refused before they are decoded.
+PERSON_PHOTO_MAX_PIXELS = int(os.environ.get("PERSON_PHOTO_MAX_PIXELS", 40_000_000))
 
 # Production hardening; all on unless DEBUG. HTTPS is expected in front of gunicorn.
 if not DEBUG:

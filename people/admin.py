@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from people.import_admin import import_view
+from people.photos import make_display_copy
 from people.models import EditorialMembership, Fellowship, FellowshipStatus, Organisation, Person, Programme
 
 
@@ -38,6 +39,11 @@ class PersonAdmin(admin.ModelAdmin):
         ("Profile", {"fields": ["biography", "photo", "photo_preview"]}),
     ]
     readonly_fields = ["photo_preview"]
+
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data:
+            make_display_copy(obj)
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="name", ordering="family_name")
     def full_name(self, obj):

@@ -5,6 +5,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from briefs.richtext import RichTextField
+from people.photos import PhotoField, display_size
 from people.validators import validate_photo_size
 
 
@@ -43,15 +44,26 @@ class Person(models.Model):
         "copies it as the “About the author” text printed in that issue; editing it "
         "here later does not change issues that were already written.",
     )
-    photo = models.ImageField(
+    photo = PhotoField(
         "photo",
         upload_to="people/",
         blank=True,
         width_field="photo_width",
         height_field="photo_height",
         validators=[validate_photo_size],
-        help_text="A portrait in JPEG, PNG or WebP, at most 5 MB. Optional.",
+        help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional; "
+        "the site shows a copy resized for its pages.",
     )
+    photo_display = models.ImageField(
+        "photo as shown",
+        upload_to="people/display/",
+        blank=True,
+        editable=False,
+        width_field="photo_display_width",
+        height_field="photo_display_height",
+    )
+    photo_display_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_display_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     email = models.EmailField(
         "email",
         blank=True,
@@ -82,6 +94,11 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("people:person_detail", kwargs={"slug": self.slug})
+
+    @property
+    def photo_css_size(self):
+        """(width, height) at which the page shows ``photo_display``."""
+        return display_size(self.photo_display_width, self.photo_display_height)
 
     def save(self, *args, **kwargs):
         if not self.slug:
