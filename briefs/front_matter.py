@@ -48,7 +48,9 @@ def _section_or_membership_changed(sender, instance, **kwargs):
     series_front_matter_changed([instance.series_id])
 
 
-def _person_changed(sender, instance, **kwargs):
+def _person_changed(sender, instance, created=False, **kwargs):
+    if created:
+        return  # a new person is on no team yet
     series_ids = set(instance.editorial_memberships.values_list("series_id", flat=True))
     if series_ids:
         series_front_matter_changed(series_ids)
