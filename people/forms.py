@@ -18,8 +18,8 @@ class DirectoryFilterForm(forms.Form):
     def __init__(self, *args, country_codes=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Only countries that have fellows, by name.
-        named = sorted((code, countries.name(code)) for code in country_codes)
-        self.fields["country"].choices = [("", "All countries"), *sorted(named, key=lambda c: c[1])]
+        named = sorted(((code, countries.name(code)) for code in country_codes), key=lambda c: c[1])
+        self.fields["country"].choices = [("", "All countries"), *named]
 
     def filter(self, fellowships, *, on):
         data = self.cleaned_data
