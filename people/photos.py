@@ -68,7 +68,12 @@ def display_size(width, height, max_width=DISPLAY_WIDTH):
 
 
 def make_display_copy(person):
-    """Store ``person.photo`` resized for pages as ``person.photo_display`` (JPEG)."""
+    """Store ``person.photo`` resized for pages as ``person.photo_display`` (JPEG).
+
+    The previous copy is derived data only, so it is deleted.
+    """
+    if person.photo_display:
+        person.photo_display.delete(save=False)
     if not person.photo:
         person.photo_display = None
         return

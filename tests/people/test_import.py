@@ -262,3 +262,20 @@ def test_the_fellowship_list_links_to_the_import_and_filters_by_status(editor_cl
     alumni = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "alumni"}).content.decode()
     current = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "current"}).content.decode()
     assert "1 fellowship" in alumni and "0 fellowships" in current
+
+
+@pytest.mark.django_db
+def test_an_officer_imports_fixes_the_rejected_row_reimports_and_sees_the_cohort(editor_client, client):
+    programme = make_programme()
+    rejected = "Asel,Nurova,asel@example.org,2019,2017,Narxoz University,Almaty,Kazakhstan,economics,Banking reform"
+    first = upload(editor_client, csv_bytes(*GOOD, rejected), programme)
+    assert "the year range is reversed" in first.content.decode()
+    editor_client.post(IMPORT, {"payload": first.context["payload"]})
+
+    fixed = upload(editor_client, csv_bytes(*GOOD, rejected.replace("2019,2017", "2017,2019")), programme)
+    assert fixed.context["plan"].count_existing == 2 and fixed.context["plan"].count_new == 1
+    editor_client.post(IMPORT, {"payload": fixed.context["payload"]})
+    assert Fellowship.objects.count() == 3 and Person.objects.count() == 3
+
+    directory = client.get(reverse("people:fellows_directory"), {"country": "KZ"}).content.decode()
+    assert "Asel Nurova" in directory and "Albina Muratbekova" in directory and "Banking reform" in directory

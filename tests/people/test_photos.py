@@ -1,6 +1,7 @@
 """Person photos: refused when unsafe, resized to what the page shows."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -67,3 +68,19 @@ def test_a_photo_is_resized_for_the_page_and_served_with_width_and_height(editor
     html = client.get(person.get_absolute_url()).content.decode()
     assert f'src="{person.photo_display.url}"' in html and 'width="160" height="200"' in html
     assert person.photo.url not in html  # the original is not sent to readers
+
+
+@pytest.mark.django_db
+def test_replacing_or_clearing_a_photo_removes_the_old_resized_copy(editor_client, tmp_path):
+    editor_client.post(ADD_PERSON, person_post(image_file((640, 640), fmt="JPEG", name="a.jpg")))
+    person = Person.objects.get()
+    copies = Path(person.photo_display.path).parent
+    change = reverse("admin:people_person_change", args=[person.pk])
+    editor_client.post(change, person_post(image_file((800, 400), fmt="JPEG", name="b.jpg")))
+    person.refresh_from_db()
+    assert [p.name for p in copies.iterdir()] == [Path(person.photo_display.name).name]
+    with Image.open(person.photo_display.path) as stored:
+        assert stored.size == (320, 160)
+    editor_client.post(change, person_post("") | {"photo-clear": "on"})
+    person.refresh_from_db()
+    assert not person.photo and not person.photo_display and list(copies.iterdir()) == []
