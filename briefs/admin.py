@@ -6,15 +6,27 @@ from django.db.models import Count, OuterRef, Subquery
 from briefs.forms import (
     ContributionForm,
     ContributionFormSet,
+    EditorialMembershipFormSet,
     FootnoteForm,
     FootnoteFormSet,
     IssueAdminMixin,
     OrderedInlineFormSet,
     QuestionFormSet,
+    membership_deletion_problem,
 )
-from briefs.models import AboutSection, Contribution, Footnote, Issue, IssueStatus, Question, Series
+from briefs.models import (
+    AboutSection,
+    Contribution,
+    EditorialMembership,
+    Footnote,
+    Issue,
+    IssueStatus,
+    Question,
+    Series,
+)
 from briefs.services import issue_publish, issue_unpublish
-from people.models import EditorialMembership
+from people.admin import PersonAdmin
+
 
 
 class AboutSectionInline(admin.StackedInline):
@@ -27,9 +39,41 @@ class AboutSectionInline(admin.StackedInline):
 
 class EditorialMembershipInline(admin.TabularInline):
     model = EditorialMembership
+    formset = EditorialMembershipFormSet
     extra = 0
     autocomplete_fields = ["person"]
     fields = ["role", "person", "position", "start_date", "end_date", "sort_order"]
+    verbose_name_plural = "editorial team (terms printed in a published issue cannot be deleted: end them)"
+
+
+class PersonMembershipInline(EditorialMembershipInline):
+    """The same terms, seen from the person."""
+
+    autocomplete_fields = []
+    fields = ["series", "role", "position", "start_date", "end_date", "sort_order"]
+
+
+# people knows nothing of series; the person form gets their terms from here.
+PersonAdmin.inlines = [*PersonAdmin.inlines, PersonMembershipInline]
+
+
+@admin.register(EditorialMembership)
+class EditorialMembershipAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "position", "series", "start_date", "end_date"]
+    list_filter = ["series", "role"]
+    search_fields = ["person__given_name", "person__family_name", "position"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person", "series"]
+
+    def get_deleted_objects(self, objs, request):
+        # Both the delete page and the bulk action ask this; a term a published
+        # imprint lists is reported as protected, and nothing is deleted.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for membership in objs:
+            problem = membership_deletion_problem(membership)
+            if problem:
+                protected = [*protected, " ".join(problem.messages)]
+        return deleted, model_count, perms_needed, protected
 
 
 @admin.register(Series)

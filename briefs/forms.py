@@ -55,6 +55,40 @@ class OrderedInlineFormSet(forms.BaseInlineFormSet):
             form.instance.sort_order = position
 
 
+def membership_deletion_problem(membership):
+    """Why ``membership`` may not be deleted, or None.
+
+    A published issue prints the team in office on its publication date; deleting
+    a term it lists would rewrite that imprint. Such a term is ended (“in office
+    until”), not deleted.
+    """
+    numbers = [f"No. {n}" for n in membership.published_issues_shown_in().values_list("number", flat=True)]
+    if not numbers:
+        return None
+    return ValidationError(
+        "%(member)s cannot be deleted: the imprint of published %(issues)s lists this term. "
+        "To record that they left, set “in office until” to their last day instead.",
+        code="membership_in_published_imprint",
+        params={"member": membership, "issues": ", ".join(numbers)},
+    )
+
+
+class EditorialMembershipFormSet(forms.BaseInlineFormSet):
+    """Refuses to delete a term that a published issue's imprint shows."""
+
+    def clean(self):
+        super().clean()
+        problems = [
+            problem
+            for form in self.deleted_forms
+            if form.instance.pk
+            for problem in [membership_deletion_problem(form.instance)]
+            if problem
+        ]
+        if problems:
+            raise ValidationError(problems)
+
+
 class SiblingFormSetMixin:
     """Lets an inline formset look at the other inlines of the same page."""
 

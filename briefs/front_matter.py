@@ -24,8 +24,7 @@ class FrontMatter:
 
 def front_matter(series):
     """The about sections and team memberships (with people) of ``series``."""
-    from briefs.models import AboutSection
-    from people.models import EditorialMembership
+    from briefs.models import AboutSection, EditorialMembership
 
     token, data = _by_series.get(series.pk, (None, None))
     if token != series.front_matter_token:
@@ -57,8 +56,8 @@ def _person_changed(sender, instance, created=False, **kwargs):
 
 
 def connect():
-    from briefs.models import AboutSection
-    from people.models import EditorialMembership, Person
+    from briefs.models import AboutSection, EditorialMembership
+    from people.models import Person
 
     for model in (AboutSection, EditorialMembership):
         post_save.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-save")

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP
-from briefs.richtext import RichTextField
+from richtext.fields import RichTextField
 from briefs.validators import normalise_issn, validate_issn
 
 
@@ -103,6 +103,100 @@ class AboutSection(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class EditorialRole(models.TextChoices):
+    PUBLISHER = "publisher", "Publisher"
+    EDITOR = "editor", "Editor"
+    LAYOUT = "layout", "Layout"
+
+
+#: The order in which the imprint lists the roles, and their headings there.
+ROLE_ORDER = {role: index for index, role in enumerate(EditorialRole.values)}
+ROLE_HEADINGS = {
+    EditorialRole.PUBLISHER: "Publishers",
+    EditorialRole.EDITOR: "Editors",
+    EditorialRole.LAYOUT: "Layout",
+}
+
+
+class EditorialMembership(models.Model):
+    """A person's term on a series' editorial team, in one role and position."""
+
+    series = models.ForeignKey(
+        Series,
+        on_delete=models.CASCADE,
+        related_name="editorial_memberships",
+        verbose_name="series",
+    )
+    person = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        related_name="editorial_memberships",
+        verbose_name="person",
+        help_text="Start typing a name. Add the person first if they are not listed.",
+    )
+    role = models.CharField(
+        "role",
+        max_length=20,
+        choices=EditorialRole.choices,
+        help_text="The heading the person is listed under in the imprint.",
+    )
+    position = models.CharField(
+        "position",
+        max_length=255,
+        blank=True,
+        help_text="Printed after the name, e.g. “Head of International Programmes, IEP”.",
+    )
+    start_date = models.DateField(
+        "in office from",
+        null=True,
+        blank=True,
+        help_text="First day in this role. Leave empty if they held it from the series' start.",
+    )
+    end_date = models.DateField(
+        "in office until",
+        null=True,
+        blank=True,
+        help_text="Last day in this role. Leave empty while they still hold it. A term printed in a "
+        "published issue's imprint cannot be deleted, so that issue keeps its team: set this date "
+        "when someone leaves.",
+    )
+    sort_order = models.PositiveIntegerField(
+        "order", default=0, help_text="Order within the role; lower comes first."
+    )
+
+    class Meta:
+        verbose_name = "editorial team membership"
+        verbose_name_plural = "editorial team"
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="editorial_term_ends_after_start",
+                violation_error_message="The term cannot end before it starts.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_role_display()}"
+
+    def published_issues_shown_in(self):
+        """Published issues whose imprint lists this term: those that appeared during it."""
+        issues = Issue.objects.filter(series=self.series_id, status=IssueStatus.PUBLISHED)
+        if self.start_date:
+            issues = issues.filter(publication_date__gte=self.start_date)
+        if self.end_date:
+            issues = issues.filter(publication_date__lte=self.end_date)
+        return issues.order_by("publication_date", "number")
+
+    def in_office_on(self, day):
+        """Whether the term covers ``day``; an open start or end is unbounded."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )
 
 
 class IssueKind(models.TextChoices):

@@ -1,7 +1,7 @@
 """Assembling an issue's texts for the page: pure functions over plain data.
 
 Views pass in what they fetched; nothing here touches the database. Every piece of
-editor HTML passes through :func:`briefs.richtext.sanitize` before footnote markers
+editor HTML passes through :func:`richtext.fields.sanitize` before footnote markers
 become links, and the result is marked safe here, once.
 """
 
@@ -12,8 +12,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from briefs.footnotes import render_footnotes
-from briefs.richtext import sanitize
-from people.models import ROLE_HEADINGS, ROLE_ORDER
+from richtext.fields import sanitize
+from briefs.models import ROLE_HEADINGS, ROLE_ORDER
 
 
 @dataclass(frozen=True)

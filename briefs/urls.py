@@ -7,6 +7,7 @@ app_name = "briefs"
 urlpatterns = [
     path("", views.home, name="home"),
     path("issues/", views.archive, name="archive"),
+    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),
     path("series/<slug:series_slug>/<int:number>/", views.issue_short_url, name="issue_short_url"),

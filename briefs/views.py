@@ -7,6 +7,8 @@ from django.utils.cache import add_never_cache_headers
 from briefs.front_matter import front_matter
 from briefs.models import Contribution, Footnote, Issue, Question, Series
 from briefs.rendering import group_team, render_issue_texts
+from people.directory import label_status
+from people.models import Person
 
 ISSUES_PER_PAGE = 12
 
@@ -110,3 +112,20 @@ def issue_detail(request, series_slug, number, slug):
     if not issue.is_public:
         add_never_cache_headers(response)
     return response
+
+
+def person_detail(request, slug):
+    person = get_object_or_404(Person, slug=slug)
+    contributions = (
+        Contribution.objects.filter(person=person, issue__in=Issue.objects.published())
+        .select_related("issue__series")
+        .order_by("-issue__publication_date", "-issue__number")
+    )
+    fellowships = label_status(
+        person.fellowships.select_related("programme").order_by("-start_year"), on=timezone.localdate()
+    )
+    return render(
+        request,
+        "people/person_detail.html",
+        {"person": person, "contributions": contributions, "fellowships": fellowships},
+    )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 from eucacis.env import database_from_url, env_bool, env_list
 
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "django_countries",
+    "richtext",
     "briefs",
     "people",
 ]
@@ -61,6 +63,12 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "eucacis.urls"
+
+# people knows nothing of briefs; the person page (with their publications) is
+# the public site's, so the project wires it here.
+ABSOLUTE_URL_OVERRIDES = {
+    "people.person": lambda person: reverse("briefs:person_detail", kwargs={"slug": person.slug}),
+}
 
 TEMPLATES = [
     {

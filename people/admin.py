@@ -7,13 +7,7 @@ from django.utils.html import format_html
 
 from people.import_admin import import_view
 from people.photos import make_display_copy
-from people.models import EditorialMembership, Fellowship, FellowshipStatus, Organisation, Person, Programme
-
-
-class EditorialMembershipInline(admin.TabularInline):
-    model = EditorialMembership
-    extra = 0
-    fields = ["series", "role", "position", "start_date", "end_date", "sort_order"]
+from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
 
 
 class FellowshipInline(admin.StackedInline):
@@ -33,7 +27,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_display_links = ["full_name"]
     search_fields = ["given_name", "family_name", "affiliation", "email"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
-    inlines = [FellowshipInline, EditorialMembershipInline]
+    inlines = [FellowshipInline]
     fieldsets = [
         (None, {"fields": ["honorific", "given_name", "family_name", "slug", "affiliation", "email"]}),
         ("Profile", {"fields": ["biography", "photo", "photo_preview"]}),
@@ -58,15 +52,6 @@ class PersonAdmin(admin.ModelAdmin):
         if not obj.photo:
             return "—"
         return format_html('<img src="{}" alt="" style="max-height:160px">', obj.photo.url)
-
-
-@admin.register(EditorialMembership)
-class EditorialMembershipAdmin(admin.ModelAdmin):
-    list_display = ["person", "role", "position", "series", "start_date", "end_date"]
-    list_filter = ["series", "role"]
-    search_fields = ["person__given_name", "person__family_name", "position"]
-    autocomplete_fields = ["person"]
-    list_select_related = ["person", "series"]
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -1,10 +1,9 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
-from briefs.richtext import RichTextField
+from richtext.fields import RichTextField
 from people.photos import PhotoField, display_size
 from people.validators import validate_photo_size
 
@@ -92,8 +91,9 @@ class Person(models.Model):
         """The name as printed, with honorific: “Prof. Dr Mathias Jopp”."""
         return f"{self.honorific} {self.name}".strip()
 
-    def get_absolute_url(self):
-        return reverse("people:person_detail", kwargs={"slug": self.slug})
+    # The person's public page shows their publications, so it belongs to the
+    # public site (briefs); settings.ABSOLUTE_URL_OVERRIDES gives this model its
+    # get_absolute_url, and this app never imports briefs.
 
     @property
     def photo_css_size(self):
@@ -104,89 +104,6 @@ class Person(models.Model):
         if not self.slug:
             self.slug = slugify(self.name)[:120]
         super().save(*args, **kwargs)
-
-
-class EditorialRole(models.TextChoices):
-    PUBLISHER = "publisher", "Publisher"
-    EDITOR = "editor", "Editor"
-    LAYOUT = "layout", "Layout"
-
-
-#: The order in which the imprint lists the roles, and their headings there.
-ROLE_ORDER = {role: index for index, role in enumerate(EditorialRole.values)}
-ROLE_HEADINGS = {
-    EditorialRole.PUBLISHER: "Publishers",
-    EditorialRole.EDITOR: "Editors",
-    EditorialRole.LAYOUT: "Layout",
-}
-
-
-class EditorialMembership(models.Model):
-    """A person's term on a series' editorial team, in one role and position."""
-
-    series = models.ForeignKey(
-        "briefs.Series",
-        on_delete=models.CASCADE,
-        related_name="editorial_memberships",
-        verbose_name="series",
-    )
-    person = models.ForeignKey(
-        Person,
-        on_delete=models.PROTECT,
-        related_name="editorial_memberships",
-        verbose_name="person",
-        help_text="Start typing a name. Add the person first if they are not listed.",
-    )
-    role = models.CharField(
-        "role",
-        max_length=20,
-        choices=EditorialRole.choices,
-        help_text="The heading the person is listed under in the imprint.",
-    )
-    position = models.CharField(
-        "position",
-        max_length=255,
-        blank=True,
-        help_text="Printed after the name, e.g. “Head of International Programmes, IEP”.",
-    )
-    start_date = models.DateField(
-        "in office from",
-        null=True,
-        blank=True,
-        help_text="First day in this role. Leave empty if they held it from the series' start.",
-    )
-    end_date = models.DateField(
-        "in office until",
-        null=True,
-        blank=True,
-        help_text="Last day in this role. Leave empty while they still hold it.",
-    )
-    sort_order = models.PositiveIntegerField(
-        "order", default=0, help_text="Order within the role; lower comes first."
-    )
-
-    class Meta:
-        verbose_name = "editorial team membership"
-        verbose_name_plural = "editorial team"
-        ordering = ["sort_order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True)
-                | models.Q(start_date__isnull=True)
-                | models.Q(end_date__gte=models.F("start_date")),
-                name="editorial_membership_ends_after_start",
-                violation_error_message="The term cannot end before it starts.",
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.person} – {self.get_role_display()}"
-
-    def in_office_on(self, day):
-        """Whether the term covers ``day``; an open start or end is unbounded."""
-        return (self.start_date is None or self.start_date <= day) and (
-            self.end_date is None or day <= self.end_date
-        )
 
 
 class Organisation(models.Model):

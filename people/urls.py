@@ -6,5 +6,4 @@ app_name = "people"
 
 urlpatterns = [
     path("fellows/", views.fellows_directory, name="fellows_directory"),
-    path("people/<slug:slug>/", views.person_detail, name="person_detail"),
 ]

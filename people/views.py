@@ -1,27 +1,9 @@
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
-from briefs.models import Contribution, Issue
 from people.directory import group_by_cohort, label_status
 from people.forms import DirectoryFilterForm
-from people.models import Fellowship, Person
-
-
-def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
-    contributions = (
-        Contribution.objects.filter(person=person, issue__in=Issue.objects.published())
-        .select_related("issue__series")
-        .order_by("-issue__publication_date", "-issue__number")
-    )
-    fellowships = label_status(
-        person.fellowships.select_related("programme").order_by("-start_year"), on=timezone.localdate()
-    )
-    return render(
-        request,
-        "people/person_detail.html",
-        {"person": person, "contributions": contributions, "fellowships": fellowships},
-    )
+from people.models import Fellowship
 
 
 def fellows_directory(request):

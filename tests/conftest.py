@@ -6,8 +6,8 @@ import itertools
 import pytest
 from django.core.management import call_command
 
-from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from people.models import EditorialMembership, Fellowship, Person, Programme
+from briefs.models import AboutSection, Contribution, EditorialMembership, Footnote, Issue, Question, Series
+from people.models import Fellowship, Person, Programme
 
 _seq = itertools.count(1)
 

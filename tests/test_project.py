@@ -91,3 +91,61 @@ def test_ensure_admin_refuses_outside_local_development(settings):
 @pytest.mark.django_db
 def test_every_model_change_has_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def _imports_of(package):
+    """The top-level packages imported by the Python files of ``package`` (migrations excluded)."""
+    import ast
+
+    found = {}
+    for path in (ROOT / package).rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_people_imports_nothing_from_briefs():
+    assert "briefs" not in _imports_of("people"), _imports_of("people").get("briefs")
+
+
+def test_the_shared_rich_text_app_imports_neither_app():
+    imports = _imports_of("richtext")
+    assert "briefs" not in imports and "people" not in imports
+
+
+@pytest.mark.django_db(transaction=True)
+def test_moving_the_editorial_team_to_briefs_keeps_the_demo_team_both_ways():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from briefs.models import EditorialMembership
+
+    call_command("load_demo", stdout=open(os.devnull, "w"))
+    before = list(
+        EditorialMembership.objects.order_by("sort_order", "pk").values_list(
+            "series__slug", "person__family_name", "role", "position", "start_date", "end_date", "sort_order"
+        )
+    )
+    assert len(before) == 5
+    try:
+        call_command("migrate", "briefs", "0004", verbosity=0)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM people_editorialmembership")
+            assert cursor.fetchone()[0] == 5
+    finally:
+        call_command("migrate", verbosity=0)
+    after = list(
+        EditorialMembership.objects.order_by("sort_order", "pk").values_list(
+            "series__slug", "person__family_name", "role", "position", "start_date", "end_date", "sort_order"
+        )
+    )
+    assert after == before
+    assert not MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())

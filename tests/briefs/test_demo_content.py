@@ -8,7 +8,8 @@ from django.core.management import call_command
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from people.models import EditorialMembership, Fellowship, Organisation, Person, Programme
+from briefs.models import EditorialMembership
+from people.models import Fellowship, Organisation, Person, Programme
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "eucacis-in-brief-06.txt"
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from briefs.front_matter import front_matter
 from briefs.models import AboutSection, Series
-from people.models import EditorialMembership
+from briefs.models import EditorialMembership
 from tests.conftest import make_about, make_interview, make_membership, make_person, make_series
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 
 from briefs.models import Contribution, Issue
 from briefs.services import issue_publish, issue_unpublish
-from people.models import EditorialMembership
+from briefs.models import EditorialMembership
 from tests.conftest import make_interview, make_issue, make_membership, make_person, make_series
 
 pytestmark = pytest.mark.django_db

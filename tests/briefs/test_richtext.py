@@ -3,7 +3,7 @@
 import pytest
 
 from briefs.rendering import prefix_speaker, render_issue_texts
-from briefs.richtext import sanitize
+from richtext.fields import sanitize
 
 ATTACKS = [
     '<script>alert("x")</script>',
@@ -78,7 +78,7 @@ def test_the_team_is_grouped_by_role_in_imprint_order_and_only_members_in_office
     import datetime
 
     from briefs.rendering import group_team
-    from people.models import EditorialMembership
+    from briefs.models import EditorialMembership
 
     day = datetime.date(2019, 2, 1)
     members = [

@@ -12,8 +12,18 @@ from django.utils.text import slugify
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.services import issue_publish
-from briefs.models import AboutSection, Contribution, Footnote, Issue, IssueKind, IssueStatus, Question, Series
-from people.models import EditorialMembership, Fellowship, Organisation, Person, Programme
+from briefs.models import (
+    AboutSection,
+    Contribution,
+    EditorialMembership,
+    Footnote,
+    Issue,
+    IssueKind,
+    IssueStatus,
+    Question,
+    Series,
+)
+from people.models import Fellowship, Organisation, Person, Programme
 
 
 def _organisation(short_name, name, website):

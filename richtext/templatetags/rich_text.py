@@ -1,6 +1,6 @@
 from django import template
 
-from briefs.richtext import sanitize
+from richtext.fields import sanitize
 
 register = template.Library()
 
