@@ -10,7 +10,9 @@ from briefs.forms import (
     FootnoteForm,
     FootnoteFormSet,
     IssueAdminMixin,
+    IssueForm,
     OrderedInlineFormSet,
+    QuestionForm,
     QuestionFormSet,
     membership_deletion_problem,
 )
@@ -127,6 +129,7 @@ class ContributionInline(admin.TabularInline):
 
 class QuestionInline(admin.StackedInline):
     model = Question
+    form = QuestionForm
     formset = QuestionFormSet
     extra = 0
     fields = ["sort_order", "question", "answer", "speaker"]
@@ -146,6 +149,7 @@ class FootnoteInline(admin.StackedInline):
 
 @admin.register(Issue)
 class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
+    form = IssueForm
     list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "series", "publication_date"]

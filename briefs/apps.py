@@ -7,6 +7,7 @@ class BriefsConfig(AppConfig):
     verbose_name = "Series and issues"
 
     def ready(self):
-        from briefs import front_matter
+        from briefs import front_matter, pdf_files
 
         front_matter.connect()
+        pdf_files.connect()

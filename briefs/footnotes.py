@@ -1,22 +1,31 @@
-"""Footnotes: markers in rich text, numbered in reading order.
+"""Footnotes: markers in rich text, numbered in reading order, then formatted.
 
 An editor types a marker such as ``[^source]`` where a note belongs and writes the
-note under the same label. On the page, notes are numbered 1..n by their first
-reference across all the issue's texts; each reference is a superscript link to
-its note and each note links back to every reference to it.
+note under the same label. Two separate steps turn that into output:
+
+* **numbering** (:func:`number_footnotes`): which note gets which number and where
+  each reference stands. Notes are numbered 1..n by their first reference across
+  all the issue's texts; a note cited twice keeps its number.
+* **formatting**: the web formatter (:func:`format_web`) makes superscript links and
+  back links; the print formatter (:func:`format_print`) puts each note's text at
+  its call site, for WeasyPrint's ``float: footnote``.
 
 Everything here works on HTML that has already been sanitised: markers become
-links only after cleaning, and only in text, never inside a tag.
+references only in text, never inside a tag. A marker that is malformed, or names
+no note, is never printed as typed (the admin refuses both before saving).
 """
 
 import re
 from dataclasses import dataclass
 
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 #: ``[^label]``: a caret and a label of letters, digits, ``-`` or ``_``.
 MARKER_RE = re.compile(r"\[\^([A-Za-z0-9][A-Za-z0-9_-]*)\]")
 LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: Anything that starts like a marker: ``[^`` and what follows up to ``]``, if any.
+_CANDIDATE_RE = re.compile(r"\[\^([^\[\]<>]{0,60})(\])?")
 _TOKEN_RE = re.compile(r"(<[^>]*>)")
 _URL_RE = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = ".,;:!?)]}'"
@@ -29,6 +38,7 @@ MARKER_HELP = (
 
 
 def normalise_label(label):
+    """The one form of a label: ``" Source "`` and ``"source"`` are the same note."""
     return label.strip().lower()
 
 
@@ -47,112 +57,214 @@ def _is_close_link(tag):
     return re.match(r"</a\s*>", tag, re.IGNORECASE) is not None
 
 
+def _markers_in_text(text):
+    """``(start, end, label or None, as typed)`` for each marker-like run in ``text``.
+
+    ``label`` is None for a malformed one: ``[^Silk visa]``, ``[^ visa]``, an
+    unclosed ``[^trade-forum``, a bare ``[^``.
+    """
+    for match in _CANDIDATE_RE.finditer(text):
+        well_formed = MARKER_RE.fullmatch(match.group(0))
+        if well_formed:
+            yield match.start(), match.end(), normalise_label(well_formed.group(1)), match.group(0)
+        elif match.group(2):  # closed, but not a valid label
+            yield match.start(), match.end(), None, match.group(0)
+        else:  # unclosed: the caret and the word it starts
+            word = match.group(1).split()[0] if match.group(1)[:1].strip() else ""
+            yield match.start(), match.start() + 2 + len(word), None, "[^" + word
+
+
 def find_markers(html):
-    """Return the normalised labels of the markers in ``html``, in order."""
+    """The normalised labels of the well-formed markers in ``html``, in order, with repeats."""
     return [
-        normalise_label(match.group(1))
+        label
         for token, is_tag in _text_segments(html or "")
         if not is_tag
-        for match in MARKER_RE.finditer(token)
+        for _start, _end, label, _typed in _markers_in_text(token)
+        if label is not None
     ]
 
 
+def malformed_markers(html):
+    """The malformed markers in ``html`` as typed, in order: ``["[^Silk visa]", "[^"]``."""
+    return [
+        typed
+        for token, is_tag in _text_segments(html or "")
+        if not is_tag
+        for _start, _end, label, typed in _markers_in_text(token)
+        if label is None
+    ]
+
+
+# -- numbering ---------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class Note:
+class Reference:
+    """One citation of a note in the text."""
+
+    number: int
+    #: 1 for the note's first citation, 2 for the second, …
+    occurrence: int
+
+
+@dataclass(frozen=True)
+class NumberedNote:
     number: int
     label: str
+    #: The note's sanitised HTML, bare web addresses made links.
     html: SafeString
-    #: The ids of the references to this note, in reading order.
-    ref_ids: tuple
-
-    @property
-    def anchor(self):
-        return f"fn-{self.number}"
-
-    @property
-    def backlinks(self):
-        """``(ref_id, text, accessible name)`` for each link back to a reference."""
-        if len(self.ref_ids) == 1:
-            return [(self.ref_ids[0], "↩", f"Back to the text of note {self.number}")]
-        return [
-            (ref_id, f"↩{index}", f"Back to reference {index} of note {self.number}")
-            for index, ref_id in enumerate(self.ref_ids, start=1)
-        ]
+    #: How many times the text cites it.
+    references: int
 
 
-@dataclass
-class RenderedFootnotes:
-    fragments: list
-    notes: list
+@dataclass(frozen=True)
+class Numbering:
+    #: Per input fragment: HTML pieces (str) and :class:`Reference` objects, in order.
+    fragments: tuple
+    notes: tuple
 
 
-def _reference_html(number, ref_id):
-    return (
-        f'<sup class="fn-ref"><a href="#fn-{number}" id="{ref_id}" '
-        f'aria-label="Note {number}">{number}</a></sup>'
-    )
+def number_footnotes(fragments, notes):
+    """Number the notes cited in ``fragments`` and place each reference.
 
-
-def render_footnotes(fragments, notes):
-    """Turn markers into numbered references across ``fragments``.
-
-    ``fragments``: sanitised HTML strings in reading order. ``notes``: a mapping
-    of label to sanitised note HTML. A marker inside a link is placed just after
-    that link, since links cannot nest. A marker with no note is left as typed and
-    a note nothing cites is not shown (the admin refuses both before saving).
+    ``fragments``: sanitised HTML strings in reading order. ``notes``: a mapping of
+    label to sanitised note HTML. A marker inside a link is placed just after that
+    link, since links cannot nest. A marker that is malformed or names no note is
+    dropped; a note nothing cites gets no number.
     """
     notes = {normalise_label(label): html for label, html in notes.items()}
     numbers = {}
-    refs = {}
+    counts = {}
 
     def reference(label):
-        if label not in notes:
-            return None
         number = numbers.setdefault(label, len(numbers) + 1)
-        label_refs = refs.setdefault(label, [])
-        ref_id = f"fnref-{number}" if not label_refs else f"fnref-{number}-{len(label_refs) + 1}"
-        label_refs.append(ref_id)
-        return _reference_html(number, ref_id)
+        counts[label] = counts.get(label, 0) + 1
+        return Reference(number=number, occurrence=counts[label])
 
-    rendered = []
+    numbered = []
     for html in fragments:
-        out = []
+        pieces = []
         in_link = 0
         deferred = []
         for token, is_tag in _text_segments(html or ""):
             if is_tag:
-                out.append(token)
+                pieces.append(token)
                 if _is_open_link(token):
                     in_link += 1
                 elif _is_close_link(token) and in_link:
                     in_link -= 1
                     if not in_link:
-                        out.extend(deferred)
+                        pieces.extend(deferred)
                         deferred = []
                 continue
-            pos = 0
-            for match in MARKER_RE.finditer(token):
-                out.append(token[pos : match.start()])
-                ref = reference(normalise_label(match.group(1)))
-                if ref is None:
-                    out.append(match.group(0))
-                elif in_link:
-                    deferred.append(ref)
-                else:
-                    out.append(ref)
-                pos = match.end()
-            out.append(token[pos:])
-        out.extend(deferred)
-        rendered.append(mark_safe("".join(out)))
+            position = 0
+            for start, end, label, _typed in _markers_in_text(token):
+                pieces.append(token[position:start])
+                position = end
+                if label is None or label not in notes:
+                    continue
+                (deferred if in_link else pieces).append(reference(label))
+            pieces.append(token[position:])
+        pieces.extend(deferred)
+        numbered.append(tuple(piece for piece in pieces if piece != ""))
 
     ordered = sorted(numbers.items(), key=lambda item: item[1])
-    return RenderedFootnotes(
-        fragments=rendered,
-        notes=[
-            Note(number=n, label=label, html=linkify(notes[label]), ref_ids=tuple(refs[label]))
+    return Numbering(
+        fragments=tuple(numbered),
+        notes=tuple(
+            NumberedNote(number=n, label=label, html=linkify(notes[label]), references=counts[label])
             for label, n in ordered
-        ],
+        ),
     )
+
+
+def _format(pieces, reference_html):
+    return mark_safe("".join(piece if isinstance(piece, str) else reference_html(piece) for piece in pieces))
+
+
+# -- web ---------------------------------------------------------------------
+
+
+def reference_id(reference):
+    suffix = "" if reference.occurrence == 1 else f"-{reference.occurrence}"
+    return f"fnref-{reference.number}{suffix}"
+
+
+def web_reference(reference):
+    return format_html(
+        '<sup class="fn-ref"><a href="#fn-{n}" id="{id}" aria-label="Note {n}">{n}</a></sup>',
+        n=reference.number,
+        id=reference_id(reference),
+    )
+
+
+@dataclass(frozen=True)
+class WebNote:
+    number: int
+    label: str
+    html: SafeString
+    #: ``(ref_id, text, accessible name)`` for each link back to a reference.
+    backlinks: tuple
+
+    @property
+    def anchor(self):
+        return f"fn-{self.number}"
+
+
+def web_backlinks(note):
+    ids = [reference_id(Reference(note.number, k)) for k in range(1, note.references + 1)]
+    if len(ids) == 1:
+        return ((ids[0], "↩", f"Back to the text of note {note.number}"),)
+    return tuple(
+        (ref_id, f"↩{k}", f"Back to reference {k} of note {note.number}") for k, ref_id in enumerate(ids, start=1)
+    )
+
+
+def format_web(numbering):
+    """``(fragments, notes)`` for the web page: superscript links there, back links here."""
+    fragments = [_format(pieces, web_reference) for pieces in numbering.fragments]
+    notes = [WebNote(n.number, n.label, n.html, web_backlinks(n)) for n in numbering.notes]
+    return fragments, notes
+
+
+# -- print -------------------------------------------------------------------
+
+
+def inline_note(html):
+    """A note's HTML as inline content: its paragraphs joined by line breaks.
+
+    A footnote body is floated out of the paragraph that calls it, so it must be
+    phrasing content: a ``<p>`` inside a ``<p>`` is not allowed.
+    """
+    paragraphs = re.split(r"\s*</p>\s*<p(?:\s[^>]*)?>\s*", (html or "").strip())
+    joined = "<br>".join(paragraphs)
+    joined = re.sub(r"^<p(?:\s[^>]*)?>", "", joined)
+    return mark_safe(re.sub(r"</p>$", "", joined))
+
+
+def format_print(numbering):
+    """The fragments with each note's text at its first call, for ``float: footnote``.
+
+    Each first call is preceded by an empty anchor ``call-N`` and its note has the
+    id ``note-N``, so the PDF build can check that both land on the same page. A
+    later call of the same note repeats its number only.
+    """
+    notes = {note.number: note for note in numbering.notes}
+
+    def reference_html(reference):
+        if reference.occurrence > 1:
+            return format_html('<span class="fn-call-again">{}</span>', reference.number)
+        return format_html(
+            '<span class="fn-anchor" id="call-{n}"></span><span class="footnote" id="note-{n}" data-n="{n}">{html}</span>',
+            n=reference.number,
+            html=inline_note(notes[reference.number].html),
+        )
+
+    return [_format(pieces, reference_html) for pieces in numbering.fragments]
+
+
+# -- links -------------------------------------------------------------------
 
 
 def linkify(html):

@@ -11,9 +11,45 @@ as typed.
 from django import forms
 from django.core.exceptions import ValidationError
 
-from briefs.footnotes import find_markers, normalise_label
+from briefs.footnotes import find_markers, malformed_markers, normalise_label
 from briefs.models import ContributionRole, IssueKind, IssueStatus
+from briefs.reading import reading_order
 from briefs.services import publication_problems
+
+
+def check_markers(html, where):
+    """Raise a ValidationError naming every malformed footnote marker in ``html``."""
+    bad = malformed_markers(html)
+    if bad:
+        raise ValidationError(
+            "%(where)s has %(count)s malformed footnote marker%(plural)s: %(markers)s. A marker is [^ and a "
+            "label of letters, digits, - or _ without spaces, closed by ], e.g. [^silk-visa]. Correct it, "
+            "or delete it if no note belongs there.",
+            code="malformed_marker",
+            params={
+                "where": where[0].upper() + where[1:],
+                "count": len(bad),
+                "plural": "" if len(bad) == 1 else "s",
+                "markers": ", ".join(f"“{marker}”" for marker in bad),
+            },
+        )
+    return html
+
+
+class IssueForm(forms.ModelForm):
+    def clean_introduction(self):
+        return check_markers(self.cleaned_data["introduction"], "the introduction")
+
+    def clean_body(self):
+        return check_markers(self.cleaned_data["body"], "the body")
+
+
+class QuestionForm(forms.ModelForm):
+    def clean_question(self):
+        return check_markers(self.cleaned_data["question"], "this question")
+
+    def clean_answer(self):
+        return check_markers(self.cleaned_data["answer"], "this answer")
 
 
 def _live_forms(formset):
@@ -219,29 +255,28 @@ class FootnoteForm(forms.ModelForm):
 class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
     inline_role = "footnotes"
 
-    def texts_in_reading_order(self):
-        """``(where, html)`` for every text of the issue that may cite notes."""
+    def passages(self):
+        """The issue's texts in reading order, as typed in this form."""
         issue = self.instance
-        texts = [("the introduction", issue.introduction)]
         questions = self.sibling("questions")
-        if questions is not None:
-            for number, form in enumerate(_live_forms(questions), start=1):
-                texts.append((f"question {number}", form.cleaned_data.get("question", "")))
-                texts.append((f"the answer to question {number}", form.cleaned_data.get("answer", "")))
-        texts.append(("the body", issue.body))
-        return texts
+        pairs = [
+            (form.cleaned_data.get("question", ""), form.cleaned_data.get("answer", ""))
+            for form in (_live_forms(questions) if questions is not None else [])
+        ]
+        return reading_order(introduction=issue.introduction, questions=pairs, body=issue.body)
 
     def clean(self):
+        # Every footnote problem is reported in the same save: the check runs even
+        # when some rows have errors of their own, over the rows that are readable.
         super().clean()
-        if any(self.errors):
-            return
         notes = {
             f.cleaned_data["label"]: f for f in _live_forms(self) if f.cleaned_data.get("label")
         }
         cited = set()
         problems = []
-        for where, html in self.texts_in_reading_order():
-            for label in find_markers(html):
+        for passage in self.passages():
+            where = passage.where
+            for label in find_markers(passage.html):
                 cited.add(label)
                 if label not in notes:
                     problems.append(

@@ -489,3 +489,26 @@ class Footnote(models.Model):
     def save(self, *args, **kwargs):
         self.label = self.label.strip().lower()
         super().save(*args, **kwargs)
+
+
+class IssuePdf(models.Model):
+    """The built PDF of a published issue, keyed by the content version it shows."""
+
+    issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="pdf", verbose_name="issue")
+    version = models.CharField(
+        "content version",
+        max_length=64,
+        help_text="A digest of everything the PDF shows; any change to the issue, its series' about "
+        "sections and team, or the layout gives a new one.",
+    )
+    file = models.FileField("file", upload_to="issues/pdf/", max_length=255)
+    pages = models.PositiveIntegerField("pages")
+    build_seconds = models.FloatField("build time (s)")
+    built_at = models.DateTimeField("built at")
+
+    class Meta:
+        verbose_name = "issue PDF"
+        verbose_name_plural = "issue PDFs"
+
+    def __str__(self):
+        return f"PDF of {self.issue}"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),
     path("series/<slug:series_slug>/<int:number>/", views.issue_short_url, name="issue_short_url"),
+    path("series/<slug:series_slug>/<int:number>/pdf/", views.issue_pdf, name="issue_pdf"),
     path(
         "series/<slug:series_slug>/<int:number>/<slug:slug>/",
         views.issue_detail,

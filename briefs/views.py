@@ -1,12 +1,16 @@
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Value
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from briefs.front_matter import front_matter
-from briefs.models import Contribution, Footnote, Issue, Question, Series
-from briefs.rendering import group_team, render_issue_texts
+from briefs.document import issue_document, team_in_office
+from briefs.pdf import build_pdf
+from briefs.pdf_files import current_pdf
+from briefs.models import Contribution, Issue, Series
 from people.directory import label_status
 from people.models import Person
 
@@ -48,7 +52,7 @@ def series_team(request, slug):
     return render(
         request,
         "briefs/series_team.html",
-        {"series": series, "team": group_team(memberships, on=today), "former": former},
+        {"series": series, "team": team_in_office(memberships, on=today), "former": former},
     )
 
 
@@ -78,37 +82,32 @@ def issue_detail(request, series_slug, number, slug):
     issue = _get_issue(request, series_slug, number)
     if slug != issue.slug:
         return redirect(issue, permanent=issue.is_public)
-
-    # One issue: plain queries for its parts cost less than prefetch_related,
-    # and the count stays fixed whatever the number of questions or notes.
-    contributions = list(Contribution.objects.filter(issue=issue).select_related("person"))
-    labels = {c.person_id: c.speaker_label for c in contributions if c.role == Contribution.Role.INTERVIEWEE}
-    default_label = next(iter(labels.values()), "")
-    texts = render_issue_texts(
-        introduction=issue.introduction,
-        questions=[
-            (question, answer, labels.get(speaker_id, default_label))
-            for question, answer, speaker_id in Question.objects.filter(issue=issue).values_list(
-                "question", "answer", "speaker_id"
-            )
-        ],
-        body=issue.body,
-        notes=dict(Footnote.objects.filter(issue=issue).values_list("label", "text")),
-    )
-    front = front_matter(issue.series)
+    document = issue_document(issue)
     response = render(
         request,
         "briefs/issue_detail.html",
-        {
-            "issue": issue,
-            "series": issue.series,
-            "authors": [c for c in contributions if c.is_author],
-            "interviewees": [c for c in contributions if c.role == Contribution.Role.INTERVIEWEE],
-            "texts": texts,
-            "about_sections": front.about_sections,
-            "team": group_team(front.memberships, on=issue.publication_date),
-        },
+        {"doc": document, "texts": document.texts("web"), "is_public": issue.is_public, "issue": issue},
     )
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+def issue_pdf(request, series_slug, number):
+    """The printed brief. Readers get the stored PDF; staff also get drafts, built for them."""
+    issue = _get_issue(request, series_slug, number)
+    document = issue_document(issue)
+    if issue.status != Issue.Status.PUBLISHED:  # only staff get this far with a draft
+        response = HttpResponse(build_pdf(document, draft=True).data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
+    else:
+        stored = current_pdf(issue, document)
+        if stored is None:
+            # Built on every change, never on a reader's request: it is on its way.
+            response = render(request, "briefs/pdf_pending.html", {"doc": document}, status=503)
+            response["Retry-After"] = "30"
+            return response
+        response = FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
     if not issue.is_public:
         add_never_cache_headers(response)
     return response

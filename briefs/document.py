@@ -1,0 +1,381 @@
+"""One issue document: everything a reader sees of one issue, assembled once.
+
+:func:`issue_document` fetches an issue's parts in a fixed number of queries and
+:func:`assemble` turns them into plain data: series and programme, number, date,
+title, kind, the byline worded for the kind, the texts in reading order with
+their footnotes numbered, the printed biographies, the about sections, the team
+in office on the publication date, and the imprint. The web page, the PDF and
+later exports all take this document; their templates only lay it out, and each
+formats the footnotes its own way (:func:`briefs.footnotes.format_web`,
+:func:`briefs.footnotes.format_print`).
+
+All editor HTML in the document has been through the sanitiser.
+"""
+
+import datetime
+import hashlib
+import re
+from dataclasses import dataclass, field, replace
+from itertools import groupby
+
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from briefs.footnotes import Numbering, format_print, format_web, number_footnotes
+from briefs.front_matter import front_matter
+from briefs.models import ROLE_HEADINGS, ROLE_ORDER, Contribution, ContributionRole, Footnote, IssueKind, Question
+from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
+from richtext.fields import sanitize
+
+
+@dataclass(frozen=True)
+class Contributor:
+    #: As printed, with honorific: “Dr Erkin Baydarov”.
+    name: str
+    #: Without honorific, for metadata and citations: “Erkin Baydarov”.
+    plain_name: str
+    given_name: str
+    family_name: str
+    url: str
+    role: str
+    speaker_label: str = ""
+    #: The “About the author” text printed in this issue (authors only).
+    biography: str = ""
+
+
+@dataclass(frozen=True)
+class BylinePart:
+    """A run of the byline: fixed words, or one contributor's name."""
+
+    text: str
+    contributor: Contributor | None = None
+
+
+@dataclass(frozen=True)
+class QuestionAndAnswer:
+    number: int
+    question: tuple
+    answer: tuple
+    speaker_label: str
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    name: str
+    url: str
+    position: str
+
+
+@dataclass(frozen=True)
+class TeamGroup:
+    heading: str
+    members: tuple
+
+
+@dataclass(frozen=True)
+class AboutSection:
+    title: str
+    html: str
+
+
+@dataclass(frozen=True)
+class Imprint:
+    publisher: str
+    place: str
+    issn: str
+    website: str
+    website_label: str
+    email: str
+    hashtag: str
+    published_in: str
+
+
+@dataclass(frozen=True)
+class IssueDocument:
+    issue_id: int
+    series_name: str
+    series_slug: str
+    series_url: str
+    programme_type: str
+    programme_name: str
+    programme_short_name: str
+    number: int
+    title: str
+    short_title: str
+    slug: str
+    url: str
+    kind: str
+    kind_label: str
+    publication_date: datetime.date
+    #: “February 2019”: the series prints the month, not the day.
+    date_label: str
+    authors: tuple
+    interviewees: tuple
+    byline: tuple
+    #: Numbered texts: tuples of HTML pieces and footnote references.
+    introduction: tuple
+    questions: tuple
+    body: tuple
+    notes: tuple
+    biographies_heading: str
+    about_sections: tuple
+    team: tuple
+    imprint: Imprint
+    language: str = "en"
+    version: str = field(default="", compare=False)
+
+    @property
+    def is_interview(self):
+        return self.kind == IssueKind.INTERVIEW
+
+    @property
+    def byline_text(self):
+        return "".join(part.contributor.name if part.contributor else part.text for part in self.byline)
+
+    @property
+    def author_names(self):
+        """“A”, “A and B”, “A, B and C”, as printed on the cover."""
+        return "".join(p.contributor.name if p.contributor else p.text for p in join_names(self.authors))
+
+    @property
+    def subject(self):
+        return f"{self.series_name} No. {self.number}"
+
+    @property
+    def keywords(self):
+        names = [c.plain_name for c in (*self.authors, *self.interviewees)]
+        return [self.series_name, self.programme_short_name, self.kind_label, *names]
+
+    @property
+    def pdf_filename(self):
+        """``EUCACIS-in-Brief-06-Muratbekova.pdf``."""
+        parts = [self.series_name, f"{self.number:02d}", *(c.family_name for c in self.authors[:2])]
+        return "-".join(re.sub(r"[^\w]+", "-", part).strip("-") for part in parts if part) + ".pdf"
+
+    def texts(self, formatter):
+        """The texts formatted by ``formatter`` (``"web"`` or ``"print"``)."""
+        return format_texts(self, formatter)
+
+
+@dataclass(frozen=True)
+class FormattedQuestion:
+    number: int
+    question: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FormattedTexts:
+    introduction: str
+    questions: list
+    body: str
+    #: Web: :class:`briefs.footnotes.WebNote` objects; print: none (each note is at its call).
+    notes: list
+
+
+def prefix_speaker(answer_html, label):
+    """Open an answer with its speaker's label: ``<p><b class="speaker">EB:</b> Since …``."""
+    if not label:
+        return answer_html
+    prefix = format_html('<b class="speaker">{}:</b> ', label)
+    if answer_html.startswith("<p>"):
+        return mark_safe("<p>" + prefix + answer_html[3:])
+    return mark_safe(prefix + answer_html)
+
+
+def format_texts(document, formatter):
+    numbered = [document.introduction]
+    for qa in document.questions:
+        numbered += [qa.question, qa.answer]
+    numbered.append(document.body)
+    numbering = Numbering(fragments=tuple(numbered), notes=document.notes)
+    if formatter == "web":
+        out, notes = format_web(numbering)
+    elif formatter == "print":
+        out, notes = format_print(numbering), []
+    else:
+        raise ValueError(f"unknown formatter {formatter!r}; use 'web' or 'print'")
+    return FormattedTexts(
+        introduction=out[0],
+        questions=[
+            FormattedQuestion(
+                number=qa.number,
+                question=out[2 * index + 1],
+                answer=prefix_speaker(out[2 * index + 2], qa.speaker_label),
+            )
+            for index, qa in enumerate(document.questions)
+        ],
+        body=out[-1],
+        notes=notes,
+    )
+
+
+# -- wording -----------------------------------------------------------------
+
+
+def join_names(contributors):
+    """``[A]``, ``[A, " and ", B]``, ``[A, ", ", B, " and ", C]`` as byline parts."""
+    parts = []
+    for index, contributor in enumerate(contributors):
+        if index:
+            parts.append(BylinePart(" and " if index == len(contributors) - 1 else ", "))
+        parts.append(BylinePart("", contributor))
+    return parts
+
+
+def byline(kind, authors, interviewees):
+    """The byline worded for the kind: “By …”, “Interview by … with …”."""
+    if kind != IssueKind.INTERVIEW:
+        return tuple([BylinePart("By "), *join_names(authors)]) if authors else ()
+    parts = [BylinePart("Interview")]
+    if authors:
+        parts += [BylinePart(" by "), *join_names(authors)]
+    if interviewees:
+        parts += [BylinePart(" with "), *join_names(interviewees)]
+    return tuple(parts) if len(parts) > 1 else ()
+
+
+def short_title(title, limit=70):
+    """The title for a running head: the part before a colon, shortened if still long."""
+    head = title.split(":", 1)[0].strip() if ":" in title else title
+    if len(head) <= limit:
+        return head
+    return head[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def website_label(url):
+    return re.sub(r"^https?://", "", url or "").rstrip("/")
+
+
+def publisher_sentence(programme):
+    kind = f"{programme.programme_type} " if programme.programme_type else ""
+    short = f" ({programme.short_name})" if programme.short_name else ""
+    return f"Published by the {kind}“{programme.name}”{short}."
+
+
+def speaker_labels(interviewees, questions):
+    """Each answer's speaker label: its chosen speaker's, or the only interviewee's."""
+    labels = {c.person_id: c.speaker_label for c in interviewees}
+    only = next(iter(labels.values())) if len(labels) == 1 else ""
+    return [labels.get(speaker_id, only) if speaker_id else only for _q, _a, speaker_id in questions]
+
+
+def team_in_office(memberships, *, on):
+    """The team in office ``on`` a day, grouped by role in imprint order."""
+    in_office = (m for m in memberships if m.in_office_on(on))
+    ordered = sorted(in_office, key=lambda m: (ROLE_ORDER[m.role], m.sort_order, m.pk or 0))
+    return tuple(
+        TeamGroup(
+            heading=ROLE_HEADINGS[role],
+            members=tuple(TeamMember(m.person.full_name, m.person.get_absolute_url(), m.position) for m in members),
+        )
+        for role, members in groupby(ordered, key=lambda m: m.role)
+    )
+
+
+# -- assembly ----------------------------------------------------------------
+
+
+def _contributor(contribution):
+    person = contribution.person
+    return Contributor(
+        name=person.full_name,
+        plain_name=person.name,
+        given_name=person.given_name,
+        family_name=person.family_name,
+        url=person.get_absolute_url(),
+        role=contribution.role,
+        speaker_label=contribution.speaker_label,
+        biography=sanitize(contribution.printed_biography) if contribution.is_author else "",
+    )
+
+
+def assemble(issue, *, contributions, questions, notes, about_sections, memberships):
+    """The document of ``issue`` from its fetched parts; no database access.
+
+    ``contributions``: Contribution objects with their person, in order.
+    ``questions``: ``(question_html, answer_html, speaker_person_id)`` in order.
+    ``notes``: mapping of footnote label to note HTML.
+    ``about_sections``: the series' AboutSection objects in order.
+    ``memberships``: the series' EditorialMembership objects with their person.
+    """
+    series, programme = issue.series, issue.series.programme
+    authors = [c for c in contributions if c.is_author]
+    interviewees = [c for c in contributions if c.role == ContributionRole.INTERVIEWEE]
+    passages = reading_order(introduction=issue.introduction, questions=[(q, a) for q, a, _s in questions], body=issue.body)
+    numbering = number_footnotes(
+        [sanitize(p.html, p.rich_text_kind) for p in passages],
+        {label: sanitize(html, "note") for label, html in notes.items()},
+    )
+    by_part = dict(zip(((p.part, p.number) for p in passages), numbering.fragments))
+    labels = speaker_labels(interviewees, questions)
+    author_people = tuple(_contributor(c) for c in authors)
+    interviewee_people = tuple(_contributor(c) for c in interviewees)
+    date_label = date_format(issue.publication_date, "F Y")
+    document = IssueDocument(
+        issue_id=issue.pk,
+        series_name=series.name,
+        series_slug=series.slug,
+        series_url=series.get_absolute_url(),
+        programme_type=programme.programme_type,
+        programme_name=programme.name,
+        programme_short_name=programme.short_name,
+        number=issue.number,
+        title=issue.title,
+        short_title=short_title(issue.title),
+        slug=issue.slug,
+        url=issue.get_absolute_url(),
+        kind=issue.kind,
+        kind_label=IssueKind(issue.kind).label,
+        publication_date=issue.publication_date,
+        date_label=date_label,
+        authors=author_people,
+        interviewees=interviewee_people,
+        byline=byline(issue.kind, author_people, interviewee_people),
+        introduction=by_part[(INTRODUCTION, None)],
+        questions=tuple(
+            QuestionAndAnswer(n, by_part[(QUESTION, n)], by_part[(ANSWER, n)], labels[n - 1])
+            for n in range(1, len(questions) + 1)
+        ),
+        body=by_part[(BODY, None)],
+        notes=numbering.notes,
+        biographies_heading="About the Authors" if len(authors) > 1 else "About the Author",
+        about_sections=tuple(AboutSection(s.title, sanitize(s.body)) for s in about_sections),
+        team=team_in_office(memberships, on=issue.publication_date),
+        imprint=Imprint(
+            publisher=publisher_sentence(programme),
+            place=series.place_of_publication,
+            issn=series.issn,
+            website=series.website,
+            website_label=website_label(series.website),
+            email=series.email,
+            hashtag=series.hashtag,
+            published_in=f"published in {date_label}",
+        ),
+    )
+    # The content version: a digest of everything the reader sees, so any change
+    # to what is shown gives a new version and nothing else does.
+    version = hashlib.sha256(repr(document).encode()).hexdigest()
+    return replace(document, version=version)
+
+
+def issue_document(issue):
+    """The document of ``issue``, fetched in a fixed number of queries.
+
+    ``issue`` must come with ``series__programme`` (select_related). Costs 3
+    queries (contributors, questions, notes) plus 2 for the series' front matter
+    the first time a process sees it.
+    """
+    contributions = list(Contribution.objects.filter(issue=issue).select_related("person"))
+    questions = list(Question.objects.filter(issue=issue).values_list("question", "answer", "speaker_id"))
+    notes = dict(Footnote.objects.filter(issue=issue).values_list("label", "text"))
+    front = front_matter(issue.series)
+    return assemble(
+        issue,
+        contributions=contributions,
+        questions=questions,
+        notes=notes,
+        about_sections=front.about_sections,
+        memberships=front.memberships,
+    )

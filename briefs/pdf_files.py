@@ -1,0 +1,171 @@
+"""Built PDFs of published issues: when they are made, where they are kept.
+
+A published issue's PDF is built when the issue is published and again whenever
+something it shows changes: the issue and its parts, a printed biography, a
+contributor's or team member's name, the series' about sections, team or imprint,
+the programme. Each build is stored through Django's storage API, keyed by the
+document's content version (:func:`briefs.pdf.pdf_version`): an unchanged issue
+is never rebuilt, and a reader is never served a PDF of an older version. Readers
+never cause a build; they are served the stored file, or told it is on its way.
+
+Edits reach here through model signals, collected per transaction and handled
+once it commits (:func:`pdfs_need_refresh`), like the front-matter token.
+"""
+
+import logging
+import threading
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from briefs.document import issue_document
+from briefs.models import (
+    AboutSection,
+    Contribution,
+    EditorialMembership,
+    Footnote,
+    Issue,
+    IssuePdf,
+    IssueStatus,
+    Question,
+    Series,
+)
+from briefs.pdf import build_pdf, pdf_version
+from people.models import Person, Programme
+
+logger = logging.getLogger(__name__)
+
+
+def current_pdf(issue, document):
+    """The stored PDF of ``issue`` if it shows ``document`` as it is now, else None."""
+    stored = IssuePdf.objects.filter(issue=issue).first()
+    if stored is not None and stored.version == pdf_version(document):
+        return stored
+    return None
+
+
+def _storage_name(document, version):
+    return f"issues/pdf/{document.series_slug}/{document.number:03d}-{version[:16]}.pdf"
+
+
+def refresh_issue_pdf(issue):
+    """Build and store ``issue``'s PDF if it is published and its stored one is not current.
+
+    Returns ``"built"``, ``"current"``, ``"removed"`` (no longer published) or ``"none"``.
+    """
+    stored = IssuePdf.objects.filter(issue=issue).first()
+    if issue.status != IssueStatus.PUBLISHED:
+        if stored is None:
+            return "none"
+        stored.file.delete(save=False)
+        stored.delete()
+        return "removed"
+    document = issue_document(issue)
+    version = pdf_version(document)
+    if stored is not None and stored.version == version:
+        return "current"
+    build = build_pdf(document)
+    pdf = stored or IssuePdf(issue=issue)
+    old_name = pdf.file.name if stored else None
+    pdf.file.save(_storage_name(document, version), ContentFile(build.data), save=False)
+    pdf.version, pdf.pages, pdf.build_seconds, pdf.built_at = version, build.pages, build.seconds, timezone.now()
+    pdf.save()
+    if old_name and old_name != pdf.file.name:
+        pdf.file.storage.delete(old_name)
+    logger.info("Built the PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
+    return "built"
+
+
+def refresh_issue_pdfs(issues):
+    """Refresh each issue's PDF; a failure is logged and leaves the others to be built."""
+    results = {}
+    for issue in issues.select_related("series__programme"):
+        try:
+            results[issue.pk] = refresh_issue_pdf(issue)
+        except Exception:
+            logger.exception("Could not build the PDF of %s", issue)
+            results[issue.pk] = "failed"
+    return results
+
+
+# -- what an edit touches ------------------------------------------------------
+
+_pending = threading.local()
+
+
+def pdfs_need_refresh(issue_filter):
+    """Refresh the PDFs of the issues matching ``issue_filter`` (a Q) once the transaction commits."""
+    if not hasattr(_pending, "filters"):
+        _pending.filters = []
+    _pending.filters.append(issue_filter)
+    transaction.on_commit(_flush)
+
+
+def _flush():
+    filters, _pending.filters = getattr(_pending, "filters", []), []
+    if not filters:
+        return
+    combined = Q()
+    for issue_filter in filters:
+        combined |= issue_filter
+    issues = Issue.objects.filter(combined)
+    # Published issues get a current PDF; an issue just returned to draft loses its own.
+    refresh_issue_pdfs(issues.filter(Q(status=IssueStatus.PUBLISHED) | Q(pdf__isnull=False)).distinct())
+
+
+def _issue_changed(sender, instance, **kwargs):
+    pdfs_need_refresh(Q(pk=instance.pk))
+
+
+def _part_changed(sender, instance, **kwargs):
+    pdfs_need_refresh(Q(pk=instance.issue_id))
+
+
+def _series_part_changed(sender, instance, **kwargs):
+    pdfs_need_refresh(Q(series=instance.series_id))
+
+
+def _series_changed(sender, instance, **kwargs):
+    pdfs_need_refresh(Q(series=instance.pk))
+
+
+def _programme_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        pdfs_need_refresh(Q(series__programme=instance.pk))
+
+
+def _person_changed(sender, instance, created=False, **kwargs):
+    if not created:  # a new person is in no issue yet
+        pdfs_need_refresh(
+            Q(contributions__person=instance.pk) | Q(series__editorial_memberships__person=instance.pk)
+        )
+
+
+def _pdf_deleted(sender, instance, **kwargs):
+    # The row goes with its issue; the file in storage goes once that is committed.
+    name, storage = instance.file.name, instance.file.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def connect():
+    receivers = [
+        (Issue, _issue_changed),
+        (Contribution, _part_changed),
+        (Question, _part_changed),
+        (Footnote, _part_changed),
+        (AboutSection, _series_part_changed),
+        (EditorialMembership, _series_part_changed),
+        (Series, _series_changed),
+        (Programme, _programme_changed),
+        (Person, _person_changed),
+    ]
+    for model, receiver in receivers:
+        uid = f"issue-pdf-{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+        if model not in (Issue, Series, Programme, Person):
+            post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
+    post_delete.connect(_pdf_deleted, sender=IssuePdf, dispatch_uid="issue-pdf-file-delete")
