@@ -17,3 +17,23 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$PY" -m pip install --quiet --disable-pip-version-check -r "$ROOT/requirements-dev.txt"
   echo "$want" > "$stamp"
 fi
+
+# axe-core for the accessibility tests, from package-lock.json (again only when
+# the lock file changes or axe.min.js is missing). The site itself needs no Node.
+axe="$ROOT/node_modules/axe-core/axe.min.js"
+npm_stamp="$ROOT/node_modules/.package-lock.sha"
+npm_want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+if [ ! -f "$axe" ] || [ "$(cat "$npm_stamp" 2>/dev/null)" != "$npm_want" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "!! npm is not installed (apt-get install nodejs npm): axe-core cannot be installed," \
+         "so the accessibility tests will be SKIPPED (they fail when REQUIRE_BROWSER=1)"
+  else
+    echo "==> Installing axe-core with npm ci"
+    if (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+      echo "$npm_want" > "$npm_stamp"
+    else
+      echo "!! npm ci failed: the accessibility tests will be SKIPPED (they fail when REQUIRE_BROWSER=1)"
+      if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then exit 1; fi
+    fi
+  fi
+fi
