@@ -6,7 +6,8 @@
 # Where none can be had, the PostgreSQL run is skipped and that is said plainly
 # (REQUIRE_POSTGRES=1 makes it a failure, as in CI). Browser tests need
 # /usr/bin/chromium; it is installed when missing and this runs as root
-# (REQUIRE_BROWSER=1 makes its absence a failure). Extra arguments go to pytest.
+# (REQUIRE_BROWSER=1 makes its absence a failure, and that of Java for the Nu
+# HTML checker and of axe-core from npm). Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -20,6 +21,10 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: /usr/bin/chromium is missing"; exit 1; fi
   echo "!! Chromium is not installed (apt-get install chromium): browser tests will be SKIPPED"
+fi
+if ! command -v java >/dev/null; then
+  if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: java is missing (apt-get install default-jre-headless)"; exit 1; fi
+  echo "!! Java is not installed (apt-get install default-jre-headless): the Nu HTML check will be SKIPPED"
 fi
 
 pg_url=""
