@@ -116,7 +116,7 @@ class SeriesAdmin(admin.ModelAdmin):
         return obj._published or 0
 
 
-class ContributionInline(admin.TabularInline):
+class ContributionInline(admin.StackedInline):
     model = Contribution
     form = ContributionForm
     formset = ContributionFormSet
