@@ -93,10 +93,13 @@ def make_about(series, title, body="<p>About.</p>", order=0):
     return AboutSection.objects.create(series=series, title=title, body=body, sort_order=order)
 
 
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path_factory):
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
     """Uploads and built PDFs go to a folder of the test run, never the project's media/."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture

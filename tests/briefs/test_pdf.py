@@ -345,3 +345,14 @@ def test_a_scheduled_issue_has_its_pdf_ready_but_not_public(editor_client, djang
     assert IssuePdf.objects.filter(issue=issue).exists()
     assert Client().get(url).status_code == 404
     assert editor_client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_build_pdfs_builds_what_is_missing_and_leaves_current_pdfs_alone(built):
+    IssuePdf.objects.all().delete()
+    out = io.StringIO()
+    call_command("build_pdfs", stdout=out)
+    assert "No. 6: built" in out.getvalue() and "1 built, 0 already current, 0 failed." in out.getvalue()
+    out = io.StringIO()
+    call_command("build_pdfs", stdout=out)
+    assert "0 built, 1 already current" in out.getvalue()
