@@ -15,7 +15,8 @@ All editor HTML in the document has been through the sanitiser.
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import groupby
 
 from django.utils.dateformat import format as date_format
@@ -123,7 +124,11 @@ class IssueDocument:
     team: tuple
     imprint: Imprint
     language: str = "en"
-    version: str = field(default="", compare=False)
+
+    @cached_property
+    def version(self):
+        """A digest of everything the reader sees: any change to what is shown gives a new one."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
     @property
     def is_interview(self):
@@ -313,7 +318,7 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     author_people = tuple(_contributor(c) for c in authors)
     interviewee_people = tuple(_contributor(c) for c in interviewees)
     date_label = date_format(issue.publication_date, "F Y")
-    document = IssueDocument(
+    return IssueDocument(
         issue_id=issue.pk,
         series_name=series.name,
         series_slug=series.slug,
@@ -354,10 +359,6 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
             published_in=f"published in {date_label}",
         ),
     )
-    # The content version: a digest of everything the reader sees, so any change
-    # to what is shown gives a new version and nothing else does.
-    version = hashlib.sha256(repr(document).encode()).hexdigest()
-    return replace(document, version=version)
 
 
 def issue_document(issue):

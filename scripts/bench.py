@@ -3,6 +3,8 @@ drive the No. 6 page and a minimal view of the same size with wrk.
 
 Prints requests per second, median and 99th-percentile latency for both, and the
 ratio of the page's throughput to the minimal view's. No page cache is involved.
+Also prints the build time of No. 6's PDF (median of several builds, outside the
+server) and the requests per second of serving the built PDF.
 """
 
 import argparse
@@ -63,11 +65,13 @@ def main():
         "DATABASE_URL": f"sqlite:///{work / 'bench.sqlite3'}",
         "STATIC_ROOT": str(work / "static"),
         "BENCHMARK_VIEWS": "1",
+        "MEDIA_ROOT": str(work / "media"),
     }
     manage = lambda *a: subprocess.run([PY, "manage.py", *a], cwd=ROOT, env=env, check=True, capture_output=True)
     manage("migrate", "--noinput")
     manage("load_demo")
     manage("collectstatic", "--noinput")
+    pdf_build = measure_pdf_build(env)
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -98,6 +102,13 @@ def main():
         page = tuple(statistics.median(r[i] for r in runs["page"]) for i in range(3))
         minimal = tuple(statistics.median(r[i] for r in runs["minimal"]) for i in range(3))
         ratios = sorted(p[0] / m[0] for p, m in zip(runs["page"], runs["minimal"]))
+        pdf_url = base + "/series/eucacis-in-brief/6/pdf/"
+        pdf_size = len(urllib.request.urlopen(pdf_url).read())
+        wrk(pdf_url, 2, args.connections)
+        pdf_serving = tuple(
+            statistics.median(r[i] for r in [wrk(pdf_url, args.seconds, args.connections) for _ in range(args.rounds)])
+            for i in range(3)
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -114,6 +125,43 @@ def main():
     ratio = page[0] / minimal[0]
     print(f"ratio: {ratio:.1%} of the minimal view's throughput (target: at least 8%)")
     print("ratio per round: " + ", ".join(f"{r:.1%}" for r in ratios))
+    print()
+    print(
+        f"No. 6 PDF build: median {pdf_build['median']:.3f} s of {pdf_build['runs']} builds "
+        f"(min {pdf_build['min']:.3f} s, max {pdf_build['max']:.3f} s; goal: under 1 s); "
+        f"{pdf_build['pages']} pages, {pdf_build['passes']} layout pass(es), {pdf_build['bytes']} bytes"
+    )
+    rps, p50, p99 = pdf_serving
+    print(f"serving the built PDF ({pdf_size} bytes): {rps:.0f} req/s, median {p50:.2f} ms, p99 {p99:.2f} ms")
+
+
+PDF_BUILD = """
+import json, statistics, time, django
+django.setup()
+from briefs.document import issue_document
+from briefs.models import Issue
+from briefs.pdf import build_pdf
+issue = Issue.objects.select_related("series__programme").get(series__slug="eucacis-in-brief", number=6)
+build_pdf(issue_document(issue))  # warm: fonts and templates loaded once per process
+times, builds = [], []
+for _ in range(RUNS):
+    started = time.perf_counter()
+    builds.append(build_pdf(issue_document(issue)))
+    times.append(time.perf_counter() - started)
+print(json.dumps({"median": statistics.median(times), "min": min(times), "max": max(times), "runs": RUNS,
+                  "pages": builds[-1].pages, "passes": builds[-1].passes, "bytes": len(builds[-1].data)}))
+"""
+
+
+def measure_pdf_build(env, runs=7):
+    """The build time of No. 6's PDF, from the issue document to the PDF's bytes."""
+    import json
+
+    out = subprocess.run(
+        [PY, "-c", PDF_BUILD.replace("RUNS", str(runs))],
+        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "eucacis.settings"}, check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

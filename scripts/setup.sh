@@ -18,6 +18,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# WeasyPrint (the printed PDFs) needs Pango 1.44 or newer from the system.
+if ! /sbin/ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "==> Installing Pango for WeasyPrint (libpango-1.0-0 libpangoft2-1.0-0)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) >/dev/null
+  else
+    echo "!! Pango is missing: PDFs cannot be built. Install the Debian packages libpango-1.0-0 and libpangoft2-1.0-0."
+  fi
+fi
+
 # axe-core for the accessibility tests, from package-lock.json (again only when
 # the lock file changes or axe.min.js is missing). The site itself needs no Node.
 axe="$ROOT/node_modules/axe-core/axe.min.js"
