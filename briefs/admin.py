@@ -2,6 +2,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html
 
 from briefs.forms import (
     ContributionForm,
@@ -16,16 +20,19 @@ from briefs.forms import (
     QuestionFormSet,
     membership_deletion_problem,
 )
+from briefs.document import issue_document
 from briefs.models import (
     AboutSection,
     Contribution,
     EditorialMembership,
     Footnote,
     Issue,
+    IssuePdf,
     IssueStatus,
     Question,
     Series,
 )
+from briefs.pdf import pdf_version
 from briefs.services import issue_publish, issue_unpublish
 from people.admin import PersonAdmin
 
@@ -161,14 +168,14 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     date_hierarchy = "publication_date"
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "published_by"]
+    readonly_fields = ["published_at", "published_by", "printed_pdf"]
     inlines = [ContributionInline, QuestionInline, FootnoteInline]
     actions = ["publish", "return_to_draft"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date"]}),
         ("Text", {"fields": ["introduction", "body"]}),
-        ("Publication", {"fields": ["status", "published_at", "published_by"]}),
+        ("Publication", {"fields": ["status", "published_at", "published_by", "printed_pdf"]}),
     ]
 
     class Media:
@@ -176,6 +183,30 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contributions__person")
+
+    @admin.display(description="printed PDF")
+    def printed_pdf(self, obj):
+        if obj.pk is None:
+            return "The PDF is made once the issue is saved."
+        url = reverse("briefs:issue_pdf", args=[obj.series.slug, obj.number])
+        if obj.status != IssueStatus.PUBLISHED:
+            return format_html('<a href="{}">Download a preview marked DRAFT</a>, made when you open it.', url)
+        stored = IssuePdf.objects.filter(issue=obj).first()
+        if stored is None:
+            return "Not built yet. It is built when the issue is saved, or by “manage.py build_pdfs”."
+        if stored.version != pdf_version(issue_document(obj)):
+            return (
+                "Out of date: the issue changed since its PDF was built, so readers are asked to come "
+                "back later. Save the issue again, or run “manage.py build_pdfs”."
+            )
+        return format_html(
+            '<a href="{}">Download</a> ({} pages, built {} in {} s). It is rebuilt whenever '
+            "something it shows changes.",
+            url,
+            stored.pages,
+            date_format(timezone.localtime(stored.built_at), "j F Y, H:i"),
+            f"{stored.build_seconds:.1f}",
+        )
 
     @admin.display(description="authors")
     def authors(self, obj):

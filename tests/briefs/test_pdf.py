@@ -356,3 +356,15 @@ def test_build_pdfs_builds_what_is_missing_and_leaves_current_pdfs_alone(built):
     out = io.StringIO()
     call_command("build_pdfs", stdout=out)
     assert "0 built, 1 already current" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_issue_form_tells_the_editor_about_the_pdf(built, editor_client):
+    change = reverse("admin:briefs_issue_change", args=[built.pk])
+    html = editor_client.get(change).content.decode()
+    assert "Download</a> (" in html and "pages, built" in html
+    Issue.objects.filter(pk=built.pk).update(title="Changed behind the signals' back")
+    assert "Out of date" in editor_client.get(change).content.decode()
+    draft = make_interview(status=Issue.Status.DRAFT)
+    html = editor_client.get(reverse("admin:briefs_issue_change", args=[draft.pk])).content.decode()
+    assert "Download a preview marked DRAFT" in html
