@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs.footnotes import LABEL_RE, MARKER_HELP
+from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from richtext.fields import RichTextField
 from briefs.validators import normalise_issn, validate_issn
 
@@ -487,7 +487,7 @@ class Footnote(models.Model):
         return f"[^{self.label}]"
 
     def save(self, *args, **kwargs):
-        self.label = self.label.strip().lower()
+        self.label = normalise_label(self.label)
         super().save(*args, **kwargs)
 
 

@@ -28,9 +28,10 @@ PRINT_DIR = Path(__file__).resolve().parent / "print"
 TEMPLATE = "briefs/print/issue.html"
 #: PDF/UA-1: a tagged PDF with a language and a title shown in the viewer's title bar.
 PDF_VARIANT = "pdf/ua-1"
-#: Layout passes before giving up on moving a footnote call (each pass fixes every
-#: misplaced call found, so one extra pass is the usual case).
-MAX_PASSES = 5
+#: Layout passes before giving up. Each pass moves the first misplaced call only
+#: (moving a line shifts everything after it), so this bounds the number of notes
+#: one build can correct; one extra pass is the usual case.
+MAX_PASSES = 10
 
 
 class FootnotePlacementError(Exception):
@@ -213,11 +214,12 @@ def _move_call_to_next_page(html, rendered, number, page_index):
     return True
 
 
-def build_pdf(document, *, draft=False):
+def build_pdf(document, *, draft=False, strict=True):
     """Lay ``document`` out as the printed brief; returns a :class:`PdfBuild`.
 
-    Raises :class:`FootnotePlacementError` if a note cannot be brought onto its
-    call's page.
+    If a note cannot be brought onto its call's page, raises
+    :class:`FootnotePlacementError`; unless ``strict`` is off (a staff preview),
+    when the PDF is made as it stands and the problem is logged.
     """
     started = time.perf_counter()
     html = weasyprint.HTML(string=print_html(document, draft=draft), base_url=str(PRINT_DIR) + "/")
@@ -230,11 +232,13 @@ def build_pdf(document, *, draft=False):
         logger.info("PDF of %s: notes %s left their calls' pages; laying out again", document.subject, misplaced)
         # One note per pass: moving a line shifts everything after it.
         number, (call_page, _) = min(misplaced.items())
-        moved = [_move_call_to_next_page(html, rendered, number, call_page - 1)]
-        if not any(moved) or passes == MAX_PASSES:
-            raise FootnotePlacementError(
-                f"{document.subject}: footnotes {sorted(misplaced)} could not be placed on the page that cites them"
-            )
+        moved = _move_call_to_next_page(html, rendered, number, call_page - 1)
+        if not moved or passes == MAX_PASSES:
+            problem = f"{document.subject}: footnotes {sorted(misplaced)} could not be placed on the page that cites them"
+            if strict:
+                raise FootnotePlacementError(problem)
+            logger.warning(problem)
+            break
     rendered.metadata.modified = None
     data = rendered.write_pdf(pdf_variant=PDF_VARIANT)
     return PdfBuild(

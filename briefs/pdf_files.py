@@ -9,14 +9,17 @@ is never rebuilt, and a reader is never served a PDF of an older version. Reader
 never cause a build; they are served the stored file, or told it is on its way.
 
 Edits reach here through model signals, collected per transaction and handled
-once it commits (:func:`pdfs_need_refresh`), like the front-matter token.
+once it commits (:func:`pdfs_need_refresh`), like the front-matter token. A few
+issues are built in the editor's request; more (a change to a whole series) are
+built in a thread that goes on after the response.
 """
 
 import logging
 import threading
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.conf import settings
+from django.db import connections, transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -111,9 +114,30 @@ def _flush():
     combined = Q()
     for issue_filter in filters:
         combined |= issue_filter
-    issues = Issue.objects.filter(combined)
     # Published issues get a current PDF; an issue just returned to draft loses its own.
-    refresh_issue_pdfs(issues.filter(Q(status=IssueStatus.PUBLISHED) | Q(pdf__isnull=False)).distinct())
+    ids = list(
+        Issue.objects.filter(combined)
+        .filter(Q(status=IssueStatus.PUBLISHED) | Q(pdf__isnull=False))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if len(ids) <= settings.PDF_BUILDS_IN_REQUEST:
+        refresh_issue_pdfs(Issue.objects.filter(pk__in=ids))
+    else:
+        # A change to a whole series (its team, an about section) would keep the
+        # editor waiting half a second per issue: those builds go on after the
+        # response. Readers meanwhile get "being prepared", never a stale PDF.
+        threading.Thread(target=_refresh_in_background, args=(ids,), name=BACKGROUND_THREAD).start()
+
+
+BACKGROUND_THREAD = "issue-pdf-builds"
+
+
+def _refresh_in_background(ids):
+    try:
+        refresh_issue_pdfs(Issue.objects.filter(pk__in=ids))
+    finally:
+        connections.close_all()
 
 
 def _issue_changed(sender, instance, **kwargs):

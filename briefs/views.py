@@ -98,7 +98,7 @@ def issue_pdf(request, series_slug, number):
     issue = _get_issue(request, series_slug, number)
     document = issue_document(issue)
     if issue.status != Issue.Status.PUBLISHED:  # only staff get this far with a draft
-        response = HttpResponse(build_pdf(document, draft=True).data, content_type="application/pdf")
+        response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
     else:
         stored = current_pdf(issue, document)

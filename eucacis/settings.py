@@ -143,6 +143,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# How many issue PDFs a save rebuilds before answering; a change that touches
+# more (a series' team or about sections) rebuilds them after the response.
+PDF_BUILDS_IN_REQUEST = int(os.environ.get("PDF_BUILDS_IN_REQUEST", 3))
+
 # Largest spreadsheet accepted by the fellows import, in bytes.
 FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
 

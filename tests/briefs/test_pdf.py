@@ -368,3 +368,25 @@ def test_the_issue_form_tells_the_editor_about_the_pdf(built, editor_client):
     draft = make_interview(status=Issue.Status.DRAFT)
     html = editor_client.get(reverse("admin:briefs_issue_change", args=[draft.pk])).content.decode()
     assert "Download a preview marked DRAFT" in html
+
+
+@pytest.mark.django_db
+def test_a_staff_preview_is_made_even_when_a_note_cannot_be_placed(no6, monkeypatch, caplog):
+    document, _build = no6
+    monkeypatch.setattr(pdf_module, "_move_call_to_next_page", lambda *args: False)
+    monkeypatch.setattr(pdf_module, "footnote_placements", lambda rendered: {4: (6, 7)})
+    build = pdf_module.build_pdf(document, draft=True, strict=False)
+    assert build.data.startswith(b"%PDF-") and "could not be placed" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_to_many_issues_is_built_after_the_response(settings):
+    import threading
+
+    settings.PDF_BUILDS_IN_REQUEST = 0
+    call_command("load_demo", stdout=io.StringIO())  # commits: builds No. 6 in the background
+    for thread in threading.enumerate():
+        if thread.name == pdf_files.BACKGROUND_THREAD:
+            thread.join(timeout=60)
+    issue = Issue.objects.select_related("series__programme").get(number=6)
+    assert IssuePdf.objects.get(issue=issue).version == pdf_module.pdf_version(issue_document(issue))
