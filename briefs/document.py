@@ -23,7 +23,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from briefs.footnotes import Numbering, format_print, format_web, number_footnotes
+from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
 from briefs.models import ROLE_HEADINGS, ROLE_ORDER, Contribution, ContributionRole, Footnote, IssueKind, Question
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
@@ -190,28 +190,23 @@ def prefix_speaker(answer_html, label):
 
 
 def format_texts(document, formatter):
-    numbered = [document.introduction]
-    for qa in document.questions:
-        numbered += [qa.question, qa.answer]
-    numbered.append(document.body)
-    numbering = Numbering(fragments=tuple(numbered), notes=document.notes)
     if formatter == "web":
-        out, notes = format_web(numbering)
+        reference_html, notes = web_reference, web_notes(document.notes)
     elif formatter == "print":
-        out, notes = format_print(numbering), []
+        reference_html, notes = print_reference(document.notes), []
     else:
         raise ValueError(f"unknown formatter {formatter!r}; use 'web' or 'print'")
+
+    def html(pieces):
+        return format_pieces(pieces, reference_html)
+
     return FormattedTexts(
-        introduction=out[0],
+        introduction=html(document.introduction),
         questions=[
-            FormattedQuestion(
-                number=qa.number,
-                question=out[2 * index + 1],
-                answer=prefix_speaker(out[2 * index + 2], qa.speaker_label),
-            )
-            for index, qa in enumerate(document.questions)
+            FormattedQuestion(qa.number, html(qa.question), prefix_speaker(html(qa.answer), qa.speaker_label))
+            for qa in document.questions
         ],
-        body=out[-1],
+        body=html(document.body),
         notes=notes,
     )
 

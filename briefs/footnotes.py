@@ -179,7 +179,12 @@ def number_footnotes(fragments, notes):
     )
 
 
-def _format(pieces, reference_html):
+def format_pieces(pieces, reference_html):
+    """One numbered text as HTML, each reference made by ``reference_html``.
+
+    A reference carries its number and occurrence, so texts can be formatted one
+    at a time, in any order.
+    """
     return mark_safe("".join(piece if isinstance(piece, str) else reference_html(piece) for piece in pieces))
 
 
@@ -221,11 +226,14 @@ def web_backlinks(note):
     )
 
 
+def web_notes(notes):
+    """The numbered notes as the web page lists them, each with its back links."""
+    return [WebNote(n.number, n.label, n.html, web_backlinks(n)) for n in notes]
+
+
 def format_web(numbering):
     """``(fragments, notes)`` for the web page: superscript links there, back links here."""
-    fragments = [_format(pieces, web_reference) for pieces in numbering.fragments]
-    notes = [WebNote(n.number, n.label, n.html, web_backlinks(n)) for n in numbering.notes]
-    return fragments, notes
+    return [format_pieces(pieces, web_reference) for pieces in numbering.fragments], web_notes(numbering.notes)
 
 
 # -- print -------------------------------------------------------------------
@@ -243,14 +251,14 @@ def inline_note(html):
     return mark_safe(re.sub(r"</p>$", "", joined))
 
 
-def format_print(numbering):
-    """The fragments with each note's text at its first call, for ``float: footnote``.
+def print_reference(notes):
+    """A formatter of references for print, given the numbered ``notes``.
 
     Each first call is preceded by an empty anchor ``call-N`` and its note has the
     id ``note-N``, so the PDF build can check that both land on the same page. A
     later call of the same note repeats its number only.
     """
-    notes = {note.number: note for note in numbering.notes}
+    by_number = {note.number: note for note in notes}
 
     def reference_html(reference):
         if reference.occurrence > 1:
@@ -258,10 +266,16 @@ def format_print(numbering):
         return format_html(
             '<span class="fn-anchor" id="call-{n}"></span><span class="footnote" id="note-{n}" data-n="{n}">{html}</span>',
             n=reference.number,
-            html=inline_note(notes[reference.number].html),
+            html=inline_note(by_number[reference.number].html),
         )
 
-    return [_format(pieces, reference_html) for pieces in numbering.fragments]
+    return reference_html
+
+
+def format_print(numbering):
+    """The fragments with each note's text at its first call, for ``float: footnote``."""
+    reference_html = print_reference(numbering.notes)
+    return [format_pieces(pieces, reference_html) for pieces in numbering.fragments]
 
 
 # -- links -------------------------------------------------------------------
