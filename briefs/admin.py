@@ -33,6 +33,7 @@ from briefs.models import (
     Series,
 )
 from briefs.pdf import pdf_version
+from briefs.pdf_files import refresh_issue_pdf
 from briefs.services import issue_publish, issue_unpublish
 from people.admin import PersonAdmin
 
@@ -192,12 +193,28 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         if obj.status != IssueStatus.PUBLISHED:
             return format_html('<a href="{}">Download a preview marked DRAFT</a>, made when you open it.', url)
         stored = IssuePdf.objects.filter(issue=obj).first()
-        if stored is None:
+        version = pdf_version(issue_document(obj))
+        if stored is not None and stored.failed_version == version:
+            return format_html(
+                "<strong>Could not be built:</strong> {}. Readers are told the PDF is not available; the "
+                "issue's page is not affected. Change what the message names and save again.",
+                stored.failure,
+            )
+        if stored is None or not stored.file:
             return "Not built yet. It is built when the issue is saved, or by “manage.py build_pdfs”."
-        if stored.version != pdf_version(issue_document(obj)):
+        if stored.version != version:
             return (
                 "Out of date: the issue changed since its PDF was built, so readers are asked to come "
                 "back later. Save the issue again, or run “manage.py build_pdfs”."
+            )
+        if stored.missing_glyphs:
+            missing = ", ".join(f"{c} (U+{ord(c):04X})" for c in stored.missing_glyphs)
+            return format_html(
+                '<a href="{}">Download</a> ({} pages). <strong>Its fonts lack these characters</strong>, '
+                "which print in another font or as a box: {}. Replace them if you can.",
+                url,
+                stored.pages,
+                missing,
             )
         return format_html(
             '<a href="{}">Download</a> ({} pages, built {} in {} s). It is rebuilt whenever '
@@ -219,6 +236,17 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
             # Saved as published from the form: record who and when, as the
             # list action does. The forms have checked it is complete.
             issue_publish(issue=issue, by=request.user)
+        if issue.status == IssueStatus.PUBLISHED:
+            # Built now rather than after the commit, so that the editor hears
+            # of a failure at once; the commit then finds it current.
+            if refresh_issue_pdf(issue) == "failed":
+                failure = IssuePdf.objects.get(issue=issue).failure
+                self.message_user(
+                    request,
+                    f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
+                    "PDF is not available until it can be built.",
+                    messages.WARNING,
+                )
 
     @admin.action(description="Publish selected issues", permissions=["change"])
     def publish(self, request, queryset):

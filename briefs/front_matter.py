@@ -44,7 +44,8 @@ def series_front_matter_changed(series_ids):
 
 
 def _section_or_membership_changed(sender, instance, **kwargs):
-    series_front_matter_changed([instance.series_id])
+    # Both the series it was in and the one it is in now, if it moved.
+    series_front_matter_changed(instance.loaded_and_current("series_id"))
 
 
 def _person_changed(sender, instance, created=False, **kwargs):

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -9,6 +10,31 @@ from django.utils import timezone
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from richtext.fields import RichTextField
 from briefs.validators import normalise_issn, validate_issn
+
+
+class RemembersLoadedValues(models.Model):
+    """Keeps the values a row had when it was loaded, as the Django docs suggest.
+
+    The front-matter cache and the PDF builds must refresh the series or issue a
+    part *was* in as well as the one it is moved to.
+    """
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_values = dict(zip(field_names, values))
+        return instance
+
+    def loaded_and_current(self, attname):
+        """The set of this field's value when loaded (if it was) and now."""
+        values = {getattr(self, attname)}
+        loaded = getattr(self, "_loaded_values", {})
+        if attname in loaded:
+            values.add(loaded[attname])
+        return values - {None}
 
 
 class Series(models.Model):
@@ -81,12 +107,18 @@ class Series(models.Model):
         if self.issn:
             self.issn = normalise_issn(self.issn) or self.issn
         super().save(*args, **kwargs)
+        # A save writes back the token this instance was loaded with, which may
+        # undo a newer one; a fresh token makes every worker read the front
+        # matter again.
+        from briefs.front_matter import series_front_matter_changed
+
+        series_front_matter_changed([self.pk])
 
     def get_absolute_url(self):
         return reverse("briefs:series_detail", kwargs={"slug": self.slug})
 
 
-class AboutSection(models.Model):
+class AboutSection(RemembersLoadedValues):
     """A titled text the series prints in every issue (“About EUCACIS”)."""
 
     series = models.ForeignKey(
@@ -120,7 +152,7 @@ ROLE_HEADINGS = {
 }
 
 
-class EditorialMembership(models.Model):
+class EditorialMembership(RemembersLoadedValues):
     """A person's term on a series' editorial team, in one role and position."""
 
     series = models.ForeignKey(
@@ -346,7 +378,7 @@ class ContributionRole(models.TextChoices):
 AUTHOR_ROLES = (ContributionRole.AUTHOR, ContributionRole.INTERVIEWER)
 
 
-class Contribution(models.Model):
+class Contribution(RemembersLoadedValues):
     """A person's part in one issue: author, interviewer or interviewee."""
 
     Role = ContributionRole
@@ -409,7 +441,7 @@ class Contribution(models.Model):
         super().save(*args, **kwargs)
 
 
-class Question(models.Model):
+class Question(RemembersLoadedValues):
     """One question of an interview and its answer. The site numbers them."""
 
     issue = models.ForeignKey(
@@ -446,7 +478,7 @@ class Question(models.Model):
         return f"Question {self.sort_order}"
 
 
-class Footnote(models.Model):
+class Footnote(RemembersLoadedValues):
     """A note cited by ``[^label]`` markers in the issue's texts."""
 
     issue = models.ForeignKey(
@@ -491,20 +523,40 @@ class Footnote(models.Model):
         super().save(*args, **kwargs)
 
 
+def issue_pdf_storage():
+    """The storage of built PDFs (``STORAGES["issue_pdfs"]``), not the public media folder."""
+    return storages["issue_pdfs"]
+
+
 class IssuePdf(models.Model):
-    """The built PDF of a published issue, keyed by the content version it shows."""
+    """The built PDF of a published issue, keyed by the content version it shows.
+
+    A build that failed is recorded too (``failed_version``, ``failure``), so the
+    editors are told and the same version is not tried again on every save.
+    """
 
     issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="pdf", verbose_name="issue")
     version = models.CharField(
         "content version",
         max_length=64,
+        blank=True,
         help_text="A digest of everything the PDF shows; any change to the issue, its series' about "
         "sections and team, or the layout gives a new one.",
     )
-    file = models.FileField("file", upload_to="issues/pdf/", max_length=255)
-    pages = models.PositiveIntegerField("pages")
-    build_seconds = models.FloatField("build time (s)")
-    built_at = models.DateTimeField("built at")
+    file = models.FileField("file", storage=issue_pdf_storage, max_length=255, blank=True)
+    pages = models.PositiveIntegerField("pages", null=True, blank=True)
+    build_seconds = models.FloatField("build time (s)", null=True, blank=True)
+    built_at = models.DateTimeField("built at", null=True, blank=True)
+    missing_glyphs = models.CharField(
+        "characters the fonts lack",
+        max_length=200,
+        blank=True,
+        help_text="Characters of the issue that the PDF's fonts cannot print; they come out in another "
+        "font or as a box.",
+    )
+    failed_version = models.CharField("version that failed to build", max_length=64, blank=True)
+    failure = models.TextField("why the build failed", blank=True)
+    failed_at = models.DateTimeField("failed at", null=True, blank=True)
 
     class Meta:
         verbose_name = "issue PDF"

@@ -47,6 +47,8 @@ class PdfBuild:
     seconds: float
     #: ``{number: (call page, note page)}``, pages counted from 1.
     placements: dict
+    #: Characters the shipped fonts lack: they print in a system font, or as a box.
+    missing_glyphs: tuple = ()
 
 
 def css_string(value):
@@ -62,12 +64,30 @@ def stylesheet():
     return mark_safe((PRINT_DIR / "issue.css").read_text())
 
 
+#: The code that turns an issue document into a PDF, besides the template and styles.
+LAYOUT_CODE = ("pdf.py", "footnotes.py", "document.py")
+
+
 @lru_cache(maxsize=1)
 def layout_version():
-    """A digest of what shapes the PDF besides the issue: template, styles, fonts, engine."""
-    digest = hashlib.sha256(weasyprint.__version__.encode())
+    """A digest of what shapes the PDF besides the issue.
+
+    The template, the styles, the fonts, the code that formats and lays out
+    (:data:`LAYOUT_CODE`) and the versions of WeasyPrint, its PDF and CSS
+    libraries and Pango: a deployment that changes any of them makes every
+    stored PDF out of date.
+    """
+    import cssselect2
+    import pydyf
+    import tinycss2
+    from weasyprint.text.ffi import pango
+
+    engines = f"weasyprint {weasyprint.__version__} pydyf {pydyf.__version__} tinycss2 {tinycss2.__version__} "
+    engines += f"cssselect2 {cssselect2.__version__} pango {pango.pango_version()}"
+    digest = hashlib.sha256(engines.encode())
     template_path = Path(get_template(TEMPLATE).origin.name)
-    for path in [template_path, PRINT_DIR / "issue.css", *sorted((PRINT_DIR / "fonts").glob("*.ttf"))]:
+    code = [Path(__file__).resolve().parent / name for name in LAYOUT_CODE]
+    for path in [template_path, PRINT_DIR / "issue.css", *code, *sorted((PRINT_DIR / "fonts").glob("*.ttf"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -78,10 +98,33 @@ def pdf_version(document):
     return hashlib.sha256(f"{document.version}:{layout_version()}".encode()).hexdigest()
 
 
+#: Control and separator characters that have no glyph and no place in print.
+_UNPRINTABLE_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+@lru_cache(maxsize=1)
+def printable_characters():
+    """The characters every shipped font has a glyph for."""
+    from fontTools.ttLib import TTFont
+
+    cmaps = [set(TTFont(path, lazy=True).getBestCmap()) for path in (PRINT_DIR / "fonts").glob("*.ttf")]
+    return frozenset(chr(code) for code in set.intersection(*cmaps))
+
+
+def missing_glyphs(html):
+    """The characters of ``html``'s text that the shipped fonts cannot print, in order of first use."""
+    from html import unescape
+
+    printable = printable_characters()
+    text = unescape(_TAG_RE.sub(" ", html.split("<body>", 1)[-1]))
+    return tuple(dict.fromkeys(c for c in text if c not in printable and not c.isspace()))
+
+
 def print_html(document, *, draft=False):
     """The print template filled with ``document``; notes sit at their calls."""
     running_head = f"{document.series_name} · No. {document.number} · {document.short_title}"
-    return get_template(TEMPLATE).render(
+    return _UNPRINTABLE_RE.sub("", get_template(TEMPLATE).render(
         {
             "doc": document,
             "texts": document.texts("print"),
@@ -89,7 +132,7 @@ def print_html(document, *, draft=False):
             "stylesheet": stylesheet(),
             "running_head": css_string(running_head),
         }
-    )
+    ))
 
 
 def _walk(box, ancestors=()):
@@ -131,34 +174,61 @@ def _top_level_child(block, element):
     return None
 
 
-def _split_point(block, line, call):
-    """Where in ``block`` the line holding the call starts: ``(child index, offset)``.
+def _line_text(line):
+    return "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox)).replace("\u2010", "")
+
+
+def _line_offset(rendered, page_index, block, line):
+    """About how many characters of ``block``'s text come before ``line``."""
+    offset = 0
+    for page in rendered.pages[: page_index + 1]:
+        for box, ancestors in _walk(page._page_box):
+            if box is line:
+                return offset
+            if isinstance(box, boxes.LineBox) and ancestors and ancestors[-1].element is block:
+                offset += len(_line_text(box))
+    return offset
+
+
+def _text_before(block, index, offset):
+    """How many characters of ``block``'s text precede ``offset`` in segment ``index``."""
+    children = list(block)
+    before = len(block.text or "")
+    for child in children[: index + 1]:
+        before += len("".join(child.itertext()))
+    for child in children[:index]:
+        before += len(child.tail or "")
+    return (0 if index == -1 else before) + offset
+
+
+def _split_point(block, line, line_offset):
+    """Where in ``block`` ``line`` starts: ``(child index, offset)``.
 
     ``child index`` -1 means the block's own leading text, else the tail of that
     child; ``offset`` is a position in that text, or None for "before the next
     child". Only the block's own text is split; a line that starts inside an
     inline element (a link, italics) is moved with that whole element.
+    ``line_offset`` (see :func:`_line_offset`) picks among repeated words.
     """
     children = list(block)
-    call_child = _top_level_child(block, call)
-    limit = children.index(call_child) if call_child is not None else len(children)
     first = _first_text_box(line)
     if first is not None and first.element is not block:
         owner = _top_level_child(block, first.element)
         if owner is not None:
             return children.index(owner) - 1, None
-    words = (first.text if first is not None else "").split()[:4]
+    words = (first.text if first is not None else "").split()[:8]
     if not words:
         return None
     pattern = re.compile(r"\s+".join(re.escape(word.rstrip("\u2010-")) for word in words))
-    found = None
-    for index in range(-1, limit):
-        text = block.text if index == -1 else children[index].tail
-        for match in pattern.finditer(text or ""):
-            found = (index, match.start(), text)
-    if found is None:
+    candidates = [
+        (abs(_text_before(block, index, match.start()) - line_offset), index, match.start(), text)
+        for index in range(-1, len(children))
+        for text in [block.text if index == -1 else children[index].tail]
+        for match in pattern.finditer(text or "")
+    ]
+    if not candidates:
         return None
-    index, offset, text = found
+    _distance, index, offset, text = min(candidates, key=lambda c: c[0])
     while offset > 0 and (text[offset - 1].isalnum() or text[offset - 1] in "-\u2010"):
         offset -= 1  # a hyphenated word moves whole
     return index, offset
@@ -191,21 +261,48 @@ def _parents(root):
     return {child: parent for parent in root.iter() for child in parent}
 
 
-def _move_call_to_next_page(html, rendered, number, page_index):
-    """Make the line holding call ``number`` start the next page; False if it cannot."""
+def _is_body_line(box, ancestors):
+    """A line of the page's text: not in a margin box (running head) nor in a footnote."""
+    return isinstance(box, boxes.LineBox) and not any(
+        isinstance(a, boxes.MarginBox) or (a.element is not None and a.element.get("class") == "footnote")
+        for a in (*ancestors, box)
+    )
+
+
+def _note_height(rendered, number):
+    for page in rendered.pages:
+        for box, _ancestors in _walk(page._page_box):
+            if box.element is not None and box.element.get("id") == f"note-{number}" and box.element_tag == "span":
+                return box.margin_height()
+    return 0
+
+
+def _make_room_for_note(html, rendered, number, page_index):
+    """Move the last lines of the call's page to the next page, enough for note ``number``.
+
+    WeasyPrint pushes a note to the next page when a line further down its call's
+    page needs the room (to honour ``orphans`` and ``widows``). Ending that page
+    earlier leaves the note room beside its call; if the lines moved include the
+    call, note and call move together. Returns False if nothing can be moved.
+    """
     page = rendered.pages[page_index]
-    for box, ancestors in _walk(page._page_box):
-        if box.element is not None and box.element.get("id") == f"call-{number}":
-            call = box.element
-            break
-    else:
+    lines = [(box, ancestors) for box, ancestors in _walk(page._page_box) if _is_body_line(box, ancestors)]
+    if len(lines) < 2:
         return False
-    lines = [i for i, ancestor in enumerate(ancestors) if isinstance(ancestor, boxes.LineBox)]
-    if not lines or lines[0] == 0:
-        return False
-    line, block = ancestors[lines[0]], ancestors[lines[0] - 1].element
+    # The note's height, and the footnote area's rule and spacing if it was empty.
+    needed = _note_height(rendered, number) + 20
+    freed, index = 0, len(lines)
+    while index > 1 and freed < needed:
+        index -= 1
+        freed += lines[index][0].margin_height()
+    line, ancestors = lines[index]
+    block = ancestors[-1].element
     parent = _parents(html.etree_element).get(block)
-    point = _split_point(block, line, call) if block.tag == "p" and parent is not None else None
+    point = (
+        _split_point(block, line, _line_offset(rendered, page_index, block, line))
+        if block.tag == "p" and parent is not None
+        else None
+    )
     if point is None:
         # Not a paragraph, or its line could not be found: the whole block moves.
         block.set("style", f"{block.get('style', '')}; break-before: page")
@@ -222,7 +319,8 @@ def build_pdf(document, *, draft=False, strict=True):
     when the PDF is made as it stands and the problem is logged.
     """
     started = time.perf_counter()
-    html = weasyprint.HTML(string=print_html(document, draft=draft), base_url=str(PRINT_DIR) + "/")
+    source = print_html(document, draft=draft)
+    html = weasyprint.HTML(string=source, base_url=str(PRINT_DIR) + "/")
     for passes in range(1, MAX_PASSES + 1):
         rendered = html.render(pdf_variant=PDF_VARIANT)
         placements = footnote_placements(rendered)
@@ -232,7 +330,7 @@ def build_pdf(document, *, draft=False, strict=True):
         logger.info("PDF of %s: notes %s left their calls' pages; laying out again", document.subject, misplaced)
         # One note per pass: moving a line shifts everything after it.
         number, (call_page, _) = min(misplaced.items())
-        moved = _move_call_to_next_page(html, rendered, number, call_page - 1)
+        moved = _make_room_for_note(html, rendered, number, call_page - 1)
         if not moved or passes == MAX_PASSES:
             problem = f"{document.subject}: footnotes {sorted(misplaced)} could not be placed on the page that cites them"
             if strict:
@@ -247,4 +345,5 @@ def build_pdf(document, *, draft=False, strict=True):
         passes=passes,
         seconds=time.perf_counter() - started,
         placements=placements,
+        missing_glyphs=missing_glyphs(source),
     )

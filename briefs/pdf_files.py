@@ -45,36 +45,55 @@ logger = logging.getLogger(__name__)
 def current_pdf(issue, document):
     """The stored PDF of ``issue`` if it shows ``document`` as it is now, else None."""
     stored = IssuePdf.objects.filter(issue=issue).first()
-    if stored is not None and stored.version == pdf_version(document):
+    if stored is not None and stored.file and stored.version == pdf_version(document):
         return stored
     return None
 
 
+def current_failure(issue, document):
+    """Why the PDF of ``issue`` as it is now could not be built, or ""."""
+    stored = IssuePdf.objects.filter(issue=issue).first()
+    if stored is not None and stored.failed_version == pdf_version(document):
+        return stored.failure
+    return ""
+
+
 def _storage_name(document, version):
-    return f"issues/pdf/{document.series_slug}/{document.number:03d}-{version[:16]}.pdf"
+    return f"{document.series_slug}/{document.number:03d}-{version[:16]}.pdf"
 
 
-def refresh_issue_pdf(issue):
+def refresh_issue_pdf(issue, *, retry=False):
     """Build and store ``issue``'s PDF if it is published and its stored one is not current.
 
-    Returns ``"built"``, ``"current"``, ``"removed"`` (no longer published) or ``"none"``.
+    Returns ``"built"``, ``"current"``, ``"failed"`` (recorded on the issue's
+    IssuePdf; the same version is not tried again unless ``retry``), ``"removed"``
+    (no longer published) or ``"none"``.
     """
     stored = IssuePdf.objects.filter(issue=issue).first()
     if issue.status != IssueStatus.PUBLISHED:
         if stored is None:
             return "none"
-        stored.file.delete(save=False)
-        stored.delete()
+        stored.delete()  # and its file, once committed
         return "removed"
     document = issue_document(issue)
     version = pdf_version(document)
-    if stored is not None and stored.version == version:
+    if stored is not None and stored.file and stored.version == version and stored.file.storage.exists(stored.file.name):
         return "current"
-    build = build_pdf(document)
+    if stored is not None and stored.failed_version == version and not retry:
+        return "failed"
     pdf = stored or IssuePdf(issue=issue)
-    old_name = pdf.file.name if stored else None
+    try:
+        build = build_pdf(document)
+    except Exception as error:
+        logger.exception("Could not build the PDF of %s", document.subject)
+        pdf.failed_version, pdf.failure, pdf.failed_at = version, str(error) or type(error).__name__, timezone.now()
+        pdf.save()
+        return "failed"
+    old_name = pdf.file.name
     pdf.file.save(_storage_name(document, version), ContentFile(build.data), save=False)
     pdf.version, pdf.pages, pdf.build_seconds, pdf.built_at = version, build.pages, build.seconds, timezone.now()
+    pdf.missing_glyphs = "".join(build.missing_glyphs)[:200]
+    pdf.failed_version, pdf.failure, pdf.failed_at = "", "", None
     pdf.save()
     if old_name and old_name != pdf.file.name:
         pdf.file.storage.delete(old_name)
@@ -82,14 +101,14 @@ def refresh_issue_pdf(issue):
     return "built"
 
 
-def refresh_issue_pdfs(issues):
-    """Refresh each issue's PDF; a failure is logged and leaves the others to be built."""
+def refresh_issue_pdfs(issues, *, retry=False):
+    """Refresh each issue's PDF; a failure is recorded and leaves the others to be built."""
     results = {}
     for issue in issues.select_related("series__programme"):
         try:
-            results[issue.pk] = refresh_issue_pdf(issue)
-        except Exception:
-            logger.exception("Could not build the PDF of %s", issue)
+            results[issue.pk] = refresh_issue_pdf(issue, retry=retry)
+        except Exception:  # storage or database trouble: log it, go on with the others
+            logger.exception("Could not refresh the PDF of %s", issue)
             results[issue.pk] = "failed"
     return results
 
@@ -145,11 +164,12 @@ def _issue_changed(sender, instance, **kwargs):
 
 
 def _part_changed(sender, instance, **kwargs):
-    pdfs_need_refresh(Q(pk=instance.issue_id))
+    # The issue it was part of and the one it is part of now, if it moved.
+    pdfs_need_refresh(Q(pk__in=instance.loaded_and_current("issue_id")))
 
 
 def _series_part_changed(sender, instance, **kwargs):
-    pdfs_need_refresh(Q(series=instance.series_id))
+    pdfs_need_refresh(Q(series__in=instance.loaded_and_current("series_id")))
 
 
 def _series_changed(sender, instance, **kwargs):

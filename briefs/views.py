@@ -1,3 +1,5 @@
+import logging
+
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Value
 from django.http import FileResponse, HttpResponse
@@ -9,10 +11,12 @@ from django.utils.cache import add_never_cache_headers
 from briefs.front_matter import front_matter
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
-from briefs.pdf_files import current_pdf
+from briefs.pdf_files import current_failure, current_pdf
 from briefs.models import Contribution, Issue, Series
 from people.directory import label_status
 from people.models import Person
+
+logger = logging.getLogger(__name__)
 
 ISSUES_PER_PAGE = 12
 
@@ -93,6 +97,23 @@ def issue_detail(request, series_slug, number, slug):
     return response
 
 
+def _stored_pdf_response(request, issue, document):
+    """The stored PDF if it shows the issue as it is now; else a page saying it is on its way."""
+    stored = current_pdf(issue, document)
+    if stored is not None:
+        try:
+            return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
+        except OSError:
+            logger.error("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
+    # Built on every change, never on a reader's request: it is on its way, or
+    # its build failed and the editors were told.
+    failed = bool(current_failure(issue, document))
+    response = render(request, "briefs/pdf_pending.html", {"doc": document, "failed": failed}, status=503)
+    if not failed:
+        response["Retry-After"] = "60"
+    return response
+
+
 def issue_pdf(request, series_slug, number):
     """The printed brief. Readers get the stored PDF; staff also get drafts, built for them."""
     issue = _get_issue(request, series_slug, number)
@@ -101,13 +122,7 @@ def issue_pdf(request, series_slug, number):
         response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
     else:
-        stored = current_pdf(issue, document)
-        if stored is None:
-            # Built on every change, never on a reader's request: it is on its way.
-            response = render(request, "briefs/pdf_pending.html", {"doc": document}, status=503)
-            response["Retry-After"] = "30"
-            return response
-        response = FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
+        response = _stored_pdf_response(request, issue, document)
     if not issue.is_public:
         add_never_cache_headers(response)
     return response

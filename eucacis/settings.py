@@ -112,8 +112,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Built issue PDFs, kept apart from MEDIA_ROOT: the site serves them itself, after
+# checking that the issue is public (a scheduled issue's PDF stays private).
+PDF_ROOT = Path(os.environ.get("PDF_ROOT", BASE_DIR / "pdfs"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "issue_pdfs": {"BACKEND": "briefs.storage.IssuePdfStorage"},
     # Hashed, compressed file names need collectstatic; development serves the
     # files as they are.
     "staticfiles": {
