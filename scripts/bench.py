@@ -66,6 +66,7 @@ def main():
         "STATIC_ROOT": str(work / "static"),
         "BENCHMARK_VIEWS": "1",
         "MEDIA_ROOT": str(work / "media"),
+        "PDF_ROOT": str(work / "pdfs"),
     }
     manage = lambda *a: subprocess.run([PY, "manage.py", *a], cwd=ROOT, env=env, check=True, capture_output=True)
     manage("migrate", "--noinput")
