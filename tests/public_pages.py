@@ -6,7 +6,7 @@ tests/test_html_validity.py (the Nu HTML checker), so both check the same pages.
 
 from django.urls import reverse
 
-from briefs.models import Contribution, Issue
+from briefs.models import Contribution, Issue, IssuePdf
 
 #: Page types, in the order the tests run them; the ids of the parametrised tests.
 PAGE_TYPES = (
@@ -20,6 +20,7 @@ PAGE_TYPES = (
     "fellows-filtered",
     "fellows-filtered-empty",
     "not-found",
+    "pdf-being-prepared",
 )
 
 
@@ -27,7 +28,8 @@ def public_pages():
     """Page type -> (path, expected status, a text the page must contain).
 
     The text makes sure each page is in the state it stands for (a filter with a
-    result really has one). Needs the demo content (``load_demo``).
+    result really has one). Needs the demo content (``load_demo``); removes No. 6's
+    stored PDF, so that its PDF address shows the "being prepared" page.
     """
     issue = Issue.objects.select_related("series").get(series__slug="eucacis-in-brief", number=6)
     series = issue.series
@@ -44,6 +46,9 @@ def public_pages():
         "fellows-filtered": (f"{fellows}?country=KZ", 200, "1 fellow matches these filters"),
         "fellows-filtered-empty": (f"{fellows}?discipline=law", 200, "No fellows match these filters"),
         "not-found": ("/no-such-page/", 404, "Page not found"),
+        "pdf-being-prepared": (reverse("briefs:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
     }
+    # The PDF page answers with HTML only while the PDF is not built.
+    IssuePdf.objects.filter(issue=issue).delete()
     assert tuple(pages) == PAGE_TYPES
     return pages
