@@ -33,7 +33,7 @@ from briefs.models import (
     Series,
 )
 from briefs.pdf import pdf_version
-from briefs.pdf_files import refresh_issue_pdf
+from briefs.pdf_files import refresh_issue_pdfs
 from briefs.services import issue_publish, issue_unpublish
 from people.admin import PersonAdmin
 
@@ -239,8 +239,8 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         if issue.status == IssueStatus.PUBLISHED:
             # Built now rather than after the commit, so that the editor hears
             # of a failure at once; the commit then finds it current.
-            if refresh_issue_pdf(issue) == "failed":
-                failure = IssuePdf.objects.get(issue=issue).failure
+            if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
+                failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
                 self.message_user(
                     request,
                     f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "

@@ -106,7 +106,10 @@ def refresh_issue_pdfs(issues, *, retry=False):
     results = {}
     for issue in issues.select_related("series__programme"):
         try:
-            results[issue.pk] = refresh_issue_pdf(issue, retry=retry)
+            # A savepoint: a clash with a build running elsewhere (two saves at
+            # once) must not break the transaction of the request it runs in.
+            with transaction.atomic():
+                results[issue.pk] = refresh_issue_pdf(issue, retry=retry)
         except Exception:  # storage or database trouble: log it, go on with the others
             logger.exception("Could not refresh the PDF of %s", issue)
             results[issue.pk] = "failed"

@@ -531,3 +531,15 @@ def test_saving_a_series_never_brings_back_an_older_front_matter_token(built):
     newer = type(stale).objects.get(pk=stale.pk).front_matter_token
     stale.save()  # would write the old token back
     assert type(stale).objects.get(pk=stale.pk).front_matter_token not in {stale.front_matter_token, newer}
+
+
+@pytest.mark.django_db
+def test_a_clash_with_a_build_running_elsewhere_does_not_break_the_editors_save(built):
+    def clash(issue, **kwargs):  # another request created the row first
+        IssuePdf.objects.create(issue=issue, version="x")
+
+    assert IssuePdf.objects.filter(issue=built).exists()
+    with mock.patch.object(pdf_files, "refresh_issue_pdf", side_effect=clash):
+        results = pdf_files.refresh_issue_pdfs(Issue.objects.filter(pk=built.pk))
+    assert results == {built.pk: "failed"}
+    assert Issue.objects.filter(pk=built.pk).exists()  # the transaction is still usable
