@@ -2,16 +2,21 @@
 
 Every issue page of a series shows the same about sections and draws its team
 from the same memberships, so each process keeps them in memory, keyed by the
-series' ``front_matter_token``. Any save or delete of an about section, a
-membership, or a person on a team replaces the token in the database; the issue
-query already reads the series row, so every worker sees the change on its very
-next request. What is kept is data, never rendered pages.
+series' ``front_matter_token`` and the site's content version
+(:mod:`sitecache.versioning`). Any save or delete of an about section, a
+membership, or a person on a team replaces the token in the database; any write
+at all, queryset updates included, renews the content version. The issue query
+already reads the series row, and the page cache has read the version, so every
+worker sees a change on its very next request. What is kept is data, never
+rendered pages.
 """
 
 import uuid
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
+
+from sitecache.versioning import version_now
 
 _by_series = {}
 
@@ -26,13 +31,17 @@ def front_matter(series):
     """The about sections and team memberships (with people) of ``series``."""
     from briefs.models import AboutSection, EditorialMembership
 
-    token, data = _by_series.get(series.pk, (None, None))
-    if token != series.front_matter_token:
+    # Keyed by the series' token (replaced by any save of its sections, team or
+    # team members) and by the site's content version (renewed by any write at
+    # all, queryset updates included); with no version (cache down) it is not kept.
+    key = (series.front_matter_token, version_now())
+    cached_key, data = _by_series.get(series.pk, (None, None))
+    if key[1] is None or cached_key != key:
         data = FrontMatter(
             about_sections=tuple(AboutSection.objects.filter(series=series.pk)),
             memberships=tuple(EditorialMembership.objects.filter(series=series.pk).select_related("person")),
         )
-        _by_series[series.pk] = (series.front_matter_token, data)
+        _by_series[series.pk] = (key, data)
     return data
 
 

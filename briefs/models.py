@@ -1,3 +1,4 @@
+import datetime
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.utils import timezone
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from richtext.fields import RichTextField
+from sitecache.versioning import ContentQuerySet
 from briefs.validators import normalise_issn, validate_issn
 
 
@@ -18,6 +20,8 @@ class RemembersLoadedValues(models.Model):
     The front-matter cache and the PDF builds must refresh the series or issue a
     part *was* in as well as the one it is moved to.
     """
+
+    objects = ContentQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -39,6 +43,8 @@ class RemembersLoadedValues(models.Model):
 
 class Series(models.Model):
     """A numbered publication series, e.g. “EUCACIS in Brief”."""
+
+    objects = ContentQuerySet.as_manager()
 
     # Replaced whenever the about sections or the editorial team change; see
     # briefs/front_matter.py.
@@ -242,7 +248,7 @@ class IssueStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class IssueQuerySet(models.QuerySet):
+class IssueQuerySet(ContentQuerySet):
     def published(self, *, on=None):
         """What the public may see: published, with a publication date that has come.
 
@@ -251,6 +257,15 @@ class IssueQuerySet(models.QuerySet):
         return self.filter(
             status=IssueStatus.PUBLISHED,
             publication_date__lte=on or timezone.localdate(),
+        )
+
+    def next_publication_day(self, *, after):
+        """The first day after ``after`` on which a scheduled issue becomes public, or None."""
+        return (
+            self.filter(status=IssueStatus.PUBLISHED, publication_date__gt=after)
+            .order_by("publication_date")
+            .values_list("publication_date", flat=True)
+            .first()
         )
 
     def newest_first(self):
@@ -366,6 +381,19 @@ class Issue(models.Model):
             "briefs:issue_detail",
             kwargs={"series_slug": self.series.slug, "number": self.number, "slug": self.slug},
         )
+
+
+def next_publication_change(now):
+    """When what is public next changes by itself: the start of the next publication day.
+
+    The page cache renews its content version then (``PAGE_CACHE_NEXT_CHANGE``),
+    so a scheduled issue appears on every page at that moment, with no cron job.
+    It follows :meth:`IssueQuerySet.published`, the one rule for what is public.
+    """
+    day = Issue.objects.next_publication_day(after=timezone.localdate(now))
+    if day is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class ContributionRole(models.TextChoices):

@@ -14,6 +14,7 @@ from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
 from briefs.models import Contribution, Issue, Series
 from people.directory import label_status
+from sitecache.middleware import is_staff_visitor
 from people.models import Person
 
 logger = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def _get_issue(request, series_slug, number):
     Staff also preview drafts and scheduled issues; whether the public can see
     one is asked of ``published()`` in the same query, not decided again here.
     """
-    if request.user.is_staff:
+    if is_staff_visitor(request):
         issues = Issue.objects.annotate(
             is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
         )

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_countries",
     "richtext",
+    "sitecache",
     "briefs",
     "people",
 ]
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sitecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -127,6 +129,33 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Caches: in-process by default (one process, as in development); REDIS_URL
+# gives the shared Redis cache that production with several workers needs.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eucacis"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eucacis"}
+}
+# Sessions in the database (the default), so that app servers keep none of their own.
+
+# The page cache (sitecache): rendered pages for anonymous readers, kept under
+# the content version, which any write to these apps' models renews.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
+PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf"]
+PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_publication_change"
+PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/"]
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))
+PAGE_CACHE_MAX_BYTES = 1024 * 1024
+# Seconds a CDN may serve a page without asking again (0: it always revalidates).
+PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", 0))
 
 # Largest person photo an editor may upload, in bytes.
 PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))

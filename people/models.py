@@ -4,11 +4,14 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from richtext.fields import RichTextField
+from sitecache.versioning import ContentQuerySet
 from people.photos import PhotoField, display_size
 from people.validators import validate_photo_size
 
 
 class Person(models.Model):
+    objects = ContentQuerySet.as_manager()
+
     honorific = models.CharField(
         "honorific",
         max_length=40,
@@ -108,6 +111,8 @@ class Person(models.Model):
 
 class Organisation(models.Model):
     """An institution that organises or funds a programme (IEP, CIFE, a foundation)."""
+    objects = ContentQuerySet.as_manager()
+
 
     name = models.CharField("name", max_length=255, help_text="Full name, e.g. “Institut für Europäische Politik”.")
     short_name = models.CharField("short name", max_length=40, blank=True, help_text="E.g. “IEP”.")
@@ -124,6 +129,8 @@ class Organisation(models.Model):
 
 class Programme(models.Model):
     """A fellowship programme; it publishes series and has fellows."""
+    objects = ContentQuerySet.as_manager()
+
 
     name = models.CharField(
         "name",
@@ -178,7 +185,7 @@ def fellowship_status(start_year, end_year, on):
     return FellowshipStatus.ALUMNI if end_year < on.year else FellowshipStatus.CURRENT
 
 
-class FellowshipQuerySet(models.QuerySet):
+class FellowshipQuerySet(ContentQuerySet):
     def with_status(self, status, *, on):
         if status == FellowshipStatus.ALUMNI:
             return self.filter(end_year__lt=on.year)

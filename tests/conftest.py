@@ -117,3 +117,12 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with empty caches: the page cache outlives the rolled-back database otherwise."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -45,7 +45,7 @@ def test_yes_no_and_list_values(monkeypatch):
 
 
 def _manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
     )
@@ -65,6 +65,7 @@ def test_check_deploy_with_production_values_reports_no_warnings():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DEBUG="0", SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3, ALLOWED_HOSTS="briefs.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -149,3 +150,11 @@ def test_moving_the_editorial_team_to_briefs_keeps_the_demo_team_both_ways():
     )
     assert after == before
     assert not MigrationExecutor(connection).migration_plan(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_check_deploy_warns_when_the_page_cache_is_not_shared():
+    result = _manage(
+        "check", "--deploy",
+        DEBUG="0", SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3, ALLOWED_HOSTS="briefs.example.org",
+    )
+    assert "sitecache.W001" in result.stdout + result.stderr and "Set REDIS_URL" in result.stdout + result.stderr

@@ -25,7 +25,8 @@ def issue():
     return make_interview(series)
 
 
-def test_a_second_visit_reuses_the_front_matter_and_costs_two_queries_fewer(client, issue, django_assert_num_queries):
+def test_a_second_visit_reuses_the_front_matter_and_costs_two_queries_fewer(client, issue, django_assert_num_queries, settings):
+    settings.PAGE_CACHE_ENABLED = False  # rendering is measured here, not the page cache
     with django_assert_num_queries(6):
         client.get(issue.get_absolute_url())
     with django_assert_num_queries(4):
@@ -81,12 +82,33 @@ def test_a_deleted_section_disappears_and_other_series_are_not_affected(client, 
     assert "About Other" in _page(client, other)
 
 
-def test_a_change_made_by_another_process_is_seen_through_the_token(issue):
+def test_a_bulk_create_that_sends_no_signal_is_seen_at_once_through_the_content_version(issue):
     series = Series.objects.get(pk=issue.series_id)
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
-    # Another worker saved a section: this process only sees the new token.
-    AboutSection.objects.bulk_create([AboutSection(series=series, title="Added elsewhere", body="<p>x</p>", sort_order=5)])
+    AboutSection.objects.bulk_create([AboutSection(series=series, title="Added in bulk", body="<p>x</p>", sort_order=5)])
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Added in bulk"]
+
+
+def test_a_change_made_by_another_process_is_seen_through_the_token_or_the_version(issue):
+    from django.db import connection
+
+    from sitecache.versioning import new_state
+
+    series = Series.objects.get(pk=issue.series_id)
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
+    # Another process wrote a row behind this one's back (raw SQL: no signal, no queryset)...
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO briefs_aboutsection (series_id, title, body, sort_order) VALUES (%s, %s, %s, %s)",
+            [series.pk, "Added elsewhere", "<p>x</p>", 5],
+        )
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
+    # ...and renewed the token in the database: seen on the next read of the series.
     Series.objects.filter(pk=series.pk).update(front_matter_token="00000000-0000-0000-0000-000000000001")
     series.refresh_from_db()
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Added elsewhere"]
+    # A new content version in the shared cache is seen too.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE briefs_aboutsection SET title = %s WHERE title = %s", ["Renamed elsewhere", "Added elsewhere"])
+    new_state()
+    assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Renamed elsewhere"]

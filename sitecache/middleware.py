@@ -1,0 +1,132 @@
+"""The page cache: rendered pages for anonymous readers, never stale.
+
+A request qualifies when it is a GET or HEAD without a session cookie (so it is
+not a member of staff, whose previews are never cached) for a path outside
+``PAGE_CACHE_EXCLUDE``. One cache round trip fetches the content state and the
+page; the page is served if it was rendered under the current content version
+(:mod:`sitecache.versioning`). A conditional request whose ETag matches the
+current version is answered 304 without fetching or rendering anything.
+
+Qualifying responses carry an ETag, Last-Modified and a Cache-Control that lets a
+CDN keep them only while they can be revalidated; they never say
+``Vary: Cookie``, since nothing in them depends on one.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from sitecache.versioning import STATE_KEY, cache, current_state, serving_under
+
+logger = logging.getLogger(__name__)
+
+#: Headers a cached page is stored with (the rest are added per response by the middleware around).
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "X-Frame-Options", "Link")
+
+
+def is_staff_visitor(request):
+    """Whether a member of staff is signed in, without touching the session of anyone else.
+
+    A visitor with no session cookie is anonymous; asking ``request.user`` would
+    load an empty session and make the response ``Vary: Cookie``.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
+def _qualifies(request):
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
+        and len(request.get_full_path()) <= 1000
+    )
+
+
+def _page_key(request):
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "sitecache:page:" + hashlib.sha256(address.encode()).hexdigest()
+
+
+def _etag(state, key):
+    return f'"{state.version[:16]}-{key[-12:]}"'
+
+
+def _is_cacheable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cookie" not in response.get("Vary", "")
+        and not any(word in cache_control for word in ("private", "no-cache", "no-store"))
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
+    )
+
+
+def _not_modified(request, etag, state):
+    if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        return etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and since >= int(state.changed_at.timestamp())
+
+
+def _validators(response, etag, state):
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(state.changed_at.timestamp())
+    # Browsers and CDNs may keep the page but must ask again (a cheap 304) before
+    # using it, so an edit is seen on the next request; PAGE_CACHE_SHARED_MAX_AGE
+    # lets a CDN serve it unasked for that many seconds.
+    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    if settings.PAGE_CACHE_SHARED_MAX_AGE:
+        patch_cache_control(response, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE)
+    return response
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self._respond(request)
+        finally:
+            serving_under(None)
+
+    def _respond(self, request):
+        if not _qualifies(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        try:
+            found = cache().get_many([STATE_KEY, key])
+            state = current_state(found.get(STATE_KEY), timezone.now())
+        except Exception:
+            logger.exception("The page cache is unavailable; rendering the page")
+            return self.get_response(request)
+        serving_under(state)
+        etag = _etag(state, key)
+        if _not_modified(request, etag, state):
+            return _validators(HttpResponseNotModified(), etag, state)
+        entry = found.get(key)
+        if entry is not None and entry[0] == state.version:
+            _version, status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for name, value in headers:
+                response[name] = value
+            return _validators(response, etag, state)
+        response = self.get_response(request)
+        if _is_cacheable(response):
+            headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+            try:
+                cache().set(key, (state.version, response.status_code, headers, response.content),
+                            settings.PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("Could not store a page in the cache")
+            _validators(response, etag, state)
+        return response

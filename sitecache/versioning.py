@@ -1,0 +1,154 @@
+"""The content version: one value that changes whenever anything a reader sees changes.
+
+Every cached page is stored with the version it was rendered under and served
+only while that version is current, so the page cache is never stale:
+
+* any write to a content model bumps the version: saves and deletes through model
+  signals, many-to-many changes, and ``update()``, ``bulk_create()`` and
+  ``bulk_update()`` through :class:`ContentQuerySet`, which every content model's
+  manager uses;
+* the version is also renewed when what is public changes by itself: the moment
+  a scheduled issue's publication comes (``PAGE_CACHE_NEXT_CHANGE`` says when),
+  with no cron job.
+
+The version lives in the cache (``STATE_KEY``), so with a shared cache (Redis)
+every worker and every app server sees a change on its next request. A write
+bumps it at once and again when its transaction commits, so that nothing
+rendered from the old data in between outlives the commit.
+"""
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+STATE_KEY = "sitecache:state"
+
+
+@dataclass(frozen=True)
+class ContentState:
+    version: str
+    #: When the version last changed: the pages' Last-Modified.
+    changed_at: datetime
+    #: When what is public changes next by itself (a scheduled publication), or None.
+    next_change: datetime | None
+
+
+def cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _next_change(now):
+    return import_string(settings.PAGE_CACHE_NEXT_CHANGE)(now)
+
+
+def new_state(now=None):
+    """Start a new content version, store it and return it."""
+    now = now or timezone.now()
+    state = ContentState(version=uuid.uuid4().hex, changed_at=now.replace(microsecond=0), next_change=_next_change(now))
+    cache().set(STATE_KEY, state, timeout=None)
+    _request_state.state = None  # a write during a request: what follows sees the new version
+    return state
+
+
+def current_state(stored, now):
+    """The state to serve under: ``stored``, unless it is missing or a publication time has come."""
+    if stored is None or (stored.next_change is not None and now >= stored.next_change):
+        return new_state(now)
+    return stored
+
+
+_request_state = threading.local()
+
+
+def serving_under(state):
+    """Note the state the current request is served under (the middleware calls this)."""
+    _request_state.state = state
+
+
+def version_now():
+    """The current content version: the one this request is served under, else the cache's.
+
+    Per-process caches of content (the series' front matter) key on it, so they
+    follow every change the page cache follows. None when the cache is down.
+    """
+    state = getattr(_request_state, "state", None)
+    if state is None:
+        try:
+            state = current_state(cache().get(STATE_KEY), timezone.now())
+        except Exception:
+            return None
+    return state.version
+
+
+def content_changed():
+    """Something a reader sees has changed: start a new version now and when the transaction commits."""
+    try:
+        new_state()
+    except Exception:  # the cache is down: pages are not being cached either
+        logger.exception("Could not renew the content version")
+    transaction.on_commit(_renew_after_commit)
+
+
+def _renew_after_commit():
+    try:
+        new_state()
+    except Exception:
+        logger.exception("Could not renew the content version after a commit")
+
+
+class ContentQuerySet(models.QuerySet):
+    """A queryset whose bulk writes renew the content version, as saves do."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows:
+            content_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            content_changed()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows:
+            content_changed()
+        return rows
+
+
+def content_models():
+    """The models whose rows readers see: every model of ``PAGE_CACHE_CONTENT_APPS`` but the ignored ones."""
+    ignored = {label.lower() for label in settings.PAGE_CACHE_IGNORED_MODELS}
+    return [
+        model
+        for label in settings.PAGE_CACHE_CONTENT_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model._meta.label_lower not in ignored
+    ]
+
+
+def _changed(sender, **kwargs):
+    content_changed()
+
+
+def connect():
+    for model in content_models():
+        uid = f"sitecache-{model._meta.label_lower}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
