@@ -248,6 +248,12 @@ class IssueStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+#: What an issue card shows (and its address needs).
+LISTING_FIELDS = ("number", "title", "slug", "kind", "publication_date", "status", "series__name", "series__slug")
+#: What a printed name needs.
+PERSON_NAME_FIELDS = ("honorific", "given_name", "family_name", "slug")
+
+
 class IssueQuerySet(ContentQuerySet):
     def published(self, *, on=None):
         """What the public may see: published, with a publication date that has come.
@@ -272,12 +278,21 @@ class IssueQuerySet(ContentQuerySet):
         return self.order_by("-publication_date", "-number")
 
     def for_listing(self):
-        """Issues with their series and authors, in a fixed number of queries."""
-        return self.select_related("series").prefetch_related(
-            models.Prefetch(
-                "contributions",
-                queryset=Contribution.objects.filter(role__in=AUTHOR_ROLES).select_related("person"),
-                to_attr="authors",
+        """Issues with their series and authors, in a fixed number of queries.
+
+        Only the columns an issue card shows are read: not the texts.
+        """
+        return (
+            self.select_related("series")
+            .only(*LISTING_FIELDS)
+            .prefetch_related(
+                models.Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.filter(role__in=AUTHOR_ROLES)
+                    .select_related("person")
+                    .only("issue_id", "role", "sort_order", *(f"person__{f}" for f in PERSON_NAME_FIELDS)),
+                    to_attr="authors",
+                )
             )
         )
 
@@ -356,6 +371,11 @@ class Issue(models.Model):
         verbose_name = "issue"
         verbose_name_plural = "issues"
         ordering = ["-publication_date", "-number"]
+        indexes = [
+            # The archive's order, and a series' archive.
+            models.Index(fields=["-publication_date", "-number"], name="issue_archive_order"),
+            models.Index(fields=["series", "-publication_date", "-number"], name="issue_series_archive_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],

@@ -103,17 +103,19 @@ class PageCacheMiddleware:
         if not _qualifies(request):
             return self.get_response(request)
         key = _page_key(request)
+        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         try:
-            found = cache().get_many([STATE_KEY, key])
+            # A conditional request needs the state only; any other, the page too.
+            found = cache().get_many([STATE_KEY] if conditional else [STATE_KEY, key])
             state = current_state(found.get(STATE_KEY), timezone.now())
+            serving_under(state)
+            etag = _etag(state, key)
+            if conditional and _not_modified(request, etag, state):
+                return _validators(HttpResponseNotModified(), etag, state)
+            entry = cache().get(key) if conditional else found.get(key)
         except Exception:
             logger.exception("The page cache is unavailable; rendering the page")
             return self.get_response(request)
-        serving_under(state)
-        etag = _etag(state, key)
-        if _not_modified(request, etag, state):
-            return _validators(HttpResponseNotModified(), etag, state)
-        entry = found.get(key)
         if entry is not None and entry[0] == state.version:
             _version, status, headers, content = entry
             response = HttpResponse(content, status=status)

@@ -54,3 +54,18 @@ def test_the_person_page_has_a_fixed_query_count(client, django_assert_max_num_q
         make_fellowship(person=person, start_year=year, end_year=year + 2)
     with django_assert_max_num_queries(3):
         assert client.get(person.get_absolute_url()).status_code == 200
+
+
+def test_listings_read_only_the_columns_their_cards_show(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PAGE_CACHE_ENABLED = False
+    issue = make_interview(questions=2, footnotes=1)
+    for url in ["/", reverse("briefs:archive"), issue.series.get_absolute_url()]:
+        with CaptureQueriesContext(connection) as queries:
+            assert issue.title in client.get(url).content.decode()
+        sql = " ".join(q["sql"] for q in queries.captured_queries).replace('"', "")
+        unshown = ["briefs_issue.introduction", "briefs_issue.body", "briefs_contribution.printed_biography",
+                   "people_person.biography", "people_person.email"]
+        assert not [column for column in unshown if column in sql], url
