@@ -123,10 +123,13 @@ STORAGES = {
     "issue_pdfs": {"BACKEND": "briefs.storage.IssuePdfStorage"},
     # Hashed, compressed file names need collectstatic; development serves the
     # files as they are.
+    # STATIC_COMPRESS=0 skips pre-compressing them (a faster collectstatic).
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_COMPRESS", default=True)
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
     },
 }
 

@@ -1,0 +1,223 @@
+"""Scale-out: two app servers share one PostgreSQL and one Redis, and keep no state of their own.
+
+Two gunicorn instances on different ports serve a scratch copy of the demo site.
+An editor's change saved through one is seen at once by a reader of the other,
+and a session started on one is valid on the other. Runs in the PostgreSQL run
+of the suite, against the machine's PostgreSQL and Redis (a Redis is started
+when none answers).
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+pytestmark = pytest.mark.django_db
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _answers(port):
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    if _answers(6379):
+        yield "redis://127.0.0.1:6379/0"
+        return
+    if not shutil.which("redis-server"):
+        pytest.skip("no Redis answers on 127.0.0.1:6379 and redis-server is not installed")
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+        stdout=subprocess.DEVNULL,
+    )
+    for _ in range(50):
+        if _answers(port):
+            break
+        time.sleep(0.1)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def scratch_site(redis_url, tmp_path, django_db_blocker):
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL run of the suite: two servers need one shared database")
+    import psycopg
+
+    config = connection.settings_dict
+    name = f"scaleout_{secrets.token_hex(4)}"
+    admin_dsn = dict(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
+                     password=config["PASSWORD"], dbname=config["NAME"], autocommit=True)
+    with psycopg.connect(**admin_dsn) as db:
+        db.execute(f'CREATE DATABASE "{name}"')
+    user = urllib.parse.quote(config["USER"] or "")
+    password = f":{urllib.parse.quote(config['PASSWORD'])}" if config["PASSWORD"] else ""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "STATIC_COMPRESS": "0",
+        "DATABASE_URL": f"postgres://{user}{password}@{admin_dsn['host']}:{admin_dsn['port']}/{name}",
+        "REDIS_URL": redis_url, "CACHE_KEY_PREFIX": name,
+        "MEDIA_ROOT": str(tmp_path / "media"), "PDF_ROOT": str(tmp_path / "pdfs"), "STATIC_ROOT": str(tmp_path / "static"),
+        "DJANGO_SUPERUSER_PASSWORD": "a-long-scale-out-password",
+    }
+    servers = []
+    try:
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"], ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"]):
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+        ports = [_free_port(), _free_port()]
+        for port in ports:
+            servers.append(subprocess.Popen(
+                [str(GUNICORN), "eucacis.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                cwd=ROOT, env=env,
+            ))
+        for port in ports:
+            for _ in range(100):
+                if _answers(port):
+                    break
+                time.sleep(0.1)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        with psycopg.connect(**admin_dsn) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class _Form(HTMLParser):
+    """The fields of one form, as a browser would submit them unchanged."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.fields, self._select, self._textarea = form_id, False, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside or not attrs.get("name") and tag != "option":
+            return
+        if tag == "input" and attrs.get("type") not in ("submit", "file", "button"):
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.fields.append([attrs["name"], attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")])
+        elif tag == "select":
+            self._select = [attrs["name"], None]
+        elif tag == "option" and self._select is not None and ("selected" in attrs or self._select[1] is None):
+            if "selected" in attrs or self._select[1] is None:
+                self._select[1] = (attrs.get("value", ""), "selected" in attrs)
+        elif tag == "textarea":
+            self._textarea = [attrs["name"], ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select is not None:
+            name, choice = self._select
+            self.fields.append([name, choice[0] if choice and choice[1] else ""])
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append(self._textarea)
+            self._textarea = None
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+class _Browser:
+    """Keeps cookies by hand: production cookies are Secure, and this talks plain HTTP to the servers."""
+
+    def __init__(self):
+        self.cookies = {}
+        self.opener = urllib.request.build_opener(_NoRedirect)
+
+    def _keep_cookies(self, headers):
+        for header in headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie()
+            cookie.load(header)
+            self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
+
+    def _open(self, request):
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                self._keep_cookies(response.headers)
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as redirect:
+            if redirect.code not in (301, 302, 303):
+                raise
+            self._keep_cookies(redirect.headers)
+            return self.get(urllib.parse.urljoin(request.full_url, redirect.headers["Location"]))
+
+    def get(self, url):
+        return self._open(urllib.request.Request(url))
+
+    def post(self, url, fields):
+        return self._open(urllib.request.Request(url, data=urllib.parse.urlencode([tuple(f) for f in (fields.items() if isinstance(fields, dict) else fields)]).encode(), headers={"Referer": url}))
+
+
+def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(scratch_site):
+    a, b = scratch_site
+    issue_url = f"{b}/series/eucacis-in-brief/6/"
+    reader = _Browser()
+    status, before = reader.get(issue_url)
+    assert status == 200 and "Fabian Weber" in before
+    reader.get(issue_url)  # now in the shared page cache
+
+    editor = _Browser()
+    _status, login = editor.get(f"{a}/admin/login/")
+    form = _Form("login-form")
+    form.feed(login)
+    editor.post(f"{a}/admin/login/?next=/admin/", dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"})
+    # The session started on A is valid on B: sessions live in the database.
+    status, admin_on_b = editor.get(f"{b}/admin/")
+    assert status == 200 and "Series, issues and people" in admin_on_b and 'id="login-form"' not in admin_on_b
+
+    _status, people = editor.get(f"{a}/admin/people/person/?q=Weber")
+    path = re.search(r'href="(/admin/people/person/\d+/change/)', people).group(1)
+    _status, page = editor.get(f"{a}{path}")
+    form = _Form("person_form")
+    form.feed(page)
+    fields = [[name, "Weber-Lindqvist" if name == "family_name" else value] for name, value in form.fields]
+    status, saved = editor.post(f"{a}{path}", fields)
+    assert status == 200 and "errorlist" not in saved
+
+    status, after = reader.get(issue_url)
+    assert status == 200 and "Fabian Weber-Lindqvist" in after
+    status, team = reader.get(f"{b}/series/eucacis-in-brief/team/")
+    assert "Fabian Weber-Lindqvist" in team
