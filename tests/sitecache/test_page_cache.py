@@ -168,3 +168,21 @@ def test_query_strings_are_cached_separately(client, issue):
     first = client.get(reverse("briefs:archive"))
     second = client.get(reverse("briefs:archive"), {"page": 2})
     assert first["ETag"] != second["ETag"]
+
+
+def test_renew_content_version_makes_every_cached_page_render_again(client, issue):
+    import io
+
+    from django.core.management import call_command
+
+    from django.db import connection
+
+    etag = client.get(issue.get_absolute_url())["ETag"]
+    with connection.cursor() as cursor:  # a restore writes behind the site's back
+        cursor.execute("UPDATE briefs_issue SET title = %s WHERE id = %s", ["Restored from a backup", issue.pk])
+    assert client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
+    out = io.StringIO()
+    call_command("renew_content_version", stdout=out)
+    assert "New content version" in out.getvalue()
+    response = client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Restored from a backup" in response.content.decode()
