@@ -592,6 +592,8 @@ class IssuePdf(models.Model):
         "sections and team, or the layout gives a new one.",
     )
     file = models.FileField("file", storage=issue_pdf_storage, max_length=255, blank=True)
+    #: The file this one replaced, kept until the next build for downloads already under way.
+    previous_file = models.CharField("previous file", max_length=255, blank=True, editable=False)
     pages = models.PositiveIntegerField("pages", null=True, blank=True)
     build_seconds = models.FloatField("build time (s)", null=True, blank=True)
     built_at = models.DateTimeField("built at", null=True, blank=True)

@@ -89,14 +89,16 @@ def refresh_issue_pdf(issue, *, retry=False):
         pdf.failed_version, pdf.failure, pdf.failed_at = version, str(error) or type(error).__name__, timezone.now()
         pdf.save()
         return "failed"
-    old_name = pdf.file.name
+    old_name, older_name = pdf.file.name, pdf.previous_file
     pdf.file.save(_storage_name(document, version), ContentFile(build.data), save=False)
     pdf.version, pdf.pages, pdf.build_seconds, pdf.built_at = version, build.pages, build.seconds, timezone.now()
     pdf.missing_glyphs = "".join(build.missing_glyphs)[:200]
     pdf.failed_version, pdf.failure, pdf.failed_at = "", "", None
+    # The file just replaced stays one build longer: a reader may be downloading it.
+    pdf.previous_file = old_name if old_name != pdf.file.name else older_name
     pdf.save()
-    if old_name and old_name != pdf.file.name:
-        pdf.file.storage.delete(old_name)
+    if older_name and older_name not in (pdf.file.name, pdf.previous_file):
+        pdf.file.storage.delete(older_name)
     logger.info("Built the PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
     return "built"
 
@@ -193,9 +195,9 @@ def _person_changed(sender, instance, created=False, **kwargs):
 
 def _pdf_deleted(sender, instance, **kwargs):
     # The row goes with its issue; the file in storage goes once that is committed.
-    name, storage = instance.file.name, instance.file.storage
-    if name:
-        transaction.on_commit(lambda: storage.delete(name))
+    names, storage = [n for n in (instance.file.name, instance.previous_file) if n], instance.file.storage
+    if names:
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def connect():

@@ -105,7 +105,7 @@ def _stored_pdf_response(request, issue, document):
         try:
             return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
         except OSError:
-            logger.error("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
+            logger.warning("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
     # Built on every change, never on a reader's request: it is on its way, or
     # its build failed and the editors were told.
     failed = bool(current_failure(issue, document))

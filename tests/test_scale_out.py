@@ -18,12 +18,12 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 from django.db import connection
+
+from tests.http_helpers import Browser, Form
 
 ROOT = Path(__file__).resolve().parents[1]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -113,95 +113,17 @@ def scratch_site(redis_url, tmp_path, django_db_blocker):
             db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-class _Form(HTMLParser):
-    """The fields of one form, as a browser would submit them unchanged."""
-
-    def __init__(self, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.fields, self._select, self._textarea = form_id, False, [], None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == self.form_id:
-            self.inside = True
-        if not self.inside or not attrs.get("name") and tag != "option":
-            return
-        if tag == "input" and attrs.get("type") not in ("submit", "file", "button"):
-            if attrs.get("type") != "checkbox" or "checked" in attrs:
-                self.fields.append([attrs["name"], attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")])
-        elif tag == "select":
-            self._select = [attrs["name"], None]
-        elif tag == "option" and self._select is not None and ("selected" in attrs or self._select[1] is None):
-            if "selected" in attrs or self._select[1] is None:
-                self._select[1] = (attrs.get("value", ""), "selected" in attrs)
-        elif tag == "textarea":
-            self._textarea = [attrs["name"], ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select" and self._select is not None:
-            name, choice = self._select
-            self.fields.append([name, choice[0] if choice and choice[1] else ""])
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.fields.append(self._textarea)
-            self._textarea = None
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-class _Browser:
-    """Keeps cookies by hand: production cookies are Secure, and this talks plain HTTP to the servers."""
-
-    def __init__(self):
-        self.cookies = {}
-        self.opener = urllib.request.build_opener(_NoRedirect)
-
-    def _keep_cookies(self, headers):
-        for header in headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie()
-            cookie.load(header)
-            self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
-
-    def _open(self, request):
-        if self.cookies:
-            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        try:
-            with self.opener.open(request, timeout=60) as response:
-                self._keep_cookies(response.headers)
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as redirect:
-            if redirect.code not in (301, 302, 303):
-                raise
-            self._keep_cookies(redirect.headers)
-            return self.get(urllib.parse.urljoin(request.full_url, redirect.headers["Location"]))
-
-    def get(self, url):
-        return self._open(urllib.request.Request(url))
-
-    def post(self, url, fields):
-        return self._open(urllib.request.Request(url, data=urllib.parse.urlencode([tuple(f) for f in (fields.items() if isinstance(fields, dict) else fields)]).encode(), headers={"Referer": url}))
-
-
 def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(scratch_site):
     a, b = scratch_site
     issue_url = f"{b}/series/eucacis-in-brief/6/"
-    reader = _Browser()
+    reader = Browser()
     status, before = reader.get(issue_url)
     assert status == 200 and "Fabian Weber" in before
     reader.get(issue_url)  # now in the shared page cache
 
-    editor = _Browser()
+    editor = Browser()
     _status, login = editor.get(f"{a}/admin/login/")
-    form = _Form("login-form")
+    form = Form("login-form")
     form.feed(login)
     editor.post(f"{a}/admin/login/?next=/admin/", dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"})
     # The session started on A is valid on B: sessions live in the database.
@@ -211,7 +133,7 @@ def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(scra
     _status, people = editor.get(f"{a}/admin/people/person/?q=Weber")
     path = re.search(r'href="(/admin/people/person/\d+/change/)', people).group(1)
     _status, page = editor.get(f"{a}{path}")
-    form = _Form("person_form")
+    form = Form("person_form")
     form.feed(page)
     fields = [[name, "Weber-Lindqvist" if name == "family_name" else value] for name, value in form.fields]
     status, saved = editor.post(f"{a}{path}", fields)

@@ -298,7 +298,10 @@ def test_a_change_to_what_the_pdf_shows_builds_a_new_one(built, edit, django_cap
             person.save()
     after = _stored(built)
     assert after.version != before.version and after.file.name != old_file
-    assert not after.file.storage.exists(old_file), "the old file is removed"
+    # The replaced file stays one build longer (a download may be under way), then goes.
+    assert after.previous_file == old_file and after.file.storage.exists(old_file)
+    pdf_files.refresh_issue_pdf(Issue.objects.filter(pk=built.pk).update(slug="moved") and Issue.objects.get(pk=built.pk))
+    assert not after.file.storage.exists(old_file), "the file two builds old is removed"
     data = after.file.read()
     # The interviewee is named in the PDF's metadata (the cover names the author only).
     text = " ".join(pages_of(data)) + PdfReader(io.BytesIO(data)).metadata["/Keywords"]
