@@ -10,6 +10,7 @@ Usage: .venv/bin/python scripts/load.py [--connections 200] [--seconds 60] [--wo
 """
 
 import argparse
+import http.client
 import os
 import re
 import secrets
@@ -114,10 +115,11 @@ def main():
             cwd=ROOT, env=env,
         )
         wait_for(base)
-        _status, page = Browser().get(f"{base}/series/eucacis-in-brief/6/")
-        slug = re.search(r'/series/eucacis-in-brief/6/(?!pdf/)([\w-]+)/', page)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("GET", "/series/eucacis-in-brief/6/")
+        issue_path = connection.getresponse().getheader("Location")  # the short address redirects to the page
         script = work / "mix.lua"
-        script.write_text(MIX.replace("ISSUE_SLUG", slug.group(1) if slug else ""))
+        script.write_text(MIX.replace("/series/eucacis-in-brief/6/ISSUE_SLUG/", issue_path))
         stop, saves = threading.Event(), []
         editor = threading.Thread(target=editor_saves, args=(base, stop, saves))
         editor.start()
