@@ -6,6 +6,7 @@ the settings refuse to load without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` then.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_prose_editor",
     "django_countries",
+    "axes",
     "richtext",
     "sitecache",
     "briefs",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eucacis.urls"
@@ -207,3 +211,29 @@ DJANGO_PROSE_EDITOR_MENU_GROUPS = [
     {"group": "link"},
     {"group": "history"},
 ]
+
+# ---- Security (issue 7): login throttling -------------------------------------
+# django-axes counts failed sign-ins per username *and* client address: after
+# LOGIN_FAILURE_LIMIT failures that username is refused from that address (even
+# with the right password) for LOGIN_LOCKOUT_MINUTES. Another address, or another
+# username, is not affected, so an attacker cannot lock editors out of their own
+# office. Its backend must come first; it checks the lock and signs nobody in.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+# The pause ends a fixed time after it began (tries during it are refused
+# without counting), so the lockout page can say how long to wait.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept (until their cool-off ends); successful sign-ins are not
+# logged with address and browser, which the throttling does not need.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_CALLABLE = "eucacis.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "eucacis.security.client_ip"
+# How many proxies in front of gunicorn append to X-Forwarded-For (production:
+# the HTTPS proxy). The client address is the entry the outermost one wrote.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1))

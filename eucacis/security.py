@@ -1,0 +1,59 @@
+"""Defences of the whole site: who the client is behind the proxy, and the
+page shown when repeated wrong passwords pause signing in (django-axes)."""
+
+import ipaddress
+import math
+
+from axes.helpers import get_client_username, get_cool_off
+from django.conf import settings
+from django.shortcuts import render
+
+
+def client_ip(request):
+    """The client's address, as the trusted proxies in front of the site saw it.
+
+    Each proxy appends the address it was connected from to ``X-Forwarded-For``,
+    so with ``TRUSTED_PROXY_COUNT`` = n proxies the n-th entry from the right was
+    written by the outermost one: the client. Entries further left are whatever
+    the client sent, and a client could put any address there to escape its
+    lockout, so they are never used. Without the header (a request that did not
+    pass the proxies), with fewer entries than proxies, or with an entry that is
+    not an address, the connection's own address counts.
+    """
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if count < 1 or not forwarded:
+        return remote
+    entries = [entry.strip() for entry in forwarded.split(",")]
+    if len(entries) < count:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-count]))
+    except ValueError:
+        return remote
+
+
+def describe_duration(delta):
+    """'15 minutes', '1 minute', '2 hours': a cool-off as a reader says it (rounded up to minutes)."""
+    minutes = max(1, math.ceil(delta.total_seconds() / 60))
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """The page for a sign-in refused because of too many failures (AXES_LOCKOUT_CALLABLE).
+
+    429 Too Many Requests, with ``Retry-After`` the cool-off in seconds.
+    """
+    cool_off = get_cool_off(request)
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cool_off": describe_duration(cool_off),
+    }
+    response = render(request, "axes/lockout.html", context, status=429)
+    response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
+    return response
