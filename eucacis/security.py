@@ -1,12 +1,15 @@
-"""Defences of the whole site: who the client is behind the proxy, and the
-page shown when repeated wrong passwords pause signing in (django-axes)."""
+"""Defences of the whole site: who the client is behind the proxy, the page
+shown when repeated wrong passwords pause signing in (django-axes), and the
+Content-Security-Policy header (django-csp)."""
 
 import ipaddress
 import math
 
 from axes.helpers import get_client_username, get_cool_off
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.shortcuts import render
+from js_asset import Media as ScriptAwareMedia
 
 
 def client_ip(request):
@@ -57,3 +60,29 @@ def lockout_response(request, original_response=None, credentials=None):
     response = render(request, "axes/lockout.html", context, status=429)
     response["Retry-After"] = str(math.ceil(cool_off.total_seconds()))
     return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the two exceptions the policy needs here.
+
+    - The prose editor's form media carry an import map, an inline ``<script>``
+      that the policy runs only with the response's nonce. Django 5.2's admin
+      renders ``{{ media }}`` without one, so the nonce is given to the media
+      (django-js-asset's ``Media`` puts it on every tag it renders) before the
+      template is rendered.
+    - A PDF gets no policy. Chrome shows a PDF inside a page of its own making
+      whose inline styles a strict policy blocks, and the viewer stays blank
+      (Chromium issue 271452). A PDF runs none of our scripts anyway.
+    """
+
+    def process_template_response(self, request, response):
+        context = response.context_data
+        media = context.get("media") if isinstance(context, dict) else None
+        if isinstance(media, ScriptAwareMedia):
+            context["media"] = media.with_nonce(str(request.csp_nonce))
+        return response
+
+    def process_response(self, request, response):
+        if response.get("Content-Type", "").startswith("application/pdf"):
+            response._csp_exempt = True
+        return super().process_response(request, response)

@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "django_countries",
     "axes",
+    "csp",
     "richtext",
     "sitecache",
     "briefs",
@@ -57,6 +59,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy on every response but static files and PDFs.
+    "eucacis.security.ContentSecurityPolicyMiddleware",
+    # Cached pages for anonymous readers; outside it, the headers every response gets.
     "sitecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,3 +242,28 @@ AXES_CLIENT_IP_CALLABLE = "eucacis.security.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (production:
 # the HTTPS proxy). The client address is the entry the outermost one wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1))
+
+# ---- Security (issue 7): Content-Security-Policy ------------------------------
+# Everything from our own origin only; no inline scripts (the one the admin
+# needs, the prose editor's import map, gets the response's nonce: see
+# eucacis/security.py) and no inline styles but one; no plugins, no framing,
+# forms post only to us. django-csp 4 settings format.
+#
+# The one inline style: the prose editor (Tiptap) adds ProseMirror's base
+# stylesheet as a <style> element, which editing needs (white-space: pre-wrap
+# keeps typed spaces). Its hash allows exactly that text and nothing else. An
+# upgrade that changes it fails tests/test_content_security_policy.py, which
+# names the new hash.
+PROSE_EDITOR_STYLE_HASH = "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, PROSE_EDITOR_STYLE_HASH],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}

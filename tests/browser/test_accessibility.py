@@ -44,7 +44,7 @@ def axe_script():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
-    return str(AXE)
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,8 @@ def test_page_has_no_axe_violations(axe_script, demo_site, page, page_type):
     assert response.status == status
     assert text in page.locator("main").inner_text()
 
-    page.add_script_tag(path=axe_script)
+    # Evaluated rather than added as a <script>, which the site's
+    # Content-Security-Policy would refuse; so the page is checked as readers get it.
+    page.evaluate(axe_script)
     violations = page.evaluate(RUN_AXE, [WCAG_TAGS, EXTRA_RULES])
     assert not violations, _report(path, violations)
