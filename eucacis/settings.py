@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response but static files and PDFs.
     "eucacis.security.ContentSecurityPolicyMiddleware",
+    # Before anything reads the body: refuses requests over MAX_REQUEST_BYTES.
+    "eucacis.errors.RequestSizeLimitMiddleware",
     # Cached pages for anonymous readers; outside it, the headers every response gets.
     "sitecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -267,3 +269,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# ---- Security (issue 7): request size -----------------------------------------
+# Django limits form text (DATA_UPLOAD_MAX_MEMORY_SIZE, its default stated here)
+# but streams uploaded files to disk whatever their size. A request declaring a
+# body over MAX_REQUEST_BYTES is refused with a 413 page before it is read; it
+# must leave room for the largest file a form accepts plus the form's text.
+# The proxy in front should refuse larger bodies itself (see README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form text
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", 10 * 1024 * 1024))
+if MAX_REQUEST_BYTES <= max(PERSON_PHOTO_MAX_BYTES, FELLOW_IMPORT_MAX_BYTES):
+    raise ImproperlyConfigured(
+        f"MAX_REQUEST_BYTES={MAX_REQUEST_BYTES} leaves no room for the largest upload a form accepts "
+        f"(PERSON_PHOTO_MAX_BYTES={PERSON_PHOTO_MAX_BYTES}, FELLOW_IMPORT_MAX_BYTES={FELLOW_IMPORT_MAX_BYTES}): "
+        "a file the form would take would be refused before it arrives. Raise MAX_REQUEST_BYTES."
+    )

@@ -7,6 +7,9 @@ admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
 admin.site.index_title = "Series, issues and people"
 
+# Django's 400 page, except that form text too large to read answers 413.
+handler400 = "eucacis.errors.bad_request"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
