@@ -2,11 +2,15 @@
 
 Shared by tests/browser/test_accessibility.py (axe-core in Chromium) and
 tests/test_html_validity.py (the Nu HTML checker), so both check the same pages.
+Both serve the site with ``ROOT_URLCONF = ERROR_URLCONF``: the site's URLs, plus
+one for each error page (tests/error_urls.py).
 """
 
 from django.urls import reverse
 
 from briefs.models import Contribution, Issue, IssuePdf
+
+ERROR_URLCONF = "tests.error_urls"
 
 #: Page types, in the order the tests run them; the ids of the parametrised tests.
 PAGE_TYPES = (
@@ -21,6 +25,13 @@ PAGE_TYPES = (
     "fellows-filtered-empty",
     "not-found",
     "pdf-being-prepared",
+    "bad-request",
+    "forbidden",
+    "form-not-accepted",
+    "request-too-large",
+    "form-text-too-large",
+    "sign-in-paused",
+    "server-error",
 )
 
 
@@ -47,6 +58,13 @@ def public_pages():
         "fellows-filtered-empty": (f"{fellows}?discipline=law", 200, "No fellows match these filters"),
         "not-found": ("/no-such-page/", 404, "Page not found"),
         "pdf-being-prepared": (reverse("briefs:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
+        "bad-request": ("/_test/errors/400/", 400, "Bad request"),
+        "forbidden": ("/_test/errors/403/", 403, "Not allowed"),
+        "form-not-accepted": ("/_test/errors/403-csrf/", 403, "The form was not accepted"),
+        "request-too-large": ("/_test/errors/413/", 413, "Photos may be at most"),
+        "form-text-too-large": ("/_test/errors/413-text/", 413, "of text in one form"),
+        "sign-in-paused": ("/_test/errors/429-locked-out/", 429, "Too many wrong passwords"),
+        "server-error": ("/_test/errors/500/", 500, "Something went wrong"),
     }
     # The PDF page answers with HTML only while the PDF is not built.
     IssuePdf.objects.filter(issue=issue).delete()

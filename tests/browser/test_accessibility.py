@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from django.test.utils import modify_settings
+from django.test.utils import modify_settings, override_settings
 from pytest_django.live_server_helper import LiveServer
 
-from tests.public_pages import PAGE_TYPES, public_pages
+from tests.public_pages import ERROR_URLCONF, PAGE_TYPES, public_pages
 
 # The mark makes pytest-django create the test database; each test then runs in
 # a transaction that is rolled back, over the demo content the module committed.
@@ -67,7 +67,7 @@ def demo_site(django_db_setup, django_db_blocker):
         pages = public_pages()
         server = LiveServer("localhost")
         try:
-            with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+            with modify_settings(ALLOWED_HOSTS={"append": "localhost"}), override_settings(ROOT_URLCONF=ERROR_URLCONF):
                 yield server.url, pages
         finally:
             server.stop()
