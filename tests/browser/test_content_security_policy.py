@@ -58,6 +58,11 @@ def test_editing_in_the_admin_with_the_prose_editor_breaks_no_policy(page, live_
     page.locator(".field-introduction .prose-menubar__button[data-name=bold]").click()
     editor.press_sequentially("matters")
     assert editor.locator("strong").inner_text() == "matters", "the toolbar's Bold did not work"
+    editor.press("Shift+Home")
+    page.locator(".field-introduction .prose-menubar__button[data-name=link]").click()
+    page.locator("dialog[open] input[name=href]").fill("https://example.org/trade")
+    page.locator("dialog[open] button[type=submit]").click()
+    assert editor.locator("a[href='https://example.org/trade']").count() == 1, "the toolbar's link dialog did not work"
 
     page.get_by_text("Add another Contributor").click()
     page.locator("#contributions-0 .field-person .select2-selection").click()
