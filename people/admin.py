@@ -1,12 +1,13 @@
 from functools import partial
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
 from people.import_admin import import_view
-from people.photos import make_display_copy
+from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
 
 
@@ -21,8 +22,13 @@ class FellowshipInline(admin.StackedInline):
     ]
 
 
+class AdminPhotoInput(ShowsDisplayCopy, AdminFileWidget):
+    pass
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    formfield_overrides = {PhotoField: {"widget": AdminPhotoInput}}
     list_display = ["full_name", "affiliation", "has_photo", "updated_at"]
     list_display_links = ["full_name"]
     search_fields = ["given_name", "family_name", "affiliation", "email"]
@@ -36,8 +42,9 @@ class PersonAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "photo" in form.changed_data:
-            make_display_copy(obj)
-        super().save_model(request, obj, form, change)
+            person_photo_set(person=obj, photo=form.cleaned_data["photo"])  # saves the person
+        else:
+            super().save_model(request, obj, form, change)
 
     @admin.display(description="name", ordering="family_name")
     def full_name(self, obj):
@@ -49,9 +56,15 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.display(description="current photo")
     def photo_preview(self, obj):
-        if not obj.photo:
-            return "—"
-        return format_html('<img src="{}" alt="" style="max-height:160px">', obj.photo.url)
+        """The copy readers see, at the size they see it; says so when it cannot be shown."""
+        if not obj.photo_display:
+            return "No copy for the site: upload the photo again." if obj.photo else "—"
+        photo = obj.page_photo
+        if photo is None or not obj.photo_display.storage.exists(obj.photo_display.name):
+            return "The copy shown on the site is missing or incomplete: upload the photo again."
+        return format_html(
+            '<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height
+        )
 
 
 class StatusFilter(admin.SimpleListFilter):

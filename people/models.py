@@ -4,8 +4,8 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from richtext.fields import RichTextField
+from people.photos import PhotoField, page_photo
 from sitecache.versioning import ContentQuerySet
-from people.photos import PhotoField, display_size
 from people.validators import validate_photo_size
 
 
@@ -50,30 +50,24 @@ class Person(models.Model):
         "photo",
         upload_to="people/",
         blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
         validators=[validate_photo_size],
-        help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional; "
-        "the site shows a copy resized for its pages.",
+        help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. "
+        "The site shows a copy resized for its pages; the file you upload is kept "
+        "without its metadata (such as where the photo was taken).",
     )
-    photo_display = models.ImageField(
-        "photo as shown",
-        upload_to="people/display/",
-        blank=True,
-        editable=False,
-        width_field="photo_display_width",
-        height_field="photo_display_height",
-    )
-    photo_display_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_display_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The copy that pages show, made when a photo is uploaded; its size is
+    # stored with it, so no page needs to open the file.
+    photo_display = models.ImageField("photo as shown", upload_to="people/display/", blank=True, editable=False)
+    photo_display_width = models.PositiveIntegerField("width of the photo as shown", null=True, blank=True, editable=False)
+    photo_display_height = models.PositiveIntegerField("height of the photo as shown", null=True, blank=True, editable=False)
     email = models.EmailField(
         "email",
         blank=True,
         help_text="Private: for programme staff and for matching spreadsheet imports. "
         "Never shown on the public site.",
     )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_width = models.PositiveIntegerField("width of the photo", null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField("height of the photo", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -99,9 +93,9 @@ class Person(models.Model):
     # get_absolute_url, and this app never imports briefs.
 
     @property
-    def photo_css_size(self):
-        """(width, height) at which the page shows ``photo_display``."""
-        return display_size(self.photo_display_width, self.photo_display_height)
+    def page_photo(self):
+        """The photo as pages show it (address, CSS width and height), or None; opens no file."""
+        return page_photo(self)
 
     def save(self, *args, **kwargs):
         if not self.slug:
