@@ -128,10 +128,14 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Built issue PDFs, kept apart from MEDIA_ROOT: the site serves them itself, after
 # checking that the issue is public (a scheduled issue's PDF stays private).
 PDF_ROOT = Path(os.environ.get("PDF_ROOT", BASE_DIR / "pdfs"))
+# Person photos as uploaded (without their metadata), kept apart from MEDIA_ROOT:
+# readers only ever get the resized copy, which is in MEDIA_ROOT.
+PHOTO_ORIGINALS_ROOT = Path(os.environ.get("PHOTO_ORIGINALS_ROOT", BASE_DIR / "private" / "photos"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "issue_pdfs": {"BACKEND": "briefs.storage.IssuePdfStorage"},
+    "person_photo_originals": {"BACKEND": "people.storage.PersonPhotoOriginalStorage"},
     # Hashed, compressed file names need collectstatic; development serves the
     # files as they are.
     # STATIC_COMPRESS=0 skips pre-compressing them (a faster collectstatic).

@@ -5,6 +5,7 @@ from django_countries.fields import CountryField
 
 from richtext.fields import RichTextField
 from people.photos import PhotoField, page_photo
+from people.storage import person_photo_original_storage
 from sitecache.versioning import ContentQuerySet
 from people.validators import validate_photo_size
 
@@ -49,10 +50,11 @@ class Person(models.Model):
     photo = PhotoField(
         "photo",
         upload_to="people/",
+        storage=person_photo_original_storage,
         blank=True,
         validators=[validate_photo_size],
         help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. "
-        "The site shows a copy resized for its pages; the file you upload is kept "
+        "The site shows a copy resized for its pages; the file you upload is kept privately, "
         "without its metadata (such as where the photo was taken).",
     )
     # The copy that pages show, made when a photo is uploaded; its size is

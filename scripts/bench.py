@@ -69,6 +69,7 @@ def main():
         "BENCHMARK_VIEWS": "1",
         "MEDIA_ROOT": str(work / "media"),
         "PDF_ROOT": str(work / "pdfs"),
+        "PHOTO_ORIGINALS_ROOT": str(work / "photo-originals"),
     }
     manage = lambda *a: subprocess.run([PY, "manage.py", *a], cwd=ROOT, env=env, check=True, capture_output=True)
     manage("migrate", "--noinput")

@@ -95,10 +95,14 @@ def make_about(series, title, body="<p>About.</p>", order=0):
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
-    """Uploads and built PDFs go to folders of the test run, never the project's media/ or pdfs/."""
+    """Uploads and built PDFs go to folders of the test run, never the project's media/, pdfs/ or private/."""
     from django.test import override_settings
 
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), PDF_ROOT=tmp_path_factory.mktemp("pdfs")):
+    with override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PDF_ROOT=tmp_path_factory.mktemp("pdfs"),
+        PHOTO_ORIGINALS_ROOT=tmp_path_factory.mktemp("photo-originals"),
+    ):
         yield
 
 

@@ -71,6 +71,7 @@ def with_gps_exif(image):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PHOTO_ORIGINALS_ROOT = tmp_path / "private"
 
 
 @pytest.fixture
@@ -80,9 +81,9 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def stored_files(settings):
-    """Every file under the photo folders, relative names."""
-    root = Path(settings.MEDIA_ROOT)
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    """Every file in the public media folder and the private originals folder, by path."""
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PHOTO_ORIGINALS_ROOT)]
+    return sorted(str(p) for root in roots if root.exists() for p in root.rglob("*") if p.is_file())
 
 
 @pytest.fixture
@@ -199,8 +200,8 @@ def test_a_refused_upload_leaves_the_previous_photo_and_its_copy_intact(
     assert list(errors) == ["photo"] and errors["photo"][0].startswith(message), errors
     assert photo_state(person) == before and person.affiliation == ""
     assert stored_files(settings) == files_before
-    for name in files_before:  # still whole images
-        with Image.open(Path(settings.MEDIA_ROOT) / name) as stored:
+    for path in files_before:  # still whole images
+        with Image.open(path) as stored:
             stored.load()
 
 
@@ -264,6 +265,21 @@ def test_the_stored_original_has_no_exif_gps_or_other_metadata_and_stands_uprigh
     assert not [marker for marker in GPS_MARKERS if marker in display_bytes]
 
 
+# ------------------------------------------------------------ where they are kept
+
+
+@pytest.mark.django_db
+def test_the_original_is_kept_out_of_the_public_media_folder_and_has_no_address(editor_client, settings):
+    editor_client.post(ADD_PERSON, person_post(image_file((640, 480), fmt="JPEG", name="p.jpg")))
+    person = Person.objects.get()
+    media, private = Path(settings.MEDIA_ROOT), Path(settings.PHOTO_ORIGINALS_ROOT)
+    assert Path(person.photo.path).is_relative_to(private) and Path(person.photo.path).is_file()
+    assert Path(person.photo_display.path).is_relative_to(media)
+    assert [p for p in media.rglob("*") if p.is_file()] == [Path(person.photo_display.path)]
+    with pytest.raises(ValueError, match="private and has no web address"):
+        person.photo.url
+
+
 # ------------------------------------------------------------ replacing
 
 
@@ -280,7 +296,7 @@ def test_replacing_or_clearing_a_photo_deletes_the_old_files_once_committed(
         assert set(first) < set(stored_files(settings))  # until the commit, the old files stay
     assert callbacks
     person.refresh_from_db()
-    assert stored_files(settings) == sorted([person.photo.name, person.photo_display.name])
+    assert stored_files(settings) == sorted([person.photo.path, person.photo_display.path])
     assert not set(first) & set(stored_files(settings))
     with Image.open(person.photo_display.path) as stored:
         assert stored.size == (320, 160)
