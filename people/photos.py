@@ -371,3 +371,81 @@ def page_photo(person):
         return None
     css_width, css_height = display_size(width, height)
     return PagePhoto(url=person.photo_display.url, width=css_width, height=css_height)
+
+
+# -------------------------------------------------------------- earlier versions
+
+
+def person_photo_repair(*, person):
+    """Bring a photo stored by an earlier version of the site up to date.
+
+    Returns what was done, one sentence per change ([] if nothing was needed):
+
+    - an original still in the public media folder, where earlier versions kept
+      it with its metadata, is stored again without metadata in private storage,
+      with a new copy for pages, and removed from the media folder; one that
+      cannot be re-encoded (another format, over the limits, damaged) is moved to
+      private storage as it is;
+    - a copy for pages without a stored size gets it (the file is read once);
+    - a copy whose file is missing or unreadable is made again from the
+      original, or, failing that, dropped, so that pages stop pointing at it.
+    """
+    originals = person._meta.get_field("photo").storage
+    public = person._meta.get_field("photo_display").storage
+    done = []
+    legacy = person.photo.name
+    if legacy and not originals.exists(legacy) and public.exists(legacy):
+        with public.open(legacy, "rb") as file:
+            data = file.read()
+        try:
+            person_photo_set(person=person, photo=ContentFile(data, name=legacy))
+        except ValidationError as refused:
+            person.photo = originals.save(legacy, ContentFile(data))
+            person.save(update_fields=["photo"])
+            done.append(
+                f"original {legacy} moved to private storage as it was, metadata included: it cannot be "
+                f"re-encoded ({' '.join(refused.messages)})"
+            )
+        else:
+            public.delete(legacy)
+            return [f"original {legacy} stored again without metadata in private storage, with a new copy for pages"]
+        public.delete(legacy)
+    display = person.photo_display.name
+    if not display:
+        return done
+    stored_size = person.photo_display_width and person.photo_display_height
+    read_size = None
+    if public.exists(display) and not stored_size:
+        try:
+            with public.open(display, "rb") as file, Image.open(file) as image:
+                image.load()
+                read_size = image.size
+        except Exception:
+            logger.warning("The copy for pages %s cannot be read", display, exc_info=True)
+    if stored_size and public.exists(display):
+        return done
+    if read_size:
+        person.photo_display_width, person.photo_display_height = read_size
+        person.save(update_fields=["photo_display_width", "photo_display_height"])
+        done.append(f"size of the copy for pages stored ({read_size[0]} × {read_size[1]})")
+        return done
+    original = person.photo.name if person.photo and originals.exists(person.photo.name) else ""
+    if original:
+        with originals.open(original, "rb") as file:
+            data = file.read()
+        try:
+            person_photo_set(person=person, photo=ContentFile(data, name=original))
+        except ValidationError:
+            pass
+        else:
+            done.append(f"copy for pages {display} was missing or unreadable: made again from the original")
+            return done
+    person.photo_display = ""
+    person.photo_display_width = person.photo_display_height = None
+    person.save(update_fields=["photo_display", "photo_display_width", "photo_display_height"])
+    public.delete(display)
+    done.append(
+        f"copy for pages {display} was missing or unreadable and cannot be made again: "
+        "no photo is shown until one is uploaded"
+    )
+    return done

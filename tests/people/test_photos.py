@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import ExifTags, Image, ImageFile
 
@@ -417,3 +418,64 @@ def test_the_admin_shows_the_current_photo_by_its_display_copy(editor_client, pe
     assert f'<img src="{person.photo_display.url}" alt="" width="160" height="200">' in form
     assert f'href="{person.photo_display.url}"' in form  # the widget's "Currently:" link
     assert person.photo.name not in form
+
+
+# ------------------------------------------------------------ photos stored by earlier versions
+
+
+def legacy_person(settings, *, original=None, display=None):
+    """A person as earlier versions stored them: the original in the media folder, no copy sizes."""
+    person = make_person(given_name="Albina", family_name="Muratbekova", slug="albina-muratbekova")
+    media = Path(settings.MEDIA_ROOT)
+    names = {}
+    for field, name, data in [("photo", "people/albina.jpg", original), ("photo_display", "people/display/albina-320.jpg", display)]:
+        if data is not None:
+            (media / name).parent.mkdir(parents=True, exist_ok=True)
+            (media / name).write_bytes(data)
+        names[field] = name
+    Person.objects.filter(pk=person.pk).update(**names)
+    return Person.objects.get(pk=person.pk)
+
+
+def repair():
+    out = io.StringIO()
+    call_command("repair_person_photos", stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_repair_moves_a_public_original_to_private_storage_without_its_metadata(settings, committed):
+    with_gps = encoded(picture((600, 400)), "JPEG", exif=with_gps_exif(Image.Exif()).tobytes())
+    person = legacy_person(settings, original=with_gps, display=encoded(picture((320, 213)), "JPEG"))
+    legacy_original = Path(settings.MEDIA_ROOT) / "people/albina.jpg"
+
+    with committed():
+        output = repair()
+
+    person.refresh_from_db()
+    assert "Albina Muratbekova (albina-muratbekova): original people/albina.jpg stored again without metadata" in output
+    assert not legacy_original.exists()
+    assert Path(person.photo.path).is_relative_to(settings.PHOTO_ORIGINALS_ROOT)
+    assert b"GPS" not in Path(person.photo.path).read_bytes()
+    assert (person.photo_width, person.photo_height) == (400, 600)  # turned upright
+    assert (person.photo_display_width, person.photo_display_height) == (320, 480)
+    assert stored_files(settings) == sorted([person.photo.path, person.photo_display.path])
+    assert "0 of 1 people with a photo changed" in repair()  # a second run finds nothing to do
+
+
+@pytest.mark.django_db
+def test_repair_stores_the_size_of_a_copy_or_drops_a_copy_that_is_missing(settings, client, caplog):
+    sized = legacy_person(settings, display=encoded(picture((320, 400)), "JPEG"))
+    gone = make_person(slug="gone")
+    Person.objects.filter(pk=gone.pk).update(photo_display="people/display/gone-320.jpg")
+
+    output = repair()
+
+    sized.refresh_from_db()
+    gone.refresh_from_db()
+    assert (sized.photo_display_width, sized.photo_display_height) == (320, 400)
+    assert "size of the copy for pages stored (320 × 400)" in output
+    assert not gone.photo_display and "no photo is shown until one is uploaded" in output
+    with caplog.at_level(logging.WARNING):
+        assert sized.page_photo and gone.page_photo is None
+    assert not caplog.records
