@@ -137,7 +137,7 @@ def person_detail(request, slug):
         .order_by("-issue__publication_date", "-issue__number")
     )
     fellowships = label_status(
-        person.fellowships.select_related("programme").order_by("-start_year"), on=timezone.localdate()
+        person.fellowships.listed().select_related("programme").order_by("-start_year"), on=timezone.localdate()
     )
     return render(
         request,

@@ -18,6 +18,7 @@ class FellowshipInline(admin.StackedInline):
         ("programme", "start_year", "end_year"),
         ("home_institution", "city", "country"),
         ("discipline", "thesis_title"),
+        "listed_publicly",
         "notes",
     ]
 
@@ -107,14 +108,17 @@ class FellowshipAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    list_display = ["person", "programme", "cohort", "home_institution", "country", "discipline", "status_now"]
-    list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline"]
+    list_display = [
+        "person", "programme", "cohort", "home_institution", "country", "discipline", "status_now", "listed_publicly",
+    ]
+    list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline", "listed_publicly"]
     search_fields = ["person__given_name", "person__family_name", "person__email", "home_institution", "thesis_title"]
     autocomplete_fields = ["person"]
     list_select_related = ["person", "programme"]
     fieldsets = [
         (None, {"fields": ["person", "programme", ("start_year", "end_year")]}),
         ("Thesis", {"fields": [("home_institution", "city", "country"), "discipline", "thesis_title"]}),
+        ("Public site", {"fields": ["listed_publicly"]}),
         ("Staff only", {"fields": ["notes"]}),
     ]
 

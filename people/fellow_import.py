@@ -45,6 +45,9 @@ HEADERS = {
     "discipline": "discipline",
     "thesis title": "thesis_title",
     "thesis": "thesis_title",
+    "listed": "listed_publicly",
+    "listed publicly": "listed_publicly",
+    "public": "listed_publicly",
 }
 COLUMN_NAMES = {
     "given_name": "given name",
@@ -58,7 +61,10 @@ COLUMN_NAMES = {
     "country": "country",
     "discipline": "discipline",
     "thesis_title": "thesis title",
+    "listed_publicly": "listed",
 }
+#: What the “listed” column accepts: the fellow agreed to be listed in the public directory, or not.
+LISTED_VALUES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 REQUIRED = ("given_name", "family_name", "start_year", "end_year")
 ENCODINGS = {
     "auto": "Detect (UTF-8, else Windows-1252)",
@@ -184,6 +190,16 @@ class RowResult:
     def name(self):
         return f"{self.values.get('given_name', '')} {self.values.get('family_name', '')}".strip()
 
+    @property
+    def listed_label(self):
+        """Whether the fellowship will be in the public directory, as the preview says it."""
+        listed = self.values.get("listed_publicly")
+        if listed is None:
+            if self.fellowship is not None:
+                return "yes (unchanged)" if self.fellowship.listed_publicly else "no (unchanged)"
+            return "no (not stated)"
+        return "yes" if listed else "no"
+
     def error(self, column, reason):
         self.errors.append((COLUMN_NAMES.get(column, column), reason))
 
@@ -223,7 +239,7 @@ def map_header(header):
             "The first row must name the columns. Missing: "
             + ", ".join(missing)
             + ". Expected columns: given name, family name, email, start year, end year (or cohort, "
-            "e.g. 2017-2019), home institution, city, country, discipline, thesis title."
+            "e.g. 2017-2019), home institution, city, country, discipline, thesis title, listed (yes or no)."
         )
     return fields
 
@@ -290,6 +306,18 @@ def _clean_row(result):
             result.error(
                 "country",
                 f"unknown country “{v['country']}”; use its English name or two-letter ISO code (e.g. Kazakhstan or KZ)",
+            )
+    listed = v.get("listed_publicly", "")
+    v["listed_publicly"] = None  # not stated: a new fellowship is not listed, an existing one keeps its choice
+    if listed:
+        if listed.lower() in LISTED_VALUES:
+            v["listed_publicly"] = LISTED_VALUES[listed.lower()]
+        else:
+            result.error(
+                "listed_publicly",
+                f"“{listed}” is neither yes nor no (y/n, true/false and 1/0 work too): write yes if the "
+                "fellow agreed to be listed in the public directory, no if not; left empty, a new fellow "
+                "is not listed",
             )
     if v.get("discipline"):
         code = _discipline(v["discipline"])
@@ -404,7 +432,10 @@ def apply_import(plan):
             person.save(update_fields=["email"])
         values = {f: v.get(f, "") for f in _FELLOWSHIP_FIELDS}
         fellowship = row.fellowship
+        if v["listed_publicly"] is not None:
+            values["listed_publicly"] = v["listed_publicly"]
         if fellowship is None:
+            values.setdefault("listed_publicly", False)
             Fellowship.objects.create(person=person, programme=plan.programme, start_year=v["start_year"], **values)
             report.fellowships_created += 1
         elif any(getattr(fellowship, f) != value for f, value in values.items()):

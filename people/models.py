@@ -189,6 +189,10 @@ class FellowshipQuerySet(ContentQuerySet):
             return self.filter(end_year__gte=on.year)
         return self
 
+    def listed(self):
+        """Fellowships whose fellow agreed to be listed: the only ones the public site shows."""
+        return self.filter(listed_publicly=True)
+
     def directory_order(self):
         return self.order_by("-start_year", "-end_year", "person__family_name", "person__given_name")
 
@@ -225,6 +229,14 @@ class Fellowship(models.Model):
     thesis_title = models.CharField("thesis title", max_length=500, blank=True, help_text="Working title is fine.")
     notes = models.TextField(
         "private notes", blank=True, help_text="For programme staff only; never shown on the public site."
+    )
+    listed_publicly = models.BooleanField(
+        "listed in the public directory",
+        default=False,
+        help_text="Tick only once the fellow has agreed to be listed. A listed fellowship appears in "
+        "the public fellows directory and on the fellow's page, and gives the fellow a public page. "
+        "An unlisted one is seen only here; the fellow then has a public page only if they wrote "
+        "for a published issue or serve on an editorial team.",
     )
 
     objects = FellowshipQuerySet.as_manager()

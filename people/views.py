@@ -8,11 +8,12 @@ from people.models import Fellowship
 
 def fellows_directory(request):
     today = timezone.localdate()
+    listed = Fellowship.objects.listed()
     country_codes = (
-        Fellowship.objects.exclude(country="").order_by().values_list("country", flat=True).distinct()
+        listed.exclude(country="").order_by().values_list("country", flat=True).distinct()
     )
     form = DirectoryFilterForm(request.GET, country_codes=list(country_codes))
-    fellowships = Fellowship.objects.select_related("person", "programme").directory_order()
+    fellowships = listed.select_related("person", "programme").directory_order()
     if form.is_valid():
         fellowships = form.filter(fellowships, on=today)
     else:

@@ -83,9 +83,13 @@ def make_membership(series, role="editor", **fields):
 
 
 def make_fellowship(**fields):
+    """A fellowship listed in the public directory, unless ``listed_publicly=False``."""
     person = fields.pop("person", None) or make_person()
     programme = fields.pop("programme", None) or Programme.objects.first() or make_programme()
-    defaults = {"start_year": 2017, "end_year": 2019, "country": "KZ", "home_institution": "Test University"}
+    defaults = {
+        "start_year": 2017, "end_year": 2019, "country": "KZ", "home_institution": "Test University",
+        "listed_publicly": True,
+    }
     return Fellowship.objects.create(person=person, programme=programme, **(defaults | fields))
 
 

@@ -61,6 +61,7 @@ AUTHOR_FELLOWSHIP = {
     "country": "KZ",
     "discipline": "",  # not stated in the printed issue
     "thesis_title": "",
+    "listed_publicly": True,  # she is public anyway, as the issue's author
 }
 
 SERIES = {

@@ -45,6 +45,7 @@ def test_the_demo_issue_is_published_with_its_parts_attached(demo_issue):
     assert sorted(o.short_name for o in programme.organisers.all()) == ["CIFE", "IEP"]
     fellowship = Fellowship.objects.get(person__family_name="Muratbekova")
     assert (fellowship.programme, fellowship.cohort, fellowship.country.code) == (programme, "2017–2019", "KZ")
+    assert fellowship.listed_publicly  # she is public anyway, as the author
 
 
 def _in_print(piece, printed):

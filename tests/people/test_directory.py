@@ -120,7 +120,7 @@ def test_the_directory_costs_two_queries_with_500_fellows(client, db, django_ass
     people = [make_person() for _ in range(500)]
     Fellowship.objects.bulk_create(
         Fellowship(person=p, programme=programme, start_year=2000 + i % 20, end_year=2002 + i % 20,
-                   country=["KZ", "GE", "AM", "UZ"][i % 4])
+                   country=["KZ", "GE", "AM", "UZ"][i % 4], listed_publicly=True)
         for i, p in enumerate(people)
     )
     with django_assert_num_queries(2):
@@ -141,3 +141,48 @@ def test_the_team_page_shows_current_and_former_members(client, db):
     current = html.split("Former members")[0]
     assert "Now Editor</a>, Manager" in current and "Past Publisher" not in current
     assert "Past Publisher</a>, Publisher, January 1999 – June 2001" in html
+
+
+# ----------------------------------------------------------------- consent to be listed
+
+
+def test_a_new_fellowship_is_not_listed_until_an_editor_says_so():
+    assert Fellowship().listed_publicly is False
+    assert Fellowship._meta.get_field("listed_publicly").help_text.startswith("Tick only once the fellow has agreed")
+
+
+def test_an_unlisted_fellow_is_not_in_the_directory_nor_among_its_country_choices(client, fellows):
+    Fellowship.objects.filter(person=fellows["ge_old"]).update(listed_publicly=False)
+    html = client.get(DIRECTORY).content.decode()
+    assert _names(html) == ["Dana Fellow", "Farid Fellow", "Aigerim Fellow"] and "3 fellows." in html
+    assert "Caucasus security" not in html
+    assert sorted(re.findall(r'<option value="([A-Z]{2})"', html)) == ["AF", "KZ"]
+    assert _names(client.get(DIRECTORY, {"country": "GE"}).content.decode()) == []
+
+
+def test_the_person_page_shows_only_listed_fellowships(client, fellows):
+    person = fellows["kz_old"]
+    make_fellowship(person=person, start_year=2005, end_year=2007, thesis_title="Unlisted thesis", listed_publicly=False)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Trade in the steppe" in html and "Unlisted thesis" not in html
+    assert re.findall(r"<li>Fellow of [^,]+, (\d{4}–\d{4})", html) == ["2001–2003"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fellowships_recorded_before_the_consent_field_stay_listed():
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before_consent = ("people", "0006_person_photo_originals_private")
+    try:
+        call_command("migrate", *before_consent, verbosity=0)
+        old = MigrationExecutor(connection).loader.project_state(before_consent).apps
+        person = old.get_model("people", "Person").objects.create(given_name="Old", family_name="Fellow", slug="old-fellow")
+        programme = old.get_model("people", "Programme").objects.create(name="P", short_name="P", slug="p")
+        old.get_model("people", "Fellowship").objects.create(person_id=person.pk, programme_id=programme.pk, start_year=2001, end_year=2003)
+    finally:
+        call_command("migrate", verbosity=0)
+    assert Fellowship.objects.get(person__slug="old-fellow").listed_publicly is True
+    new = Fellowship.objects.create(person=make_person(), programme=Programme.objects.get(slug="p"), start_year=2020, end_year=2022)
+    assert new.listed_publicly is False

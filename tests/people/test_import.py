@@ -1,6 +1,7 @@
 """Importing fellows from a spreadsheet: reading, per-row checks, all-or-nothing writes."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -267,15 +268,83 @@ def test_the_fellowship_list_links_to_the_import_and_filters_by_status(editor_cl
 @pytest.mark.django_db
 def test_an_officer_imports_fixes_the_rejected_row_reimports_and_sees_the_cohort(editor_client, client):
     programme = make_programme()
-    rejected = "Asel,Nurova,asel@example.org,2019,2017,Narxoz University,Almaty,Kazakhstan,economics,Banking reform"
-    first = upload(editor_client, csv_bytes(*GOOD, rejected), programme)
+    rejected = "Asel,Nurova,asel@example.org,2019,2017,Narxoz University,Almaty,Kazakhstan,economics,Banking reform,yes"
+    listed = lambda *rows: csv_bytes(*[row + ",yes" for row in GOOD], *rows, header=HEADER + ",listed")
+    first = upload(editor_client, listed(rejected), programme)
     assert "the year range is reversed" in first.content.decode()
     editor_client.post(IMPORT, {"payload": first.context["payload"]})
 
-    fixed = upload(editor_client, csv_bytes(*GOOD, rejected.replace("2019,2017", "2017,2019")), programme)
+    fixed = upload(editor_client, listed(rejected.replace("2019,2017", "2017,2019")), programme)
     assert fixed.context["plan"].count_existing == 2 and fixed.context["plan"].count_new == 1
     editor_client.post(IMPORT, {"payload": fixed.context["payload"]})
     assert Fellowship.objects.count() == 3 and Person.objects.count() == 3
 
     directory = client.get(reverse("people:fellows_directory"), {"country": "KZ"}).content.decode()
     assert "Asel Nurova" in directory and "Albina Muratbekova" in directory and "Banking reform" in directory
+
+
+# ----------------------------------------------------------------- listing in the public directory
+
+LISTED_HEADER = HEADER + ",listed"
+
+
+@pytest.mark.django_db
+def test_imported_fellows_are_not_listed_publicly_unless_the_file_says_so(client):
+    programme = make_programme()
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,no", "Timur,Aliev,,2017,2019,,,KZ,,,"]
+    apply_import(plan(csv_bytes(*rows, header=LISTED_HEADER), programme))
+    apply_import(plan(csv_bytes("Nino,Beridze,,2019,2021,,,GE,,"), programme))  # no such column at all
+    listed = dict(Fellowship.objects.values_list("person__family_name", "listed_publicly"))
+    assert listed == {"Nurova": True, "Sadykova": False, "Aliev": False, "Beridze": False}
+    directory = client.get(reverse("people:fellows_directory")).content.decode()
+    assert "Asel Nurova" in directory
+    assert [name for name in ("Sadykova", "Aliev", "Beridze") if name in directory] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell, listed", [
+    ("yes", True), ("Yes", True), ("TRUE", True), ("1", True), ("y", True),
+    ("no", False), ("No", False), ("false", False), ("0", False), ("n", False),
+])
+def test_the_listed_column_accepts_yes_no_true_false_and_1_0(cell, listed):
+    (row,) = plan(csv_bytes(f"Asel,Nurova,,2017,2019,,,KZ,,,{cell}", header=LISTED_HEADER), make_programme()).rows
+    assert row.ok and row.values["listed_publicly"] is listed
+
+
+@pytest.mark.django_db
+def test_another_value_in_the_listed_column_is_an_error_naming_row_and_column():
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,maybe"]
+    result = plan(csv_bytes(*rows, header=HEADER.replace(",thesis title", ",thesis title,Public")), make_programme())
+    assert result.rows[0].ok
+    assert (result.rows[1].number, result.rows[1].errors) == (3, [(
+        "listed",
+        "“maybe” is neither yes nor no (y/n, true/false and 1/0 work too): write yes if the fellow agreed "
+        "to be listed in the public directory, no if not; left empty, a new fellow is not listed",
+    )])
+
+
+@pytest.mark.django_db
+def test_a_reimport_changes_an_existing_fellow_s_listing_only_when_the_file_states_it():
+    programme = make_programme()
+    asel = make_fellowship(person=make_person(given_name="Asel", family_name="Nurova"), programme=programme,
+                           start_year=2017, end_year=2019, country="KZ", home_institution="", listed_publicly=True)
+    same = "Asel,Nurova,,2017,2019,,,KZ,,"
+    assert apply_import(plan(csv_bytes(same), programme)).fellowships_unchanged == 1
+    assert apply_import(plan(csv_bytes(same + ",", header=LISTED_HEADER), programme)).fellowships_unchanged == 1
+    asel.refresh_from_db()
+    assert asel.listed_publicly
+    assert apply_import(plan(csv_bytes(same + ",no", header=LISTED_HEADER), programme)).fellowships_updated == 1
+    asel.refresh_from_db()
+    assert not asel.listed_publicly
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
+    programme = make_programme()
+    make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
+                    start_year=2019, end_year=2021, listed_publicly=True)
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,", "Nino,Beridze,,2019,2021,,,GE,,,"]
+    html = upload(editor_client, csv_bytes(*rows, header=LISTED_HEADER), programme).content.decode()
+    assert '<th scope="col">Listed publicly</th>' in html
+    cells = re.findall(r"<tr class=\"ok\">(?:\s*<td>[^<]*</td>){4}\s*<td>([^<]*)</td>", html)
+    assert cells == ["yes", "no (not stated)", "yes (unchanged)"]
