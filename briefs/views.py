@@ -13,9 +13,9 @@ from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
 from briefs.models import Contribution, Issue, Series
+from briefs.people_public import public_people
 from people.directory import label_status
 from sitecache.middleware import is_staff_visitor
-from people.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +130,8 @@ def issue_pdf(request, series_slug, number):
 
 
 def person_detail(request, slug):
-    person = get_object_or_404(Person, slug=slug)
+    """A person's page: only for people the public may see (``public_people``), else 404."""
+    person = get_object_or_404(public_people(), slug=slug)
     contributions = (
         Contribution.objects.filter(person=person, issue__in=Issue.objects.published())
         .select_related("issue__series")

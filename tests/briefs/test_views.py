@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.models import Issue
-from tests.conftest import make_interview, make_issue, make_person, make_series
+from tests.conftest import make_interview, make_issue, make_membership, make_person, make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +168,8 @@ def test_the_person_page_shows_name_affiliation_bio_and_published_issues_only(cl
     assert "<h1 id=\"person-name\">Dr Erkin Baydarov</h1>" in html
     assert "Institute of Oriental Studies, Almaty" in html
     assert demo_issue.title in html and "interviewee" in html
-    lonely = make_person()
-    assert "No published issues yet." in client.get(lonely.get_absolute_url()).content.decode()
+    editor_only = make_membership(demo_issue.series).person  # public by the team, no issue
+    assert "No published issues yet." in client.get(editor_only.get_absolute_url()).content.decode()
 
 
 def test_unknown_pages_are_404(client, db):
