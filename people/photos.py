@@ -41,6 +41,7 @@ STORED_WIDTH = 2 * DISPLAY_WIDTH
 #: MPO is how Pillow names a JPEG with extra preview images, as some cameras write.
 ACCEPTED_FORMATS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp"}
 ACCEPTED_FORMATS_TEXT = "JPEG, PNG or WebP"
+_FORMAT_NAMES = {"MPO": "JPEG", "WEBP": "WebP"}  # as editors know them; others as Pillow names them
 
 
 @dataclass(frozen=True)
@@ -76,11 +77,12 @@ def _too_many_pixels(width=None, height=None):
     )
 
 
-NOT_AN_IMAGE = ValidationError(
-    "Upload a valid image: this file is not a picture in %(formats)s format.",
-    code="invalid_image",
-    params={"formats": ACCEPTED_FORMATS_TEXT},
-)
+def _not_an_image():
+    return ValidationError(
+        "Upload a valid image: this file is not a picture in %(formats)s format.",
+        code="invalid_image",
+        params={"formats": ACCEPTED_FORMATS_TEXT},
+    )
 
 
 def _damaged(format_name):
@@ -146,20 +148,20 @@ def prepare_photo(file):
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels() from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            raise NOT_AN_IMAGE from None
+            raise _not_an_image() from None
         with image:
+            format_name = _FORMAT_NAMES.get(image.format, image.format)
             if image.format not in ACCEPTED_FORMATS:
                 raise ValidationError(
-                    "This picture is a %(format)s file; photos must be %(formats)s. Save it in "
+                    "This picture is in %(format)s format; photos must be %(formats)s. Save it in "
                     "one of these formats (most image programs can “Export” as JPEG) and upload "
                     "it again.",
                     code="photo_format",
-                    params={"format": image.format or "another kind of", "formats": ACCEPTED_FORMATS_TEXT},
+                    params={"format": format_name, "formats": ACCEPTED_FORMATS_TEXT},
                 )
             width, height = image.size
             if width * height > settings.PERSON_PHOTO_MAX_PIXELS:
                 raise _too_many_pixels(width, height)
-            format_name = "JPEG" if image.format == "MPO" else image.format
             try:
                 with _truncated_images_fail():
                     image.load()  # every pixel: a truncated or corrupt file fails here

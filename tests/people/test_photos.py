@@ -52,12 +52,12 @@ def encoded(image, fmt, **options):
 
 
 def image_file(size, mode="RGB", fmt="PNG", name="portrait.png"):
-    image = Image.new(mode, size, 1 if mode == "1" else "white") if mode == "1" else picture(size, mode)
+    image = Image.new("1", size, 1) if mode == "1" else picture(size, mode)
     return upload(encoded(image, fmt), name)
 
 
-def with_gps_exif(image):
-    """EXIF with a GPS position and a camera rotation (orientation 6: turn 90° clockwise)."""
+def gps_exif():
+    """EXIF bytes with a GPS position and a camera rotation (orientation 6: turn 90° clockwise)."""
     exif = Image.Exif()
     exif[ExifTags.Base.Orientation] = 6
     exif[ExifTags.Base.Make] = "PhoneCam"
@@ -66,7 +66,7 @@ def with_gps_exif(image):
     gps[ExifTags.GPS.GPSLatitude] = (43.0, 14.0, 30.0)
     gps[ExifTags.GPS.GPSLongitudeRef] = "E"
     gps[ExifTags.GPS.GPSLongitude] = (76.0, 55.0, 10.0)
-    return exif
+    return exif.tobytes()
 
 
 @pytest.fixture(autouse=True)
@@ -172,7 +172,7 @@ REFUSED = {
     "truncated JPEG": (truncated_jpeg, {}, "This JPEG file is damaged or incomplete"),
     "corrupt PNG": (corrupt_png, {}, "This PNG file is damaged or incomplete"),
     "text file named .jpg": (text_named_jpg, {}, "Upload a valid image: this file is not a picture in JPEG, PNG or WebP format."),
-    "GIF": (lambda: image_file((64, 64), fmt="GIF", name="p.gif"), {}, "This picture is a GIF file; photos must be JPEG, PNG or WebP."),
+    "GIF": (lambda: image_file((64, 64), fmt="GIF", name="p.gif"), {}, "This picture is in GIF format; photos must be JPEG, PNG or WebP."),
     "over the pixel limit": (
         lambda: image_file((1200, 1000)), {"PERSON_PHOTO_MAX_PIXELS": 1_000_000},
         "This image is 1200 × 1000 pixels; photos may have at most 1 megapixels",
@@ -211,7 +211,7 @@ def test_a_refused_upload_leaves_the_previous_photo_and_its_copy_intact(
 def test_gif_tiff_bmp_and_ico_are_refused_naming_the_accepted_formats(editor_client, fmt, name):
     response = editor_client.post(ADD_PERSON, person_post(image_file((64, 64), fmt=fmt, name=name)))
     assert response.context["adminform"].form.errors["photo"] == [
-        f"This picture is a {fmt} file; photos must be JPEG, PNG or WebP. Save it in one of these formats "
+        f"This picture is in {fmt} format; photos must be JPEG, PNG or WebP. Save it in one of these formats "
         "(most image programs can “Export” as JPEG) and upload it again."
     ]
     assert not Person.objects.exists()
@@ -243,7 +243,7 @@ def test_a_camera_jpeg_with_preview_images_mpo_is_accepted_as_jpeg(editor_client
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_the_stored_original_has_no_exif_gps_or_other_metadata_and_stands_upright(editor_client, fmt):
-    options = {"exif": with_gps_exif(Image.Exif()).tobytes(), "xmp": b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+    options = {"exif": gps_exif(), "xmp": b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
                b"<rdf:Description xmlns:xap='http://ns.adobe.com/xap/1.0/'>secret location</rdf:Description></x:xmpmeta>"}
     if fmt == "JPEG":
         options["comment"] = b"secret location"
@@ -445,7 +445,7 @@ def repair():
 
 @pytest.mark.django_db
 def test_repair_moves_a_public_original_to_private_storage_without_its_metadata(settings, committed):
-    with_gps = encoded(picture((600, 400)), "JPEG", exif=with_gps_exif(Image.Exif()).tobytes())
+    with_gps = encoded(picture((600, 400)), "JPEG", exif=gps_exif())
     person = legacy_person(settings, original=with_gps, display=encoded(picture((320, 213)), "JPEG"))
     legacy_original = Path(settings.MEDIA_ROOT) / "people/albina.jpg"
 
