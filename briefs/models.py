@@ -403,16 +403,28 @@ class Issue(models.Model):
         )
 
 
-def next_publication_change(now):
-    """When what is public next changes by itself: the start of the next publication day.
+def next_scheduled_change(now):
+    """When what the public sees next changes by itself, with nothing saved: an aware datetime.
 
-    The page cache renews its content version then (``PAGE_CACHE_NEXT_CHANGE``),
-    so a scheduled issue appears on every page at that moment, with no cron job.
-    It follows :meth:`IssueQuerySet.published`, the one rule for what is public.
+    The start of the next day on which a scheduled issue becomes public (the rule
+    of :meth:`IssueQuerySet.published`), an editorial term begins or ends (team
+    pages and imprints, who has a person page), or a new year begins (fellows
+    become alumni). The page cache renews its content version then
+    (``PAGE_CACHE_NEXT_CHANGE``), so every page shows the change at that moment,
+    with no cron job.
     """
-    day = Issue.objects.next_publication_day(after=timezone.localdate(now))
-    if day is None:
-        return None
+    today = timezone.localdate(now)
+    terms = EditorialMembership.objects.aggregate(
+        start=models.Min("start_date", filter=models.Q(start_date__gt=today)),
+        end=models.Min("end_date", filter=models.Q(end_date__gte=today)),
+    )
+    days = [
+        Issue.objects.next_publication_day(after=today),
+        terms["start"],
+        terms["end"] and terms["end"] + datetime.timedelta(days=1),  # in office through its last day
+        datetime.date(today.year + 1, 1, 1),
+    ]
+    day = min(d for d in days if d)
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 

@@ -186,3 +186,20 @@ def test_renew_content_version_makes_every_cached_page_render_again(client, issu
     assert "New content version" in out.getvalue()
     response = client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "Restored from a backup" in response.content.decode()
+
+
+def test_a_team_term_ending_renews_the_team_page_the_day_after_its_last_day(client, issue):
+    last_day = timezone.localdate() + datetime.timedelta(days=3)
+    make_membership(issue.series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"), end_date=last_day)
+    team = reverse("briefs:series_team", args=[issue.series.slug])
+    assert "Fabian Weber" in client.get(team).content.decode().split("Former members")[0]
+    next_day = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
+    assert versioning.cache().get(versioning.STATE_KEY).next_change == next_day
+    with mock.patch("django.utils.timezone.now", return_value=next_day + datetime.timedelta(minutes=1)):
+        current = client.get(team).content.decode().split("Former members")[0]
+    assert "Fabian Weber" not in current
+
+
+def test_a_new_year_renews_the_pages_even_with_nothing_scheduled(issue):
+    now = timezone.make_aware(datetime.datetime(2031, 6, 1, 12, 0))
+    assert versioning.new_state(now).next_change == timezone.make_aware(datetime.datetime(2032, 1, 1))
