@@ -6,7 +6,10 @@ import ipaddress
 import math
 
 from axes.helpers import get_client_username, get_cool_off
-from csp.middleware import CSPMiddleware
+from dataclasses import asdict
+
+from csp.middleware import CSPMiddleware, CheckableLazyObject
+from csp.utils import build_policy
 from django.conf import settings
 from django.shortcuts import render
 from js_asset import Media as ScriptAwareMedia
@@ -85,4 +88,34 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if response.get("Content-Type", "").startswith("application/pdf"):
             response._csp_exempt = True
+        if getattr(request, "_csp_nonce", None) is None and not _REPORT_ONLY and not any(
+            hasattr(response, name) for name in _PER_RESPONSE_POLICY
+        ):
+            # No nonce and no per-response policy: the header is the same on every
+            # such response (nearly all pages), so it is built once, not each time.
+            if "Content-Security-Policy" not in response and not request.path_info.startswith(_excluded_prefixes()):
+                response["Content-Security-Policy"] = _fixed_policy(self, request, response)
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+            return response
         return super().process_response(request, response)
+
+
+#: Attributes by which a view changes the policy of one response (django-csp's decorators).
+_PER_RESPONSE_POLICY = (
+    "_csp_exempt", "_csp_config", "_csp_update", "_csp_replace",
+    "_csp_exempt_ro", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro",
+)
+_fixed = {}
+_REPORT_ONLY = bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None))
+
+
+def _excluded_prefixes():
+    return tuple((getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES") or ())
+
+
+def _fixed_policy(middleware, request, response):
+    key = id(settings.CONTENT_SECURITY_POLICY)  # a new value when the setting changes (tests)
+    if key not in _fixed:
+        _fixed.clear()
+        _fixed[key] = build_policy(**asdict(middleware.get_policy_parts(request=request, response=response)))
+    return _fixed[key]

@@ -57,14 +57,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a cached page for an anonymous reader is sent from here, with the
+    # headers the middleware below gave it when it was rendered.
+    "sitecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response but static files and PDFs.
     "eucacis.security.ContentSecurityPolicyMiddleware",
     # Before anything reads the body: refuses requests over MAX_REQUEST_BYTES.
     "eucacis.errors.RequestSizeLimitMiddleware",
-    # Cached pages for anonymous readers; outside it, the headers every response gets.
-    "sitecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,7 +154,7 @@ STORAGES = {
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "sitecache.redis.SharedRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eucacis"),
     }

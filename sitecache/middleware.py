@@ -2,7 +2,9 @@
 
 A request qualifies when it is a GET or HEAD without a session cookie (so it is
 not a member of staff, whose previews are never cached) for a path outside
-``PAGE_CACHE_EXCLUDE``. One cache round trip fetches the content state and the
+``PAGE_CACHE_EXCLUDE``. The middleware comes first: a page is stored with the
+headers the middleware inside it added (security headers, the
+Content-Security-Policy) and sent again without running any of them. One cache round trip fetches the content state and the
 page; the page is served if it was rendered under the current content version
 (:mod:`sitecache.versioning`). A conditional request whose ETag matches the
 current version is answered 304 without fetching or rendering anything.
@@ -25,8 +27,8 @@ from sitecache.versioning import STATE_KEY, cache, current_state, serving_under
 
 logger = logging.getLogger(__name__)
 
-#: Headers a cached page is stored with (the rest are added per response by the middleware around).
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition", "X-Frame-Options", "Link")
+#: Headers a cached page is not stored with: made afresh for every response.
+_FRESH_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-control", "set-cookie", "vary"}
 
 
 def is_staff_visitor(request):
@@ -42,6 +44,8 @@ def _qualifies(request):
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
+        # Outermost middleware: plain HTTP is left to SecurityMiddleware's redirect.
+        and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
         and len(request.get_full_path()) <= 1000
@@ -57,10 +61,12 @@ def _etag(state, key):
     return f'"{state.version[:16]}-{key[-12:]}"'
 
 
-def _is_cacheable(response):
+def _is_cacheable(request, response):
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
+        # A Content-Security-Policy nonce must never be sent twice.
+        and getattr(request, "_csp_nonce", None) is None
         and not response.streaming
         and not response.cookies
         and "Cookie" not in response.get("Vary", "")
@@ -123,8 +129,10 @@ class PageCacheMiddleware:
                 response[name] = value
             return _validators(response, etag, state)
         response = self.get_response(request)
-        if _is_cacheable(response):
-            headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+        if _is_cacheable(request, response):
+            # Every header the middleware inside added (security headers, the
+            # policy), so that a cached page is sent without running them again.
+            headers = [(name, value) for name, value in response.items() if name.lower() not in _FRESH_HEADERS]
             try:
                 cache().set(key, (state.version, response.status_code, headers, response.content),
                             settings.PAGE_CACHE_SECONDS)

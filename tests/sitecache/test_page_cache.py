@@ -203,3 +203,21 @@ def test_a_team_term_ending_renews_the_team_page_the_day_after_its_last_day(clie
 def test_a_new_year_renews_the_pages_even_with_nothing_scheduled(issue):
     now = timezone.make_aware(datetime.datetime(2031, 6, 1, 12, 0))
     assert versioning.new_state(now).next_change == timezone.make_aware(datetime.datetime(2032, 1, 1))
+
+
+def test_a_cached_page_keeps_every_security_header_it_was_rendered_with(client, issue):
+    rendered = client.get(issue.get_absolute_url())
+    cached = client.get(issue.get_absolute_url())
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
+                   "Cross-Origin-Opener-Policy", "Content-Type"):
+        assert rendered.get(header) and cached.get(header) == rendered.get(header), header
+
+
+def test_plain_http_is_still_redirected_to_https_when_the_page_is_cached(client, issue, settings):
+    client.get(issue.get_absolute_url(), secure=True)
+    client.get(issue.get_absolute_url(), secure=True)  # cached
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()  # a new handler: SecurityMiddleware reads the setting when it is built
+    response = client.get(issue.get_absolute_url())
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert client.get(issue.get_absolute_url(), secure=True).status_code == 200
