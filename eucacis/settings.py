@@ -173,6 +173,9 @@ PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/"]
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))
 PAGE_CACHE_MAX_BYTES = 1024 * 1024
+# Pages each process also keeps in memory (checked against the shared version on
+# every request, so never stale): saves moving them from Redis on each hit.
+PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", 200))
 # Seconds a CDN may serve a page without asking again (0: it always revalidates).
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", 0))
 

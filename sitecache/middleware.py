@@ -16,11 +16,13 @@ CDN keep them only while they can be revalidated; they never say
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from sitecache.versioning import STATE_KEY, cache, current_state, serving_under
@@ -83,16 +85,26 @@ def _not_modified(request, etag, state):
     return since is not None and since >= int(state.changed_at.timestamp())
 
 
-def _validators(response, etag, state):
-    response["ETag"] = etag
-    response["Last-Modified"] = http_date(state.changed_at.timestamp())
+def _cache_control():
     # Browsers and CDNs may keep the page but must ask again (a cheap 304) before
     # using it, so an edit is seen on the next request; PAGE_CACHE_SHARED_MAX_AGE
     # lets a CDN serve it unasked for that many seconds.
-    patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+    value = "public, max-age=0, must-revalidate"
     if settings.PAGE_CACHE_SHARED_MAX_AGE:
-        patch_cache_control(response, s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE)
+        value += f", s-maxage={settings.PAGE_CACHE_SHARED_MAX_AGE}"
+    return value
+
+
+def _validators(response, etag, state):
+    response["ETag"] = etag
+    response["Last-Modified"] = _http_date(state.changed_at)
+    response["Cache-Control"] = _cache_control()
     return response
+
+
+@lru_cache(maxsize=64)
+def _http_date(moment):
+    return http_date(moment.timestamp())
 
 
 class PageCacheMiddleware:
@@ -109,16 +121,18 @@ class PageCacheMiddleware:
         if not _qualifies(request):
             return self.get_response(request)
         key = _page_key(request)
-        conditional = "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
         try:
-            # A conditional request needs the state only; any other, the page too.
-            found = cache().get_many([STATE_KEY] if conditional else [STATE_KEY, key])
-            state = current_state(found.get(STATE_KEY), timezone.now())
+            # The one shared read every request makes: the content state.
+            state = current_state(cache().get(STATE_KEY), timezone.now())
             serving_under(state)
             etag = _etag(state, key)
-            if conditional and _not_modified(request, etag, state):
+            if _not_modified(request, etag, state):
                 return _validators(HttpResponseNotModified(), etag, state)
-            entry = cache().get(key) if conditional else found.get(key)
+            entry = _local_pages.get(key, state.version)
+            if entry is None:
+                entry = cache().get(key)
+                if entry is not None and entry[0] == state.version:
+                    _local_pages.put(key, entry)
         except Exception:
             logger.exception("The page cache is unavailable; rendering the page")
             return self.get_response(request)
@@ -133,10 +147,46 @@ class PageCacheMiddleware:
             # Every header the middleware inside added (security headers, the
             # policy), so that a cached page is sent without running them again.
             headers = [(name, value) for name, value in response.items() if name.lower() not in _FRESH_HEADERS]
+            entry = (state.version, response.status_code, headers, response.content)
             try:
-                cache().set(key, (state.version, response.status_code, headers, response.content),
-                            settings.PAGE_CACHE_SECONDS)
+                cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
             except Exception:
                 logger.exception("Could not store a page in the cache")
+            _local_pages.put(key, entry)
             _validators(response, etag, state)
         return response
+
+
+class _LocalPages:
+    """This process's copies of recently served pages, checked against the shared version.
+
+    Each request still reads the content state from the shared cache; a page kept
+    here is served only if it was rendered under that same version, so a copy
+    can never be stale. It saves moving the page itself from Redis on every hit.
+    """
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, version):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > settings.PAGE_CACHE_LOCAL_PAGES:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+_local_pages = _LocalPages()
