@@ -1,6 +1,5 @@
 import logging
 
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Value
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from briefs.front_matter import front_matter
+from common.pagination import paginate
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
@@ -20,6 +20,7 @@ from sitecache.middleware import is_staff_visitor
 logger = logging.getLogger(__name__)
 
 ISSUES_PER_PAGE = 12
+CONTRIBUTIONS_PER_PAGE = 25
 
 
 def home(request):
@@ -29,8 +30,8 @@ def home(request):
 
 
 def _archive(request, issues, template, extra):
-    page = Paginator(issues.newest_first().for_listing(), ISSUES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, template, {"page_obj": page, "issues": page.object_list, **extra})
+    page, query = paginate(request, issues.newest_first().for_listing(), ISSUES_PER_PAGE)
+    return render(request, template, {"page_obj": page, "page_query": query, "issues": page.object_list, **extra})
 
 
 def archive(request):
@@ -135,13 +136,17 @@ def person_detail(request, slug):
     contributions = (
         Contribution.objects.filter(person=person, issue__in=Issue.objects.published())
         .select_related("issue__series")
-        .order_by("-issue__publication_date", "-issue__number")
+        .only("role", "issue__number", "issue__title", "issue__slug", "issue__publication_date",
+              "issue__series__name", "issue__series__slug")
+        .order_by("-issue__publication_date", "-issue__number", "pk")
     )
+    page, query = paginate(request, contributions, CONTRIBUTIONS_PER_PAGE)
     fellowships = label_status(
         person.fellowships.listed().select_related("programme").order_by("-start_year"), on=timezone.localdate()
     )
     return render(
         request,
         "people/person_detail.html",
-        {"person": person, "contributions": contributions, "fellowships": fellowships},
+        {"person": person, "contributions": page.object_list, "page_obj": page, "page_query": query,
+         "fellowships": fellowships},
     )

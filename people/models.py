@@ -194,7 +194,7 @@ class FellowshipQuerySet(ContentQuerySet):
         return self.filter(listed_publicly=True)
 
     def directory_order(self):
-        return self.order_by("-start_year", "-end_year", "person__family_name", "person__given_name")
+        return self.order_by("-start_year", "-end_year", "person__family_name", "person__given_name", "pk")
 
 
 _YEAR = [MinValueValidator(1950), MaxValueValidator(2100)]

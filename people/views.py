@@ -1,9 +1,13 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from common.pagination import paginate
 from people.directory import group_by_cohort, label_status
 from people.forms import DirectoryFilterForm
 from people.models import Fellowship
+
+
+FELLOWS_PER_PAGE = 50
 
 
 def fellows_directory(request):
@@ -18,14 +22,16 @@ def fellows_directory(request):
         fellowships = form.filter(fellowships, on=today)
     else:
         fellowships = fellowships.none()
-    fellowships = label_status(fellowships, on=today)
+    page, query = paginate(request, fellowships, FELLOWS_PER_PAGE)
     return render(
         request,
         "people/fellows_directory.html",
         {
             "form": form,
             "filtered": any(request.GET.get(name) for name in form.fields),
-            "count": len(fellowships),
-            "cohorts": group_by_cohort(fellowships),
+            "count": page.paginator.count,
+            "page_obj": page,
+            "page_query": query,
+            "cohorts": group_by_cohort(label_status(page.object_list, on=today)),
         },
     )

@@ -111,7 +111,7 @@ def main():
                 ("series, page 1", series.get_absolute_url()),
                 ("series, page 250", series.get_absolute_url() + "?page=250"),
                 ("fellows, page 1", "/fellows/"),
-                ("fellows, last page", "/fellows/?page=last"),
+                ("fellows, last page", f"/fellows/?page={-(-FELLOWSHIPS // 50)}"),
                 ("fellows, filtered", "/fellows/?country=KZ&status=alumni"),
                 ("person, 500 issues", prolific.get_absolute_url()),
                 ("person, page 20", prolific.get_absolute_url() + "?page=20"),

@@ -47,13 +47,19 @@ def test_the_archive_and_home_query_counts_do_not_grow_with_the_number_of_issues
         assert client.get("/").status_code == 200
 
 
-def test_the_person_page_has_a_fixed_query_count(client, django_assert_max_num_queries):
+def test_the_person_page_is_paginated_with_a_fixed_query_count(client, django_assert_max_num_queries, settings):
+    settings.PAGE_CACHE_ENABLED = False  # rendering is measured here
     person = make_person()
     for year in range(2000, 2010):
+        make_fellowship(person=person, start_year=year, end_year=year + 2, listed_publicly=True)
+    for _ in range(60):
         Contribution.objects.create(issue=make_issue(), person=person, role="author")
-        make_fellowship(person=person, start_year=year, end_year=year + 2)
-    with django_assert_max_num_queries(3):
-        assert client.get(person.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(4):  # the person, the count, the page of issues, the fellowships
+        html = client.get(person.get_absolute_url()).content.decode()
+    assert html.count('<li><a href="/series/') == 25 and "Page 1 of 3" in html
+    with django_assert_max_num_queries(4):
+        html = client.get(person.get_absolute_url(), {"page": 3}).content.decode()
+    assert html.count('<li><a href="/series/') == 10
 
 
 def test_listings_read_only_the_columns_their_cards_show(client, settings):

@@ -1,0 +1,1 @@
+"""Small helpers shared by the apps; they import nothing of any app."""
