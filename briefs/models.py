@@ -248,6 +248,18 @@ class IssueStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def published_condition(*, on=None, through=""):
+    """The condition of :meth:`IssueQuerySet.published`, for a query that reaches issues ``through`` a relation.
+
+    ``Contribution.objects.filter(published_condition(through="issue__"))`` joins
+    the issue instead of asking ``issue__in=Issue.objects.published()``, which
+    SQLite answers by reading every published issue.
+    """
+    return models.Q(
+        **{f"{through}status": IssueStatus.PUBLISHED, f"{through}publication_date__lte": on or timezone.localdate()}
+    )
+
+
 #: What an issue card shows (and its address needs).
 LISTING_FIELDS = ("number", "title", "slug", "kind", "publication_date", "status", "series__name", "series__slug")
 #: What a printed name needs.
@@ -260,10 +272,7 @@ class IssueQuerySet(ContentQuerySet):
 
         The single rule for “public”: every public view, feed and sitemap starts here.
         """
-        return self.filter(
-            status=IssueStatus.PUBLISHED,
-            publication_date__lte=on or timezone.localdate(),
-        )
+        return self.filter(published_condition(on=on))
 
     def next_publication_day(self, *, after):
         """The first day after ``after`` on which a scheduled issue becomes public, or None."""

@@ -12,7 +12,7 @@ from common.pagination import paginate
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
-from briefs.models import Contribution, Issue, Series
+from briefs.models import Contribution, Issue, Series, published_condition
 from briefs.people_public import public_people
 from people.directory import label_status
 from sitecache.middleware import is_staff_visitor
@@ -134,7 +134,7 @@ def person_detail(request, slug):
     """A person's page: only for people the public may see (``public_people``), else 404."""
     person = get_object_or_404(public_people(), slug=slug)
     contributions = (
-        Contribution.objects.filter(person=person, issue__in=Issue.objects.published())
+        Contribution.objects.filter(published_condition(through="issue__"), person=person)
         .select_related("issue__series")
         .only("role", "issue__number", "issue__title", "issue__slug", "issue__publication_date",
               "issue__series__name", "issue__series__slug")
