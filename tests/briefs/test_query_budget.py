@@ -45,6 +45,8 @@ def test_the_archive_and_home_query_counts_do_not_grow_with_the_number_of_issues
         assert client.get(reverse("briefs:archive"), {"page": 3}).status_code == 200
     with django_assert_max_num_queries(LISTING_QUERIES):
         assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(5):  # the series with its about sections, the count, the page, the authors
+        assert client.get(series.get_absolute_url(), {"page": 2}).status_code == 200
 
 
 def test_the_person_page_is_paginated_with_a_fixed_query_count(client, django_assert_max_num_queries, settings):
