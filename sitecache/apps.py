@@ -8,6 +8,7 @@ class SiteCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from sitecache import checks, versioning  # noqa: F401  (registers the deploy check)
+        from sitecache import checks  # noqa: F401  (registers the deploy check)
+        from sitecache import versioning
 
         versioning.connect()

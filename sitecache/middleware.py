@@ -7,7 +7,8 @@ headers the middleware inside it added (security headers, the
 Content-Security-Policy) and sent again without running any of them. One cache round trip fetches the content state and the
 page; the page is served if it was rendered under the current content version
 (:mod:`sitecache.versioning`). A conditional request whose ETag matches the
-current version is answered 304 without fetching or rendering anything.
+current version is answered 304 without fetching or rendering anything
+(If-Modified-Since alone is not trusted: it counts whole seconds).
 
 Qualifying responses carry an ETag, Last-Modified and a Cache-Control that lets a
 CDN keep them only while they can be revalidated; they never say
@@ -23,7 +24,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date
 
 from sitecache.versioning import STATE_KEY, cache, current_state, serving_under
 
@@ -77,12 +78,11 @@ def _is_cacheable(request, response):
     )
 
 
-def _not_modified(request, etag, state):
+def _not_modified(request, etag):
+    # Only the ETag decides. If-Modified-Since counts whole seconds, and a page
+    # edited twice within one second would look unchanged to it.
     if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is not None:
-        return etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
-    since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and since >= int(state.changed_at.timestamp())
+    return if_none_match is not None and etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
 
 
 def _cache_control():
@@ -126,7 +126,7 @@ class PageCacheMiddleware:
             state = current_state(cache().get(STATE_KEY), timezone.now())
             serving_under(state)
             etag = _etag(state, key)
-            if _not_modified(request, etag, state):
+            if _not_modified(request, etag):
                 return _validators(HttpResponseNotModified(), etag, state)
             entry = _local_pages.get(key, state.version)
             if entry is None:

@@ -93,12 +93,19 @@ def version_now():
 
 
 def content_changed():
-    """Something a reader sees has changed: start a new version now and when the transaction commits."""
+    """Something a reader sees has changed: start a new version now and when the transaction commits.
+
+    Now, so that nothing rendered from here on is kept under the old version; at
+    the commit (registered once per transaction, however many rows it writes),
+    so that nothing rendered from the old data in between outlives it.
+    """
     try:
         new_state()
     except Exception:  # the cache is down: pages are not being cached either
         logger.exception("Could not renew the content version")
-    transaction.on_commit(_renew_after_commit)
+    connection = transaction.get_connection()
+    if not (connection.in_atomic_block and any(entry[1] is _renew_after_commit for entry in connection.run_on_commit)):
+        transaction.on_commit(_renew_after_commit)
 
 
 def _renew_after_commit():

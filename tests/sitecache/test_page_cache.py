@@ -55,9 +55,24 @@ def test_a_matching_etag_gets_304_without_rendering(client, issue, django_assert
     assert response.status_code == 304 and response["ETag"] == etag and not response.content
 
 
-def test_if_modified_since_gets_304_until_something_changes(client, issue):
+def test_if_modified_since_alone_never_hides_an_edit_made_within_the_same_second(client, issue, django_capture_on_commit_callbacks):
     last_modified = client.get(issue.get_absolute_url())["Last-Modified"]
-    assert client.get(issue.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        _title_edit(issue)  # within the same second as the page above
+    response = client.get(issue.get_absolute_url(), HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert response.status_code == 200 and "A corrected title" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_of_many_writes_renews_the_version_once_more_at_its_commit():
+    from django.db import transaction
+
+    issue = make_interview()
+    with mock.patch.object(versioning, "_renew_after_commit", wraps=versioning._renew_after_commit) as at_commit:
+        with transaction.atomic():
+            for k in range(20):
+                Footnote.objects.create(issue=issue, label=f"extra{k}", text="<p>x</p>")
+    assert at_commit.call_count == 1
 
 
 def _title_edit(issue):
