@@ -291,7 +291,11 @@ def _contributor(contribution):
     )
 
 
-def assemble(issue, *, contributions, questions, notes, about_sections, memberships):
+def about_sections_of(sections):
+    return tuple(AboutSection(s.title, sanitize(s.body)) for s in sections)
+
+
+def assemble(issue, *, contributions, questions, notes, about_sections, memberships, front=None):
     """The document of ``issue`` from its fetched parts; no database access.
 
     ``contributions``: Contribution objects with their person, in order.
@@ -299,6 +303,9 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     ``notes``: mapping of footnote label to note HTML.
     ``about_sections``: the series' AboutSection objects in order.
     ``memberships``: the series' EditorialMembership objects with their person.
+    ``front``: the series' :class:`~briefs.front_matter.FrontMatter`, if these come
+    from it: the sanitised sections and the team on a day are then worked out once
+    per front matter, not for every page.
     """
     series, programme = issue.series, issue.series.programme
     authors = [c for c in contributions if c.is_author]
@@ -341,8 +348,10 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
         body=by_part[(BODY, None)],
         notes=numbering.notes,
         biographies_heading="About the Authors" if len(authors) > 1 else "About the Author",
-        about_sections=tuple(AboutSection(s.title, sanitize(s.body)) for s in about_sections),
-        team=team_in_office(memberships, on=issue.publication_date),
+        about_sections=about_sections_of(about_sections) if front is None else front.once("about", lambda: about_sections_of(about_sections)),
+        team=team_in_office(memberships, on=issue.publication_date)
+        if front is None
+        else front.once(("team", issue.publication_date), lambda: team_in_office(memberships, on=issue.publication_date)),
         imprint=Imprint(
             publisher=publisher_sentence(programme),
             place=series.place_of_publication,
@@ -374,4 +383,5 @@ def issue_document(issue):
         notes=notes,
         about_sections=front.about_sections,
         memberships=front.memberships,
+        front=front,
     )

@@ -12,7 +12,7 @@ rendered pages.
 """
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
@@ -25,6 +25,15 @@ _by_series = {}
 class FrontMatter:
     about_sections: tuple
     memberships: tuple
+    #: What the issue document makes of them, worked out once per version:
+    #: ``"about"`` and ``("team", day)``.
+    derived: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key, make):
+        """``make()``, remembered under ``key`` for as long as this front matter is current."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
 
 def front_matter(series):
