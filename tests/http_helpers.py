@@ -25,9 +25,10 @@ class Form(HTMLParser):
                 self.fields.append([attrs["name"], attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")])
         elif tag == "select":
             self._select = [attrs["name"], None]
-        elif tag == "option" and self._select is not None and ("selected" in attrs or self._select[1] is None):
+        elif tag == "option" and self._select is not None:
+            # The selected option, else the first, as a browser submits a single select.
             if "selected" in attrs or self._select[1] is None:
-                self._select[1] = (attrs.get("value", ""), "selected" in attrs)
+                self._select[1] = attrs.get("value", "")
         elif tag == "textarea":
             self._textarea = [attrs["name"], ""]
 
@@ -40,7 +41,7 @@ class Form(HTMLParser):
             self.inside = False
         elif tag == "select" and self._select is not None:
             name, choice = self._select
-            self.fields.append([name, choice[0] if choice and choice[1] else ""])
+            self.fields.append([name, choice or ""])
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             self.fields.append(self._textarea)
