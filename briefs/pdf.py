@@ -248,6 +248,11 @@ def _split_block(block, parent, index, offset):
         cut = len(tail) if offset is None else offset
         moved_text, children[index].tail, moved = tail[cut:], tail[:cut], children[index + 1 :]
     second.text = moved_text.lstrip()
+    # The first part ends where its last line did: no trailing space to justify.
+    if index == -1:
+        block.text = (block.text or "").rstrip()
+    else:
+        children[index].tail = (children[index].tail or "").rstrip()
     for child in moved:
         block.remove(child)
         second.append(child)
