@@ -26,7 +26,7 @@ from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.http import http_date
 
-from sitecache.versioning import STATE_KEY, cache, current_state, serving_under
+from sitecache.versioning import cache, current_state, read_state, serving_under
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class PageCacheMiddleware:
         key = _page_key(request)
         try:
             # The one shared read every request makes: the content state.
-            state = current_state(cache().get(STATE_KEY), timezone.now())
+            state = current_state(read_state(), timezone.now())
             serving_under(state)
             etag = _etag(state, key)
             if _not_modified(request, etag):

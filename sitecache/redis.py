@@ -24,8 +24,21 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 
 class SharedRedisCache(RedisCache):
-    """``django.core.cache.backends.redis.RedisCache`` with :class:`ReusingRedisCacheClient`."""
+    """``django.core.cache.backends.redis.RedisCache`` with :class:`ReusingRedisCacheClient`.
+
+    ``get_text``/``set_text`` store a short string as it is, without pickling:
+    the content state is read this way on every request.
+    """
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+
+    def get_text(self, key):
+        key = self.make_and_validate_key(key)
+        value = self._cache.get_client(key).get(key)
+        return None if value is None else value.decode()
+
+    def set_text(self, key, value):
+        key = self.make_and_validate_key(key)
+        self._cache.get_client(key, write=True).set(key, value.encode())

@@ -22,6 +22,7 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +50,35 @@ def cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
+def _encode(state):
+    next_change = "" if state.next_change is None else str(state.next_change.timestamp())
+    return f"{state.version}|{state.changed_at.timestamp()}|{next_change}"
+
+
+def _decode(text):
+    version, changed_at, next_change = text.split("|")
+    moment = lambda stamp: datetime.fromtimestamp(float(stamp), tz=dt_timezone.utc)  # noqa: E731
+    return ContentState(version, moment(changed_at), moment(next_change) if next_change else None)
+
+
+def read_state():
+    """The stored content state, or None: one short read, as plain text where the cache allows."""
+    store = cache()
+    try:
+        text = store.get_text(STATE_KEY) if hasattr(store, "get_text") else store.get(STATE_KEY)
+        return None if text is None else _decode(text)
+    except (UnicodeDecodeError, ValueError, AttributeError):
+        return None  # written by an older version of the site: a new state replaces it
+
+
+def _write_state(state):
+    store = cache()
+    if hasattr(store, "set_text"):
+        store.set_text(STATE_KEY, _encode(state))
+    else:
+        store.set(STATE_KEY, _encode(state), timeout=None)
+
+
 def _next_change(now):
     return import_string(settings.PAGE_CACHE_NEXT_CHANGE)(now)
 
@@ -57,7 +87,7 @@ def new_state(now=None):
     """Start a new content version, store it and return it."""
     now = now or timezone.now()
     state = ContentState(version=uuid.uuid4().hex, changed_at=now.replace(microsecond=0), next_change=_next_change(now))
-    cache().set(STATE_KEY, state, timeout=None)
+    _write_state(state)
     _request_state.state = None  # a write during a request: what follows sees the new version
     return state
 
@@ -86,7 +116,7 @@ def version_now():
     state = getattr(_request_state, "state", None)
     if state is None:
         try:
-            state = current_state(cache().get(STATE_KEY), timezone.now())
+            state = current_state(read_state(), timezone.now())
         except Exception:
             return None
     return state.version

@@ -143,7 +143,7 @@ def test_a_scheduled_issue_appears_on_the_home_page_and_archive_at_its_time_with
     assert "Tomorrow&#x27;s interview" not in client.get("/").content.decode()
     assert "Tomorrow&#x27;s interview" not in client.get(reverse("briefs:archive")).content.decode()
     at_midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
-    assert versioning.cache().get(versioning.STATE_KEY).next_change == at_midnight
+    assert versioning.read_state().next_change == at_midnight
     with mock.patch("django.utils.timezone.now", return_value=at_midnight + datetime.timedelta(seconds=1)):
         assert "Tomorrow&#x27;s interview" in client.get("/").content.decode()
         assert "Tomorrow&#x27;s interview" in client.get(reverse("briefs:archive")).content.decode()
@@ -209,7 +209,7 @@ def test_a_team_term_ending_renews_the_team_page_the_day_after_its_last_day(clie
     team = reverse("briefs:series_team", args=[issue.series.slug])
     assert "Fabian Weber" in client.get(team).content.decode().split("Former members")[0]
     next_day = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
-    assert versioning.cache().get(versioning.STATE_KEY).next_change == next_day
+    assert versioning.read_state().next_change == next_day
     with mock.patch("django.utils.timezone.now", return_value=next_day + datetime.timedelta(minutes=1)):
         current = client.get(team).content.decode().split("Former members")[0]
     assert "Fabian Weber" not in current
@@ -236,3 +236,29 @@ def test_plain_http_is_still_redirected_to_https_when_the_page_is_cached(client,
     response = client.get(issue.get_absolute_url())
     assert response.status_code == 301 and response["Location"].startswith("https://")
     assert client.get(issue.get_absolute_url(), secure=True).status_code == 200
+
+
+def test_the_content_state_goes_to_redis_and_back_as_plain_text():
+    import socket
+
+    from sitecache.redis import SharedRedisCache
+
+    with socket.socket() as s:
+        if s.connect_ex(("127.0.0.1", 6379)) != 0:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    redis = SharedRedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": "test-state"})
+    state = versioning.ContentState(
+        "0123abcd" * 4, timezone.make_aware(datetime.datetime(2026, 11, 27, 1, 2, 3)), None
+    )
+    redis.set_text(versioning.STATE_KEY, versioning._encode(state))
+    assert versioning._decode(redis.get_text(versioning.STATE_KEY)) == state
+    later = versioning.ContentState(state.version, state.changed_at, state.changed_at + datetime.timedelta(days=1))
+    assert versioning._decode(versioning._encode(later)) == later
+    redis.delete(versioning.STATE_KEY)
+
+
+def test_a_content_state_in_an_older_format_is_replaced_not_an_error(client, issue):
+    versioning.cache().set(versioning.STATE_KEY, {"an": "older format"})
+    first = client.get(issue.get_absolute_url())
+    assert first.status_code == 200 and first["ETag"]
+    assert client.get(issue.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
