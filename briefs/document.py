@@ -25,7 +25,16 @@ from django.utils.safestring import mark_safe
 
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
-from briefs.models import ROLE_HEADINGS, ROLE_ORDER, Contribution, ContributionRole, Footnote, IssueKind, Question
+from briefs.models import (
+    PERSON_NAME_FIELDS,
+    ROLE_HEADINGS,
+    ROLE_ORDER,
+    Contribution,
+    ContributionRole,
+    Footnote,
+    IssueKind,
+    Question,
+)
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
 from richtext.fields import sanitize
 
@@ -372,7 +381,11 @@ def issue_document(issue):
     queries (contributors, questions, notes) plus 2 for the series' front matter
     the first time a process sees it.
     """
-    contributions = list(Contribution.objects.filter(issue=issue).select_related("person"))
+    contributions = list(
+        Contribution.objects.filter(issue=issue)
+        .select_related("person")
+        .only("issue_id", "role", "speaker_label", "printed_biography", "sort_order", *(f"person__{f}" for f in PERSON_NAME_FIELDS))
+    )
     questions = list(Question.objects.filter(issue=issue).values_list("question", "answer", "speaker_id"))
     notes = dict(Footnote.objects.filter(issue=issue).values_list("label", "text"))
     front = front_matter(issue.series)

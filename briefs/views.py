@@ -75,7 +75,10 @@ def _get_issue(request, series_slug, number):
     else:
         issues = Issue.objects.published().annotate(is_public=Value(True))
     return get_object_or_404(
-        issues.select_related("series__programme"), series__slug=series_slug, number=number
+        # The series' introduction and the programme's description are long and not shown here.
+        issues.select_related("series__programme").defer("series__introduction", "series__programme__description"),
+        series__slug=series_slug,
+        number=number,
     )
 
 
