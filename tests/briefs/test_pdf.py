@@ -422,8 +422,6 @@ def _failing_build(*args, **kwargs):
 
 @pytest.mark.django_db
 def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_unavailable(built, editor_client, client):
-    from tests.briefs.test_admin_forms import _rows
-
     change = reverse("admin:briefs_issue_change", args=[built.pk])
     page = editor_client.get(change)
     form = page.context["adminform"].form

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.models import Issue
-from tests.conftest import make_interview, make_issue, make_membership, make_person, make_series
+from tests.conftest import make_interview, make_issue, make_membership, make_series
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from briefs.models import AboutSection, Contribution, EditorialMembership, Footnote, Issue
+from briefs.models import AboutSection, Footnote, Issue
 from people.models import Person
 from sitecache import versioning
 from tests.conftest import make_about, make_interview, make_membership, make_person, make_series
@@ -22,14 +22,6 @@ def issue():
     make_about(series, "About the Programme", "<p>Original about text.</p>")
     make_membership(series, role="editor", person=make_person(given_name="Janny", family_name="Schulz"))
     return make_interview(series, title="The original title", publication_date=datetime.date(2019, 2, 1))
-
-
-def renders():
-    """Counts the page renders behind a block of requests."""
-    from django.template.response import TemplateResponse  # noqa: F401
-    import django.shortcuts
-
-    return mock.patch.object(django.shortcuts, "render", wraps=django.shortcuts.render)
 
 
 def test_a_second_anonymous_request_is_served_from_the_cache_without_queries(client, issue, django_assert_num_queries):
@@ -106,7 +98,6 @@ def _queryset_update(issue):
 
 
 def _bulk_create(issue):
-    question = issue.questions.first()
     Issue.objects.filter(pk=issue.pk).update(introduction="<p>Intro[^late].</p>")
     Footnote.objects.bulk_create([Footnote(issue=issue, label="late", text="<p>A late note.</p>")])
     return "A late note."
