@@ -36,6 +36,8 @@ from briefs.models import (
     Question,
 )
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
+from common.prepared import PreparedRows
+from people.models import Person
 from richtext.fields import sanitize
 
 
@@ -374,6 +376,28 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     )
 
 
+# Compiled once per process: on the issue page, compiling these took longer than running them.
+_CONTRIBUTION_FIELDS = ("id", "issue_id", "person_id", "role", "speaker_label", "printed_biography", "sort_order")
+_PERSON_FIELDS = ("id", *PERSON_NAME_FIELDS)
+_CONTRIBUTIONS = PreparedRows(
+    lambda issue_id: Contribution.objects.filter(issue_id=issue_id).values_list(
+        *_CONTRIBUTION_FIELDS, *(f"person__{f}" for f in _PERSON_FIELDS)
+    )
+)
+_QUESTIONS = PreparedRows(lambda issue_id: Question.objects.filter(issue_id=issue_id).values_list("question", "answer", "speaker_id"))
+_NOTES = PreparedRows(lambda issue_id: Footnote.objects.filter(issue_id=issue_id).values_list("label", "text"))
+
+
+def _contributions(issue_id):
+    """The issue's contributions in order, each with its person's name fields."""
+    contributions = []
+    for row in _CONTRIBUTIONS.rows(issue_id):
+        contribution = Contribution.from_db("default", _CONTRIBUTION_FIELDS, row[: len(_CONTRIBUTION_FIELDS)])
+        contribution.person = Person.from_db("default", _PERSON_FIELDS, row[len(_CONTRIBUTION_FIELDS) :])
+        contributions.append(contribution)
+    return contributions
+
+
 def issue_document(issue):
     """The document of ``issue``, fetched in a fixed number of queries.
 
@@ -381,13 +405,9 @@ def issue_document(issue):
     queries (contributors, questions, notes) plus 2 for the series' front matter
     the first time a process sees it.
     """
-    contributions = list(
-        Contribution.objects.filter(issue=issue)
-        .select_related("person")
-        .only("issue_id", "role", "speaker_label", "printed_biography", "sort_order", *(f"person__{f}" for f in PERSON_NAME_FIELDS))
-    )
-    questions = list(Question.objects.filter(issue=issue).values_list("question", "answer", "speaker_id"))
-    notes = dict(Footnote.objects.filter(issue=issue).values_list("label", "text"))
+    contributions = _contributions(issue.pk)
+    questions = _QUESTIONS.rows(issue.pk)
+    notes = dict(_NOTES.rows(issue.pk))
     front = front_matter(issue.series)
     return assemble(
         issue,
