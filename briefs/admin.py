@@ -34,7 +34,7 @@ from briefs.models import (
 )
 from briefs.pdf import pdf_version
 from briefs.pdf_files import refresh_issue_pdfs
-from briefs.services import issue_publish, issue_unpublish
+from briefs.workflow import describe_status
 from people.admin import PersonAdmin
 
 
@@ -169,14 +169,13 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     date_hierarchy = "publication_date"
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["published_at", "published_by", "printed_pdf"]
+    readonly_fields = ["workflow_status", "published_at", "published_by", "printed_pdf"]
     inlines = [ContributionInline, QuestionInline, FootnoteInline]
-    actions = ["publish", "return_to_draft"]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date"]}),
         ("Text", {"fields": ["introduction", "body"]}),
-        ("Publication", {"fields": ["status", "published_at", "published_by", "printed_pdf"]}),
+        ("Publication", {"fields": ["workflow_status", "published_at", "published_by", "printed_pdf"]}),
     ]
 
     class Media:
@@ -184,6 +183,10 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contributions__person")
+
+    @admin.display(description="status")
+    def workflow_status(self, obj):
+        return describe_status(obj) if obj.pk else "Draft"
 
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
@@ -232,10 +235,6 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         issue = form.instance
-        if issue.status == IssueStatus.PUBLISHED and issue.published_at is None:
-            # Saved as published from the form: record who and when, as the
-            # list action does. The forms have checked it is complete.
-            issue_publish(issue=issue, by=request.user)
         if issue.status == IssueStatus.PUBLISHED:
             # Built now rather than after the commit, so that the editor hears
             # of a failure at once; the commit then finds it current.
@@ -247,21 +246,3 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
                     "PDF is not available until it can be built.",
                     messages.WARNING,
                 )
-
-    @admin.action(description="Publish selected issues", permissions=["change"])
-    def publish(self, request, queryset):
-        done = 0
-        for issue in queryset.select_related("series"):
-            try:
-                issue_publish(issue=issue, by=request.user)
-                done += 1
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-        if done:
-            self.message_user(request, f"Published {done} issue(s).", messages.SUCCESS)
-
-    @admin.action(description="Return selected issues to draft", permissions=["change"])
-    def return_to_draft(self, request, queryset):
-        for issue in queryset:
-            issue_unpublish(issue=issue)
-        self.message_user(request, f"Returned {queryset.count()} issue(s) to draft.", messages.SUCCESS)

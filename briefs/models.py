@@ -244,20 +244,24 @@ class IssueKind(models.TextChoices):
 
 
 class IssueStatus(models.TextChoices):
+    """Where an issue is in the editorial workflow (``briefs.workflow`` moves it)."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
     PUBLISHED = "published", "Published"
+    #: Was public; kept, but its address answers 410 Gone with a notice.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-def published_condition(*, on=None, through=""):
+def published_condition(*, at=None, through=""):
     """The condition of :meth:`IssueQuerySet.published`, for a query that reaches issues ``through`` a relation.
 
     ``Contribution.objects.filter(published_condition(through="issue__"))`` joins
     the issue instead of asking ``issue__in=Issue.objects.published()``, which
     SQLite answers by reading every published issue.
     """
-    return models.Q(
-        **{f"{through}status": IssueStatus.PUBLISHED, f"{through}publication_date__lte": on or timezone.localdate()}
-    )
+    return models.Q(**{f"{through}status": IssueStatus.PUBLISHED, f"{through}public_from__lte": at or timezone.now()})
 
 
 #: What an issue card shows (and its address needs).
@@ -267,19 +271,21 @@ PERSON_NAME_FIELDS = ("honorific", "given_name", "family_name", "slug")
 
 
 class IssueQuerySet(ContentQuerySet):
-    def published(self, *, on=None):
-        """What the public may see: published, with a publication date that has come.
+    def published(self, *, at=None):
+        """What the public may see: published, and the moment it goes public has come.
 
-        The single rule for “public”: every public view, feed and sitemap starts here.
+        The single rule for “public”: every public view, feed and sitemap starts
+        here. A scheduled issue becomes public at its ``public_from`` with nothing
+        else to run, because this compares with the current time.
         """
-        return self.filter(published_condition(on=on))
+        return self.filter(published_condition(at=at))
 
-    def next_publication_day(self, *, after):
-        """The first day after ``after`` on which a scheduled issue becomes public, or None."""
+    def next_publication(self, *, after):
+        """The first moment after ``after`` at which a scheduled issue becomes public, or None."""
         return (
-            self.filter(status=IssueStatus.PUBLISHED, publication_date__gt=after)
-            .order_by("publication_date")
-            .values_list("publication_date", flat=True)
+            self.filter(status=IssueStatus.PUBLISHED, public_from__gt=after)
+            .order_by("public_from")
+            .values_list("public_from", flat=True)
             .first()
         )
 
@@ -358,8 +364,27 @@ class Issue(models.Model):
         max_length=20,
         choices=IssueStatus.choices,
         default=IssueStatus.DRAFT,
-        help_text="Drafts are visible only to editors (use “View on site” to preview). "
-        "Published issues are public from their publication date.",
+        editable=False,
+        help_text="Changed only by the workflow's actions (submit, approve, publish, withdraw), never by the form.",
+    )
+    public_from = models.DateTimeField(
+        "public from",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a published issue becomes public: the moment it was published, or the time it was scheduled for.",
+    )
+    withdrawal_notice = models.TextField(
+        "withdrawal notice",
+        blank=True,
+        editable=False,
+        help_text="Shown at a withdrawn issue's address, which answers 410 Gone.",
+    )
+    edit_version = models.PositiveIntegerField(
+        "edit version",
+        default=1,
+        editable=False,
+        help_text="Counts the saves of this issue, to refuse a save made from an outdated form.",
     )
     published_at = models.DateTimeField("published at", null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
@@ -385,6 +410,13 @@ class Issue(models.Model):
             models.Index(fields=["-publication_date", "-number"], name="issue_archive_order"),
             models.Index(fields=["series", "-publication_date", "-number"], name="issue_series_archive_order"),
         ]
+        permissions = [
+            ("submit_issue", "Can submit an issue for review"),
+            ("approve_issue", "Can approve an issue in review, or send it back"),
+            ("publish_issue", "Can publish or schedule an issue, and publish changes to it"),
+            ("withdraw_issue", "Can withdraw a published issue"),
+            ("restore_issue", "Can restore an earlier revision of an issue"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
@@ -402,6 +434,11 @@ class Issue(models.Model):
         return self.status == IssueStatus.PUBLISHED
 
     @property
+    def is_scheduled(self):
+        """Published, with a moment to go public that has not come yet."""
+        return self.is_published and self.public_from is not None and self.public_from > timezone.now()
+
+    @property
     def is_interview(self):
         return self.kind == IssueKind.INTERVIEW
 
@@ -415,26 +452,27 @@ class Issue(models.Model):
 def next_scheduled_change(now):
     """When what the public sees next changes by itself, with nothing saved: an aware datetime.
 
-    The start of the next day on which a scheduled issue becomes public (the rule
-    of :meth:`IssueQuerySet.published`), an editorial term begins or ends (team
+    The moment a scheduled issue becomes public (the rule of
+    :meth:`IssueQuerySet.published`), or the start of the day on which an
+    editorial term begins or ends (team
     pages and imprints, who has a person page), or a new year begins (fellows
     become alumni). The page cache renews its content version then
     (``PAGE_CACHE_NEXT_CHANGE``), so every page shows the change at that moment,
     with no cron job.
     """
     today = timezone.localdate(now)
+    publication = Issue.objects.next_publication(after=now)
     terms = EditorialMembership.objects.aggregate(
         start=models.Min("start_date", filter=models.Q(start_date__gt=today)),
         end=models.Min("end_date", filter=models.Q(end_date__gte=today)),
     )
     days = [
-        Issue.objects.next_publication_day(after=today),
         terms["start"],
         terms["end"] and terms["end"] + datetime.timedelta(days=1),  # in office through its last day
         datetime.date(today.year + 1, 1, 1),
     ]
-    day = min(d for d in days if d)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    day = timezone.make_aware(datetime.datetime.combine(min(d for d in days if d), datetime.time.min))
+    return min(day, publication) if publication else day
 
 
 class ContributionRole(models.TextChoices):
@@ -635,3 +673,50 @@ class IssuePdf(models.Model):
 
     def __str__(self):
         return f"PDF of {self.issue}"
+
+
+class IssueTransition(models.Model):
+    """One step of an issue through the workflow: who moved it, when, and why."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="transitions", verbose_name="issue")
+    from_status = models.CharField("from", max_length=20, choices=IssueStatus.choices)
+    to_status = models.CharField("to", max_length=20, choices=IssueStatus.choices)
+    name = models.CharField("action", max_length=40)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
+    )
+    at = models.DateTimeField("at", default=timezone.now)
+    comment = models.TextField("comment", blank=True)
+
+    class Meta:
+        verbose_name = "workflow step"
+        verbose_name_plural = "workflow steps"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.issue_id}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A public correction note: “Corrected on 3 March 2019: …”, shown on the issue's page."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="corrections", verbose_name="issue")
+    corrected_at = models.DateTimeField("corrected at", default=timezone.now)
+    note = models.TextField(
+        "correction note",
+        max_length=1000,
+        help_text="One or two sentences for readers: what was wrong and what it says now.",
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
+    )
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "correction"
+        verbose_name_plural = "corrections"
+        ordering = ["corrected_at", "pk"]
+
+    def __str__(self):
+        return self.note

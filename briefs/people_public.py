@@ -13,8 +13,8 @@ from briefs.models import EditorialMembership, Issue
 from people.models import Fellowship, Person
 
 
-def public_people(people=None, *, on=None):
-    """The people who have a public page on day ``on`` (today by default).
+def public_people(people=None, *, at=None):
+    """The people who have a public page at the moment ``at`` (now by default).
 
     A person is public if they have at least one of:
 
@@ -32,9 +32,10 @@ def public_people(people=None, *, on=None):
     ``people`` (all people by default) adds one ``WHERE`` with three
     ``EXISTS`` subqueries, no extra query.
     """
-    on = on or timezone.localdate()
+    at = at or timezone.now()
+    on = timezone.localdate(at)
     people = Person.objects.all() if people is None else people
-    contributed = Issue.objects.published(on=on).filter(contributions__person=OuterRef("pk"))
+    contributed = Issue.objects.published(at=at).filter(contributions__person=OuterRef("pk"))
     on_a_team = EditorialMembership.objects.filter(person=OuterRef("pk")).filter(
         Q(start_date__isnull=True) | Q(start_date__lte=on)
     )

@@ -1,10 +1,7 @@
-"""Writes that change an issue's state. Views and admin actions call these."""
+"""The rule for an issue complete enough to go to review and publication."""
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 
-from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind, IssueStatus
+from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind
 
 
 def publication_problems(*, kind, roles, question_count, body):
@@ -27,35 +24,11 @@ def publication_problems(*, kind, roles, question_count, body):
     return problems
 
 
-def _saved_issue_problems(issue):
+def saved_issue_problems(issue):
+    """What keeps the saved ``issue`` from moving on to review or publication."""
     return publication_problems(
         kind=issue.kind,
         roles=issue.contributions.values_list("role", flat=True),
         question_count=issue.questions.count(),
         body=issue.body,
     )
-
-
-@transaction.atomic
-def issue_publish(*, issue, by, now=None):
-    """Publish ``issue``; raises ValidationError saying what is missing."""
-    problems = _saved_issue_problems(issue)
-    if problems:
-        raise ValidationError(
-            "No. %(number)s cannot be published: %(problems)s.",
-            code="incomplete_issue",
-            params={"number": issue.number, "problems": "; ".join(problems)},
-        )
-    issue.status = IssueStatus.PUBLISHED
-    if issue.published_at is None:
-        issue.published_at = now or timezone.now()
-        issue.published_by = by
-    issue.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    return issue
-
-
-def issue_unpublish(*, issue):
-    """Return ``issue`` to draft: it disappears from the public site at once."""
-    issue.status = IssueStatus.DRAFT
-    issue.save(update_fields=["status", "updated_at"])
-    return issue

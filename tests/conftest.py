@@ -5,6 +5,7 @@ import itertools
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from briefs.models import AboutSection, Contribution, EditorialMembership, Footnote, Issue, Question, Series
 from people.models import Fellowship, Person, Programme
@@ -51,7 +52,16 @@ def make_issue(series=None, **fields):
         "body": "<p>Body text.</p>",
         "status": Issue.Status.PUBLISHED,
     }
-    return Issue.objects.create(**(defaults | fields))
+    fields = defaults | fields
+    if fields["status"] == Issue.Status.PUBLISHED:
+        # Public from the start of its publication day, unless the test says when.
+        fields.setdefault("public_from", start_of(fields["publication_date"]))
+    return Issue.objects.create(**fields)
+
+
+def start_of(day):
+    """The first moment of ``day`` in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def make_interview(series=None, *, questions=2, footnotes=0, authors=1, **fields):

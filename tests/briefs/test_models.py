@@ -3,21 +3,23 @@ import datetime
 import pytest
 
 from briefs.models import Contribution, Issue
-from briefs.services import issue_publish, issue_unpublish
 from briefs.models import EditorialMembership
-from tests.conftest import make_interview, make_issue, make_membership, make_person, make_series
+from tests.conftest import make_issue, make_membership, make_person, make_series, start_of
 
 pytestmark = pytest.mark.django_db
 FEB_2019 = datetime.date(2019, 2, 1)
 
 
-def test_published_means_status_published_and_date_reached():
+def test_published_means_status_published_and_its_moment_to_go_public_reached():
     series = make_series()
     live = make_issue(series, publication_date=FEB_2019)
     make_issue(series, status=Issue.Status.DRAFT, publication_date=FEB_2019)
-    scheduled = make_issue(series, publication_date=datetime.date(2019, 3, 1))
-    assert list(Issue.objects.published(on=FEB_2019)) == [live]
-    assert set(Issue.objects.published(on=datetime.date(2019, 3, 1))) == {live, scheduled}
+    for status in (Issue.Status.IN_REVIEW, Issue.Status.APPROVED, Issue.Status.WITHDRAWN):
+        make_issue(series, status=status, publication_date=FEB_2019, public_from=start_of(FEB_2019))
+    nine = start_of(FEB_2019) + datetime.timedelta(hours=9)
+    scheduled = make_issue(series, publication_date=FEB_2019, public_from=nine)
+    assert list(Issue.objects.published(at=nine - datetime.timedelta(microseconds=1))) == [live]
+    assert set(Issue.objects.published(at=nine)) == {live, scheduled}
 
 
 def test_printed_biography_is_copied_from_the_person_when_left_empty_and_kept_afterwards():
@@ -57,24 +59,6 @@ def test_the_team_in_office_is_the_one_whose_terms_cover_the_day():
     assert in_office == {always, current}
     assert later not in in_office and ended not in in_office
     assert ended.in_office_on(datetime.date(2018, 12, 31)) and current.in_office_on(datetime.date(2019, 2, 1))
-
-
-def test_publishing_records_who_and_when_and_refuses_an_incomplete_issue(editor):
-    from django.core.exceptions import ValidationError
-
-    issue = make_interview(status=Issue.Status.DRAFT)
-    when = datetime.datetime(2019, 2, 1, 9, 0, tzinfo=datetime.timezone.utc)
-    issue_publish(issue=issue, by=editor, now=when)
-    issue.refresh_from_db()
-    assert (issue.status, issue.published_at, issue.published_by) == ("published", when, editor)
-    issue_unpublish(issue=issue)
-    assert Issue.objects.get(pk=issue.pk).status == "draft"
-
-    empty = make_issue(status=Issue.Status.DRAFT, kind=Issue.Kind.INTERVIEW, body="")
-    with pytest.raises(ValidationError) as error:
-        issue_publish(issue=empty, by=editor)
-    assert "no author" in error.value.messages[0] and "interviewee" in error.value.messages[0]
-    assert Issue.objects.get(pk=empty.pk).status == "draft"
 
 
 def test_person_full_name_has_the_honorific_as_printed():

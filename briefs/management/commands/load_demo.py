@@ -8,10 +8,11 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.demo import eucacis_in_brief_06 as seed
-from briefs.services import issue_publish
+from briefs.workflow import apply_transition
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -39,6 +40,15 @@ def _person(data):
         defaults={key: value for key, value in data.items() if key != "slug"},
     )
     return person
+
+
+#: The workflow steps from each state to Published.
+_STEPS_TO_PUBLISHED = {
+    IssueStatus.DRAFT: ["submit", "approve", "publish"],
+    IssueStatus.IN_REVIEW: ["approve", "publish"],
+    IssueStatus.APPROVED: ["publish"],
+    IssueStatus.WITHDRAWN: ["republish"],
+}
 
 
 class Command(BaseCommand):
@@ -89,7 +99,6 @@ class Command(BaseCommand):
                 "publication_date": datetime.date(year, month, 1),
                 "introduction": seed.INTRODUCTION,
                 "body": "",
-                "status": IssueStatus.PUBLISHED,
             },
         )
         author = _person(seed.AUTHOR)
@@ -120,7 +129,12 @@ class Command(BaseCommand):
         Footnote.objects.bulk_create(
             Footnote(issue=issue, label=label, text=text) for label, text in seed.FOOTNOTES.items()
         )
-        issue_publish(issue=issue, by=None)
+        if issue.status != Issue.Status.PUBLISHED:
+            # Through the workflow, as the printed issue went: reviewed, approved,
+            # and public from the start of its publication day.
+            day = timezone.make_aware(datetime.datetime.combine(issue.publication_date, datetime.time(9)))
+            for step in _STEPS_TO_PUBLISHED[issue.status]:
+                apply_transition(issue, step, by=None, now=day, check_permission=False)
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
         )

@@ -1,0 +1,217 @@
+"""The editorial workflow: Draft → In review → Approved → Published, and Withdrawn.
+
+Every change of an issue's status goes through :func:`apply_transition`: the
+buttons on the issue's admin page, the list's bulk actions, the demo loader and
+any later service. The form never edits ``status``. Each step is allowed only
+to users with its permission, is refused from the wrong state, and is recorded
+(:class:`~briefs.models.IssueTransition`: who, when, an optional comment).
+
+Publishing sets ``public_from``, now or at a chosen later moment; the issue
+then becomes public at that moment through the one ``published()`` rule, with
+no cron job or worker.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from briefs.models import Issue, IssueStatus, IssueTransition
+from briefs.services import saved_issue_problems
+
+S = IssueStatus
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    #: The button's words.
+    label: str
+    #: What the button does, said to the editor on the confirmation page.
+    explanation: str
+    sources: tuple
+    target: str
+    #: The permission it needs, as ``app_label.codename``.
+    permission: str
+    #: Refused while the issue is incomplete (no author, no questions...).
+    needs_complete_issue: bool = False
+    #: A comment is required (it is the public notice of a withdrawal).
+    needs_comment: bool = False
+    #: It may be given a later moment to take effect.
+    can_schedule: bool = False
+
+    def allows(self, user):
+        return user.has_perm(self.permission)
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in (
+        Transition(
+            "submit",
+            "Submit for review",
+            "The issue goes to the reviewers. It stays hidden from the public.",
+            (S.DRAFT,),
+            S.IN_REVIEW,
+            "briefs.submit_issue",
+            needs_complete_issue=True,
+        ),
+        Transition(
+            "approve",
+            "Approve",
+            "The issue is ready to be published by the editor-in-chief.",
+            (S.IN_REVIEW,),
+            S.APPROVED,
+            "briefs.approve_issue",
+            needs_complete_issue=True,
+        ),
+        Transition(
+            "send_back",
+            "Send back to draft",
+            "The issue returns to its editors for more work. Say what is needed in the comment.",
+            (S.IN_REVIEW, S.APPROVED),
+            S.DRAFT,
+            "briefs.approve_issue",
+        ),
+        Transition(
+            "publish",
+            "Publish",
+            "The issue becomes public now, or at the moment you choose.",
+            (S.APPROVED,),
+            S.PUBLISHED,
+            "briefs.publish_issue",
+            needs_complete_issue=True,
+            can_schedule=True,
+        ),
+        Transition(
+            "unschedule",
+            "Cancel the scheduled publication",
+            "The issue stays hidden and returns to Approved.",
+            (S.PUBLISHED,),
+            S.APPROVED,
+            "briefs.publish_issue",
+        ),
+        Transition(
+            "withdraw",
+            "Withdraw",
+            "The issue is taken off the site: its address answers “410 Gone” and shows your notice. "
+            "Nothing is deleted, and it can be published again.",
+            (S.PUBLISHED,),
+            S.WITHDRAWN,
+            "briefs.withdraw_issue",
+            needs_comment=True,
+        ),
+        Transition(
+            "republish",
+            "Publish again",
+            "The withdrawn issue becomes public again at its address.",
+            (S.WITHDRAWN,),
+            S.PUBLISHED,
+            "briefs.publish_issue",
+            needs_complete_issue=True,
+        ),
+    )
+}
+
+
+def applies_to(transition, issue, *, now=None):
+    """Whether ``transition`` can start from where ``issue`` is now."""
+    if issue.status not in transition.sources:
+        return False
+    if transition.name == "unschedule":  # only an issue that is not public yet
+        return issue.public_from is not None and issue.public_from > (now or timezone.now())
+    if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
+        return issue.public_from is not None and issue.public_from <= (now or timezone.now())
+    return True
+
+
+def available_transitions(issue, user, *, now=None):
+    """The steps ``user`` may take with ``issue`` now, in workflow order."""
+    return [t for t in TRANSITIONS.values() if applies_to(t, issue, now=now) and t.allows(user)]
+
+
+def describe_status(issue, *, now=None):
+    """The status as an editor needs it: “Scheduled for 3 March 2019, 09:00” rather than “Published”."""
+    if issue.status == S.PUBLISHED and issue.public_from and issue.public_from > (now or timezone.now()):
+        return "Scheduled for " + date_format(timezone.localtime(issue.public_from), "j F Y, H:i")
+    return issue.get_status_display()
+
+
+def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_permission=True):
+    """Move ``issue`` by the transition ``name``; returns the recorded :class:`IssueTransition`.
+
+    Raises ``PermissionDenied`` when ``by`` lacks the transition's permission
+    and ``ValidationError`` (with a message for the editor) when the issue is
+    not in a state the transition starts from, is incomplete, or the comment or
+    time is missing or wrong. The issue's row is locked while it moves, so two
+    editors pressing buttons at once take their steps one after the other, and
+    the second is judged on the state the first left.
+
+    ``at`` (publish only): the moment the issue becomes public; now if None.
+    ``check_permission=False`` is for the command line (the demo loader), where
+    there is no signed-in user.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(f"There is no workflow step called “{name}”.", code="unknown_transition")
+    if check_permission and not transition.allows(by):
+        raise PermissionDenied(f"You may not “{transition.label}”.")
+    now = now or timezone.now()
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        current = Issue.objects.select_for_update().select_related("series").get(pk=issue.pk)
+        if not applies_to(transition, current, now=now):
+            raise ValidationError(
+                "No. %(number)s is %(status)s: “%(step)s” does not apply to it.",
+                code="wrong_state",
+                params={"number": current.number, "status": describe_status(current, now=now), "step": transition.label},
+            )
+        if transition.needs_complete_issue:
+            problems = saved_issue_problems(current)
+            if problems:
+                raise ValidationError(
+                    "No. %(number)s cannot be moved on yet: %(problems)s.",
+                    code="incomplete_issue",
+                    params={"number": current.number, "problems": "; ".join(problems)},
+                )
+        if transition.needs_comment and not comment:
+            raise ValidationError("Write the notice readers will see.", code="comment_required")
+        if at is not None and not transition.can_schedule:
+            raise ValidationError(f"“{transition.label}” cannot be scheduled.", code="not_schedulable")
+        if at is not None and at <= now:
+            raise ValidationError(
+                "The time to publish has passed; choose a later time, or publish now.", code="time_in_the_past"
+            )
+        previous = current.status
+        _enter(current, transition, by=by, comment=comment, at=at, now=now)
+        step = IssueTransition.objects.create(
+            issue=current, from_status=previous, to_status=transition.target, name=name, by=by, at=now, comment=comment
+        )
+    # The caller's object shows the new state too.
+    for field in ("status", "public_from", "published_at", "published_by_id", "withdrawal_notice", "edit_version"):
+        setattr(issue, field, getattr(current, field))
+    return step
+
+
+def _enter(issue, transition, *, by, comment, at, now):
+    fields = ["status", "edit_version", "updated_at"]
+    issue.status = transition.target
+    issue.edit_version += 1  # a form opened before this step must not save over it
+    if transition.name in ("publish", "republish"):
+        if transition.name == "publish":
+            issue.public_from = at or now
+            fields.append("public_from")
+        if issue.published_at is None:
+            issue.published_at, issue.published_by = now, by
+            fields += ["published_at", "published_by"]
+        issue.withdrawal_notice = ""
+        fields.append("withdrawal_notice")
+    elif transition.name == "unschedule":
+        issue.public_from = None
+        fields.append("public_from")
+    elif transition.name == "withdraw":
+        issue.withdrawal_notice = comment
+        fields.append("withdrawal_notice")
+    issue.save(update_fields=fields)
