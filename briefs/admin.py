@@ -1,11 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from briefs.forms import (
     ContributionForm,
@@ -34,7 +38,7 @@ from briefs.models import (
 )
 from briefs.pdf import pdf_version
 from briefs.pdf_files import refresh_issue_pdfs
-from briefs.workflow import describe_status
+from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
 from people.admin import PersonAdmin
 
 
@@ -155,6 +159,45 @@ class FootnoteInline(admin.StackedInline):
     verbose_name_plural = "footnotes (cite one in any text as [^label])"
 
 
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000
+    )
+    when = forms.ChoiceField(
+        label="When", choices=[("now", "Now"), ("at", "At a later time")], initial="now", widget=forms.RadioSelect
+    )
+    at = forms.DateTimeField(
+        label="Public from",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Date and time (site time zone) at which the issue becomes public.",
+    )
+
+    def __init__(self, transition, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_comment:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = "Notice for readers"
+            self.fields["comment"].help_text = "Shown at the issue's address instead of the issue."
+        else:
+            self.fields["comment"].help_text = "Optional; kept in the issue's workflow history."
+        if not transition.can_schedule:
+            del self.fields["when"], self.fields["at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.transition.can_schedule:
+            if cleaned.get("when") == "at":
+                if cleaned.get("at") is None and "at" not in self.errors:
+                    self.add_error("at", "Choose the date and time at which the issue becomes public.")
+                elif cleaned.get("at") is not None and cleaned["at"] <= timezone.now():
+                    self.add_error("at", "This time has passed; choose a later one, or publish now.")
+            else:
+                cleaned["at"] = None
+        return cleaned
+
+
 @admin.register(Issue)
 class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
@@ -169,13 +212,18 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     date_hierarchy = "publication_date"
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["workflow_status", "published_at", "published_by", "printed_pdf"]
+    readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
+    change_form_template = "admin/briefs/issue/change_form.html"
+    actions = [f"step_{name}" for name in TRANSITIONS]
     inlines = [ContributionInline, QuestionInline, FootnoteInline]
     save_on_top = True
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date"]}),
         ("Text", {"fields": ["introduction", "body"]}),
-        ("Publication", {"fields": ["workflow_status", "published_at", "published_by", "printed_pdf"]}),
+        (
+            "Publication",
+            {"fields": ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]},
+        ),
     ]
 
     class Media:
@@ -187,6 +235,98 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     @admin.display(description="status")
     def workflow_status(self, obj):
         return describe_status(obj) if obj.pk else "Draft"
+
+    @admin.display(description="workflow history")
+    def workflow_history(self, obj):
+        steps = list(obj.transitions.select_related("by")[:20]) if obj.pk else []
+        if not steps:
+            return "No steps yet: the issue is a draft."
+        return format_html(
+            "<ol class=\"workflow-history\">{}</ol>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {}, by {}{}</li>",
+                (
+                    (
+                        date_format(timezone.localtime(step.at), "j F Y, H:i"),
+                        step.get_from_status_display(),
+                        step.get_to_status_display(),
+                        step.by or "the system",
+                        format_html(". “{}”", step.comment) if step.comment else "",
+                    )
+                    for step in steps
+                ),
+            ),
+        )
+
+    # -- the workflow: buttons on the issue page, bulk actions, one confirmation page --
+
+    def get_urls(self):
+        step = path(
+            "step/<slug:name>/", self.admin_site.admin_view(self.transition_view), name="briefs_issue_transition"
+        )
+        return [step, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = self.get_object(request, object_id)
+        extra = {
+            "transitions": available_transitions(issue, request.user) if issue else [],
+            "workflow_status": describe_status(issue) if issue else "",
+        }
+        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+
+    def transition_view(self, request, name):
+        """Confirm a workflow step for one issue (its page's button) or several (a bulk action).
+
+        GET shows what will happen with a comment box (and, to publish, a time);
+        POST takes the step through ``briefs.workflow``, which checks the
+        permission and the state again: a crafted POST gets no further.
+        """
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404("No such workflow step.")
+        if not transition.allows(request.user):
+            raise PermissionDenied
+        ids = [i for i in request.POST.get("ids", request.GET.get("ids", "")).split(",") if i.isdigit()]
+        issues = list(self.get_queryset(request).filter(pk__in=ids).select_related("series"))
+        if not issues:
+            raise Http404("No issue was chosen.")
+        form = TransitionForm(transition, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            done, refused = [], []
+            for issue in issues:
+                try:
+                    apply_transition(
+                        issue, name, by=request.user, comment=form.cleaned_data["comment"], at=form.cleaned_data.get("at")
+                    )
+                    done.append(issue)
+                except ValidationError as error:
+                    refused.append(" ".join(error.messages))
+            for message in refused:
+                self.message_user(request, message, messages.ERROR)
+            if done:
+                self.message_user(
+                    request,
+                    f"{transition.label}: done for "
+                    + ", ".join(f"No. {i.number}" for i in done)
+                    + f". Status now: {describe_status(done[0])}.",
+                    messages.SUCCESS,
+                )
+            if len(issues) == 1:
+                return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issues[0].pk]))
+            return HttpResponseRedirect(reverse("admin:briefs_issue_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": transition.label,
+            "transition": transition,
+            "issues": issues,
+            "ids": ",".join(str(i.pk) for i in issues),
+            "form": form,
+            "not_applicable": [i for i in issues if i.status not in transition.sources],
+        }
+        return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
+
 
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
@@ -246,3 +386,25 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
                     "PDF is not available until it can be built.",
                     messages.WARNING,
                 )
+
+
+def _add_step_actions(model_admin):
+    """A bulk action for each workflow step, shown only to those allowed to take it.
+
+    Each leads to the same confirmation page as the issue page's buttons.
+    """
+    for name, transition in TRANSITIONS.items():
+
+        def action(self, request, queryset, name=name):
+            ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+            return HttpResponseRedirect(reverse("admin:briefs_issue_transition", args=[name]) + f"?ids={ids}")
+
+        def has_permission(self, request, transition=transition):
+            return transition.allows(request.user)
+
+        action.__name__ = f"step_{name}"
+        setattr(model_admin, action.__name__, admin.action(description=f"{transition.label}…", permissions=[action.__name__])(action))
+        setattr(model_admin, f"has_{action.__name__}_permission", has_permission)
+
+
+_add_step_actions(IssueAdmin)

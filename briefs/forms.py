@@ -188,7 +188,9 @@ class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
                 "or change the contributor's role.",
                 code="interviewee_outside_interview",
             )
-        if issue.status == IssueStatus.PUBLISHED:
+        if issue.pk is not None and issue.status != IssueStatus.DRAFT:
+            # Submitted, approved or published: it stays complete. Unfinished
+            # work is saved after sending the issue back to draft.
             questions = self.sibling("questions")
             problems = publication_problems(
                 kind=issue.kind,
@@ -198,10 +200,10 @@ class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
             )
             if problems:
                 raise ValidationError(
-                    "This issue cannot be published yet: %(problems)s. Complete it, or set "
-                    "the status to Draft to save your work.",
+                    "This issue is %(status)s, so it must stay complete: %(problems)s. Complete it, "
+                    "or send it back to draft to save unfinished work.",
                     code="incomplete_issue",
-                    params={"problems": "; ".join(problems)},
+                    params={"status": issue.get_status_display().lower(), "problems": "; ".join(problems)},
                 )
 
 

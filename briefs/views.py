@@ -1,7 +1,8 @@
 import logging
+from functools import wraps
 
 from django.db.models import Exists, OuterRef, Value
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils import timezone
@@ -62,11 +63,33 @@ def series_team(request, slug):
     )
 
 
+class IssueWithdrawn(Exception):
+    """The address is that of a withdrawn issue: it answers 410 Gone with the editors' notice."""
+
+    def __init__(self, issue):
+        self.issue = issue
+
+
+def _gone_if_withdrawn(view):
+    """Answer 410 Gone, with the withdrawal notice, for a withdrawn issue's address."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except IssueWithdrawn as gone:
+            return render(request, "briefs/issue_withdrawn.html", {"issue": gone.issue}, status=410)
+
+    return wrapper
+
+
 def _get_issue(request, series_slug, number):
     """The issue, if this visitor may see it, with ``is_public`` set.
 
-    Staff also preview drafts and scheduled issues; whether the public can see
-    one is asked of ``published()`` in the same query, not decided again here.
+    Staff also preview drafts, scheduled and withdrawn issues; whether the
+    public can see one is asked of ``published()`` in the same query, not
+    decided again here. For anyone else a withdrawn issue raises
+    :class:`IssueWithdrawn`, and anything else not public is a 404.
     """
     if is_staff_visitor(request):
         issues = Issue.objects.annotate(
@@ -74,19 +97,30 @@ def _get_issue(request, series_slug, number):
         )
     else:
         issues = Issue.objects.published().annotate(is_public=Value(True))
-    return get_object_or_404(
+    try:
         # The series' introduction and the programme's description are long and not shown here.
-        issues.select_related("series__programme").defer("series__introduction", "series__programme__description"),
-        series__slug=series_slug,
-        number=number,
-    )
+        return issues.select_related("series__programme").defer(
+            "series__introduction", "series__programme__description"
+        ).get(series__slug=series_slug, number=number)
+    except Issue.DoesNotExist:
+        withdrawn = (
+            Issue.objects.filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
+            .select_related("series")
+            .only("number", "title", "withdrawal_notice", "series__name", "series__slug")
+            .first()
+        )
+        if withdrawn is not None:
+            raise IssueWithdrawn(withdrawn) from None
+        raise Http404("No issue is published at this address.") from None
 
 
+@_gone_if_withdrawn
 def issue_short_url(request, series_slug, number):
     issue = _get_issue(request, series_slug, number)
     return redirect(issue, permanent=issue.is_public)
 
 
+@_gone_if_withdrawn
 def issue_detail(request, series_slug, number, slug):
     issue = _get_issue(request, series_slug, number)
     if slug != issue.slug:
@@ -119,6 +153,7 @@ def _stored_pdf_response(request, issue, document):
     return response
 
 
+@_gone_if_withdrawn
 def issue_pdf(request, series_slug, number):
     """The printed brief. Readers get the stored PDF; staff also get drafts, built for them."""
     issue = _get_issue(request, series_slug, number)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from briefs.models import Contribution, Issue
 from briefs.people_public import public_people
 from people.models import Person
-from tests.conftest import make_fellowship, make_issue, make_membership, make_person, make_series
+from tests.conftest import make_fellowship, make_issue, make_membership, make_person, make_series, start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +48,12 @@ def test_a_part_in_a_published_issue_gives_a_public_page(client, role):
     assert response.status_code == 200 and "Writes on trade." in response.content.decode()
 
 
-def test_a_part_only_in_a_scheduled_issue_gives_a_page_from_its_publication_date(client):
-    scheduled = make_issue(publication_date=FAR_AHEAD)
-    person = contributor(scheduled)
+def test_a_part_only_in_a_scheduled_issue_gives_a_page_from_the_moment_it_goes_public(client):
+    goes_public = start_of(FAR_AHEAD) + datetime.timedelta(hours=9)
+    person = contributor(make_issue(publication_date=FAR_AHEAD, public_from=goes_public))
     assert page(client, person).status_code == 404
-    assert person not in public_people(on=FAR_AHEAD - datetime.timedelta(days=1))
-    assert person in public_people(on=FAR_AHEAD)
+    assert person not in public_people(at=goes_public - datetime.timedelta(seconds=1))
+    assert person in public_people(at=goes_public)
 
 
 def test_a_term_on_an_editorial_team_gives_a_public_page_once_it_has_begun(client):
@@ -64,7 +64,8 @@ def test_a_term_on_an_editorial_team_gives_a_public_page_once_it_has_begun(clien
     assert page(client, current).status_code == 200
     assert page(client, former).status_code == 200
     assert page(client, future).status_code == 404
-    assert future in public_people(on=FAR_AHEAD)
+    assert future not in public_people(at=start_of(FAR_AHEAD) - datetime.timedelta(seconds=1))
+    assert future in public_people(at=start_of(FAR_AHEAD))
 
 
 def test_a_fellow_has_a_public_page_only_if_their_fellowship_is_listed(client):

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.models import Issue
-from tests.conftest import make_interview, make_issue, make_membership, make_series
+from tests.conftest import make_interview, make_issue, make_membership, make_series, start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -110,16 +110,16 @@ def test_a_draft_is_404_for_the_public_and_a_labelled_preview_for_staff(editor_c
     assert client.get(reverse("briefs:issue_short_url", args=[draft.series.slug, draft.number])).status_code == 404
     response = editor_client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    assert "Draft preview" in response.content.decode()
+    assert "Preview (draft): only editors can see this page" in response.content.decode()
     assert "no-cache" in response["Cache-Control"]
 
 
-def test_a_scheduled_issue_is_hidden_until_its_date_and_previewed_as_such_by_staff(editor_client):
-    future = make_interview(publication_date="2999-01-01")
+def test_a_scheduled_issue_is_hidden_until_its_time_and_previewed_as_such_by_staff(editor_client):
+    future = make_interview(publication_date=datetime.date(2999, 1, 1), public_from=start_of(datetime.date(2999, 1, 1)) + datetime.timedelta(hours=9, minutes=30))
     assert Client().get(future.get_absolute_url()).status_code == 404
     response = editor_client.get(future.get_absolute_url())
     html = response.content.decode()
-    assert "Preview of a scheduled issue" in html and "1 January 2999" in html
+    assert "Preview of a scheduled issue" in html and "1 January 2999 at 09:30" in html
     assert "noindex" in html and "no-cache" in response["Cache-Control"]
     short = editor_client.get(reverse("briefs:issue_short_url", args=[future.series.slug, future.number]))
     assert short.status_code == 302  # not permanent: the address is not public yet
