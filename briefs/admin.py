@@ -25,6 +25,7 @@ from briefs.forms import (
     membership_deletion_problem,
 )
 from briefs.document import issue_document
+from briefs.editing import describe_others, note_closed, note_open
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -218,7 +219,7 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     inlines = [ContributionInline, QuestionInline, FootnoteInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date"]}),
+        (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date", "loaded_version", "opened_at"]}),
         ("Text", {"fields": ["introduction", "body"]}),
         (
             "Publication",
@@ -272,8 +273,12 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         extra = {
             "transitions": available_transitions(issue, request.user) if issue else [],
             "workflow_status": describe_status(issue) if issue else "",
+            "also_open": describe_others(note_open(issue.pk, request.user)) if issue else "",
         }
-        return super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+        response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+        if issue and response.status_code == 302 and not response.url.startswith(request.path):
+            note_closed(issue.pk, request.user)  # saved and left the page
+        return response
 
     def transition_view(self, request, name):
         """Confirm a workflow step for one issue (its page's button) or several (a bulk action).

@@ -10,9 +10,11 @@ as typed.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from briefs.footnotes import find_markers, malformed_markers, normalise_label
-from briefs.models import ContributionRole, IssueKind, IssueStatus
+from briefs.editing import changes_since
+from briefs.models import ContributionRole, Issue, IssueKind, IssueStatus
 from briefs.reading import reading_order
 from briefs.services import publication_problems
 
@@ -36,7 +38,55 @@ def check_markers(html, where):
     return html
 
 
+class _Untracked:
+    """A hidden bookkeeping field: never reported as a change of the issue."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class _VersionField(_Untracked, forms.IntegerField):
+    pass
+
+
+class _MomentField(_Untracked, forms.DateTimeField):
+    pass
+
+
 class IssueForm(forms.ModelForm):
+    #: The issue's ``edit_version`` and the time when this form was opened (see ``briefs.editing``).
+    loaded_version = _VersionField(widget=forms.HiddenInput, required=False)
+    opened_at = _MomentField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.edit_version
+            self.fields["opened_at"].initial = timezone.now().isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        # Locked until the save commits: a save at the same moment waits and then sees this one.
+        current = Issue.objects.select_for_update().filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+        loaded = cleaned.get("loaded_version")
+        if current is not None and loaded != current:
+            happened = changes_since(self.instance, version=loaded or 0, loaded_at=cleaned.get("opened_at"))
+            # Saving again from this form is a decision made knowing what changed.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = str(current)
+            self.data[self.add_prefix("opened_at")] = timezone.now().isoformat()
+            raise ValidationError(
+                "Your changes were NOT saved: someone else changed this issue after you opened it. %(happened)s "
+                "Everything you typed is still below. Compare it with the current issue (open it in another "
+                "tab), merge, and save again.",
+                code="edit_conflict",
+                params={"happened": " ".join(happened)},
+            )
+        self.instance.edit_version = current + 1
+        return cleaned
+
     def clean_introduction(self):
         return check_markers(self.cleaned_data["introduction"], "the introduction")
 

@@ -1,0 +1,100 @@
+"""Two editors on one issue: who has it open, and refusing a save made from an outdated form.
+
+**Conflicts.** Every save of an issue through the admin, and every workflow
+step, adds one to ``Issue.edit_version``. The issue form carries the version it
+was opened at; a save from an older version is refused, with what happened in
+between (who saved, when, and Django's record of what they changed), and the
+form keeps everything the editor typed, inlines included. The check locks the
+issue's row, so of two saves at the same moment the second sees the first.
+
+**Presence.** Opening an issue's page records who has it open and since when,
+in the shared cache (Redis in production), for :data:`OPEN_FOR` after their last
+request on it; the page names everyone else who has it open.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from briefs.models import Issue, IssueTransition
+
+#: How long after their last request on it someone counts as having an issue open.
+OPEN_FOR = datetime.timedelta(minutes=30)
+_CACHE = "default"
+
+
+def _key(issue_pk):
+    return f"briefs:issue-open:{issue_pk}"
+
+
+@dataclass(frozen=True)
+class Editing:
+    user_id: int
+    name: str
+    since: datetime.datetime
+    last_seen: datetime.datetime
+
+
+def _display_name(user):
+    return user.get_full_name() or user.get_username()
+
+
+def note_open(issue_pk, user, *, now=None):
+    """Record that ``user`` has the issue open; returns the others who have it open, longest first."""
+    now = now or timezone.now()
+    cache = caches[_CACHE]
+    current = {
+        e.user_id: e for e in (cache.get(_key(issue_pk)) or {}).values() if now - e.last_seen < OPEN_FOR
+    }
+    mine = current.get(user.pk)
+    current[user.pk] = Editing(user.pk, _display_name(user), mine.since if mine else now, now)
+    cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
+    return sorted((e for e in current.values() if e.user_id != user.pk), key=lambda e: e.since)
+
+
+def note_closed(issue_pk, user):
+    """``user`` left the issue's page (saved and went back to the list)."""
+    cache = caches[_CACHE]
+    current = dict(cache.get(_key(issue_pk)) or {})
+    if current.pop(user.pk, None) is not None:
+        cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
+
+
+def describe_others(others):
+    """“Albina Muratbekova has had this issue open since 10:32” for the page's notice."""
+    def one(e):
+        return f"{e.name} (open since {date_format(timezone.localtime(e.since), 'j F, H:i')})"
+
+    return "; ".join(one(e) for e in others)
+
+
+def changes_since(issue, *, version, loaded_at):
+    """What happened to ``issue`` after a form was opened at ``version``: sentences for the editor.
+
+    From the admin's log (who saved, when, and what it records they changed)
+    and the workflow's steps.
+    """
+    events = []
+    if loaded_at is not None:
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Issue), object_id=str(issue.pk), action_time__gt=loaded_at
+        ).select_related("user")
+        for entry in entries:
+            what = entry.get_change_message() or "saved it"
+            events.append((entry.action_time, f"{_display_name(entry.user)} saved it at {_time(entry.action_time)}: {what}"))
+        for step in IssueTransition.objects.filter(issue=issue, at__gt=loaded_at).select_related("by"):
+            who = _display_name(step.by) if step.by else "The system"
+            events.append(
+                (step.at, f"{who} moved it from {step.get_from_status_display()} to {step.get_to_status_display()} at {_time(step.at)}.")
+            )
+    events.sort(key=lambda e: e[0])
+    return [text for _at, text in events] or [f"It was saved {issue.edit_version - version} time(s) by someone else."]
+
+
+def _time(moment):
+    return date_format(timezone.localtime(moment), "H:i")

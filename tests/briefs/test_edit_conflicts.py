@@ -1,0 +1,139 @@
+"""Two editors on one issue: the second save from an outdated form is refused, never silently applied.
+
+Each test opens the admin page as a browser would (every field, hidden ones
+included, sent back unchanged unless the test types something), so the form's
+own record of the version it was opened at travels as it does in real use.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from briefs.models import Issue
+from briefs.workflow import apply_transition
+from tests.conftest import make_interview
+from tests.http_helpers import Form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_editors(django_user_model):
+    clients = []
+    for name, full in (("albina", "Albina Muratbekova"), ("janny", "Janny Schulz")):
+        first, last = full.split()
+        user = django_user_model.objects.create_superuser(name, f"{name}@example.org", "pw-for-tests-only", first_name=first, last_name=last)
+        client = Client()
+        client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+@pytest.fixture
+def issue():
+    return make_interview(status=Issue.Status.DRAFT, footnotes=2, title="The original title")
+
+
+def change_url(issue):
+    return reverse("admin:briefs_issue_change", args=[issue.pk])
+
+
+def open_form(client, issue):
+    """The issue form's fields as the page gives them: a dict for single fields."""
+    response = client.get(change_url(issue))
+    assert response.status_code == 200
+    return form_of(response)
+
+
+def form_of(response):
+    parser = Form("issue_form")
+    parser.feed(response.content.decode())
+    return dict(parser.fields)
+
+
+def save(client, issue, fields):
+    return client.post(change_url(issue), fields | {"_continue": "Save and continue editing"})
+
+
+def test_the_second_save_is_refused_naming_who_changed_what_and_everything_typed_stays(two_editors, issue):
+    albina, janny = two_editors
+    albinas, jannys = open_form(albina, issue), open_form(janny, issue)
+    assert save(albina, issue, albinas | {"title": "Albina's better title"}).status_code == 302
+
+    typed = jannys | {
+        "introduction": "<p>Janny's new introduction.</p>",
+        "footnotes-0-text": "<p>Janny's corrected note.</p>",
+    }
+    response = save(janny, issue, typed)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your changes were NOT saved: someone else changed this issue after you opened it." in html
+    assert "Albina Muratbekova saved it at" in html and "Changed Title." in html
+    assert "Janny&#x27;s new introduction." in html or "Janny's new introduction." in html
+    assert "Janny&#x27;s corrected note." in html or "Janny's corrected note." in html
+
+    issue.refresh_from_db()
+    assert issue.title == "Albina's better title" and issue.introduction == ""
+    assert issue.footnotes.get(label="n0").text == "<p>Note text 0</p>"
+
+    # Having seen what changed, Janny merges (keeps Albina's title) and saves again.
+    merged = form_of(response) | {"title": "Albina's better title"}
+    assert save(janny, issue, merged).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "Albina's better title" and issue.introduction == "<p>Janny's new introduction.</p>"
+    assert issue.footnotes.get(label="n0").text == "<p>Janny's corrected note.</p>"
+
+
+def test_a_change_to_an_inline_alone_also_makes_a_later_save_from_an_older_form_conflict(two_editors, issue):
+    albina, janny = two_editors
+    albinas, jannys = open_form(albina, issue), open_form(janny, issue)
+    assert save(albina, issue, albinas | {"questions-0-question": "<p>Albina's sharper question?</p>"}).status_code == 302
+    response = save(janny, issue, jannys | {"questions-1-answer": "<p>Janny's fuller answer.</p>"})
+    html = response.content.decode()
+    assert "NOT saved" in html and "Changed Question" in html
+    assert [q.answer for q in Issue.objects.get(pk=issue.pk).questions.order_by("sort_order")] == ["<p>Answer 0[^n0].</p>", "<p>Answer 1[^n1].</p>"]
+
+
+def test_a_workflow_step_taken_meanwhile_is_named_in_the_refusal(two_editors, issue, django_user_model):
+    albina, _janny = two_editors
+    albinas = open_form(albina, issue)
+    apply_transition(issue, "submit", by=django_user_model.objects.get(username="janny"))
+    html = save(albina, issue, albinas | {"title": "Too late"}).content.decode()
+    assert "NOT saved" in html and "Janny Schulz moved it from Draft to In review" in html
+    assert Issue.objects.get(pk=issue.pk).title == "The original title"
+
+
+def test_a_form_sent_without_the_version_it_was_opened_at_is_refused(two_editors, issue):
+    albina, _ = two_editors
+    fields = open_form(albina, issue)
+    del fields["loaded_version"]
+    assert "NOT saved" in save(albina, issue, fields | {"title": "Crafted"}).content.decode()
+    assert Issue.objects.get(pk=issue.pk).title == "The original title"
+
+
+def test_saves_one_after_another_from_fresh_forms_all_go_through(two_editors, issue):
+    albina, janny = two_editors
+    assert save(albina, issue, open_form(albina, issue) | {"title": "One"}).status_code == 302
+    assert save(janny, issue, open_form(janny, issue) | {"title": "Two"}).status_code == 302
+    issue.refresh_from_db()
+    assert issue.title == "Two" and issue.edit_version == 3
+
+
+def test_opening_an_issue_someone_else_has_open_names_them_and_since_when(two_editors, issue):
+    albina, janny = two_editors
+    open_form(albina, issue)
+    html = janny.get(change_url(issue)).content.decode()
+    assert "Also open for editing by: Albina Muratbekova (open since" in html
+    assert "Albina Muratbekova (open since" not in html.split("Also open for editing by:")[0]
+    html = albina.get(change_url(issue)).content.decode()
+    assert "Also open for editing by: Janny Schulz (open since" in html and "Albina Muratbekova (open" not in html
+
+
+def test_who_has_an_issue_open_is_forgotten_once_they_save_and_leave(two_editors, issue):
+    albina, janny = two_editors
+    fields = open_form(albina, issue)
+    assert "Albina Muratbekova" in janny.get(change_url(issue)).content.decode()
+    fields.pop("_continue", None)
+    response = albina.post(change_url(issue), fields | {"_save": "Save"})
+    assert response.status_code == 302 and response["Location"] == reverse("admin:briefs_issue_changelist")
+    assert "Also open for editing" not in janny.get(change_url(issue)).content.decode()
