@@ -42,7 +42,6 @@ def test_editor_publishes_an_interview_and_a_reader_follows_the_footnote_and_bac
     page.select_option("#id_kind", "interview")
     page.fill("#id_publication_date", "2019-03-01")
     _type_rich(page, ".field-introduction", "Why trade matters.")
-    page.select_option("#id_status", "published")
 
     page.get_by_text("Add another Contributor").click()
     _choose_person(page, "contributions-0", "Muratbekova")
@@ -65,7 +64,16 @@ def test_editor_publishes_an_interview_and_a_reader_follows_the_footnote_and_bac
     assert "was added successfully" in page.locator(".messagelist").inner_text()
 
     issue = Issue.objects.get(series=series, number=7)
-    assert issue.status == "published"
+    assert issue.status == "draft"
+    # Through the workflow, with the buttons on the issue's page (a superuser may take every step).
+    page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
+    for button, status in [("Submit for review", "In review"), ("Approve", "Approved"), ("Publish", "Published")]:
+        page.locator(".workflow-steps a", has_text=button).first.click()
+        page.click(f"input[type=submit][value='{button}']")  # the confirmation page
+        page.wait_for_url(re.compile(rf"/admin/briefs/issue/{issue.pk}/change/$"))
+        assert f"Status: {status}." in page.locator(".workflow-box").inner_text()
+    issue.refresh_from_db()
+    assert issue.status == "published" and issue.public_from is not None
     page.goto(f"{live_server.url}{issue.get_absolute_url()}")
     assert page.locator("h1").inner_text() == "Trade across the border: Interview with Erkin Baydarov"
     assert page.locator(".question").inner_text().startswith("1.")
