@@ -6,7 +6,9 @@ from django.db.models import Count, OuterRef, Subquery
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.contrib.admin.utils import unquote
 from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
@@ -39,6 +41,7 @@ from briefs.models import (
 )
 from briefs.pdf import pdf_version
 from briefs.pdf_files import refresh_issue_pdfs
+from briefs.pending import capture, change_alters_text, is_live, keep_prepared, pending_of, prepared_state
 from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
 from people.admin import PersonAdmin
 
@@ -174,10 +177,20 @@ class TransitionForm(forms.Form):
         help_text="Date and time (site time zone) at which the issue becomes public.",
     )
 
-    def __init__(self, transition, *args, **kwargs):
+    def __init__(self, transition, *args, correction_needed=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
-        if transition.needs_comment:
+        if transition.name == "publish_change":
+            self.fields["comment"].label = "Correction note for readers"
+            self.fields["comment"].required = correction_needed
+            self.fields["comment"].help_text = (
+                "The change alters the text readers have read. Say in a sentence or two what was corrected; "
+                "the issue's page shows “Corrected on <date>: <your note>”."
+                if correction_needed
+                else "The change does not alter the text readers read (the title, byline, texts and notes stay "
+                "the same), so no note is needed. A note written here is shown all the same."
+            )
+        elif transition.needs_comment:
             self.fields["comment"].required = True
             self.fields["comment"].label = "Notice for readers"
             self.fields["comment"].help_text = "Shown at the issue's address instead of the issue."
@@ -266,7 +279,68 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         step = path(
             "step/<slug:name>/", self.admin_site.admin_view(self.transition_view), name="briefs_issue_transition"
         )
-        return [step, *super().get_urls()]
+        prepared = path(
+            "<path:object_id>/prepared/",
+            self.admin_site.admin_view(self.prepared_preview_view),
+            name="briefs_issue_prepared_preview",
+        )
+        return [step, prepared, *super().get_urls()]
+
+    # -- changes to a public issue are prepared, not applied (briefs.pending) --
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        issue = self.get_object(request, unquote(object_id)) if object_id else None
+        if issue is None or not is_live(issue):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        pending = pending_of(issue)
+        extra_context = {**(extra_context or {}), "preparing": True, "pending": pending}
+        request._published_pdf_status = self._pdf_status(issue)
+        request._preparing_change = True
+        request._prepared_log = None
+        prepared = None
+        with prepared_state(issue) as committed:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                prepared = capture(issue, committed_pks=committed)
+            if hasattr(response, "render"):
+                response.render()  # the form reads the prepared rows: render before they are rolled back
+        if prepared is not None:
+            keep_prepared(issue, prepared, by=request.user)
+            super().log_change(request, issue, request._prepared_log or [{"changed": {"fields": ["prepared change"]}}])
+        return response
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_preparing_change", False):
+            request._prepared_log = message  # logged once the prepared change is kept
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_preparing_change", False) and level == messages.SUCCESS:
+            message = (
+                "Your change is saved as a prepared change: readers still see the published version. "
+                "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
+            )
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def prepared_preview_view(self, request, object_id):
+        """The issue's page as it will be once its prepared change is published."""
+        issue = self.get_object(request, unquote(object_id))
+        if issue is None:
+            raise Http404("No such issue.")
+        if not self.has_view_or_change_permission(request, issue):
+            raise PermissionDenied
+        with prepared_state(issue):
+            fresh = Issue.objects.select_related("series__programme").get(pk=issue.pk)
+            document = issue_document(fresh)
+            response = TemplateResponse(
+                request,
+                "briefs/issue_detail.html",
+                {"doc": document, "texts": document.texts("web"), "is_public": False, "issue": fresh, "prepared_preview": True},
+            )
+            response.render()
+        add_never_cache_headers(response)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         issue = self.get_object(request, object_id)
@@ -296,7 +370,10 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         issues = list(self.get_queryset(request).filter(pk__in=ids).select_related("series"))
         if not issues:
             raise Http404("No issue was chosen.")
-        form = TransitionForm(transition, request.POST if request.method == "POST" else None)
+        correction_needed = name == "publish_change" and any(change_alters_text(issue) for issue in issues)
+        form = TransitionForm(
+            transition, request.POST if request.method == "POST" else None, correction_needed=correction_needed
+        )
         if request.method == "POST" and form.is_valid():
             done, refused = [], []
             for issue in issues:
@@ -307,6 +384,9 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
                     done.append(issue)
                 except ValidationError as error:
                     refused.append(" ".join(error.messages))
+                else:
+                    if name in ("publish", "publish_change", "republish"):
+                        self._build_pdf_now(request, issue)
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             if done:
@@ -333,8 +413,33 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
 
+    def _build_pdf_now(self, request, issue):
+        """Build the issue's PDF now rather than after the commit, so that the editor hears of a failure at once."""
+        if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
+            failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
+            self.message_user(
+                request,
+                f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
+                "PDF is not available until it can be built.",
+                messages.WARNING,
+            )
+
+    def get_object(self, request, object_id, from_field=None):
+        issue = super().get_object(request, object_id, from_field)
+        if issue is not None and getattr(request, "_preparing_change", False):
+            issue._published_pdf_status = request._published_pdf_status
+        return issue
+
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
+        if hasattr(obj, "_published_pdf_status"):  # the form shows a prepared change; the PDF is the published version's
+            return format_html(
+                "{} <em>This is the published version's PDF; it is rebuilt when the prepared change is published.</em>",
+                obj._published_pdf_status,
+            )
+        return self._pdf_status(obj)
+
+    def _pdf_status(self, obj):
         if obj.pk is None:
             return "The PDF is made once the issue is saved."
         url = reverse("briefs:issue_pdf", args=[obj.series.slug, obj.number])
@@ -380,17 +485,8 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         issue = form.instance
-        if issue.status == IssueStatus.PUBLISHED:
-            # Built now rather than after the commit, so that the editor hears
-            # of a failure at once; the commit then finds it current.
-            if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
-                failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
-                self.message_user(
-                    request,
-                    f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
-                    "PDF is not available until it can be built.",
-                    messages.WARNING,
-                )
+        if issue.status == IssueStatus.PUBLISHED and not getattr(request, "_preparing_change", False):
+            self._build_pdf_now(request, issue)
 
 
 def _add_step_actions(model_admin):

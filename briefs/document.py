@@ -20,7 +20,7 @@ from functools import cached_property
 from itertools import groupby
 
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
@@ -31,6 +31,7 @@ from briefs.models import (
     ROLE_ORDER,
     Contribution,
     ContributionRole,
+    Correction,
     Footnote,
     IssueKind,
     Question,
@@ -135,6 +136,8 @@ class IssueDocument:
     team: tuple
     imprint: Imprint
     language: str = "en"
+    #: Public corrections, oldest first: ``(datetime, note)``.
+    corrections: tuple = ()
 
     @cached_property
     def version(self):
@@ -172,6 +175,18 @@ class IssueDocument:
     def texts(self, formatter):
         """The texts formatted by ``formatter`` (``"web"`` or ``"print"``)."""
         return format_texts(self, formatter)
+
+    def plain_text(self):
+        """What a reader reads, as plain text: title, byline, texts with each note at its call.
+
+        Tells whether a change alters the text (and needs a correction note).
+        """
+        texts = self.texts("print")
+        parts = [self.title, self.byline_text, texts.introduction]
+        for question in texts.questions:
+            parts += [question.question, question.answer]
+        parts.append(texts.body)
+        return "\n\n".join(" ".join(strip_tags(part).split()) for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -306,7 +321,7 @@ def about_sections_of(sections):
     return tuple(AboutSection(s.title, sanitize(s.body)) for s in sections)
 
 
-def assemble(issue, *, contributions, questions, notes, about_sections, memberships, front=None):
+def assemble(issue, *, contributions, questions, notes, about_sections, memberships, front=None, corrections=()):
     """The document of ``issue`` from its fetched parts; no database access.
 
     ``contributions``: Contribution objects with their person, in order.
@@ -332,6 +347,7 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     interviewee_people = tuple(_contributor(c) for c in interviewees)
     date_label = date_format(issue.publication_date, "F Y")
     return IssueDocument(
+        corrections=tuple(corrections),
         issue_id=issue.pk,
         series_name=series.name,
         series_slug=series.slug,
@@ -386,6 +402,7 @@ _CONTRIBUTIONS = PreparedRows(
 )
 _QUESTIONS = PreparedRows(lambda issue_id: Question.objects.filter(issue_id=issue_id).values_list("question", "answer", "speaker_id"))
 _NOTES = PreparedRows(lambda issue_id: Footnote.objects.filter(issue_id=issue_id).values_list("label", "text"))
+_CORRECTIONS = PreparedRows(lambda issue_id: Correction.objects.filter(issue_id=issue_id).values_list("corrected_at", "note"))
 
 
 def _contributions(issue_id):
@@ -401,13 +418,14 @@ def _contributions(issue_id):
 def issue_document(issue):
     """The document of ``issue``, fetched in a fixed number of queries.
 
-    ``issue`` must come with ``series__programme`` (select_related). Costs 3
-    queries (contributors, questions, notes) plus 2 for the series' front matter
+    ``issue`` must come with ``series__programme`` (select_related). Costs 4
+    queries (contributors, questions, notes, corrections) plus 2 for the series' front matter
     the first time a process sees it.
     """
     contributions = _contributions(issue.pk)
     questions = _QUESTIONS.rows(issue.pk)
     notes = dict(_NOTES.rows(issue.pk))
+    corrections = tuple(_CORRECTIONS.rows(issue.pk))
     front = front_matter(issue.series)
     return assemble(
         issue,
@@ -417,4 +435,5 @@ def issue_document(issue):
         about_sections=front.about_sections,
         memberships=front.memberships,
         front=front,
+        corrections=corrections,
     )

@@ -720,3 +720,26 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note
+
+
+class PendingChange(models.Model):
+    """The next version of a published issue, prepared in the admin and not yet public.
+
+    Readers keep the published text until an editor publishes the change
+    (``briefs.pending``). ``data`` holds the issue's text fields and its
+    contributors, questions and footnotes as they will be.
+    """
+
+    issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="pending_change", verbose_name="issue")
+    data = models.JSONField("prepared version")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
+    )
+    at = models.DateTimeField("last saved", default=timezone.now)
+
+    class Meta:
+        verbose_name = "prepared change"
+        verbose_name_plural = "prepared changes"
+
+    def __str__(self):
+        return f"Prepared change of {self.issue_id}"

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from briefs.models import Issue, IssueStatus, IssueTransition
+from briefs.models import Issue, IssueStatus, IssueTransition, PendingChange
+from briefs.pending import discard_change, is_live, publish_change
 from briefs.services import saved_issue_problems
 
 S = IssueStatus
@@ -94,6 +95,23 @@ TRANSITIONS = {
             "briefs.publish_issue",
         ),
         Transition(
+            "publish_change",
+            "Publish the prepared change",
+            "Readers see the issue as prepared from now on. If the change alters the text, a correction note "
+            "is shown on the issue's page (“Corrected on …: …”).",
+            (S.PUBLISHED,),
+            S.PUBLISHED,
+            "briefs.publish_issue",
+        ),
+        Transition(
+            "discard_change",
+            "Discard the prepared change",
+            "The prepared change is dropped; readers keep the published version, and the form shows it again.",
+            (S.PUBLISHED,),
+            S.PUBLISHED,
+            "briefs.change_issue",
+        ),
+        Transition(
             "withdraw",
             "Withdraw",
             "The issue is taken off the site: its address answers “410 Gone” and shows your notice. "
@@ -123,7 +141,9 @@ def applies_to(transition, issue, *, now=None):
     if transition.name == "unschedule":  # only an issue that is not public yet
         return issue.public_from is not None and issue.public_from > (now or timezone.now())
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
-        return issue.public_from is not None and issue.public_from <= (now or timezone.now())
+        return is_live(issue, now=now)
+    if transition.name in ("publish_change", "discard_change"):
+        return PendingChange.objects.filter(issue=issue).exists()
     return True
 
 
@@ -214,4 +234,12 @@ def _enter(issue, transition, *, by, comment, at, now):
     elif transition.name == "withdraw":
         issue.withdrawal_notice = comment
         fields.append("withdrawal_notice")
+    elif transition.name == "publish_change":
+        live = publish_change(issue, by=by, note=comment, now=now)
+        issue.edit_version = live.edit_version
+        return
+    elif transition.name == "discard_change":
+        discard_change(issue)
+        issue.refresh_from_db(fields=["edit_version"])
+        return
     issue.save(update_fields=fields)

@@ -5,8 +5,9 @@ queries behind the busiest page (an issue's questions, its footnotes) compiling
 costs several times more than running them. ``PreparedRows`` compiles the query
 once per database and afterwards runs the same SQL with the new key in place.
 
-Only plain ``values_list`` queries whose columns need no conversion from the
-database are accepted, so the rows are exactly what the queryset would give.
+Only plain ``values_list`` queries are accepted. Columns that Django converts
+after reading (dates on SQLite, for example) are converted the same way, so the
+rows are exactly what the queryset would give.
 """
 
 from django.db import connections
@@ -37,14 +38,19 @@ class PreparedRows:
         positions = [i for i, value in enumerate(params) if value == _MARKER]
         if len(positions) != 1:
             raise ValueError(f"The key must appear exactly once in the query's parameters, not {len(positions)} times.")
-        if compiler.get_converters([column for column, _sql, _alias in compiler.select]):
-            raise TypeError("PreparedRows only takes columns that need no conversion from the database.")
-        compiled = self._compiled[alias] = (sql, tuple(params), positions[0])
+        converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+        compiled = self._compiled[alias] = (sql, tuple(params), positions[0], tuple(converters.items()))
         return compiled
 
     def rows(self, key, using="default"):
-        sql, params, position = self._compiled.get(using) or self._compile(using)
+        sql, params, position, converters = self._compiled.get(using) or self._compile(using)
         params = params[:position] + (key,) + params[position + 1 :]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return [tuple(row) for row in cursor.fetchall()]
+            rows = [list(row) for row in cursor.fetchall()]
+        for row in rows:  # as SQLCompiler.apply_converters does
+            for index, (functions, expression) in converters:
+                for convert in functions:
+                    row[index] = convert(row[index], expression, connection)
+        return [tuple(row) for row in rows]

@@ -168,7 +168,7 @@ CACHES = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
-PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf"]
+PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange"]
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/"]
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))

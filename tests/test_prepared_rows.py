@@ -1,5 +1,7 @@
 """PreparedRows: a query compiled once gives, for every key, exactly the rows the ORM gives."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,11 +51,9 @@ def test_a_key_used_twice_or_not_at_all_is_refused():
 
 
 @pytest.mark.django_db
-def test_columns_that_need_converting_from_the_database_are_refused():
-    issue = make_interview()
-    dates = lambda pk: Contribution.objects.filter(issue_id=pk).values_list("issue__publication_date")  # noqa: E731
-    if connection.vendor == "sqlite":  # a date comes back from SQLite as text, for Django's converter
-        with pytest.raises(TypeError, match="conversion"):
-            PreparedRows(dates).rows(issue.pk)
-    else:  # PostgreSQL gives dates as they are
-        assert PreparedRows(dates).rows(issue.pk) == list(dates(issue.pk))
+def test_columns_django_converts_after_reading_come_back_converted_as_the_orm_gives_them():
+    issue = make_interview(publication_date=datetime.date(2019, 2, 1))
+    dates = lambda pk: Contribution.objects.filter(issue_id=pk).values_list("issue__publication_date", "issue__public_from")  # noqa: E731
+    rows = PreparedRows(dates).rows(issue.pk)
+    assert rows == list(dates(issue.pk))
+    assert isinstance(rows[0][0], datetime.date) and isinstance(rows[0][1], datetime.datetime)

@@ -434,8 +434,11 @@ def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_un
             for name in f.fields:
                 value = f[name].value()
                 data[f"{fs.prefix}-{i}-{name}"] = "" if value is None else (value.pk if hasattr(value, "pk") else value)
+    publish_change = reverse("admin:briefs_issue_transition", args=["publish_change"]) + f"?ids={built.pk}"
     with mock.patch.object(pdf_files, "build_pdf", side_effect=_failing_build) as builds:
-        response = editor_client.post(change, data, follow=True)
+        editor_client.post(change, data)  # prepares the change: nothing is built for it yet
+        assert builds.call_count == 0
+        response = editor_client.post(publish_change, {"ids": str(built.pk), "comment": "Title corrected."}, follow=True)
         assert builds.call_count == 1
         html = response.content.decode()
         assert "its PDF could not be built: EUCACIS in Brief No. 6: footnotes [4] could not be placed" in html
@@ -444,7 +447,10 @@ def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_un
         assert reader.status_code == 503 and "not available at the moment" in reader.content.decode()
         assert "Retry-After" not in reader
         # The same version is not tried again on every save...
-        editor_client.post(change, data)
+        page = editor_client.get(change)
+        again = data | {"loaded_version": str(page.context["adminform"].form["loaded_version"].value())}
+        editor_client.post(change, again | {"biography": ""})
+        editor_client.post(publish_change, {"ids": str(built.pk), "comment": ""})
         assert builds.call_count == 1
     # ...but build_pdfs --retry tries it again.
     out = io.StringIO()

@@ -8,7 +8,7 @@ from tests.conftest import make_fellowship, make_about, make_interview, make_iss
 
 pytestmark = pytest.mark.django_db
 
-ISSUE_PAGE_QUERIES = 6
+ISSUE_PAGE_QUERIES = 7  # the issue, its contributors, questions, notes and corrections, the front matter (2)
 LISTING_QUERIES = 3
 
 
