@@ -242,6 +242,7 @@ class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
 
     class Media:
         js = ["admin/js/sortable-inlines.js"]
+        css = {"all": ["admin/css/workflow.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contributions__person")
