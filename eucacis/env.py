@@ -38,14 +38,19 @@ def database_from_url(url, *, sqlite_default):
     """
     # Reusing connections saves opening one per request (about 1.5 ms for SQLite).
     persistent = {"CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", 60)), "CONN_HEALTH_CHECKS": True}
+    # A transaction that will write takes SQLite's write lock when it begins, so two admin
+    # saves run one after the other and the second sees the first (the edit-conflict check
+    # depends on it; PostgreSQL gets the same from SELECT ... FOR UPDATE). Waiting for the
+    # lock for up to 20 s rather than failing with "database is locked".
+    sqlite = {"OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20}, **persistent}
     if not url:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": Path(sqlite_default), **persistent}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": Path(sqlite_default), **sqlite}
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         name = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not name:
             raise ImproperlyConfigured("DATABASE_URL sqlite:/// needs a file path, e.g. sqlite:///db.sqlite3")
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, **persistent}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name, **sqlite}
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:

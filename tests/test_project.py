@@ -20,6 +20,11 @@ def test_no_database_url_means_the_sqlite_file(tmp_path):
     assert config["CONN_MAX_AGE"] > 0
 
 
+def test_sqlite_transactions_take_the_write_lock_when_they_begin_so_concurrent_saves_queue(tmp_path):
+    for url in ("", f"sqlite:///{tmp_path}/other.sqlite3"):
+        assert database_from_url(url, sqlite_default=tmp_path / "db.sqlite3")["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+
+
 def test_a_postgres_url_is_split_into_its_parts():
     config = database_from_url("postgres://u%40x:p%2Fw@db.example:6543/briefs", sqlite_default="x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
