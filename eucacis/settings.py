@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "sitecache",
     "briefs",
     "people",
+    "sharing",
 ]
 
 MIDDLEWARE = [

@@ -122,6 +122,12 @@ def test_people_imports_nothing_from_briefs():
     assert "briefs" not in _imports_of("people"), _imports_of("people").get("briefs")
 
 
+def test_briefs_and_people_import_nothing_from_sharing():
+    # sharing depends on briefs, one way: it adds its inline to the issue form itself.
+    for app in ("briefs", "people"):
+        assert "sharing" not in _imports_of(app), (app, _imports_of(app).get("sharing"))
+
+
 def test_the_shared_rich_text_app_imports_neither_app():
     imports = _imports_of("richtext")
     assert "briefs" not in imports and "people" not in imports

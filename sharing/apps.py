@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SharingConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sharing"
+    verbose_name = "Sharing drafts"
