@@ -171,7 +171,9 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
 PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange"]
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
-PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/"]
+# /proof/: an unpublished issue for whoever holds a link that can be revoked at
+# any moment; it must be looked up on every request (sharing/views.py).
+PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/"]
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))
 PAGE_CACHE_MAX_BYTES = 1024 * 1024
 # Pages each process also keeps in memory (checked against the shared version on

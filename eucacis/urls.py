@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("briefs.urls")),
+    path("", include("sharing.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:
