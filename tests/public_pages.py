@@ -6,9 +6,12 @@ Both serve the site with ``ROOT_URLCONF = ERROR_URLCONF``: the site's URLs, plus
 one for each error page (tests/error_urls.py).
 """
 
+import datetime
+
 from django.urls import reverse
 
-from briefs.models import Contribution, Issue, IssuePdf
+from briefs.models import Contribution, Footnote, Issue, IssuePdf, Question
+from sharing.services import share_issue
 
 ERROR_URLCONF = "tests.error_urls"
 
@@ -25,6 +28,8 @@ PAGE_TYPES = (
     "fellows-filtered-empty",
     "not-found",
     "pdf-being-prepared",
+    "proofreading-copy",
+    "proofreading-link-expired",
     "bad-request",
     "forbidden",
     "form-not-accepted",
@@ -40,12 +45,14 @@ def public_pages():
 
     The text makes sure each page is in the state it stands for (a filter with a
     result really has one). Needs the demo content (``load_demo``); removes No. 6's
-    stored PDF, so that its PDF address shows the "being prepared" page.
+    stored PDF, so that its PDF address shows the "being prepared" page, and adds
+    a draft No. 7 (No. 6's text) with a proofreading link, and one that has expired.
     """
     issue = Issue.objects.select_related("series").get(series__slug="eucacis-in-brief", number=6)
     series = issue.series
     author = issue.contributions.select_related("person").get(role=Contribution.Role.INTERVIEWER).person
     fellows = reverse("people:fellows_directory")
+    proof, expired = _proofreading_links(issue)
     pages = {
         "home": (reverse("briefs:home"), 200, "Latest issues"),
         "archive": (reverse("briefs:archive"), 200, issue.title),
@@ -58,6 +65,8 @@ def public_pages():
         "fellows-filtered-empty": (f"{fellows}?discipline=law", 200, "No fellows match these filters"),
         "not-found": ("/no-such-page/", 404, "Page not found"),
         "pdf-being-prepared": (reverse("briefs:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
+        "proofreading-copy": (proof.get_absolute_url(), 200, "Proofreading copy — not published."),
+        "proofreading-link-expired": (expired.get_absolute_url(), 410, "This proofreading link has expired"),
         "bad-request": ("/_test/errors/400/", 400, "Bad request"),
         "forbidden": ("/_test/errors/403/", 403, "Not allowed"),
         "form-not-accepted": ("/_test/errors/403-csrf/", 403, "The form was not accepted"),
@@ -70,3 +79,23 @@ def public_pages():
     IssuePdf.objects.filter(issue=issue).delete()
     assert tuple(pages) == PAGE_TYPES
     return pages
+
+
+def _proofreading_links(issue):
+    """A draft with ``issue``'s text, shared for proofreading; and a link to it that expired long ago."""
+    draft = Issue.objects.create(
+        series=issue.series, number=issue.number + 1, title=f"{issue.title} (revised)", slug=f"{issue.slug}-revised",
+        kind=issue.kind, publication_date=issue.publication_date, introduction=issue.introduction, body=issue.body,
+        status=Issue.Status.DRAFT,
+    )
+    for c in issue.contributions.all():
+        Contribution.objects.create(
+            issue=draft, person_id=c.person_id, role=c.role, speaker_label=c.speaker_label,
+            printed_biography=c.printed_biography, sort_order=c.sort_order,
+        )
+    for q in issue.questions.all():
+        Question.objects.create(issue=draft, question=q.question, answer=q.answer, speaker_id=q.speaker_id, sort_order=q.sort_order)
+    for note in issue.footnotes.all():
+        Footnote.objects.create(issue=draft, label=note.label, text=note.text)
+    long_ago = datetime.datetime(2020, 1, 6, 9, 0, tzinfo=datetime.timezone.utc)
+    return share_issue(issue=draft, by=None), share_issue(issue=draft, by=None, now=long_ago)
