@@ -157,6 +157,14 @@ def test_a_new_issue_has_no_links_to_make_until_it_is_saved(editor_client):
     assert "share_links-TOTAL_FORMS" not in html
 
 
+def test_permission_to_change_issues_is_all_it_takes_to_make_a_link(client, django_user_model, draft, editor_client):
+    client.force_login(staff_with(django_user_model, "view_issue", "change_issue"))  # nothing of sharing's own
+    page = client.get(change_url(draft))
+    assert NO_ROWS_TO_ADD not in page.content.decode()
+    assert client.post(change_url(draft), with_new_link(form_data(page))).status_code == 302
+    assert ShareLink.objects.get(issue=draft).created_by.username == "staff-view_issue-change_issue"
+
+
 def test_a_user_without_permission_to_change_issues_cannot_make_a_link(client, django_user_model, draft, editor, editor_client):
     data = with_new_link(form_data(editor_client.get(change_url(draft))))
     for codenames in [("view_issue",), ("view_issue", "add_sharelink", "change_sharelink")]:

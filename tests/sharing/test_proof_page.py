@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from briefs.models import Issue
 from sharing.services import revoke_share_link, share_issue
 from sharing.tokens import token_for
+from sitecache import versioning
 from tests.conftest import make_interview, make_series
 
 pytestmark = pytest.mark.django_db
@@ -252,8 +253,12 @@ def test_the_page_cache_never_keeps_a_proof_page_so_revoking_works_at_once(clien
 
 def test_proof_addresses_are_kept_out_of_the_page_cache_before_it_looks_anything_up(client, link, settings):
     settings.PAGE_CACHE_ENABLED = True
-    with mock.patch("sitecache.middleware.read_state", side_effect=AssertionError("the page cache was asked")):
+    with mock.patch("sitecache.middleware.read_state", wraps=versioning.read_state) as page_cache_lookup:
         assert client.get(link.get_absolute_url()).status_code == 200
+        assert client.get(link.get_pdf_url()).status_code == 200
+        assert not page_cache_lookup.called
+        client.get(reverse("briefs:home"))
+        assert page_cache_lookup.called  # while other pages go through the page cache
 
 
 def test_even_inside_the_page_cache_no_store_keeps_a_proof_page_out(client, link, settings):
