@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "reversion",
     "richtext",
     "sitecache",
     "briefs",
