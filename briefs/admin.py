@@ -28,6 +28,7 @@ from briefs.forms import (
 )
 from briefs.document import issue_document
 from briefs.editing import describe_others, note_closed, note_open
+from briefs.history_admin import IssueHistoryAdmin
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -213,7 +214,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueAdminMixin, admin.ModelAdmin):
+class IssueAdmin(IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
     list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
     list_display_links = ["number", "title"]

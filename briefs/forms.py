@@ -86,6 +86,15 @@ class IssueForm(forms.ModelForm):
             )
         self.instance.edit_version = current + 1
         return cleaned
+    # Not a field of the issue: the comment of the revision this save makes
+    # (briefs/history_admin.py), shown on the issue's History page.
+    revision_note = forms.CharField(
+        label="Note on this change (optional)",
+        required=False,
+        max_length=500,
+        help_text="A few words for the issue's History page on what you changed and why, e.g. "
+        "“Answer 3 shortened at the author's request”.",
+    )
 
     def clean_introduction(self):
         return check_markers(self.cleaned_data["introduction"], "the introduction")

@@ -1,4 +1,4 @@
-"""Revisions of issues, series and their parts (django-reversion).
+"""Revisions of issues, series and their parts (django-reversion), and the services that restore them.
 
 One revision of an issue holds the issue with its contributors, questions,
 footnotes and corrections, as they were at one save. What the workflow alone
@@ -7,13 +7,40 @@ notice, edit_version, and the timestamps) is not kept in a revision, so that
 restoring one never moves an issue in the workflow nor hides an edit from the
 edit-conflict check.
 
+django-reversion's own revert writes every field of a model, the ones it did
+not keep included (they would come back empty), so issues are restored and
+recovered here instead, by :func:`restore_issue_revision` and
+:func:`recover_deleted_issue`. Both make a new revision, so nothing is lost.
+
 This module registers the models on import; ``briefs.admin`` and the app's
 ``ready()`` import it.
 """
 
-import reversion
+from dataclasses import dataclass
 
-from briefs.models import AboutSection, Contribution, Correction, EditorialMembership, Footnote, Issue, Question, Series
+import reversion
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from reversion.models import Version
+
+from briefs.history import IssueText
+from briefs.models import (
+    AboutSection,
+    Contribution,
+    Correction,
+    EditorialMembership,
+    Footnote,
+    Issue,
+    IssueKind,
+    IssueStatus,
+    Question,
+    Series,
+)
+from people.models import Person
 
 #: Changed only by the workflow (``briefs.workflow``); never kept in, nor restored from, a revision.
 ISSUE_WORKFLOW_FIELDS = (
@@ -26,6 +53,16 @@ ISSUE_WORKFLOW_FIELDS = (
     "updated_at",
     "created_at",
 )
+#: What a revision of an issue keeps and a restore brings back.
+ISSUE_CONTENT_FIELDS = tuple(
+    f.name for f in Issue._meta.local_concrete_fields if not f.primary_key and f.name not in ISSUE_WORKFLOW_FIELDS
+)
+#: The parts a restore replaces with the revision's. Corrections are public notes
+#: that the workflow adds: a restore leaves them as they are.
+RESTORED_PARTS = (Contribution, Question, Footnote)
+#: The parts a deleted draft is recovered with.
+RECOVERED_PARTS = (Contribution, Question, Footnote, Correction)
+
 if not reversion.is_registered(Issue):
     for _model in (Contribution, Question, Footnote, Correction, AboutSection, EditorialMembership):
         reversion.register(_model)
@@ -34,3 +71,224 @@ if not reversion.is_registered(Issue):
     )
     # The token only tells the workers to read the front matter again.
     reversion.register(Series, exclude=("front_matter_token",), follow=("about_sections", "editorial_memberships"))
+
+
+def issue_versions(issue):
+    """The saved versions of ``issue``, newest first, each with its revision and who made it."""
+    return (
+        Version.objects.get_for_object(issue)
+        .select_related("revision", "revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def describe_revision(revision):
+    """“3 March 2019, 10:15 by alice”: when a revision was made, and by whom if known."""
+    when = date_format(timezone.localtime(revision.date_created), "j F Y, H:i")
+    return f"{when} by {revision.user.get_username()}" if revision.user else when
+
+
+def _issue_parts(revision, issue_pk, models):
+    """The issue's parts saved in ``revision``, as unsaved instances, per model, in their order."""
+    types = {ContentType.objects.get_for_model(model).pk: model for model in models}
+    parts = {model: [] for model in models}
+    for version in revision.version_set.filter(content_type__in=types).order_by("pk"):
+        model = types[version.content_type_id]
+        obj = model(**version.field_dict)
+        if obj.issue_id == issue_pk:
+            parts[model].append(obj)
+    for model, objs in parts.items():
+        objs.sort(key=lambda obj: (getattr(obj, "sort_order", 0), obj.pk))
+    return parts
+
+
+def _person_names(person_ids):
+    people = Person.objects.filter(pk__in=set(person_ids) - {None}).only("honorific", "given_name", "family_name")
+    return {person.pk: person.full_name for person in people}
+
+
+def issue_text(issue, *, contributions, questions, footnotes):
+    """The :class:`~briefs.history.IssueText` of an issue and its parts (saved or from a revision)."""
+    names = _person_names(c.person_id for c in contributions)
+    series = Series.objects.filter(pk=issue.series_id).values_list("name", flat=True).first()
+
+    def contributor(c):
+        name = names.get(c.person_id, "a person since deleted")
+        role = Contribution.Role(c.role).label if c.role in Contribution.Role.values else c.role
+        return f"{name} ({role}, {c.speaker_label})" if c.speaker_label else f"{name} ({role})"
+
+    kind = IssueKind(issue.kind).label if issue.kind in IssueKind.values else issue.kind
+    return IssueText(
+        title=issue.title,
+        introduction=issue.introduction,
+        body=issue.body,
+        questions=tuple((q.question, q.answer) for q in questions),
+        footnotes=tuple((f.label, f.text) for f in footnotes),
+        contributors=tuple(contributor(c) for c in contributions),
+        details=(
+            f"Series: {series or 'a series since deleted'}",
+            f"Number: {issue.number}",
+            f"Kind of piece: {kind}",
+            f"Publication date: {date_format(issue.publication_date, 'j F Y') if issue.publication_date else ''}",
+            f"Web address: {issue.slug}",
+        ),
+    )
+
+
+def issue_text_now(issue):
+    """What ``issue`` says now, as saved."""
+    return issue_text(
+        issue,
+        contributions=list(issue.contributions.order_by("sort_order", "pk")),
+        questions=list(issue.questions.order_by("sort_order", "pk")),
+        footnotes=list(issue.footnotes.order_by("pk")),
+    )
+
+
+def issue_text_in(version):
+    """What the issue said in ``version`` (a version of an issue) and the rest of its revision."""
+    issue = Issue(**{k: v for k, v in version.field_dict.items()})
+    parts = _issue_parts(version.revision, issue.pk, RESTORED_PARTS)
+    return issue_text(
+        issue,
+        contributions=parts[Contribution],
+        questions=parts[Question],
+        footnotes=sorted(parts[Footnote], key=lambda f: f.pk),
+    )
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore or recovery did: the new revision's comment, and parts it could not bring back."""
+
+    comment: str
+    left_out: tuple = ()
+
+
+def _put_back(parts, models):
+    """Saves the parts of a revision with their old keys; those whose person is gone are left out or adapted."""
+    people = set(
+        Person.objects.filter(
+            pk__in={obj.person_id for obj in parts.get(Contribution, ())}
+            | {obj.speaker_id for obj in parts.get(Question, ())}
+        ).values_list("pk", flat=True)
+    )
+    users = set(
+        get_user_model().objects.filter(pk__in={obj.by_id for obj in parts.get(Correction, ())}).values_list("pk", flat=True)
+    )
+    left_out = []
+    for model in models:
+        for obj in parts[model]:
+            if model is Contribution and obj.person_id not in people:
+                left_out.append(f"a contributor ({obj.get_role_display()}) whose person has since been deleted")
+                continue
+            if model is Question and obj.speaker_id is not None and obj.speaker_id not in people:
+                obj.speaker_id = None
+                left_out.append(f"who answers question {obj.sort_order} (that person has since been deleted)")
+            if model is Correction and obj.by_id not in users:
+                obj.by_id = None
+            try:
+                with transaction.atomic():
+                    obj.save(force_insert=True)
+            except IntegrityError:
+                left_out.append(f"{model._meta.verbose_name} “{obj}”")
+    return tuple(left_out)
+
+
+def _number_taken(series_id, number, *, other_than=None):
+    return Issue.objects.filter(series_id=series_id, number=number).exclude(pk=other_than).exists()
+
+
+def restore_issue_revision(*, issue, version, by, now=None):
+    """Make ``issue`` say again what it said in ``version``: its texts, contributors, questions and footnotes.
+
+    The issue's workflow state (status, public_from, who published it) stays as
+    it is, and ``edit_version`` moves on by one, as after any save, so that a
+    form opened before the restore cannot save over it. Corrections stay. The
+    restore is itself a new revision, made by ``by``, with the comment
+    “Restored the revision of <date> by <user>”; the revisions in between are
+    kept. Raises ``ValidationError`` when the revision cannot be restored (its
+    number is now another issue's).
+    """
+    if version.content_type_id != ContentType.objects.get_for_model(Issue).pk or version.object_id != str(issue.pk):
+        raise ValueError(f"Version {version.pk} is not a version of issue {issue.pk}.")
+    now = now or timezone.now()
+    saved = version.field_dict
+    comment = f"Restored the revision of {describe_revision(version.revision)}"
+    with transaction.atomic(), reversion.create_revision():
+        current = Issue.objects.select_for_update().get(pk=issue.pk)
+        for name in ISSUE_CONTENT_FIELDS:
+            attname = Issue._meta.get_field(name).attname
+            setattr(current, attname, saved[attname])
+        if _number_taken(current.series_id, current.number, other_than=current.pk):
+            raise ValidationError(
+                "This revision cannot be restored: its number, No. %(number)s, is now used by another issue of "
+                "the series. Change that issue's number first.",
+                code="number_taken",
+                params={"number": current.number},
+            )
+        current.edit_version += 1  # a form opened before the restore must not save over it
+        current.save(update_fields=[*ISSUE_CONTENT_FIELDS, "edit_version", "updated_at"])
+        for model in RESTORED_PARTS:
+            model.objects.filter(issue=current).delete()
+        left_out = _put_back(_issue_parts(version.revision, current.pk, RESTORED_PARTS), RESTORED_PARTS)
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.set_date_created(now)
+        reversion.add_to_revision(current)
+    for name in (*(Issue._meta.get_field(n).attname for n in ISSUE_CONTENT_FIELDS), "edit_version", "updated_at"):
+        setattr(issue, name, getattr(current, name))
+    return RestoreResult(comment=comment, left_out=left_out)
+
+
+def deleted_issue_versions():
+    """The last version of each deleted issue, newest first: what “Recover deleted issues” offers."""
+    return Version.objects.get_deleted(Issue).select_related("revision", "revision__user").order_by("-pk")
+
+
+def recover_deleted_issue(*, version, by, now=None):
+    """Bring back a deleted issue, as a draft, with the contributors, questions, footnotes and corrections it had.
+
+    ``version`` is the issue's last version (see :func:`deleted_issue_versions`).
+    The issue comes back with its old key, so its history continues; the
+    recovery is a new revision. Raises ``ValidationError`` when the issue exists
+    or cannot come back (its series was deleted, or its number is taken).
+    """
+    if version.content_type_id != ContentType.objects.get_for_model(Issue).pk:
+        raise ValueError(f"Version {version.pk} is not a version of an issue.")
+    now = now or timezone.now()
+    fields = version.field_dict
+    issue = Issue(**fields)
+    issue.status = IssueStatus.DRAFT
+    if Issue.objects.filter(pk=issue.pk).exists():
+        raise ValidationError("This issue has not been deleted.", code="not_deleted")
+    if not Series.objects.filter(pk=issue.series_id).exists():
+        raise ValidationError(
+            "This issue cannot be recovered: its series has been deleted.", code="series_deleted"
+        )
+    if _number_taken(issue.series_id, issue.number):
+        raise ValidationError(
+            "This issue cannot be recovered: its number, No. %(number)s, is now used by another issue of the "
+            "series. Change that issue's number first.",
+            code="number_taken",
+            params={"number": issue.number},
+        )
+    comment = f"Recovered after deletion, as saved on {describe_revision(version.revision)}"
+    with transaction.atomic(), reversion.create_revision():
+        issue.save(force_insert=True)
+        left_out = _put_back(_issue_parts(version.revision, issue.pk, RECOVERED_PARTS), RECOVERED_PARTS)
+        reversion.set_user(by)
+        reversion.set_comment(comment)
+        reversion.set_date_created(now)
+        reversion.add_to_revision(issue)
+    return issue, RestoreResult(comment=comment, left_out=left_out)
+
+
+def keep_before_deletion(issues, *, by):
+    """Save one revision of ``issues`` as they are, so that each can be recovered exactly as it was deleted."""
+    with reversion.create_revision():
+        reversion.set_user(by)
+        reversion.set_comment("As it was when deleted")
+        for issue in issues:
+            reversion.add_to_revision(issue)
+
