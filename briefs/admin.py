@@ -28,7 +28,7 @@ from briefs.forms import (
 )
 from briefs.document import issue_document
 from briefs.editing import describe_others, note_closed, note_open
-from briefs.history_admin import IssueHistoryAdmin
+from briefs.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -77,7 +77,7 @@ PersonAdmin.inlines = [*PersonAdmin.inlines, PersonMembershipInline]
 
 
 @admin.register(EditorialMembership)
-class EditorialMembershipAdmin(admin.ModelAdmin):
+class EditorialMembershipAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
     list_display = ["person", "role", "position", "series", "start_date", "end_date"]
     list_filter = ["series", "role"]
     search_fields = ["person__given_name", "person__family_name", "position"]
@@ -96,7 +96,7 @@ class EditorialMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
+class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
     class Media:
         js = ["admin/js/sortable-inlines.js"]
 

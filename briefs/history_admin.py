@@ -24,7 +24,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from briefs.forms import membership_deletion_problem
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
 from briefs.revisions import (
@@ -34,6 +36,7 @@ from briefs.revisions import (
     issue_text_now,
     issue_versions,
     keep_before_deletion,
+    printed_terms_a_revert_would_delete,
     recover_deleted_issue,
     restore_issue_revision,
 )
@@ -279,3 +282,28 @@ class IssueHistoryAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/briefs/issue/recover_confirm.html", context)
 
 
+
+class SeriesHistoryAdmin(VersionAdmin):
+    """VersionAdmin for series and team terms: a revert never deletes a term that a published imprint prints.
+
+    Reverting a series' revision deletes the terms added since; for a term that
+    a published issue lists, the revert is refused with the rule's message, as
+    deleting it from the form is.
+    """
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = Version.objects.select_related("revision").filter(pk=version_id).first()
+        if version is not None:
+            terms = printed_terms_a_revert_would_delete(version.revision)
+            if terms:
+                problems = " ".join(" ".join(membership_deletion_problem(term).messages) for term in terms)
+                self.message_user(
+                    request,
+                    f"This revision cannot be restored: it would delete a term of the editorial team. {problems}",
+                    messages.ERROR,
+                )
+                opts = self.model._meta
+                return HttpResponseRedirect(
+                    reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
+                )
+        return super().revision_view(request, object_id, version_id, extra_context)

@@ -292,3 +292,18 @@ def keep_before_deletion(issues, *, by):
         for issue in issues:
             reversion.add_to_revision(issue)
 
+
+def printed_terms_a_revert_would_delete(revision):
+    """Team terms printed in a published issue's imprint that reverting ``revision`` would delete.
+
+    django-reversion's revert (the series' and team's history pages) deletes the
+    terms a series has now that its revision did not have; a term a published
+    imprint lists must stay (see ``membership_deletion_problem``).
+    """
+    series_type = ContentType.objects.get_for_model(Series)
+    term_type = ContentType.objects.get_for_model(EditorialMembership)
+    versions = revision.version_set.filter(content_type__in=[series_type, term_type])
+    series = {int(v.object_id) for v in versions if v.content_type_id == series_type.pk}
+    kept = {int(v.object_id) for v in versions if v.content_type_id == term_type.pk}
+    terms = EditorialMembership.objects.filter(series__in=series).exclude(pk__in=kept).select_related("person", "series")
+    return [term for term in terms if term.published_issues_shown_in().exists()]

@@ -1,14 +1,22 @@
 from functools import partial
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
 from people.import_admin import import_view
 from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
+from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
+
+#: A person's photo as stored now; restoring an earlier revision keeps it (see PersonAdmin.revision_view).
+PHOTO_FIELDS = (
+    "photo", "photo_width", "photo_height", "photo_display", "photo_display_width", "photo_display_height",
+)
 
 
 class FellowshipInline(admin.StackedInline):
@@ -28,7 +36,7 @@ class AdminPhotoInput(ShowsDisplayCopy, AdminFileWidget):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(VersionAdmin):
     formfield_overrides = {PhotoField: {"widget": AdminPhotoInput}}
     list_display = ["full_name", "affiliation", "has_photo", "updated_at"]
     list_display_links = ["full_name"]
@@ -40,6 +48,20 @@ class PersonAdmin(admin.ModelAdmin):
         ("Profile", {"fields": ["biography", "photo", "photo_preview"]}),
     ]
     readonly_fields = ["photo_preview"]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Files of a replaced photo are deleted once the change is saved, so an
+        # earlier revision's photo may be gone: restoring a revision (its names,
+        # biography, fellowships) keeps the photo the person has now.
+        request.photo_now = Person.objects.filter(pk=unquote(object_id)).values(*PHOTO_FIELDS).first()
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        person = super().get_object(request, object_id, from_field)
+        if person is not None and getattr(request, "photo_now", None):
+            for field, value in request.photo_now.items():
+                setattr(person, field, value)
+        return person
 
     def save_model(self, request, obj, form, change):
         if "photo" in form.changed_data:
@@ -95,7 +117,7 @@ class CohortFilter(admin.SimpleListFilter):
 
 
 @admin.register(Fellowship)
-class FellowshipAdmin(admin.ModelAdmin):
+class FellowshipAdmin(VersionAdmin):
     change_list_template = "admin/people/fellowship/change_list.html"
 
     def get_urls(self):

@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from briefs.models import Issue, Question
+from briefs.models import AboutSection, EditorialMembership, Issue, Question
 from briefs.revisions import issue_versions
-from tests.conftest import make_interview
+from people.models import Fellowship, Person
+from tests.conftest import make_about, make_fellowship, make_interview, make_membership, make_person, make_series
 from tests.http_helpers import Form
 
 pytestmark = pytest.mark.django_db
@@ -329,3 +330,82 @@ def test_recovering_needs_the_restore_permission(editor_client, client, django_u
     recover_url = reverse("admin:briefs_issue_recover", args=[version.pk])
     assert client.get(recover_url).status_code == 403 and client.post(recover_url).status_code == 403
     assert not Issue.objects.filter(pk=draft.pk).exists()
+
+
+# The team, about sections and people
+
+
+def _series_form(client, series):
+    return form_on(client, reverse("admin:briefs_series_change", args=[series.pk]), "series_form")
+
+
+def test_a_series_keeps_the_history_of_its_about_sections_and_team(editor_client):
+    series = make_series()
+    make_about(series, "About the Series", order=1)
+    make_membership(series, position="Editor-in-chief")
+    url = reverse("admin:briefs_series_change", args=[series.pk])
+
+    data = _series_form(editor_client, series)
+    data["about_sections-0-body"] = "<p>Changed about text.</p>"
+    data["editorial_memberships-0-position"] = "Managing editor"
+    assert editor_client.post(url, data).status_code == 302
+
+    revision = Version.objects.get_for_object(series).get().revision
+    assert revision.version_set.get(content_type__model="aboutsection").field_dict["body"] == "<p>Changed about text.</p>"
+    assert revision.version_set.get(content_type__model="editorialmembership").field_dict["position"] == "Managing editor"
+    term = EditorialMembership.objects.get()
+    assert Version.objects.get_for_object(term).count() == 1
+    assert Version.objects.get_for_object(AboutSection.objects.get()).count() == 1
+    history = editor_client.get(reverse("admin:briefs_series_history", args=[series.pk])).content.decode()
+    assert reverse("admin:briefs_series_revision", args=[series.pk, Version.objects.get_for_object(series).get().pk]) in history
+    assert editor_client.get(reverse("admin:briefs_editorialmembership_history", args=[term.pk])).status_code == 200
+
+
+def test_reverting_a_series_never_deletes_a_term_printed_in_a_published_imprint(editor_client):
+    series = make_series()
+    url = reverse("admin:briefs_series_change", args=[series.pk])
+    editor_client.post(url, _series_form(editor_client, series))
+    before = Version.objects.get_for_object(series).get()
+    term = make_membership(series, start_date=datetime.date(2018, 1, 1))
+    make_interview(series)  # published 2019-02-01, during the term
+
+    response = editor_client.post(reverse("admin:briefs_series_revision", args=[series.pk, before.pk]), follow=True)
+
+    assert "cannot be restored" in response.content.decode()
+    assert EditorialMembership.objects.filter(pk=term.pk).exists()
+
+
+def test_a_person_keeps_history_with_their_fellowships(editor_client):
+    person = make_person(given_name="Albina", family_name="Muratbekova")
+    make_fellowship(person=person, thesis_title="Trade and visas")
+    url = reverse("admin:people_person_change", args=[person.pk])
+    data = form_on(editor_client, url, "person_form")
+    data["affiliation"] = "Institute of Oriental Studies"
+    assert editor_client.post(url, data).status_code == 302
+
+    revision = Version.objects.get_for_object(person).get().revision
+    assert revision.version_set.get(content_type__model="person").field_dict["affiliation"] == "Institute of Oriental Studies"
+    assert revision.version_set.get(content_type__model="fellowship").field_dict["thesis_title"] == "Trade and visas"
+    assert editor_client.get(reverse("admin:people_person_history", args=[person.pk])).status_code == 200
+    assert Version.objects.get_for_object(Fellowship.objects.get()).count() == 1
+
+
+def test_restoring_a_persons_earlier_revision_keeps_the_photo_they_have_now(editor_client):
+    from tests.people.test_photos import ADD_PERSON, image_file, person_post
+
+    editor_client.post(ADD_PERSON, person_post("", affiliation="Old affiliation"))
+    person = Person.objects.get()
+    url = reverse("admin:people_person_change", args=[person.pk])
+    editor_client.post(url, person_post(image_file((800, 400), fmt="JPEG", name="b.jpg"), affiliation="New"))
+    person.refresh_from_db()
+    photo_now = (person.photo.name, person.photo_display.name, person.photo_display_width)
+    assert person.photo and len(Version.objects.get_for_object(person)) == 2
+    first = Version.objects.get_for_object(person).order_by("pk").first()
+    revision_url = reverse("admin:people_person_revision", args=[person.pk, first.pk])
+
+    response = editor_client.post(revision_url, form_on(editor_client, revision_url, "person_form"))
+
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.affiliation == "Old affiliation"
+    assert (person.photo.name, person.photo_display.name, person.photo_display_width) == photo_now
