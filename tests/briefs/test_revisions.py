@@ -332,6 +332,18 @@ def test_recovering_needs_the_restore_permission(editor_client, client, django_u
     assert not Issue.objects.filter(pk=draft.pk).exists()
 
 
+# Outside the admin
+
+
+def test_the_demo_loader_makes_a_revision_of_the_issue_with_its_questions_and_footnotes(demo_issue):
+    newest = revisions_of(demo_issue)[0].revision
+    assert newest.comment.startswith("Demo content loaded")
+    kept = newest.version_set
+    assert kept.filter(content_type__model="question").count() == demo_issue.questions.count() > 0
+    assert kept.filter(content_type__model="footnote").count() == demo_issue.footnotes.count() > 0
+    assert kept.filter(content_type__model="aboutsection").count() == demo_issue.series.about_sections.count() > 0
+
+
 # The team, about sections and people
 
 

@@ -5,6 +5,7 @@ Safe to run again: it updates what it created before instead of adding copies.
 
 import datetime
 
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import Q
@@ -59,6 +60,19 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # One revision of everything loaded, so the History pages start from the demo content.
+        with reversion.create_revision():
+            series, issue = self._load()
+            # Questions and notes are bulk-created, which no signal reports: the
+            # issue (with them) and the series are added once all is in place.
+            reversion.add_to_revision(series)
+            reversion.add_to_revision(issue)
+            reversion.set_comment("Demo content loaded (manage.py load_demo)")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
+        )
+
+    def _load(self):
         programme_data = seed.PROGRAMME | {"description": seed.ABOUT_SECTIONS[0][1]}
         # By name too: the migration to programmes made one from the series' old text.
         programme = Programme.objects.filter(
@@ -135,6 +149,4 @@ class Command(BaseCommand):
             day = timezone.make_aware(datetime.datetime.combine(issue.publication_date, datetime.time(9)))
             for step in _STEPS_TO_PUBLISHED[issue.status]:
                 apply_transition(issue, step, by=None, now=day, check_permission=False)
-        self.stdout.write(
-            self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
-        )
+        return series, issue
