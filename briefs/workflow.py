@@ -13,6 +13,7 @@ no cron job or worker.
 
 from dataclasses import dataclass
 
+import reversion
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -159,6 +160,25 @@ def describe_status(issue, *, now=None):
     return issue.get_status_display()
 
 
+#: The comment of the revision a step makes (briefs.revisions), as the issue's History page lists it.
+REVISION_COMMENTS = {
+    "submit": "Submitted for review",
+    "approve": "Approved",
+    "send_back": "Sent back to draft",
+    "publish": "Published",
+    "unschedule": "Scheduled publication cancelled",
+    "withdraw": "Withdrawn",
+    "republish": "Published again",
+}
+
+
+def _revision_comment(name, comment, at):
+    done = REVISION_COMMENTS.get(name, name)
+    if name == "publish" and at is not None:
+        done = "Scheduled for " + date_format(timezone.localtime(at), "j F Y, H:i")
+    return f"{done}: {comment}" if comment else done
+
+
 def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_permission=True):
     """Move ``issue`` by the transition ``name``; returns the recorded :class:`IssueTransition`.
 
@@ -180,7 +200,9 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
         raise PermissionDenied(f"You may not “{transition.label}”.")
     now = now or timezone.now()
     comment = (comment or "").strip()
-    with transaction.atomic():
+    # A revision too, so the History page shows the step: the issue's texts as
+    # they were then; the status itself is never kept in a revision.
+    with transaction.atomic(), reversion.create_revision():
         current = Issue.objects.select_for_update().select_related("series").get(pk=issue.pk)
         if not applies_to(transition, current, now=now):
             raise ValidationError(
@@ -209,6 +231,9 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
         step = IssueTransition.objects.create(
             issue=current, from_status=previous, to_status=transition.target, name=name, by=by, at=now, comment=comment
         )
+        reversion.set_user(by)
+        reversion.set_comment(_revision_comment(name, comment, at))
+        reversion.set_date_created(now)
     # The caller's object shows the new state too.
     for field in ("status", "public_from", "published_at", "published_by_id", "withdrawal_notice", "edit_version"):
         setattr(issue, field, getattr(current, field))

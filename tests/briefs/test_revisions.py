@@ -344,6 +344,20 @@ def test_the_demo_loader_makes_a_revision_of_the_issue_with_its_questions_and_fo
     assert kept.filter(content_type__model="aboutsection").count() == demo_issue.series.about_sections.count() > 0
 
 
+def test_a_workflow_step_is_a_revision_named_after_it_and_restoring_never_undoes_it(editor_client, editor, draft):
+    from briefs.workflow import apply_transition
+
+    first = saved_once(editor_client, draft)
+    apply_transition(draft, "submit", by=editor, comment="Ready for Anna")
+
+    newest = revisions_of(draft)[0]
+    assert newest.revision.comment == "Submitted for review: Ready for Anna" and newest.revision.user == editor
+    assert "status" not in newest.field_dict
+    editor_client.post(restore_url(draft, first))
+    draft.refresh_from_db()
+    assert draft.status == Issue.Status.IN_REVIEW
+
+
 # The team, about sections and people
 
 

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             reversion.add_to_revision(series)
             reversion.add_to_revision(issue)
             reversion.set_comment("Demo content loaded (manage.py load_demo)")
+            reversion.set_date_created(timezone.now())  # not the time of the last workflow step it took
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
         )
