@@ -15,7 +15,7 @@ inlines, is one revision) with:
   :func:`briefs.revisions.recover_deleted_issue`.
 """
 
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
