@@ -29,6 +29,7 @@ from reversion.models import Version
 from briefs.forms import membership_deletion_problem
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
+from briefs.pending import capture, is_live, keep_prepared, prepared_state
 from briefs.revisions import (
     deleted_issue_versions,
     describe_revision,
@@ -223,12 +224,26 @@ class IssueHistoryAdmin(VersionAdmin):
             raise Http404("No such revision of this issue.")
         history_url = reverse("admin:briefs_issue_history", args=[quote(issue.pk)])
         if request.method == "POST":
+            live = is_live(issue)
             try:
-                result = restore_issue_revision(issue=issue, version=version, by=request.user)
+                if live:
+                    # Readers keep the published text: the restored version becomes the prepared change.
+                    with prepared_state(issue) as committed:
+                        result = restore_issue_revision(issue=issue, version=version, by=request.user)
+                        prepared = capture(issue, committed_pks=committed)
+                    keep_prepared(issue, prepared, by=request.user)
+                else:
+                    result = restore_issue_revision(issue=issue, version=version, by=request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(history_url)
-            message = f"{result.comment}. The revisions in between are kept in the history."
+            if live:
+                message = (
+                    f"{result.comment} as a prepared change: readers still see the published version. Preview it, "
+                    "then publish it with “Publish the prepared change” in the Workflow box."
+                )
+            else:
+                message = f"{result.comment}. The revisions in between are kept in the history."
             if result.left_out:
                 message += " Not brought back: " + "; ".join(result.left_out) + "."
             self.message_user(request, message, messages.WARNING if result.left_out else messages.SUCCESS)

@@ -222,7 +222,7 @@ def test_the_restore_page_shows_what_would_change_before_anything_is_restored(ed
 
 def test_restoring_never_changes_the_workflow_state_and_moves_edit_version_on(editor_client, draft):
     first = _two_revisions(editor_client, draft)
-    public_from = timezone.make_aware(datetime.datetime(2019, 2, 1, 9))
+    public_from = timezone.now() + datetime.timedelta(days=3)  # scheduled: not public yet, so restored directly
     Issue.objects.filter(pk=draft.pk).update(status=Issue.Status.PUBLISHED, public_from=public_from, edit_version=7)
 
     editor_client.post(restore_url(draft, first))
@@ -231,6 +231,31 @@ def test_restoring_never_changes_the_workflow_state_and_moves_edit_version_on(ed
     assert draft.title == first.field_dict["title"]
     assert draft.status == Issue.Status.PUBLISHED and draft.public_from == public_from
     assert draft.edit_version == 8  # never set back: a form opened before the restore is outdated
+
+
+def test_restoring_a_public_issue_prepares_the_restored_version_and_readers_keep_the_published_one(editor_client, draft):
+    from briefs.models import PendingChange
+    from briefs.workflow import apply_transition
+
+    first = _two_revisions(editor_client, draft)  # the title was "Changed title" in the second
+    Issue.objects.filter(pk=draft.pk).update(status=Issue.Status.PUBLISHED, public_from=timezone.now() - datetime.timedelta(days=1))
+    response = editor_client.post(restore_url(draft, first), follow=True)
+    assert "as a prepared change: readers still see the published version" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.title == "Changed title"
+    assert PendingChange.objects.get(issue=draft).data["issue"]["title"] == first.field_dict["title"]
+    count = len(revisions_of(draft))
+
+    apply_transition(draft, "publish_change", by=draft_editor(), comment="Restored the earlier title.")
+    draft.refresh_from_db()
+    assert draft.title == first.field_dict["title"]
+    assert len(revisions_of(draft)) == count + 1  # publishing the change is a revision
+
+
+def draft_editor():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="editor")
 
 
 def test_an_editor_without_the_restore_permission_gets_403_and_nothing_changes(
