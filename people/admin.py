@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from people.import_admin import import_view
+from people.import_admin import import_view, may_import
 from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
 from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
@@ -129,6 +129,10 @@ class FellowshipAdmin(VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list links to the import only for those who may use it.
+        return super().changelist_view(request, {"may_import": may_import(request.user), **(extra_context or {})})
 
     list_display = [
         "person", "programme", "cohort", "home_institution", "country", "discipline", "status_now", "listed_publicly",

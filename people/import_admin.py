@@ -1,4 +1,10 @@
-"""The admin pages for importing fellows: upload, preview, confirm."""
+"""The admin pages for importing fellows: upload, preview, confirm.
+
+Each of them needs the ``people.import_fellows`` permission, checked first: a
+member of staff without it gets the 403 page whatever they send, so for them a
+file is never opened, a preview (which says whose email is already here) never
+made and a confirmation never applied.
+"""
 
 import base64
 
@@ -6,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -13,6 +20,9 @@ from django.urls import reverse
 
 from people.fellow_import import ENCODINGS, ImportFileError, apply_import, plan_import, read_table
 from people.models import Programme
+
+#: The permission every page of the import needs, as ``app_label.codename``.
+IMPORT_PERMISSION = "people.import_fellows"
 
 _SALT = "people.fellow-import"
 PREVIEW_VALID_FOR = 60 * 60  # seconds
@@ -51,7 +61,13 @@ def _plan(programme, filename, data, encoding):
     return plan
 
 
+def may_import(user):
+    return user.has_perm(IMPORT_PERMISSION)
+
+
 def import_view(model_admin, request):
+    if not may_import(request.user):
+        raise PermissionDenied
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

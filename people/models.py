@@ -245,6 +245,7 @@ class Fellowship(models.Model):
         verbose_name = "fellowship"
         verbose_name_plural = "fellowships"
         ordering = ["-start_year", "-end_year", "person__family_name"]
+        permissions = [("import_fellows", "Can import fellows from a spreadsheet")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_year__gte=models.F("start_year")),

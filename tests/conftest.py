@@ -107,6 +107,18 @@ def make_about(series, title, body="<p>About.</p>", order=0):
     return AboutSection.objects.create(series=series, title=title, body=body, sort_order=order)
 
 
+def make_staff(*permissions, username=None):
+    """An active member of staff, not a superuser, with exactly ``permissions`` (``"app_label.codename"``)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username or f"staff-{next(_seq)}", is_staff=True)
+    for name in permissions:
+        app_label, codename = name.split(".")
+        user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return user
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
     """Uploads and built PDFs go to folders of the test run, never the project's media/, pdfs/ or private/."""

@@ -4,11 +4,12 @@ import io
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from people.fellow_import import ImportFileError, apply_import, decode, plan_import, read_table
 from people.models import Fellowship, Person
-from tests.conftest import make_fellowship, make_person, make_programme
+from tests.conftest import make_fellowship, make_person, make_programme, make_staff
 
 HEADER = "given name,family name,email,start year,end year,home institution,city,country,discipline,thesis title"
 GOOD = [
@@ -348,3 +349,63 @@ def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
     assert '<th scope="col">Listed publicly</th>' in html
     cells = re.findall(r"<tr class=\"ok\">(?:\s*<td>[^<]*</td>){4}\s*<td>([^<]*)</td>", html)
     assert cells == ["yes", "no (not stated)", "yes (unchanged)"]
+
+
+# ----------------------------------------------------------------- who may import
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def known_fellow_file(db):
+    """A programme, a person already here with an email, and a file naming that email."""
+    programme = make_programme()
+    make_person(given_name="Albina", family_name="Muratbekova", email="albina@example.org")
+    return programme, csv_bytes(*GOOD)
+
+
+@pytest.mark.django_db
+def test_staff_without_the_import_permission_get_403_on_the_upload_page_the_preview_and_the_confirmation(
+    client, known_fellow_file
+):
+    programme, data = known_fellow_file
+    # A payload as the preview would have made it for someone allowed to import.
+    payload = upload(signed_in(Client(), make_staff("people.import_fellows")), data, programme).context["payload"]
+    signed_in(client, make_staff("people.view_fellowship", "people.add_fellowship", "people.add_person"))
+
+    assert client.get(IMPORT).status_code == 403
+    preview = upload(client, data, programme)
+    assert preview.status_code == 403
+    confirmation = client.post(IMPORT, {"payload": payload})
+    assert confirmation.status_code == 403
+    assert not Fellowship.objects.exists() and Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_403_on_the_preview_says_nothing_of_whose_email_is_already_here(client, known_fellow_file):
+    programme, data = known_fellow_file
+    signed_in(client, make_staff())
+    known = upload(client, data, programme)
+    unknown = upload(client, data.replace(b"albina@example.org", b"nobody@example.org"), programme)
+    assert known.status_code == unknown.status_code == 403
+    assert known.content == unknown.content
+    assert b"albina" not in known.content.lower() and b"Muratbekova" not in known.content
+    assert "plan" not in (known.context or {})
+
+
+@pytest.mark.django_db
+def test_the_import_permission_alone_is_enough_to_preview_and_import(client, known_fellow_file):
+    programme, data = known_fellow_file
+    signed_in(client, make_staff("people.import_fellows"))
+    preview = upload(client, data, programme)
+    assert preview.status_code == 200 and preview.context["plan"].count_existing == 1
+    client.post(IMPORT, {"payload": preview.context["payload"]})
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_links_to_the_import_only_for_those_who_may_import(client):
+    signed_in(client, make_staff("people.view_fellowship"))
+    assert "Import from spreadsheet" not in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
