@@ -168,3 +168,39 @@ def _no_pdf_refresh_left_from_an_earlier_test():
     from briefs import pdf_files
 
     pdf_files._pending.filters = []
+
+
+@pytest.fixture
+def user_in_role(db):
+    """Make a member of staff in one of the editorial roles: ``user_in_role("Editor")``.
+
+    The groups are set up as ``manage.py ensure_roles`` sets them up
+    (:mod:`briefs.roles`); the user is active staff, not a superuser, and in that
+    group only. Each call makes a new user.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from briefs.roles import ensure_roles
+
+    ensure_roles()
+
+    def make(role_name):
+        user = get_user_model().objects.create_user(f"{role_name.lower().replace(' ', '-')}-{next(_seq)}", is_staff=True)
+        user.groups.add(Group.objects.get(name=role_name))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_in_role(user_in_role):
+    """A new test client signed in as a new user in a role: ``client_in_role("Programme staff")``."""
+    from django.test import Client
+
+    def make(role_name):
+        client = Client()
+        client.force_login(user_in_role(role_name))
+        return client
+
+    return make

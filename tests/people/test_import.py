@@ -409,3 +409,23 @@ def test_the_import_permission_alone_is_enough_to_preview_and_import(client, kno
 def test_the_fellowship_list_links_to_the_import_only_for_those_who_may_import(client):
     signed_in(client, make_staff("people.view_fellowship"))
     assert "Import from spreadsheet" not in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+
+
+@pytest.mark.django_db
+def test_programme_staff_import_fellows(client_in_role, known_fellow_file):
+    programme, data = known_fellow_file
+    client = client_in_role("Programme staff")
+    assert "Import from spreadsheet" in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+    preview = upload(client, data, programme)
+    assert preview.status_code == 200
+    client.post(IMPORT, {"payload": preview.context["payload"]})
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_reach_the_import(client_in_role, known_fellow_file):
+    programme, data = known_fellow_file
+    client = client_in_role("Editor")
+    assert client.get(IMPORT).status_code == 403
+    assert upload(client, data, programme).status_code == 403
+    assert not Fellowship.objects.exists()
