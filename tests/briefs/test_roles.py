@@ -108,3 +108,37 @@ def test_a_role_naming_a_permission_that_does_not_exist_fails_loudly(monkeypatch
     monkeypatch.setitem(roles.ROLES, "Editor", {"apps": [], "permissions": ["briefs.publish_isue"]})
     with pytest.raises(CommandError, match="briefs.publish_isue"):
         ensure_roles()
+
+
+@pytest.fixture
+def local_development(settings, monkeypatch):
+    """What ensure_admin requires (DEBUG and the SQLite database), whichever database the suite runs on."""
+    from types import SimpleNamespace
+
+    from briefs.management.commands import ensure_admin
+
+    settings.DEBUG = True
+    monkeypatch.setattr(ensure_admin, "connection", SimpleNamespace(vendor="sqlite"))
+
+
+def test_make_run_s_demo_accounts_one_per_role_sign_in_with_the_printed_password(local_development):
+    from django.contrib.auth import get_user_model
+
+    out = io.StringIO()
+    call_command("ensure_admin", "--role-accounts", "--password", "demo-pw-1", stdout=out)
+    call_command("ensure_admin", "--role-accounts", "--password", "demo-pw-1", stdout=io.StringIO())  # again: no copies
+    printed = out.getvalue()
+    for username, role in [("chief", "Editor-in-chief"), ("editor", "Editor"), ("programme", "Programme staff")]:
+        user = get_user_model().objects.get(username=username)
+        assert (user.is_staff, user.is_superuser, list(user.groups.values_list("name", flat=True))) == (True, False, [role])
+        assert not user.user_permissions.exists()
+        assert f"user: {username} " in printed and role in printed
+        assert user.is_active and user.check_password("demo-pw-1")
+    assert printed.count("password: demo-pw-1") == 4
+
+
+def test_ensure_admin_makes_no_role_accounts_unless_asked(local_development):
+    from django.contrib.auth import get_user_model
+
+    call_command("ensure_admin", stdout=io.StringIO())
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["admin"]
