@@ -16,7 +16,7 @@ from briefs.pdf_files import current_failure, current_pdf
 from briefs.models import Contribution, Issue, Series, published_condition
 from briefs.people_public import public_people
 from people.directory import label_status
-from sitecache.middleware import is_staff_visitor
+from sitecache.middleware import may_preview
 
 logger = logging.getLogger(__name__)
 
@@ -86,12 +86,13 @@ def _gone_if_withdrawn(view):
 def _get_issue(request, series_slug, number):
     """The issue, if this visitor may see it, with ``is_public`` set.
 
-    Staff also preview drafts, scheduled and withdrawn issues; whether the
-    public can see one is asked of ``published()`` in the same query, not
-    decided again here. For anyone else a withdrawn issue raises
+    Staff who may view issues (``PAGE_PREVIEW_PERMISSION``) also preview
+    drafts, scheduled and withdrawn issues; whether the public can see one is
+    asked of ``published()`` in the same query, not decided again here. For
+    anyone else, other staff included, a withdrawn issue raises
     :class:`IssueWithdrawn`, and anything else not public is a 404.
     """
-    if is_staff_visitor(request):
+    if may_preview(request):
         issues = Issue.objects.annotate(
             is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
         )
@@ -155,10 +156,10 @@ def _stored_pdf_response(request, issue, document):
 
 @_gone_if_withdrawn
 def issue_pdf(request, series_slug, number):
-    """The printed brief. Readers get the stored PDF; staff also get drafts, built for them."""
+    """The printed brief. Readers get the stored PDF; those who may preview also get drafts, built for them."""
     issue = _get_issue(request, series_slug, number)
     document = issue_document(issue)
-    if issue.status != Issue.Status.PUBLISHED:  # only staff get this far with a draft
+    if issue.status != Issue.Status.PUBLISHED:  # only those who may preview get this far with a draft
         response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
     else:

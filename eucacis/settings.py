@@ -175,6 +175,10 @@ PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).
 PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/"]
+# Who previews drafts and scheduled issues on the public site: active staff with
+# this permission (other staff see what the public sees). Signed-in visitors'
+# pages are never cached, previews or not.
+PAGE_PREVIEW_PERMISSION = "briefs.view_issue"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 24 * 60 * 60))
 PAGE_CACHE_MAX_BYTES = 1024 * 1024
 # Pages each process also keeps in memory (checked against the shared version on

@@ -34,13 +34,20 @@ logger = logging.getLogger(__name__)
 _FRESH_HEADERS = {"content-length", "date", "etag", "last-modified", "cache-control", "set-cookie", "vary"}
 
 
-def is_staff_visitor(request):
-    """Whether a member of staff is signed in, without touching the session of anyone else.
+def may_preview(request):
+    """Whether this visitor may see pages the public cannot see yet (drafts, scheduled issues).
 
-    A visitor with no session cookie is anonymous; asking ``request.user`` would
-    load an empty session and make the response ``Vary: Cookie``.
+    Only active staff with ``PAGE_PREVIEW_PERMISSION`` may; other staff get what
+    the public gets. A visitor with no session cookie is anonymous and answered
+    at once: asking ``request.user`` would load an empty session (a query) and
+    make the response ``Vary: Cookie``. A signed-in visitor always has the
+    cookie, so whatever the answer their responses never enter the page cache
+    (see ``_qualifies``).
     """
-    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm(settings.PAGE_PREVIEW_PERMISSION)
 
 
 def _qualifies(request):

@@ -133,6 +133,12 @@ def test_the_shared_rich_text_app_imports_neither_app():
     assert "briefs" not in imports and "people" not in imports
 
 
+def test_the_page_cache_imports_neither_app():
+    # It is told what it needs (the preview permission, the next scheduled change) by the settings.
+    imports = _imports_of("sitecache")
+    assert "briefs" not in imports and "people" not in imports
+
+
 @pytest.mark.django_db(transaction=True)
 def test_moving_the_editorial_team_to_briefs_keeps_the_demo_team_both_ways():
     from django.db import connection
