@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from tests.conftest import make_person, make_staff
+from tests.conftest import make_fellowship, make_membership, make_person, make_series, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +68,23 @@ def test_each_role_reaches_its_own_lists(client_in_role):
     assert editor.get(changelist("people", "person")).status_code == 200
     for model_name in ("person", "fellowship", "programme", "organisation"):
         assert staff.get(changelist("people", model_name)).status_code == 200
+
+
+def test_each_role_opens_the_add_forms_of_what_it_writes(client_in_role):
+    editor, staff = client_in_role("Editor"), client_in_role("Programme staff")
+    for client, models in [(editor, [("briefs", "issue"), ("people", "person")]),
+                           (staff, [("people", "person"), ("people", "fellowship"), ("people", "programme")])]:
+        for app_label, model_name in models:
+            assert client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200, model_name
+    assert editor.get(reverse("admin:briefs_series_add")).status_code == 403
+
+
+def test_on_a_person_s_form_editors_see_the_editorial_terms_and_programme_staff_the_fellowships(client_in_role):
+    person = make_person()
+    make_membership(make_series(), person=person)
+    make_fellowship(person=person)
+    url = reverse("admin:people_person_change", args=[person.pk])
+    editor = client_in_role("Editor").get(url).content.decode()
+    assert 'id="editorial_memberships-group"' in editor and 'id="fellowships-group"' not in editor
+    staff = client_in_role("Programme staff").get(url).content.decode()
+    assert 'id="fellowships-group"' in staff and 'id="editorial_memberships-group"' not in staff
