@@ -91,3 +91,17 @@ def test_deciding_whether_an_anonymous_visitor_previews_reads_neither_the_sessio
     request = RequestFactory().get("/")  # no session cookie, and no request.user to ask
     with django_assert_num_queries(0):
         assert may_preview(request) is False
+
+
+def test_staff_without_permission_to_view_issues_get_the_public_s_410_for_a_withdrawn_issue_not_its_text():
+    withdrawn = make_interview(
+        title="A withdrawn title", status=Issue.Status.WITHDRAWN, withdrawal_notice="Withdrawn at the author's request."
+    )
+    withdrawn.questions.update(question="<p>A sentence only editors may read again?</p>")
+    staff = signed_in(make_staff("people.view_person"))
+    for url in addresses(withdrawn):
+        response = staff.get(url)
+        assert response.status_code == 410, url
+        assert "only editors may read again" not in response.content.decode(errors="replace"), url
+    editor = signed_in(make_staff("briefs.view_issue"))
+    assert "only editors may read again" in editor.get(withdrawn.get_absolute_url()).content.decode()
