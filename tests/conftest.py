@@ -150,6 +150,20 @@ def editor_client(client, editor):
 
 
 @pytest.fixture(autouse=True)
+def _no_pdf_refreshes_queued_by_earlier_tests():
+    """Each test starts with no PDF refresh queued (``briefs.pdf_files``).
+
+    An edit queues its issues' refresh for the commit, and a test's transaction
+    is rolled back, never committed: without this, the queue would grow over the
+    whole run and be flushed, as one query of thousands of conditions, by
+    whichever later test runs the commit callbacks (SQLite refuses past 1,000).
+    """
+    from briefs import pdf_files
+
+    pdf_files._pending.filters = []
+
+
+@pytest.fixture(autouse=True)
 def _empty_caches():
     """Each test starts with empty caches: the page cache outlives the rolled-back database otherwise."""
     from django.core.cache import caches
