@@ -175,15 +175,6 @@ def _empty_caches():
     _local_pages.clear()
 
 
-@pytest.fixture(autouse=True)
-def _no_pdf_refresh_left_from_an_earlier_test():
-    """Each test starts with no PDF refresh pending: a test's rolled-back transaction never runs the
-    on-commit flush, so its requests would otherwise pile up for the next test that commits."""
-    from briefs import pdf_files
-
-    pdf_files._pending.filters = []
-
-
 @pytest.fixture
 def user_in_role(db):
     """Make a member of staff in one of the editorial roles: ``user_in_role("Editor")``.
