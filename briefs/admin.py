@@ -327,11 +327,11 @@ class IssueAdmin(IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
 
     def prepared_preview_view(self, request, object_id):
         """The issue's page as it will be once its prepared change is published."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # before looking the issue up: staff without permission learn nothing
         issue = self.get_object(request, unquote(object_id))
         if issue is None:
             raise Http404("No such issue.")
-        if not self.has_view_or_change_permission(request, issue):
-            raise PermissionDenied
         with prepared_state(issue):
             fresh = Issue.objects.select_related("series__programme").get(pk=issue.pk)
             document = issue_document(fresh)

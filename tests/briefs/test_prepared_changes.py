@@ -169,3 +169,9 @@ def _superuser():
 @pytest.fixture
 def user_with_publish(editor):
     return editor
+
+
+def test_the_preview_of_a_prepared_change_tells_staff_without_permission_nothing(client, django_user_model, public_issue):
+    client.force_login(django_user_model.objects.create_user("nobody", is_staff=True))
+    for pk in (public_issue.pk, 999999):
+        assert client.get(reverse("admin:briefs_issue_prepared_preview", args=[pk])).status_code == 403

@@ -291,3 +291,43 @@ def test_status_cannot_be_set_through_the_issue_form(editor_client):
     issue = draft()
     page = reverse("admin:briefs_issue_change", args=[issue.pk])
     assert 'name="status"' not in editor_client.get(page).content.decode()
+
+
+# -- the roles (manage.py ensure_roles) ------------------------------------------
+
+#: Which role may take which step: the Editor drafts and submits; the editor-in-chief does everything.
+ROLE_STEPS = {
+    "Editor": {"submit", "discard_change"},
+    "Editor-in-chief": {"submit", "approve", "send_back", "publish", "unschedule", "publish_change", "discard_change", "withdraw", "republish"},
+    "Programme staff": set(),
+}
+
+
+@pytest.mark.parametrize("role", ROLE_STEPS)
+def test_each_role_may_take_exactly_its_steps_and_is_refused_the_others(user_in_role, role):
+    from briefs.workflow import TRANSITIONS
+
+    user = user_in_role(role)
+    assert {t.name for t in TRANSITIONS.values() if t.allows(user)} == ROLE_STEPS[role]
+
+
+@pytest.mark.parametrize("step, status", [("approve", "in_review"), ("publish", "approved"), ("withdraw", "published")])
+def test_an_editor_is_refused_approving_publishing_and_withdrawing_by_button_bulk_action_and_crafted_post(client, user_in_role, step, status):
+    client.force_login(user_in_role("Editor"))
+    issue = make_interview(status=status, public_from=start_of(datetime.date(2019, 2, 1)))
+    assert client.get(step_url(step, issue)).status_code == 403
+    assert client.post(step_url(step, issue), {"ids": str(issue.pk), "when": "now", "comment": "x"}).status_code == 403
+    changelist = reverse("admin:briefs_issue_changelist")
+    assert f"step_{step}" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": f"step_{step}", "_selected_action": [issue.pk]})
+    with pytest.raises(PermissionDenied):
+        apply_transition(issue, step, by=user_in_role("Editor"), comment="x")
+    assert status_of(issue) == status and not IssueTransition.objects.exists()
+
+
+def test_the_editor_in_chief_takes_an_issue_from_draft_to_published_with_the_buttons(client, user_in_role):
+    client.force_login(user_in_role("Editor-in-chief"))
+    issue = draft()
+    for step in ("submit", "approve", "publish"):
+        assert client.post(step_url(step, issue), {"ids": str(issue.pk), "when": "now", "comment": ""}).status_code == 302
+    assert status_of(issue) == "published" and Client().get(issue.get_absolute_url()).status_code == 200
