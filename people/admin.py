@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import admin
+from django.db import models
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
 from django.urls import path
@@ -155,6 +156,7 @@ class FellowshipAdmin(VersionAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["short_name", "name", "programme_type", "website"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -163,5 +165,6 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "short_name", "website"]
     search_fields = ["name", "short_name"]
