@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, PendingChange, Question
+from sitecache.versioning import writes_rolled_back
 
 #: The issue's own fields that a prepared change holds; the workflow's fields are never in it.
 CONTENT_FIELDS = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body", "edit_version")
@@ -92,9 +93,10 @@ def prepared_state(issue):
         pending = pending_of(issue)
         savepoint = transaction.savepoint()
         try:
-            if pending is not None:
-                apply(issue, pending.data)
-            yield committed
+            with writes_rolled_back():  # readers' pages stay cached: nothing here is kept
+                if pending is not None:
+                    apply(issue, pending.data)
+                yield committed
         finally:
             transaction.savepoint_rollback(savepoint)
 

@@ -19,6 +19,7 @@ rendered from the old data in between outlives the commit.
 
 import logging
 import threading
+from contextlib import contextmanager
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,6 +123,23 @@ def version_now():
     return state.version
 
 
+_rolled_back = threading.local()
+
+
+@contextmanager
+def writes_rolled_back():
+    """Writes inside are undone before anyone reads them (a savepoint rolled back): they renew nothing.
+
+    For trying out changes that readers must not see (``briefs.pending``). A
+    renewal there would only throw away every cached page for nothing.
+    """
+    _rolled_back.depth = getattr(_rolled_back, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _rolled_back.depth -= 1
+
+
 def content_changed():
     """Something a reader sees has changed: start a new version now and when the transaction commits.
 
@@ -129,6 +147,8 @@ def content_changed():
     the commit (registered once per transaction, however many rows it writes),
     so that nothing rendered from the old data in between outlives it.
     """
+    if getattr(_rolled_back, "depth", 0):
+        return
     try:
         new_state()
     except Exception:  # the cache is down: pages are not being cached either

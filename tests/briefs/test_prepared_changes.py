@@ -175,3 +175,14 @@ def test_the_preview_of_a_prepared_change_tells_staff_without_permission_nothing
     client.force_login(django_user_model.objects.create_user("nobody", is_staff=True))
     for pk in (public_issue.pk, 999999):
         assert client.get(reverse("admin:briefs_issue_prepared_preview", args=[pk])).status_code == 403
+
+
+def test_preparing_a_change_leaves_the_readers_cached_pages_alone_and_publishing_renews_them(editor_client, public_issue):
+    from sitecache import versioning
+
+    reader_sees(public_issue)
+    before = versioning.read_state()
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Prepared only"})
+    assert versioning.read_state() == before
+    apply_transition(public_issue, "publish_change", by=_superuser(), comment="Title corrected.")
+    assert versioning.read_state() != before
