@@ -29,6 +29,7 @@ from briefs.forms import (
 from briefs.document import issue_document
 from briefs.editing import describe_others, note_closed, note_open
 from briefs.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
+from briefs.word_import_admin import WordImportAdmin
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -214,7 +215,7 @@ class TransitionForm(forms.Form):
 
 
 @admin.register(Issue)
-class IssueAdmin(IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
+class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
     list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
     list_display_links = ["number", "title"]

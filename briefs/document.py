@@ -14,6 +14,7 @@ All editor HTML in the document has been through the sanitiser.
 
 import datetime
 import hashlib
+from html import unescape
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -186,7 +187,7 @@ class IssueDocument:
         for question in texts.questions:
             parts += [question.question, question.answer]
         parts.append(texts.body)
-        return "\n\n".join(" ".join(strip_tags(part).split()) for part in parts if part)
+        return "\n\n".join(" ".join(unescape(strip_tags(part)).split()) for part in parts if part)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ if [ ! -x /usr/bin/chromium ]; then
   if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: /usr/bin/chromium is missing"; exit 1; fi
   echo "!! Chromium is not installed (apt-get install chromium): browser tests will be SKIPPED"
 fi
+if ! command -v pandoc >/dev/null || ! command -v soffice >/dev/null; then
+  if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: pandoc and LibreOffice are needed (apt-get install pandoc libreoffice-writer-nogui)"; exit 1; fi
+  echo "!! pandoc or LibreOffice is missing (apt-get install pandoc libreoffice-writer-nogui): the Word-import tests that need their files will be SKIPPED"
+fi
 if ! command -v java >/dev/null; then
   if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: java is missing (apt-get install default-jre-headless)"; exit 1; fi
   echo "!! Java is not installed (apt-get install default-jre-headless): the Nu HTML check will be SKIPPED"
