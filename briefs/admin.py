@@ -230,6 +230,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
     change_form_template = "admin/briefs/issue/change_form.html"
+    change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
     actions = [f"step_{name}" for name in TRANSITIONS]
     inlines = [ContributionInline, QuestionInline, FootnoteInline]
     save_on_top = True

@@ -63,7 +63,9 @@ class WordUploadForm(forms.Form):
 
 class WordConfirmForm(forms.Form):
     number = forms.IntegerField(min_value=1, max_value=2_147_483_647, label="Number")
-    publication_date = forms.DateField(label="Publication date", widget=forms.DateInput(attrs={"type": "date"}))
+    publication_date = forms.DateField(
+        label="Publication date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class WordImportAdmin:

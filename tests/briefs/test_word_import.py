@@ -243,6 +243,8 @@ def test_no6_becomes_a_draft_whose_page_matches_the_printed_issue(editor_client,
     html = preview.content.decode()
     assert "questions and answers: 4" in html and "footnotes: 4" in html
     assert "matched to" in html and "a new person will be added" not in html
+    assert re.search(r'name="number" value="7"', html)  # the next free number
+    assert re.search(r'type="date" name="publication_date" value="\d{4}-\d{2}-\d{2}"', html), "a date the browser's date field shows"
     assert Issue.objects.count() == 1  # nothing saved before the confirm
 
     created = editor_client.post(response["Location"], {"number": "7", "publication_date": "2019-02-01"})
@@ -296,3 +298,9 @@ def test_importing_needs_permission_to_add_issues(client, django_user_model):
     client.force_login(user)
     assert client.get(UPLOAD).status_code == 403
     assert client.post(UPLOAD, {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_issue_list_offers_the_import_to_those_who_may_add_issues(editor_client):
+    html = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
+    assert f'href="{UPLOAD}"' in html and "Recover deleted issues" in html
