@@ -1,3 +1,6 @@
+import re
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -43,7 +46,7 @@ from briefs.models import (
 )
 from briefs.pdf import pdf_version
 from briefs.pdf_files import refresh_issue_pdfs
-from briefs.pending import capture, change_alters_text, is_live, keep_prepared, pending_of, prepared_state
+from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
 from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
 from people.admin import PersonAdmin
 
@@ -163,6 +166,9 @@ class FootnoteInline(admin.StackedInline):
     extra = 0
     fields = ["label", "text"]
     verbose_name_plural = "footnotes (cite one in any text as [^label])"
+
+
+_ID = re.compile(r"[0-9]{1,18}")
 
 
 class TransitionForm(forms.Form):
@@ -294,7 +300,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
-        if issue is None or not is_live(issue):
+        if issue is None or not edits_are_prepared(issue):
             return super().changeform_view(request, object_id, form_url, extra_context)
         pending = pending_of(issue)
         extra_context = {**(extra_context or {}), "preparing": True, "pending": pending}
@@ -312,6 +318,20 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             keep_prepared(issue, prepared, by=request.user)
             super().log_change(request, issue, request._prepared_log or [{"changed": {"fields": ["prepared change"]}}])
         return response
+
+    @contextmanager
+    def create_revision(self, request):
+        """No revision around the page of an issue whose edits are prepared.
+
+        Its rows are tried out in a savepoint and rolled back (``briefs.pending``); a
+        revision would record them anyway. The prepared change becomes a revision
+        when it is published.
+        """
+        if getattr(request, "_preparing_change", False):
+            yield
+            return
+        with super().create_revision(request):
+            yield
 
     def log_change(self, request, obj, message):
         if getattr(request, "_preparing_change", False):
@@ -348,11 +368,15 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         issue = self.get_object(request, object_id)
+        may_edit = issue is not None and self.has_change_permission(request, issue)
         extra = {
             "transitions": available_transitions(issue, request.user) if issue else [],
             "workflow_status": describe_status(issue) if issue else "",
-            "also_open": describe_others(note_open(issue.pk, request.user)) if issue else "",
+            # Only someone who may edit it counts as having it open (others get 403 below).
+            "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
         }
+        # Set before reversion's change_view opens its revision: a prepared change makes none (see create_revision).
+        request._preparing_change = issue is not None and edits_are_prepared(issue)
         response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
         if issue and response.status_code == 302 and not response.url.startswith(request.path):
             note_closed(issue.pk, request.user)  # saved and left the page
@@ -370,7 +394,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             raise Http404("No such workflow step.")
         if not transition.allows(request.user):
             raise PermissionDenied
-        ids = [i for i in request.POST.get("ids", request.GET.get("ids", "")).split(",") if i.isdigit()]
+        # Plain ASCII ids of at most 18 digits: anything else names no issue (and cannot overflow the query).
+        ids = [i for i in request.POST.get("ids", request.GET.get("ids", "")).split(",")[:1000] if _ID.fullmatch(i)]
         issues = list(self.get_queryset(request).filter(pk__in=ids).select_related("series"))
         if not issues:
             raise Http404("No issue was chosen.")
@@ -430,7 +455,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def get_object(self, request, object_id, from_field=None):
         issue = super().get_object(request, object_id, from_field)
-        if issue is not None and getattr(request, "_preparing_change", False):
+        if issue is not None and hasattr(request, "_published_pdf_status"):
             issue._published_pdf_status = request._published_pdf_status
         return issue
 

@@ -29,7 +29,7 @@ from reversion.models import Version
 from briefs.forms import membership_deletion_problem
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
-from briefs.pending import capture, is_live, keep_prepared, prepared_state
+from briefs.pending import capture, edits_are_prepared, keep_prepared, prepared_state
 from briefs.revisions import (
     deleted_issue_versions,
     describe_revision,
@@ -224,7 +224,7 @@ class IssueHistoryAdmin(VersionAdmin):
             raise Http404("No such revision of this issue.")
         history_url = reverse("admin:briefs_issue_history", args=[quote(issue.pk)])
         if request.method == "POST":
-            live = is_live(issue)
+            live = edits_are_prepared(issue)
             try:
                 if live:
                     # Readers keep the published text: the restored version becomes the prepared change.
@@ -262,6 +262,12 @@ class IssueHistoryAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/briefs/issue/revision_restore.html", context)
 
     # Recovering a deleted draft.
+
+    def recoverlist_view(self, request, extra_context=None):
+        """The list of deleted drafts: only for those who may recover them (it names them)."""
+        if not (self.has_add_permission(request) and request.user.has_perm(RESTORE_PERMISSION)):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         """Recover a deleted draft with its parts: GET says what comes back, POST does it. Needs add and restore."""

@@ -24,7 +24,6 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, PendingChange, Question
@@ -36,8 +35,28 @@ INLINES = (("contributions", Contribution), ("questions", Question), ("footnotes
 
 
 def is_live(issue, *, now=None):
-    """Readers see this issue now: edits to it are prepared, not applied."""
+    """Readers see this issue now."""
     return issue.status == IssueStatus.PUBLISHED and issue.public_from is not None and issue.public_from <= (now or timezone.now())
+
+
+def edits_are_prepared(issue, *, now=None):
+    """Edits to this issue are prepared, not applied: readers see it, or saw it before it was withdrawn.
+
+    A withdrawn issue's edits wait too, so that publishing it again shows the
+    text readers knew, and the change follows with its correction note.
+    """
+    return is_live(issue, now=now) or issue.status == IssueStatus.WITHDRAWN
+
+
+def pending_version(issue):
+    """The edit version of the issue's prepared change, or 0."""
+    data = PendingChange.objects.filter(issue=issue).values_list("data", flat=True).first()
+    return int(data["issue"]["edit_version"]) if data else 0
+
+
+def next_edit_version(issue):
+    """The version after both the issue's and its prepared change's: every form opened before is outdated."""
+    return max(issue.edit_version, pending_version(issue)) + 1
 
 
 def pending_of(issue):
@@ -70,10 +89,13 @@ def committed_pks(issue):
 def apply(issue, data):
     """Make the issue's rows say what ``data`` says (inside a savepoint, or to publish it)."""
     fresh = Issue.objects.select_for_update().get(pk=issue.pk)
+    live_version = fresh.edit_version
     for name in CONTENT_FIELDS:
         value = data["issue"][name]
         field = Issue._meta.get_field(name.removesuffix("_id") if name.endswith("_id") else name)
         setattr(fresh, name, field.to_python(value) if not name.endswith("_id") else value)
+    # A workflow step after the change was prepared moved the issue's own version past it.
+    fresh.edit_version = max(live_version, fresh.edit_version)
     fresh.save()
     for name, model in INLINES:
         model.objects.filter(issue=issue).delete()
@@ -146,9 +168,10 @@ def publish_change(issue, *, by, note="", now=None):
 
 def discard_change(issue):
     """Drop the prepared change; the published version stays as it is."""
+    version = next_edit_version(Issue.objects.get(pk=issue.pk))  # forms showing the change are outdated
     if not PendingChange.objects.filter(issue=issue).delete()[0]:
         raise ValidationError("There is no prepared change to discard.", code="no_pending_change")
-    Issue.objects.filter(pk=issue.pk).update(edit_version=F("edit_version") + 1)  # forms showing it are outdated
+    Issue.objects.filter(pk=issue.pk).update(edit_version=version)
 
 
 def _with_real_ids(data):

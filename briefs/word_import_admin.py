@@ -83,7 +83,7 @@ class WordImportAdmin:
         if not self.has_add_permission(request):
             raise PermissionDenied
 
-    def _context(self, request, **context):
+    def _word_import_context(self, request, **context):
         return {**self.admin_site.each_context(request), "opts": self.opts, **context}
 
     def word_upload_view(self, request):
@@ -105,7 +105,7 @@ class WordImportAdmin:
             }
             request.session[_SESSION_KEY] = kept
             return HttpResponseRedirect(reverse("admin:briefs_issue_import_word_preview", args=[key]))
-        return TemplateResponse(request, "admin/briefs/issue/import_word.html", self._context(request, form=form, title="Import an issue from Word"))
+        return TemplateResponse(request, "admin/briefs/issue/import_word.html", self._word_import_context(request, form=form, title="Import an issue from Word"))
 
     def word_preview_view(self, request, key):
         self._may_import(request)
@@ -143,7 +143,7 @@ class WordImportAdmin:
                     f"The draft No. {issue.number} was created from {stored['filename']}. Check it, then submit it for review.",
                 )
                 return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issue.pk]))
-        context = self._context(
+        context = self._word_import_context(
             request,
             title=f"Import from Word: {stored['filename']}",
             series=series,

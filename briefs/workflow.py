@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from briefs.models import Issue, IssueStatus, IssueTransition, PendingChange
-from briefs.pending import discard_change, is_live, publish_change
+from briefs.pending import discard_change, is_live, next_edit_version, publish_change
 from briefs.services import saved_issue_problems
 
 S = IssueStatus
@@ -108,7 +108,7 @@ TRANSITIONS = {
             "discard_change",
             "Discard the prepared change",
             "The prepared change is dropped; readers keep the published version, and the form shows it again.",
-            (S.PUBLISHED,),
+            (S.PUBLISHED, S.WITHDRAWN),
             S.PUBLISHED,
             "briefs.change_issue",
         ),
@@ -169,6 +169,8 @@ REVISION_COMMENTS = {
     "unschedule": "Scheduled publication cancelled",
     "withdraw": "Withdrawn",
     "republish": "Published again",
+    "publish_change": "Prepared change published",
+    "discard_change": "Prepared change discarded",
 }
 
 
@@ -243,7 +245,7 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
 def _enter(issue, transition, *, by, comment, at, now):
     fields = ["status", "edit_version", "updated_at"]
     issue.status = transition.target
-    issue.edit_version += 1  # a form opened before this step must not save over it
+    issue.edit_version = next_edit_version(issue)  # a form opened before this step must not save over it
     if transition.name in ("publish", "republish"):
         if transition.name == "publish":
             issue.public_from = at or now

@@ -186,3 +186,51 @@ def test_preparing_a_change_leaves_the_readers_cached_pages_alone_and_publishing
     assert versioning.read_state() == before
     apply_transition(public_issue, "publish_change", by=_superuser(), comment="Title corrected.")
     assert versioning.read_state() != before
+
+
+# -- found by a review of the workflow ------------------------------------------------------
+
+
+def test_a_form_opened_before_a_discard_cannot_bring_the_discarded_change_back(public_issue, django_user_model):
+    clients = []
+    for name in ("one", "two"):
+        client = Client()
+        client.force_login(django_user_model.objects.create_superuser(name, f"{name}@example.org", "pw-for-tests-only"))
+        clients.append(client)
+    save(clients[0], public_issue, open_form(clients[0], public_issue) | {"title": "Prepared, then discarded"})
+    stale = open_form(clients[1], public_issue)
+    apply_transition(public_issue, "discard_change", by=_superuser())
+    response = save(clients[1], public_issue, stale)
+    assert "NOT saved" in response.content.decode() and not PendingChange.objects.exists()
+
+
+def test_a_form_opened_before_a_workflow_step_on_a_prepared_issue_is_outdated(editor_client, public_issue):
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Prepared"})
+    stale = open_form(editor_client, public_issue)
+    apply_transition(public_issue, "withdraw", by=_superuser(), comment="Gone for now.")
+    assert "NOT saved" in save(editor_client, public_issue, stale | {"title": "Too late"}).content.decode()
+
+
+def test_opening_or_preparing_a_change_makes_no_revision_and_publishing_it_makes_one(editor_client, public_issue):
+    from reversion.models import Version
+
+    count = lambda: Version.objects.get_for_object(public_issue).count()  # noqa: E731
+    before = count()
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Prepared"})
+    editor_client.get(change_url(public_issue))
+    editor_client.get(change_url(public_issue))
+    assert count() == before
+    apply_transition(public_issue, "publish_change", by=_superuser(), comment="Title corrected.")
+    assert count() == before + 1
+
+
+def test_a_withdrawn_issues_edits_are_prepared_so_publishing_it_again_shows_the_text_readers_knew(editor_client, public_issue):
+    chief = _superuser()
+    apply_transition(public_issue, "withdraw", by=chief, comment="Checking a source.")
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Edited while withdrawn"})
+    assert Issue.objects.get(pk=public_issue.pk).title == "The published title"
+    apply_transition(public_issue, "republish", by=chief)
+    assert "The published title" in reader_sees(public_issue)
+    apply_transition(public_issue, "publish_change", by=chief, comment="Title corrected after the check.")
+    html = reader_sees(public_issue)
+    assert "Edited while withdrawn" in html and "Title corrected after the check." in html

@@ -466,3 +466,8 @@ def test_restoring_a_persons_earlier_revision_keeps_the_photo_they_have_now(edit
     person.refresh_from_db()
     assert person.affiliation == "Old affiliation"
     assert (person.photo.name, person.photo_display.name, person.photo_display_width) == photo_now
+
+
+def test_the_list_of_deleted_drafts_is_only_for_those_who_may_recover_them(client, django_user_model):
+    client.force_login(staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue"))
+    assert client.get(reverse("admin:briefs_issue_recoverlist")).status_code == 403

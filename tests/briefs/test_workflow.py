@@ -331,3 +331,17 @@ def test_the_editor_in_chief_takes_an_issue_from_draft_to_published_with_the_but
     for step in ("submit", "approve", "publish"):
         assert client.post(step_url(step, issue), {"ids": str(issue.pk), "when": "now", "comment": ""}).status_code == 302
     assert status_of(issue) == "published" and Client().get(issue.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("ids", ["²", "99999999999999999999999", "9223372036854775808", "1" * 5000, "-1", "", "a,b"])
+def test_absurd_ids_on_the_step_page_name_no_issue_and_never_fail(editor_client, ids):
+    url = reverse("admin:briefs_issue_transition", args=["approve"])
+    assert editor_client.get(url, {"ids": ids}).status_code == 404
+    assert editor_client.post(url, {"ids": ids, "comment": ""}).status_code == 404
+
+
+def test_someone_refused_the_issue_page_is_not_listed_as_having_it_open(client, editor_client, user_with):
+    issue = draft()
+    client.force_login(user_with(name="nobody"))
+    assert client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).status_code == 403
+    assert "Also open for editing" not in editor_client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).content.decode()
