@@ -30,7 +30,7 @@ from briefs.forms import (
     membership_deletion_problem,
 )
 from briefs.document import issue_document
-from briefs.editing import describe_others, note_closed, note_open
+from briefs.editing import describe_others, keep_rows_deleted_meanwhile, note_closed, note_open
 from briefs.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from briefs.word_import_admin import WordImportAdmin
 from briefs.models import (
@@ -298,9 +298,31 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     # -- changes to a public issue are prepared, not applied (briefs.pending) --
 
+    def _keep_rows_deleted_meanwhile(self, request, issue):
+        """Before the admin reads the form: rows someone deleted meanwhile stay on the page as new rows."""
+        if request.method != "POST" or issue is None:
+            return
+        existing = {
+            "contributions": set(issue.contributions.values_list("pk", flat=True)),
+            "questions": set(issue.questions.values_list("pk", flat=True)),
+            "footnotes": set(issue.footnotes.values_list("pk", flat=True)),
+        }
+        data, rescued = keep_rows_deleted_meanwhile(request.POST, existing)
+        if rescued:
+            request.POST = data
+            self.message_user(
+                request,
+                "Someone deleted "
+                + ", ".join(rescued)
+                + " while you were editing. What you typed there is kept below as new rows: delete them if they "
+                "should go, or save to keep them.",
+                messages.WARNING,
+            )
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
         if issue is None or not edits_are_prepared(issue):
+            self._keep_rows_deleted_meanwhile(request, issue)
             return super().changeform_view(request, object_id, form_url, extra_context)
         pending = pending_of(issue)
         extra_context = {**(extra_context or {}), "preparing": True, "pending": pending}
@@ -309,6 +331,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         request._prepared_log = None
         prepared = None
         with prepared_state(issue) as committed:
+            self._keep_rows_deleted_meanwhile(request, issue)
             response = super().changeform_view(request, object_id, form_url, extra_context)
             if request.method == "POST" and response.status_code == 302:
                 prepared = capture(issue, committed_pks=committed)

@@ -13,6 +13,7 @@ request on it; the page names everyone else who has it open.
 """
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
@@ -98,3 +99,52 @@ def changes_since(issue, *, version, loaded_at):
 
 def _time(moment):
     return date_format(timezone.localtime(moment), "H:i")
+
+
+#: The issue page's inlines: form prefix → (model name for messages, how to name a row).
+INLINE_ROWS = {
+    "contributions": ("contributor", lambda post, key: f"contributor row {key}"),
+    "questions": ("question", lambda post, key: f"question {key}"),
+    "footnotes": ("footnote", lambda post, key: f"footnote “{post.get(key + '-label', '') or '?'}”"),
+}
+
+
+def keep_rows_deleted_meanwhile(post, existing_ids):
+    """The form data with inline rows someone deleted meanwhile turned into new rows, and their names.
+
+    ``existing_ids``: inline prefix → the ids the issue's rows have now. Django's
+    formsets show a row only if its id still exists, so a row another editor
+    deleted would vanish from the page with everything typed in it. Here it
+    becomes a new row after the others (its text kept); the editor decides
+    whether it should stay. Rows that were marked for deletion anyway are dropped.
+    """
+    data = post.copy()
+    rescued = []
+    for prefix, ids in existing_ids.items():
+        try:
+            initial, total = int(post.get(f"{prefix}-INITIAL_FORMS", "")), int(post.get(f"{prefix}-TOTAL_FORMS", ""))
+        except ValueError:
+            continue
+        rows = []
+        for index in range(min(total, 1000)):
+            row = {key[len(f"{prefix}-{index}-") :]: post.getlist(key) for key in post if key.startswith(f"{prefix}-{index}-")}
+            row_id = (row.get("id") or [""])[0]
+            # Prepared rows have negative ids (briefs.pending).
+            vanished = index < initial and row_id and not (re.fullmatch(r"-?[0-9]{1,18}", row_id) and int(row_id) in ids)
+            rows.append((index, row, vanished))
+        if not any(vanished for _i, _r, vanished in rows):
+            continue
+        kept = [r for r in rows if r[0] < initial and not r[2]]
+        moved = [r for r in rows if r[2] and not (r[1].get("DELETE") or [""])[0]]
+        extra = [r for r in rows if r[0] >= initial]
+        for key in [k for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]:
+            del data[key]
+        for new_index, (old_index, row, vanished) in enumerate(kept + moved + extra):
+            for name, values in row.items():
+                data.setlist(f"{prefix}-{new_index}-{name}", [""] if (vanished and name == "id") else values)
+            if vanished:
+                describe = INLINE_ROWS.get(prefix, (prefix, lambda p, k: f"a {prefix} row"))[1]
+                rescued.append(describe(post, str(old_index + 1) if prefix != "footnotes" else f"{prefix}-{old_index}"))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(moved) + len(extra))
+    return data, rescued

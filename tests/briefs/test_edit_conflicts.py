@@ -137,3 +137,27 @@ def test_who_has_an_issue_open_is_forgotten_once_they_save_and_leave(two_editors
     response = albina.post(change_url(issue), fields | {"_save": "Save"})
     assert response.status_code == 302 and response["Location"] == reverse("admin:briefs_issue_changelist")
     assert "Also open for editing" not in janny.get(change_url(issue)).content.decode()
+
+
+def test_a_row_another_editor_deleted_stays_on_the_page_with_what_was_typed_and_can_be_saved_again(two_editors):
+    albina, janny = two_editors
+    issue = make_interview(status=Issue.Status.DRAFT, questions=4, footnotes=4)
+    albinas, jannys = open_form(albina, issue), open_form(janny, issue)
+    deleted = albinas["questions-1-id"]
+    assert save(albina, issue, albinas | {"questions-1-DELETE": "on", "footnotes-1-DELETE": "on", "questions-1-answer": "<p>Answer 1.</p>"}).status_code == 302
+
+    typed = jannys | {"questions-1-answer": "<p>Janny's fuller answer[^n1].</p>", "questions-3-answer": "<p>Janny's last answer[^n3].</p>"}
+    response = save(janny, issue, typed)
+    html = response.content.decode()
+    assert "NOT saved" in html
+    assert "Someone deleted question 2, footnote “n1” while you were editing" in html
+    assert "Janny&#x27;s fuller answer" in html or "Janny's fuller answer" in html
+    assert "Janny&#x27;s last answer" in html or "Janny's last answer" in html
+
+    again = form_of(response)
+    assert again["questions-INITIAL_FORMS"] == "3" and again["questions-TOTAL_FORMS"] == "4"
+    assert save(janny, issue, again).status_code == 302
+    answers = list(issue.questions.order_by("sort_order").values_list("answer", flat=True))
+    assert "<p>Janny's fuller answer[^n1].</p>" in answers and "<p>Janny's last answer[^n3].</p>" in answers
+    assert str(deleted) not in {str(pk) for pk in issue.questions.values_list("pk", flat=True)}
+    assert issue.footnotes.filter(label="n1").exists()
