@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from reversion.models import Version
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
@@ -362,14 +363,22 @@ def test_recovering_needs_the_restore_permission(editor_client, client, django_u
 
 
 def test_the_demo_loader_makes_a_revision_of_the_issue_with_its_questions_and_footnotes(demo_issue):
+    from briefs.models import Series
+
     call_command("load_demo", stdout=open("/dev/null", "w"))  # again: the issue is published, no workflow step runs
 
-    newest = revisions_of(demo_issue)[0].revision
-    assert newest.comment.startswith("Demo content loaded") and len(revisions_of(demo_issue)) == 2
+    versions = revisions_of(demo_issue)
+    newest = versions[0].revision
+    assert newest.comment.startswith("Demo content loaded")
+    assert [v.revision.comment.split(":")[0] for v in versions].count("Demo content loaded (manage.py load_demo)") == 2
     kept = newest.version_set
     assert kept.filter(content_type__model="question").count() == demo_issue.questions.count() > 0
     assert kept.filter(content_type__model="footnote").count() == demo_issue.footnotes.count() > 0
-    assert kept.filter(content_type__model="aboutsection").count() == demo_issue.series.about_sections.count() > 0
+    # The series has a revision of its own, so reverting one never touches the other.
+    assert not kept.filter(content_type__model__in=["series", "aboutsection"]).exists()
+    series = Version.objects.get_for_object(Series.objects.get(pk=demo_issue.series_id))[0].revision
+    assert series.version_set.filter(content_type__model="aboutsection").count() == demo_issue.series.about_sections.count() > 0
+    assert not series.version_set.filter(content_type__model="issue").exists()
 
 
 def test_a_workflow_step_is_a_revision_named_after_it_and_restoring_never_undoes_it(editor_client, editor, draft):
@@ -471,3 +480,12 @@ def test_restoring_a_persons_earlier_revision_keeps_the_photo_they_have_now(edit
 def test_the_list_of_deleted_drafts_is_only_for_those_who_may_recover_them(client, django_user_model):
     client.force_login(staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue"))
     assert client.get(reverse("admin:briefs_issue_recoverlist")).status_code == 403
+
+
+def test_the_series_revision_the_demo_loader_made_can_be_opened_for_reverting(editor_client, demo_issue):
+    from briefs.models import Series
+
+    series = Series.objects.get(pk=demo_issue.series_id)
+    version = Version.objects.get_for_object(series)[0]
+    response = editor_client.get(reverse("admin:briefs_series_revision", args=[series.pk, version.pk]))
+    assert response.status_code == 200 and "About" in response.content.decode()

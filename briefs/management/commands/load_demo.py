@@ -60,15 +60,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        # One revision of everything loaded, so the History pages start from the demo content.
-        with reversion.create_revision():
-            series, issue = self._load()
-            # Questions and notes are bulk-created, which no signal reports: the
-            # issue (with them) and the series are added once all is in place.
-            reversion.add_to_revision(series)
-            reversion.add_to_revision(issue)
-            reversion.set_comment("Demo content loaded (manage.py load_demo)")
-            reversion.set_date_created(timezone.now())  # not the time of the last workflow step it took
+        series, issue = self._load()
+        # The History pages start from the demo content: a revision of the series (with
+        # its about sections and team) and one of the issue (with its parts), each on its
+        # own, so that reverting one never touches the other. Questions and notes are
+        # bulk-created, which no signal reports: each is added once all is in place.
+        for loaded in (series, issue):
+            with reversion.create_revision():
+                reversion.add_to_revision(loaded)
+                reversion.set_comment("Demo content loaded (manage.py load_demo)")
+                reversion.set_date_created(timezone.now())  # not the time of the last workflow step it took
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
         )
