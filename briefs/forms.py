@@ -66,6 +66,7 @@ class IssueForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_number_is_free(cleaned)
         if self.instance.pk is None:
             return cleaned
         # Locked until the save commits: a save at the same moment waits and then sees this one.
@@ -86,6 +87,32 @@ class IssueForm(forms.ModelForm):
             )
         self.instance.edit_version = current + 1
         return cleaned
+
+    def _check_number_is_free(self, cleaned):
+        """Put a taken number on the Number field, naming the issue that has it.
+
+        The database constraint spans series and number, so Django's own check
+        would report it above Series, marking no field.
+        """
+        series, number = cleaned.get("series"), cleaned.get("number")
+        if series is None or number is None:
+            return
+        taken = Issue.objects.filter(series=series, number=number).exclude(pk=self.instance.pk).first()
+        if taken is not None:
+            self.add_error(
+                "number",
+                ValidationError(
+                    "No. %(number)s already exists in %(series)s (“%(title)s”). Each number is used once per "
+                    "series; the next free number is %(free)s.",
+                    code="number_taken",
+                    params={
+                        "number": number,
+                        "series": series.name,
+                        "title": taken.title,
+                        "free": Issue.objects.next_free_number(series),
+                    },
+                ),
+            )
     # Not a field of the issue: the comment of the revision this save makes
     # (briefs/history_admin.py), shown on the issue's History page.
     revision_note = forms.CharField(
@@ -197,7 +224,25 @@ class SiblingFormSetMixin:
         return None
 
 
+#: The role choices as an editor reads them: which one an interview wants.
+ROLE_CHOICES = [
+    (ContributionRole.AUTHOR, "Author (of an opinion piece or article)"),
+    (ContributionRole.INTERVIEWER, "Interviewer (asks an interview's questions)"),
+    (ContributionRole.INTERVIEWEE, "Interviewee (answers them)"),
+]
+
+
 class ContributionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "role" in self.fields:
+            self.fields["role"].choices = ROLE_CHOICES
+            self.fields["role"].help_text = (
+                "An interview has an Interviewer, who asks the questions, and an Interviewee, who answers "
+                "them; an opinion piece or article has an Author. Authors and interviewers are credited on "
+                "the cover and under “About the author”."
+            )
+
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
@@ -226,34 +271,17 @@ class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
         issue = self.instance
-        live = _live_forms(self)
-        roles = [f.cleaned_data.get("role") for f in live]
-        labels = [
-            f.cleaned_data["speaker_label"]
-            for f in live
-            if f.cleaned_data.get("role") == ContributionRole.INTERVIEWEE
-        ]
-        if len(labels) != len(set(labels)):
-            raise ValidationError(
-                "Two interviewees have the same speaker label; give each their own initials.",
-                code="duplicate_speaker_label",
-            )
-        if issue.kind != IssueKind.INTERVIEW and ContributionRole.INTERVIEWEE in roles:
-            raise ValidationError(
-                "Only an interview has interviewees. Set the kind of piece to “Interview” "
-                "or change the contributor's role.",
-                code="interviewee_outside_interview",
-            )
+        rows = _live_forms(self)
+        self._check_roles_fit_the_kind(issue, rows)
+        self._check_speaker_labels_differ(rows)
         if issue.pk is not None and issue.status != IssueStatus.DRAFT:
             # Submitted, approved or published: it stays complete. Unfinished
             # work is saved after sending the issue back to draft.
             questions = self.sibling("questions")
             problems = publication_problems(
                 kind=issue.kind,
-                roles=roles,
+                roles=[f.cleaned_data.get("role") for f in rows],
                 question_count=len(_live_forms(questions)) if questions is not None else 0,
                 body=issue.body,
             )
@@ -265,27 +293,79 @@ class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
                     params={"status": issue.get_status_display().lower(), "problems": "; ".join(problems)},
                 )
 
+    def _check_roles_fit_the_kind(self, issue, rows):
+        interview = issue.kind == IssueKind.INTERVIEW
+        for form in rows:
+            role = form.cleaned_data.get("role")
+            if interview and role == ContributionRole.AUTHOR:
+                form.add_error(
+                    "role",
+                    ValidationError(
+                        "An interview credits the person who asks the questions as Interviewer, not Author. "
+                        "Set this role to “Interviewer”, or the kind of piece to another kind.",
+                        code="author_in_interview",
+                    ),
+                )
+            elif not interview and role in (ContributionRole.INTERVIEWER, ContributionRole.INTERVIEWEE):
+                form.add_error(
+                    "role",
+                    ValidationError(
+                        "Only an interview has an %(role)s. Set the kind of piece to “Interview”, or this "
+                        "role to “Author”.",
+                        code="interview_role_outside_interview",
+                        params={"role": ContributionRole(role).label.lower()},
+                    ),
+                )
+
+    def _check_speaker_labels_differ(self, rows):
+        first = {}
+        for form in rows:
+            if form.cleaned_data.get("role") != ContributionRole.INTERVIEWEE:
+                continue
+            label = form.cleaned_data.get("speaker_label")
+            if not label:
+                continue
+            if label.casefold() in first:
+                form.add_error(
+                    "speaker_label",
+                    ValidationError(
+                        "%(other)s already has the speaker label “%(label)s”; give each interviewee their "
+                        "own initials.",
+                        code="duplicate_speaker_label",
+                        params={"other": first[label.casefold()][0], "label": first[label.casefold()][1]},
+                    ),
+                )
+            else:
+                first[label.casefold()] = (form.cleaned_data.get("person") or "Another interviewee", label)
+
 
 class QuestionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
     inline_role = "questions"
 
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return
         issue = self.instance
-        live = _live_forms(self)
-        if live and issue.kind != IssueKind.INTERVIEW:
-            raise ValidationError(
-                "Only an interview has questions. Set the kind of piece to “Interview”, "
-                "or delete the questions.",
-                code="questions_outside_interview",
-            )
-        contributions = self.sibling("contributions")
-        if contributions is None or any(contributions.errors):
+        rows = _live_forms(self)
+        if issue.kind != IssueKind.INTERVIEW:
+            for form in rows:
+                form.add_error(
+                    "question",
+                    ValidationError(
+                        "Only an interview has questions. Set the kind of piece to “Interview”, "
+                        "or delete this question.",
+                        code="questions_outside_interview",
+                    ),
+                )
             return
-        interviewees = {c["person"].pk: c for c in contributions.interviewees() if c.get("person")}
-        for number, form in enumerate(live, start=1):
+        contributions = self.sibling("contributions")
+        if contributions is None:
+            return
+        interviewees = {
+            f.cleaned_data["person"].pk
+            for f in _live_forms(contributions)
+            if f.cleaned_data.get("role") == ContributionRole.INTERVIEWEE and f.cleaned_data.get("person")
+        }
+        for number, form in enumerate(_live_forms(self), start=1):
             speaker = form.cleaned_data.get("speaker")
             if speaker and speaker.pk not in interviewees:
                 form.add_error(
@@ -315,6 +395,29 @@ class FootnoteForm(forms.ModelForm):
 
 class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
     inline_role = "footnotes"
+
+    def validate_unique(self):
+        # Django's own check says only "Please correct the duplicate data for
+        # label", above the rows. This one names the label on the row that repeats it.
+        first = {}
+        for form in _live_forms(self):
+            position = self.forms.index(form) + 1  # as the admin numbers the rows: “Footnote: #2”
+            label = form.cleaned_data.get("label")
+            if not label:
+                continue
+            if label in first:
+                form.add_error(
+                    "label",
+                    ValidationError(
+                        "Footnote %(other)s already has the label “%(label)s”; each footnote needs its own. "
+                        "Give this one another label (and its marker too), or delete one of the two.",
+                        code="duplicate_footnote_label",
+                        params={"other": first[label], "label": label},
+                    ),
+                )
+            else:
+                first[label] = position
+        super().validate_unique()
 
     def passages(self):
         """The issue's texts in reading order, as typed in this form."""

@@ -292,6 +292,22 @@ class IssueQuerySet(ContentQuerySet):
     def newest_first(self):
         return self.order_by("-publication_date", "-number")
 
+    def next_free_number(self, series):
+        """The number a new issue of ``series`` would take: one after its highest."""
+        highest = self.filter(series=series).aggregate(highest=models.Max("number"))["highest"]
+        return (highest or 0) + 1
+
+    def usual_kind(self, series):
+        """The kind of piece ``series`` publishes most (the latest issue's on a tie), or None."""
+        counts = (
+            self.filter(series=series)
+            .values("kind")
+            .annotate(n=models.Count("pk"), latest=models.Max("number"))
+            .order_by("-n", "-latest")
+        )
+        first = counts.first()
+        return first["kind"] if first else None
+
     def for_listing(self):
         """Issues with their series and authors, in a fixed number of queries.
 

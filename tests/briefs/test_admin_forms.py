@@ -128,12 +128,131 @@ def test_a_note_that_no_text_cites_is_flagged_on_that_note(editor_client, people
     assert not Issue.objects.exists() and not Footnote.objects.exists()
 
 
-def test_a_duplicate_issue_number_in_the_same_series_is_refused(editor_client, people):
-    series = make_series()
-    make_interview(series, number=6)
+def field_errors(response):
+    """``{field: [messages]}`` of the issue form and ``{"footnotes-1-label": [...]}`` for inline rows."""
+    errors = {name: list(messages) for name, messages in response.context["adminform"].form.errors.items()}
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            for name, messages in form.errors.items():
+                errors[form.add_prefix(name)] = list(messages)
+        if inline.formset.non_form_errors():
+            errors[f"{inline.formset.prefix}-*"] = list(inline.formset.non_form_errors())
+    return errors
+
+
+def test_a_duplicate_issue_number_is_marked_on_the_number_field_naming_the_issue_and_the_next_free_number(
+    editor_client, people
+):
+    series = make_series(name="EUCACIS in Brief")
+    make_interview(series, number=6, title="Recent changes")
+    make_interview(series, number=7)
     response = editor_client.post(ADD_ISSUE, issue_post(series, contributions=interview_rows(people)))
-    assert "This series already has an issue with this number" in response.content.decode()
-    assert Issue.objects.filter(series=series).count() == 1
+    errors = field_errors(response)
+    assert errors == {
+        "number": [
+            "No. 6 already exists in EUCACIS in Brief (“Recent changes”). Each number is used once per series; "
+            "the next free number is 8."
+        ]
+    }
+    assert 'class="form-row errors field-number"' in response.content.decode()
+    assert Issue.objects.filter(series=series).count() == 2
+
+
+def test_a_duplicate_footnote_label_is_named_on_the_row_that_repeats_it(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            make_series(),
+            contributions=interview_rows(people),
+            questions=[{"question": "<p>Q?</p>", "answer": "<p>A[^1] b[^2].</p>"}],
+            footnotes=[
+                {"label": "1", "text": "<p>One.</p>"},
+                {"label": "2", "text": "<p>Two.</p>"},
+                {"label": " 1 ", "text": "<p>Also one.</p>"},
+            ],
+        ),
+    )
+    html = response.content.decode()
+    assert field_errors(response) == {
+        "footnotes-2-label": [
+            "Footnote 1 already has the label “1”; each footnote needs its own. Give this one another label "
+            "(and its marker too), or delete one of the two."
+        ]
+    }
+    assert "Please correct the duplicate" not in html
+    assert not Issue.objects.exists()
+
+
+def test_an_interview_credits_an_interviewer_not_an_author_and_says_so_on_the_role(editor_client, people):
+    rows = interview_rows(people)
+    rows[0]["role"] = "author"
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), contributions=rows))
+    assert field_errors(response) == {
+        "contributions-0-role": [
+            "An interview credits the person who asks the questions as Interviewer, not Author. Set this role "
+            "to “Interviewer”, or the kind of piece to another kind."
+        ]
+    }
+    assert not Issue.objects.exists()
+
+
+def test_an_interviewer_outside_an_interview_is_marked_on_its_role(editor_client, people):
+    rows = [{"person": str(people["author"].pk), "role": "interviewer"}]
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), kind="opinion", body="<p>B</p>", contributions=rows))
+    assert field_errors(response) == {
+        "contributions-0-role": [
+            "Only an interview has an interviewer. Set the kind of piece to “Interview”, or this role to “Author”."
+        ]
+    }
+
+
+def test_the_role_choices_say_which_role_an_interview_wants(editor_client):
+    html = editor_client.get(ADD_ISSUE).content.decode()
+    assert "Interviewer (asks an interview&#x27;s questions)" in html
+    assert "Author (of an opinion piece or article)" in html
+    assert "An interview has an Interviewer, who asks the questions, and an Interviewee" in html
+
+
+def test_two_interviewees_with_the_same_speaker_label_are_marked_on_the_second(editor_client, people):
+    second = make_person(given_name="Second", family_name="Guest")
+    rows = interview_rows(people) + [{"person": str(second.pk), "role": "interviewee", "speaker_label": "eb"}]
+    questions = [{"question": "<p>Q?</p>", "answer": "<p>A</p>", "speaker": str(second.pk)}]
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), contributions=rows, questions=questions))
+    assert field_errors(response) == {
+        "contributions-2-speaker_label": [
+            "Erkin Baydarov already has the speaker label “EB”; give each interviewee their own initials."
+        ]
+    }
+
+
+def test_one_save_reports_every_problem_of_the_form_each_on_its_field(editor_client, people):
+    series = make_series(name="EUCACIS in Brief")
+    make_interview(series, number=6)
+    second = make_person(given_name="Second", family_name="Guest")
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            introduction="<p>Intro [^bad label].</p>",
+            contributions=[
+                {"person": str(people["author"].pk), "role": "author"},
+                {"person": str(people["guest"].pk), "role": "interviewee", "speaker_label": ""},
+                {"person": str(second.pk), "role": "interviewee", "speaker_label": "SG"},
+            ],
+            questions=[{"question": "<p>Q [^?</p>", "answer": "<p>A[^1].</p>", "speaker": str(second.pk)}],
+            footnotes=[{"label": "1", "text": "<p>One.</p>"}, {"label": "1", "text": "<p>Again.</p>"}],
+        ),
+    )
+    errors = field_errors(response)
+    assert set(errors) == {
+        "number",
+        "introduction",
+        "contributions-0-role",
+        "contributions-1-speaker_label",
+        "questions-0-question",
+        "footnotes-1-label",
+    }, errors
+    assert Issue.objects.count() == 1
 
 
 def test_the_same_number_in_another_series_is_fine(editor_client, people):
@@ -160,7 +279,11 @@ def test_questions_belong_only_to_interviews(editor_client, people):
             questions=[{"question": "<p>Q?</p>", "answer": "<p>A</p>"}],
         ),
     )
-    assert "Only an interview has questions" in response.content.decode()
+    assert field_errors(response) == {
+        "questions-0-question": [
+            "Only an interview has questions. Set the kind of piece to “Interview”, or delete this question."
+        ]
+    }
 
 
 def test_an_issue_in_review_must_stay_complete_and_the_form_says_so_keeping_what_was_typed(editor_client, people):
