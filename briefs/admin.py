@@ -256,6 +256,24 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contributions__person")
 
+    def get_changeform_initial_data(self, request):
+        """A new issue starts in the only series (or the one in ``?series=``), with its next free
+        number and the kind of piece that series publishes most."""
+        initial = super().get_changeform_initial_data(request)
+        series = None
+        if initial.get("series"):
+            series = Series.objects.filter(pk=initial["series"]).first() if str(initial["series"]).isdigit() else None
+        else:
+            only = list(Series.objects.all()[:2])
+            series = only[0] if len(only) == 1 else None
+        if series is not None:
+            initial["series"] = series.pk
+            initial.setdefault("number", Issue.objects.next_free_number(series))
+            usual = Issue.objects.usual_kind(series)
+            if usual:
+                initial.setdefault("kind", usual)
+        return initial
+
     @admin.display(description="status")
     def workflow_status(self, obj):
         return describe_status(obj) if obj.pk else "Draft"

@@ -462,3 +462,31 @@ def test_the_issue_page_has_the_prose_editor_marker_help_and_view_on_site(editor
     assert response.status_code == 302 and response["Location"].endswith(demo_issue.get_absolute_url())
 
 
+
+
+def _initial(response, field):
+    return response.context["adminform"].form[field].value()
+
+
+def test_a_new_issue_starts_in_the_only_series_with_its_next_number_and_the_kind_it_publishes_most(editor_client):
+    series = make_series()
+    make_interview(series, number=5)
+    make_interview(series, number=6)
+    Issue.objects.create(
+        series=series, number=2, title="Opinion", slug="opinion", kind="opinion", publication_date="2018-01-01"
+    )
+    response = editor_client.get(ADD_ISSUE)
+    assert _initial(response, "series") == series.pk
+    assert _initial(response, "number") == 7
+    assert _initial(response, "kind") == "interview"
+
+
+def test_with_several_series_a_new_issue_starts_in_the_one_named_in_the_address(editor_client):
+    first, second = make_series(), make_series()
+    make_interview(first, number=3)
+    response = editor_client.get(ADD_ISSUE)
+    assert _initial(response, "series") is None and _initial(response, "number") is None
+    response = editor_client.get(f"{ADD_ISSUE}?series={second.pk}")
+    assert _initial(response, "series") == second.pk and _initial(response, "number") == 1
+    response = editor_client.get(f"{ADD_ISSUE}?series={first.pk}")
+    assert _initial(response, "number") == 4 and _initial(response, "kind") == "interview"
