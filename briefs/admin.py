@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from briefs.forms import (
     ContributionForm,
+    OrderedRowForm,
     ContributionFormSet,
     EditorialMembershipFormSet,
     FootnoteForm,
@@ -54,6 +55,7 @@ from people.admin import PersonAdmin
 
 class AboutSectionInline(admin.StackedInline):
     model = AboutSection
+    form = OrderedRowForm
     formset = OrderedInlineFormSet
     extra = 0
     fields = ["sort_order", "title", "body"]
@@ -251,7 +253,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     class Media:
         js = ["admin/js/sortable-inlines.js"]
-        css = {"all": ["admin/css/workflow.css"]}
+        css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contributions__person")

@@ -130,7 +130,20 @@ class IssueForm(forms.ModelForm):
         return check_markers(self.cleaned_data["body"], "the body")
 
 
-class QuestionForm(forms.ModelForm):
+class OrderedRowForm(forms.ModelForm):
+    """A row of an ordered inline: a new row with nothing but its order is left empty.
+
+    The Move up / Move down script numbers every row, spare ones included; that
+    number alone is not something the editor typed.
+    """
+
+    def has_changed(self):
+        if self.instance.pk is None:
+            return any(name != "sort_order" for name in self.changed_data)
+        return super().has_changed()
+
+
+class QuestionForm(OrderedRowForm):
     def clean_question(self):
         return check_markers(self.cleaned_data["question"], "this question")
 
@@ -232,7 +245,7 @@ ROLE_CHOICES = [
 ]
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(OrderedRowForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "role" in self.fields:

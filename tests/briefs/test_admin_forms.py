@@ -490,3 +490,18 @@ def test_with_several_series_a_new_issue_starts_in_the_one_named_in_the_address(
     assert _initial(response, "series") == second.pk and _initial(response, "number") == 1
     response = editor_client.get(f"{ADD_ISSUE}?series={first.pk}")
     assert _initial(response, "number") == 4 and _initial(response, "kind") == "interview"
+
+
+def test_a_new_row_with_only_its_order_filled_in_is_left_out_not_an_error(editor_client, people):
+    series = make_series()
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            series,
+            contributions=interview_rows(people) + [{"sort_order": "3", "role": "author"}],  # the role select's default
+            questions=[{"sort_order": "1", "question": "<p>Q?</p>", "answer": "<p>A</p>"}, {"sort_order": "2"}],
+        ),
+    )
+    assert response.status_code == 302, field_errors(response)
+    issue = Issue.objects.get(series=series)
+    assert issue.contributions.count() == 2 and issue.questions.count() == 1

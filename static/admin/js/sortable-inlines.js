@@ -1,6 +1,8 @@
 // Move up / Move down buttons for admin inlines marked "sortable-inline".
-// Moving a row renumbers the "order" fields of the filled-in rows 1..n in the
-// order they now appear; empty spare rows keep a blank order so they stay unsaved.
+// Moving a row renumbers the "order" fields of the rows 1..n in the order they
+// now appear, and a row added with "Add another" takes the next number. The
+// server ignores the order of a row left empty (OrderedRowForm), so a spare row
+// stays unsaved whatever its number.
 "use strict";
 (function () {
   function rows(group) {
@@ -8,20 +10,20 @@
       .filter((row) => row.querySelector("[name$='-sort_order']"));
   }
 
-  function hasData(row) {
-    const id = row.querySelector("input[type=hidden][name$='-id']");
-    if (id && id.value) return true;
-    return Array.from(row.querySelectorAll("textarea, input[type=text], select")).some(
-      (field) => !field.name.endsWith("-sort_order") && field.value && field.value.trim() !== ""
-    );
+  function renumber(group) {
+    rows(group).forEach((row, index) => {
+      row.querySelector("[name$='-sort_order']").value = String(index + 1);
+    });
   }
 
-  function renumber(group) {
-    let position = 1;
+  function nextOrder(group, newRow) {
+    let highest = 0;
     for (const row of rows(group)) {
-      const order = row.querySelector("[name$='-sort_order']");
-      order.value = hasData(row) ? String(position++) : "";
+      if (row === newRow) continue;
+      const value = parseInt(row.querySelector("[name$='-sort_order']").value, 10);
+      if (!Number.isNaN(value)) highest = Math.max(highest, value);
     }
+    return highest + 1;
   }
 
   function move(group, row, step) {
@@ -64,6 +66,8 @@
   document.addEventListener("DOMContentLoaded", setUp);
   document.addEventListener("formset:added", (event) => {
     const group = event.target.closest(".inline-group");
-    if (group) addButtons(group, event.target);
+    if (!group || !rows(group).includes(event.target)) return;
+    event.target.querySelector("[name$='-sort_order']").value = String(nextOrder(group, event.target));
+    addButtons(group, event.target);
   });
 })();
