@@ -10,6 +10,10 @@ from django.utils import timezone
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from richtext.fields import RichTextField
+
+#: The toolbar button that inserts a footnote (static/briefs/prose/footnote.js),
+#: on every text of an issue that may cite one.
+FOOTNOTE_BUTTON = {"FootnoteMarker": True}
 from sitecache.versioning import ContentQuerySet
 from briefs.validators import normalise_issn, validate_issn
 
@@ -365,12 +369,14 @@ class Issue(models.Model):
     )
     introduction = RichTextField(
         "introduction",
+        buttons=FOOTNOTE_BUTTON,
         blank=True,
         help_text="The opening paragraphs: the context, and for an interview who the interviewee is. "
         + MARKER_HELP,
     )
     body = RichTextField(
         "body",
+        buttons=FOOTNOTE_BUTTON,
         blank=True,
         help_text="The text of an opinion piece or article; for an interview, any text after the "
         "questions. " + MARKER_HELP,
@@ -572,12 +578,14 @@ class Question(RemembersLoadedValues):
     )
     question = RichTextField(
         "question",
+        buttons=FOOTNOTE_BUTTON,
         kind="note",
         help_text="The question without its number: the site numbers questions 1, 2, 3… in order. "
         + MARKER_HELP,
     )
     answer = RichTextField(
         "answer",
+        buttons=FOOTNOTE_BUTTON,
         help_text="The answer without the speaker's initials: the site opens it with the "
         "interviewee's speaker label. " + MARKER_HELP,
     )
@@ -617,8 +625,9 @@ class Footnote(RemembersLoadedValues):
                 code="footnote_label",
             )
         ],
-        help_text="The name used in the text's marker: label “source” is cited as [^source]. "
-        "Not printed; the site numbers notes by where they are first cited.",
+        help_text="Filled in when you insert the footnote with the toolbar's footnote button. It is the "
+        "name used in the text's marker: label “source” is cited as [^source]. Not printed; the site "
+        "numbers notes by where they are first cited.",
     )
     text = RichTextField(
         "note",

@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
@@ -232,7 +234,19 @@ DJANGO_PROSE_EDITOR_MENU_GROUPS = [
     {"group": "nodes -blockType -lists"},
     {"group": "marks"},
     {"group": "link"},
+    {"group": "footnote"},
     {"group": "history"},
+]
+
+# Our own prose editor extensions (django-prose-editor's "configurable" preset
+# loads each group's module only for fields that enable one of its extensions).
+# FootnoteMarker: the "Insert a footnote" button of the issue's texts
+# (static/briefs/prose/footnote.js). It types plain text, so it allows no tags.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("briefs/prose/footnote.js")],
+        "extensions": {"FootnoteMarker": html_tags([])},
+    },
 ]
 
 # ---- Security (issue 7): login throttling -------------------------------------

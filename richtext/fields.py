@@ -56,6 +56,11 @@ def sanitize(html, kind="prose"):
     return mark_safe(_cleaner(kind)(html))
 
 
-def RichTextField(verbose_name=None, *, kind="prose", **kwargs):
-    """A model field edited with the prose editor and cleaned when a form saves it."""
-    return ProseEditorField(verbose_name, extensions=_EXTENSION_SETS[kind], sanitize=True, **kwargs)
+def RichTextField(verbose_name=None, *, kind="prose", buttons=None, **kwargs):
+    """A model field edited with the prose editor and cleaned when a form saves it.
+
+    ``buttons``: extra extensions that only add toolbar buttons typing plain text
+    (e.g. ``{"FootnoteMarker": True}``), so what the field allows stays ``kind``'s.
+    """
+    extensions = _EXTENSION_SETS[kind] | (buttons or {})
+    return ProseEditorField(verbose_name, extensions=extensions, sanitize=True, **kwargs)

@@ -456,7 +456,7 @@ def test_the_issue_page_has_the_prose_editor_marker_help_and_view_on_site(editor
     # introduction and body, 4 questions and 4 answers, 4 notes, 2 printed biographies,
     # and the hidden templates for a new contributor (1), question (2) and note (1)
     assert html.count("data-django-prose-editor-configurable") == 2 + 8 + 4 + 2 + 4
-    assert "type its label in square brackets with a caret" in html
+    assert "click the toolbar's footnote button" in html
     view_on_site = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', html).group(1)
     response = editor_client.get(view_on_site)
     assert response.status_code == 302 and response["Location"].endswith(demo_issue.get_absolute_url())

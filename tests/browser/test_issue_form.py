@@ -1,8 +1,11 @@
-"""The issue form in Chromium at 1,280 px: layout, row order, toolbar."""
+"""The issue form in Chromium at 1,280 px: layout, row order, toolbar, and footnotes by button."""
+
+import re
 
 import pytest
 
-from tests.conftest import make_series
+from briefs.models import Issue
+from tests.conftest import make_about, make_person, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,3 +70,77 @@ def test_the_paragraph_style_button_draws_its_arrow_without_a_font_glyph(add_iss
     )
     # The editor's own "⏷" (U+23F7) is in none of the usual system fonts: a box.
     assert arrow["content"] == '""' and arrow["border"] == "5px", arrow
+
+
+def _choose_person(page, row, name):
+    page.locator(f"#{row} .field-person .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(name)
+    page.locator(".select2-results__option", has_text=name).click()
+
+
+def _write(page, selector, text):
+    editor = page.locator(f"{selector} .ProseMirror[contenteditable=true]")
+    editor.click()
+    editor.press_sequentially(text)
+
+
+def _insert_footnote(page, selector, note):
+    """Click the toolbar's footnote button in ``selector``'s editor and type the note it opens."""
+    page.locator(f"{selector} button[title^='Insert a footnote']").click()
+    page.wait_for_function("document.activeElement && document.activeElement.closest('#footnotes-group')")
+    page.keyboard.type(note)
+
+
+def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published_with_notes_1_and_2_linked(add_issue, live_server):
+    series = make_series(name="EUCACIS in Brief", slug="eucacis-in-brief")
+    make_about(series, "About EUCACIS")
+    make_person(given_name="Albina", family_name="Muratbekova", biography="<p>Fellow 2017-2019.</p>")
+    make_person(given_name="Erkin", family_name="Baydarov", honorific="Dr")
+    page = add_issue()
+    # The only series, its next number and the kind it publishes are not asked for again.
+    assert page.input_value("#id_number") == "1"
+    page.locator("#id_title").press_sequentially("Trade across the border: Interview with Erkin Baydarov")
+    page.select_option("#id_kind", "interview")
+    page.fill("#id_publication_date", "2019-03-01")
+
+    page.get_by_text("Add another Contributor").click()
+    _choose_person(page, "contributions-0", "Muratbekova")
+    page.select_option("#id_contributions-0-role", "interviewer")
+    page.get_by_text("Add another Contributor").click()
+    _choose_person(page, "contributions-1", "Baydarov")
+    page.select_option("#id_contributions-1-role", "interviewee")
+    page.fill("#id_contributions-1-speaker_label", "EB")
+
+    page.get_by_text("Add another Question and answer").click()
+    _write(page, "#questions-0 .field-question", "How has trade changed?")
+    _write(page, "#questions-0 .field-answer", "It grew by 40 percent")
+    _insert_footnote(page, "#questions-0 .field-answer", "Source: https://example.org/trade-figures")
+    _write(page, "#questions-0 .field-answer", " in a year.")
+    page.get_by_text("Add another Question and answer").click()
+    _write(page, "#questions-1 .field-question", "And the border?")
+    _write(page, "#questions-1 .field-answer", "It opened")
+    _insert_footnote(page, "#questions-1 .field-answer", "Decree of 2018.")
+
+    assert page.input_value("#id_footnotes-0-label") == "1" and page.input_value("#id_footnotes-1-label") == "2"
+    assert "[^1]" in page.locator("#questions-0 .field-answer .ProseMirror[contenteditable=true]").inner_text()
+    page.click("input[name=_save]")
+    page.wait_for_url(re.compile(r"/admin/briefs/issue/$"))
+    issue = Issue.objects.get(series=series, number=1)
+    assert [q.sort_order for q in issue.questions.all()] == [1, 2]
+
+    page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
+    for button, status in [("Submit for review", "In review"), ("Approve", "Approved"), ("Publish", "Published")]:
+        page.locator(".workflow-steps a", has_text=button).first.click()
+        page.click(f"input[type=submit][value='{button}']")
+        page.wait_for_url(re.compile(rf"/admin/briefs/issue/{issue.pk}/change/$"))
+        assert f"Status: {status}." in page.locator(".workflow-box").inner_text()
+
+    page.goto(f"{live_server.url}{issue.get_absolute_url()}")
+    references = page.locator("sup.fn-ref a")
+    assert references.all_inner_texts() == ["1", "2"]
+    assert [references.nth(i).get_attribute("href") for i in range(2)] == ["#fn-1", "#fn-2"]
+    assert "https://example.org/trade-figures" in page.locator("#fn-1").inner_text()
+    assert "Decree of 2018." in page.locator("#fn-2").inner_text()
+    assert page.locator(".answer").first.inner_text().startswith("EB: It grew by 40 percent")
+    references.nth(1).click()
+    page.wait_for_url(re.compile(r"#fn-2$"))
