@@ -275,13 +275,6 @@ class ContributionForm(OrderedRowForm):
 class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
     inline_role = "contributions"
 
-    def interviewees(self):
-        return [
-            f.cleaned_data
-            for f in _live_forms(self)
-            if f.cleaned_data.get("role") == ContributionRole.INTERVIEWEE
-        ]
-
     def clean(self):
         super().clean()
         issue = self.instance
