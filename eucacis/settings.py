@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "reversion",
     "richtext",
     "sitecache",
+    "imports",
     "briefs",
     "people",
     "sharing",

@@ -133,6 +133,12 @@ def test_the_shared_rich_text_app_imports_neither_app():
     assert "briefs" not in imports and "people" not in imports
 
 
+def test_the_shared_import_core_imports_neither_app():
+    # The fellows import and the Word import depend on it, one way.
+    imports = _imports_of("imports")
+    assert "briefs" not in imports and "people" not in imports, imports
+
+
 def test_the_page_cache_imports_neither_app():
     # It is told what it needs (the preview permission, the next scheduled change) by the settings.
     imports = _imports_of("sitecache")
