@@ -13,6 +13,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -21,6 +22,7 @@ from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django_countries import countries
 
+from imports import ImportFileError, check_upload, text_problem
 from people.models import Discipline, Fellowship, Person
 
 #: Column name in the file (lower case, spaces for _ and -) → field.
@@ -71,13 +73,21 @@ ENCODINGS = {
     "utf-8": "UTF-8",
     "cp1252": "Windows-1252 (Western European, Excel's default “CSV”)",
     "cp1251": "Windows-1251 (Cyrillic)",
+    "cp932": "Shift-JIS (Japanese, Excel's “CSV” in Japan)",
 }
 MAX_ROWS = 5000
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read; the message says why and what to do."""
-
+#: An .xlsx of at most FELLOW_IMPORT_MAX_BYTES may unpack to at most this much (5,000 rows are far less).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+#: The model field each text column is stored in: its max_length is checked in the preview.
+TEXT_FIELDS = {
+    "honorific": Person._meta.get_field("honorific"),
+    "given_name": Person._meta.get_field("given_name"),
+    "family_name": Person._meta.get_field("family_name"),
+    "email": Person._meta.get_field("email"),
+    "home_institution": Fellowship._meta.get_field("home_institution"),
+    "city": Fellowship._meta.get_field("city"),
+    "thesis_title": Fellowship._meta.get_field("thesis_title"),
+}
 
 # ---------------------------------------------------------------- reading
 
@@ -86,8 +96,8 @@ def decode(data, encoding="auto"):
     """Bytes of a text file → ``(text, encoding used)``, never garbled.
 
     ``auto`` takes UTF-8 (with or without BOM; UTF-16 by its BOM), else
-    Windows-1252, and refuses text that only decodes as Windows-1252 by looking
-    like mangled Cyrillic.
+    Windows-1252, and refuses text that is Japanese Shift-JIS, or that only
+    decodes as Windows-1252 by looking like mangled Cyrillic.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
@@ -103,6 +113,12 @@ def decode(data, encoding="auto"):
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _looks_like_shift_jis(data):
+        raise ImportFileError(
+            "The file is not UTF-8, and it reads as Japanese text in Shift-JIS, which as Windows-1252 would come "
+            "out as gibberish such as “ŽR“c”. Choose “Shift-JIS (Japanese)” as the encoding, or save the file as "
+            "“CSV UTF-8”."
+        )
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
@@ -117,6 +133,20 @@ def decode(data, encoding="auto"):
             "encoding, or save the file as “CSV UTF-8”."
         )
     return text, "cp1252"
+
+
+def _looks_like_shift_jis(data):
+    # Shift-JIS writes kana and most kanji with a lead byte 81–9F, where
+    # Windows-1252 has only punctuation (’ “ – …), and Western text keeps its
+    # accented letters in C0–FF. So: valid Shift-JIS, some Japanese in it, and
+    # at least half its high bytes in 80–9F.
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return False
+    japanese = len(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", text))
+    high = [b for b in data if b >= 0x80]
+    return japanese >= 2 and 2 * sum(1 for b in high if b <= 0x9F) >= len(high)
 
 
 def _looks_like_cyrillic(text):
@@ -138,20 +168,55 @@ def read_table(filename, data, encoding="auto"):
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    try:
+        rows = _counted([cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect))
+    except csv.Error as error:
+        raise ImportFileError(f"The file is not readable as CSV ({error}). Save it again as “CSV UTF-8”.") from None
     if not rows:
         raise ImportFileError("The file is empty.")
     return rows[0], rows[1:], used
 
 
+def _counted(rows):
+    """The rows, read one by one: reading stops at the first non-empty row over :data:`MAX_ROWS`.
+
+    Empty rows are kept (as an empty tuple) so rows keep their numbers; past the
+    limit they are skipped, so trailing empty rows of a sheet do not count.
+    """
+    kept, filled = [], -1  # the first row names the columns
+    for row in rows:
+        if not any(row):
+            if filled < MAX_ROWS:
+                kept.append(())
+            continue
+        filled += 1
+        if filled > MAX_ROWS:
+            raise ImportFileError(f"The file has more than {MAX_ROWS} rows; import at most {MAX_ROWS} at a time.")
+        kept.append(row)
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
 def _read_xlsx(data):
     from openpyxl import load_workbook
 
+    # The zip's directory first: nothing is unpacked from a file that would unpack to too much.
+    check_upload(data, max_bytes=settings.FELLOW_IMPORT_MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES,
+                 zip_expected=".xlsx")
     try:
-        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        # The sheet's stated size is not trusted (some programs write A1:A1): every row is read, and counted.
+        sheet.reset_dimensions()
+        try:
+            rows = _counted([_cell(value) for value in row] for row in sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+    except ImportFileError:
+        raise
     except Exception:
         raise ImportFileError("The file is not a readable .xlsx workbook. Open it in Excel and save it again.") from None
-    rows = [[_cell(value) for value in row] for row in sheet.iter_rows(values_only=True)]
     if not rows:
         raise ImportFileError("The workbook's first sheet is empty.")
     return rows[0], rows[1:]
@@ -247,8 +312,9 @@ def map_header(header):
 def plan_import(header, rows, *, programme):
     """Check every row and match people; writes nothing. A fixed number of queries."""
     fields = map_header(header)
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"The file has {len(rows)} rows; import at most {MAX_ROWS} at a time.")
+    filled = sum(1 for cells in rows if any(cells))
+    if filled > MAX_ROWS:
+        raise ImportFileError(f"The file has {filled} rows; import at most {MAX_ROWS} at a time.")
     results = []
     for offset, cells in enumerate(rows, start=2):
         if not any(cells):
@@ -257,6 +323,7 @@ def plan_import(header, rows, *, programme):
         result = RowResult(number=offset, values=values)
         _clean_row(result)
         results.append(result)
+    _find_shared_emails(results)
     _match_people(results)
     _find_duplicates(results)
     _match_fellowships(results, programme)
@@ -265,8 +332,16 @@ def plan_import(header, rows, *, programme):
 
 def _clean_row(result):
     v = result.values
+    # Every value is checked as the database will store it, so a row the preview calls ready is saved on confirm.
+    unfit = set()
+    for name, value in list(v.items()):
+        problem = text_problem(value, max_length=TEXT_FIELDS[name].max_length if name in TEXT_FIELDS else None)
+        if problem:
+            result.error(name, problem)
+            unfit.add(name)
+            v[name] = ""  # one reason per cell: checked no further
     for name in ("given_name", "family_name"):
-        if not v.get(name):
+        if not v.get(name) and name not in unfit:
             result.error(name, "missing")
     cohort_unreadable = False
     if v.get("cohort") and not (v.get("start_year") or v.get("end_year")):
@@ -280,7 +355,7 @@ def _clean_row(result):
     for name in ("start_year", "end_year"):
         raw = v.get(name, "")
         if not raw:
-            if not cohort_unreadable:
+            if not cohort_unreadable and name not in unfit and "cohort" not in unfit:
                 result.error(name, "missing")
         elif not re.fullmatch(r"\d{4}", raw) or not 1950 <= int(raw) <= 2100:
             result.error(name, f"“{raw}” is not a year between 1950 and 2100")
@@ -351,23 +426,47 @@ def _identity(values):
     return ("name", values.get("given_name", "").lower(), values.get("family_name", "").lower())
 
 
+def _find_shared_emails(results):
+    """Rows that give the same email are all errors, each naming the others: one email, one person, one row."""
+    rows_by_email = {}
+    for r in results:
+        if r.values.get("email"):
+            rows_by_email.setdefault(r.values["email"].lower(), []).append(r)
+    for rows in rows_by_email.values():
+        if len(rows) < 2:
+            continue
+        for r in rows:
+            others = [str(o.number) for o in rows if o is not r]
+            named = f"row {others[0]}" if len(others) == 1 else f"rows {', '.join(others[:-1])} and {others[-1]}"
+            r.error("email", f"the same email as {named}: an email must belong to one person, on one row")
+
+
 def _match_people(results):
-    """An existing person is matched by email, else by given and family name."""
+    """An existing person is matched by email, else by given and family name; never one of several."""
     emails = {r.values["email"] for r in results if r.values.get("email")}
     families = {r.values.get("family_name", "").lower() for r in results}
     people = Person.objects.annotate(email_lc=Lower("email"), family_lc=Lower("family_name")).filter(
         Q(email_lc__in=emails) | Q(family_lc__in=families)
     )
     by_email, by_name = {}, {}
-    for person in people:
+    for person in people.order_by("pk"):
         if person.email_lc:
-            by_email.setdefault(person.email_lc, person)
+            by_email.setdefault(person.email_lc, []).append(person)
         by_name.setdefault((person.given_name.lower(), person.family_lc), []).append(person)
     for r in results:
         if not r.ok:
             continue
-        if r.values.get("email") and r.values["email"] in by_email:
-            r.person = by_email[r.values["email"]]
+        same_email = by_email.get(r.values.get("email"), [])
+        if len(same_email) > 1:
+            names = ", ".join(f"{p.name} (no. {p.pk})" for p in same_email)
+            r.error(
+                "email",
+                f"{len(same_email)} people here have this email: {names}; give each their own email in the admin, "
+                "then import again",
+            )
+            continue
+        if same_email:
+            r.person = same_email[0]
             continue
         same_name = by_name.get((r.values["given_name"].lower(), r.values["family_name"].lower()), [])
         if len(same_name) == 1 and (not r.values.get("email") or not same_name[0].email):

@@ -6,26 +6,28 @@ file is never opened, a preview (which says whose email is already here) never
 made and a confirmation never applied.
 """
 
-import base64
+import logging
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
-from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from people.fellow_import import ENCODINGS, ImportFileError, apply_import, plan_import, read_table
+from imports import ImportFileError, check_upload
+from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
+from people.fellow_import import ENCODINGS, apply_import, plan_import, read_table
 from people.models import Programme
+
+logger = logging.getLogger(__name__)
 
 #: The permission every page of the import needs, as ``app_label.codename``.
 IMPORT_PERMISSION = "people.import_fellows"
-
-_SALT = "people.fellow-import"
-PREVIEW_VALID_FOR = 60 * 60  # seconds
+#: The kind of the previews this import stores (see :mod:`imports.previews`).
+PREVIEW_KIND = "people.fellows"
 
 
 class UploadForm(forms.Form):
@@ -43,22 +45,16 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
+        """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
         upload = self.cleaned_data["file"]
-        limit = settings.FELLOW_IMPORT_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                "The file is %(size)s; at most %(limit)s can be imported at once.",
-                code="file_too_large",
-                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        try:
+            return check_upload(
+                upload,
+                max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
+                zip_expected=".xlsx" if upload.name.lower().endswith(".xlsx") else False,
             )
-        return upload
-
-
-def _plan(programme, filename, data, encoding):
-    header, rows, used = read_table(filename, data, encoding)
-    plan = plan_import(header, rows, programme=programme)
-    plan.encoding = used
-    return plan
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error), code="unreadable_file") from None
 
 
 def may_import(user):
@@ -73,49 +69,62 @@ def import_view(model_admin, request):
         "opts": model_admin.model._meta,
         "title": "Import fellows from a spreadsheet",
     }
-    if request.method == "POST" and "payload" in request.POST:
-        return _confirm(model_admin, request, context)
+    if request.method == "POST" and "preview" in request.POST:
+        return _confirm(model_admin, request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
+        filename = request.FILES["file"].name
         programme = form.cleaned_data["programme"]
         try:
-            plan = _plan(programme, upload.name, data, form.cleaned_data["encoding"])
+            header, rows, used = read_table(filename, form.cleaned_data["file"], form.cleaned_data["encoding"])
+            plan = plan_import(header, rows, programme=programme)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
-            payload = signing.dumps(
-                {
-                    "programme": programme.pk,
-                    "name": upload.name,
-                    "encoding": form.cleaned_data["encoding"],
-                    "data": base64.b64encode(data).decode(),
-                },
-                salt=_SALT,
-                compress=True,
+            plan.encoding = used
+            # The rows as read, not the file: the confirmation plans them again, as the database then is.
+            preview_id = store_preview(
+                request.user,
+                PREVIEW_KIND,
+                {"programme": programme.pk, "name": filename, "encoding": used, "header": header, "rows": rows},
             )
-            context |= {"plan": plan, "payload": payload, "filename": upload.name}
+            context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
             return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
     context["form"] = form
     return TemplateResponse(request, "admin/people/fellowship/import.html", context)
 
 
-def _confirm(model_admin, request, context):
+def _confirm(model_admin, request):
+    """Apply a stored preview, planned again: all its valid rows or, on any failure, nothing."""
+    again = reverse("admin:people_fellowship_import")
     try:
-        payload = signing.loads(request.POST["payload"], salt=_SALT, max_age=PREVIEW_VALID_FOR)
-        programme = Programme.objects.get(pk=payload["programme"])
-        data = base64.b64decode(payload["data"])
-    except (signing.BadSignature, Programme.DoesNotExist, KeyError, ValueError):
-        messages.error(request, "That preview has expired or is not valid. Upload the file again.")
-        return redirect(reverse("admin:people_fellowship_import"))
-    # Check again: the database may have changed since the preview.
-    plan = _plan(programme, payload["name"], data, payload["encoding"])
-    report = apply_import(plan)
+        with transaction.atomic():
+            preview = load_preview(request.user, PREVIEW_KIND, request.POST["preview"])
+            # Taking the preview first means a second confirmation (a double click, another tab) finds nothing.
+            if not discard_preview(request.user, PREVIEW_KIND, preview.pk):
+                raise PreviewNotFound("That preview was imported already. Upload the file again to import it again.")
+            payload = preview.payload
+            programme = Programme.objects.filter(pk=payload["programme"]).first()
+            if programme is None:
+                raise PreviewNotFound("The programme of that preview has been deleted. Upload the file again.")
+            plan = plan_import(payload["header"], payload["rows"], programme=programme)
+            report = apply_import(plan)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect(again)
+    except DatabaseError:
+        logger.exception("Fellows import from a stored preview failed")
+        messages.error(
+            request,
+            "Nothing was imported: the database refused a row. Upload the file again to see a new preview; "
+            "if this happens again, tell the site's maintainers.",
+        )
+        return redirect(again)
     messages.success(
         request,
         f"Imported from {payload['name']}: {report.fellowships_created} fellowship(s) added, "
         f"{report.fellowships_updated} updated, {report.fellowships_unchanged} already up to date; "
         f"{report.people_created} new person(s). {report.rows_skipped} row(s) with errors were skipped.",
     )
-    return redirect(reverse("admin:people_fellowship_changelist"))
+    # Someone who may import but not list fellowships comes back to the import page, with the report.
+    return redirect(reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again)

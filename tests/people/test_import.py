@@ -73,7 +73,7 @@ def test_xlsx_is_read_with_years_as_whole_numbers():
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("f.xlsx", b"not a zip", "not a readable .xlsx"),
+    ("f.xlsx", b"not a zip", "This is not a .xlsx file"),
     ("f.xls", b"x", "Save it as .xlsx"),
     ("f.csv", b"", "empty"),
 ])
@@ -103,13 +103,21 @@ def test_each_row_error_names_its_row_column_and_reason():
     ]
     result = plan(csv_bytes(*rows), make_programme())
     errors = {r.number: r.errors for r in result.rows}
-    assert errors[2] == []
+    assert errors[2] == [("email", "the same email as row 6: an email must belong to one person, on one row")]
     assert errors[3] == [("given name", "missing")]
     assert errors[4] == [("end year", "the year range is reversed: it ends in 2017, before it starts in 2019")]
     assert errors[5][0][0] == "country" and "unknown country “Kazakstan”" in errors[5][0][1]
-    assert errors[6] == [("", "duplicate of row 2: the same person and cohort")]
+    assert errors[6] == [("email", "the same email as row 2: an email must belong to one person, on one row")]
     assert errors[7] == [("start year", "“20x7” is not a year between 1950 and 2100")]
     assert [c for c, _ in errors[8]] == ["email", "discipline"]
+
+
+@pytest.mark.django_db
+def test_the_same_person_and_cohort_twice_is_an_error_on_the_second_row():
+    rows = [GOOD[1], GOOD[1].replace("Tbilisi,GE", "Batumi,GE")]
+    assert [r.errors for r in plan(csv_bytes(*rows), make_programme()).rows] == [
+        [], [("", "duplicate of row 2: the same person and cohort")],
+    ]
 
 
 @pytest.mark.django_db
@@ -216,11 +224,12 @@ def test_the_admin_previews_then_imports_only_on_confirmation(editor_client):
     assert 'value="Import 2 rows"' in html
     assert not Fellowship.objects.exists()
 
-    payload = preview.context["payload"]
-    done = editor_client.post(IMPORT, {"payload": payload}, follow=True)
+    preview_id = preview.context["preview_id"]
+    done = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)
     assert "2 fellowship(s) added" in done.content.decode() and "1 row(s) with errors were skipped" in done.content.decode()
     assert Fellowship.objects.count() == 2
-    editor_client.post(IMPORT, {"payload": payload})  # confirming twice adds nothing
+    again = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)  # confirming twice adds nothing
+    assert "imported already" in again.content.decode()
     assert Fellowship.objects.count() == 2
 
 
@@ -229,7 +238,7 @@ def test_a_windows_1252_file_through_the_admin_keeps_its_accents(editor_client):
     programme = make_programme()
     preview = upload(editor_client, csv_bytes("José,Müller,,2017,2019,,,DE,,", encoding="cp1252"), programme)
     assert "José Müller" in preview.content.decode() and "(cp1252)" in preview.content.decode()
-    editor_client.post(IMPORT, {"payload": preview.context["payload"]})
+    editor_client.post(IMPORT, {"preview": preview.context["preview_id"]})
     assert Person.objects.get().name == "José Müller"
 
 
@@ -244,8 +253,8 @@ def test_an_unreadable_file_is_refused_on_the_upload_form_keeping_the_choices(ed
 
 @pytest.mark.django_db
 def test_a_tampered_or_expired_preview_is_refused(editor_client):
-    response = editor_client.post(IMPORT, {"payload": "forged"}, follow=True)
-    assert "That preview has expired or is not valid" in response.content.decode()
+    response = editor_client.post(IMPORT, {"preview": "forged"}, follow=True)
+    assert "That preview is not available" in response.content.decode()
     assert not Fellowship.objects.exists()
 
 
@@ -273,11 +282,11 @@ def test_an_officer_imports_fixes_the_rejected_row_reimports_and_sees_the_cohort
     listed = lambda *rows: csv_bytes(*[row + ",yes" for row in GOOD], *rows, header=HEADER + ",listed")
     first = upload(editor_client, listed(rejected), programme)
     assert "the year range is reversed" in first.content.decode()
-    editor_client.post(IMPORT, {"payload": first.context["payload"]})
+    editor_client.post(IMPORT, {"preview": first.context["preview_id"]})
 
     fixed = upload(editor_client, listed(rejected.replace("2019,2017", "2017,2019")), programme)
     assert fixed.context["plan"].count_existing == 2 and fixed.context["plan"].count_new == 1
-    editor_client.post(IMPORT, {"payload": fixed.context["payload"]})
+    editor_client.post(IMPORT, {"preview": fixed.context["preview_id"]})
     assert Fellowship.objects.count() == 3 and Person.objects.count() == 3
 
     directory = client.get(reverse("people:fellows_directory"), {"country": "KZ"}).content.decode()
@@ -371,14 +380,14 @@ def test_staff_without_the_import_permission_get_403_on_the_upload_page_the_prev
     client, known_fellow_file
 ):
     programme, data = known_fellow_file
-    # A payload as the preview would have made it for someone allowed to import.
-    payload = upload(signed_in(Client(), make_staff("people.import_fellows")), data, programme).context["payload"]
+    # A preview as made for someone allowed to import.
+    preview_id = upload(signed_in(Client(), make_staff("people.import_fellows")), data, programme).context["preview_id"]
     signed_in(client, make_staff("people.view_fellowship", "people.add_fellowship", "people.add_person"))
 
     assert client.get(IMPORT).status_code == 403
     preview = upload(client, data, programme)
     assert preview.status_code == 403
-    confirmation = client.post(IMPORT, {"payload": payload})
+    confirmation = client.post(IMPORT, {"preview": preview_id})
     assert confirmation.status_code == 403
     assert not Fellowship.objects.exists() and Person.objects.count() == 1
 
@@ -401,7 +410,7 @@ def test_the_import_permission_alone_is_enough_to_preview_and_import(client, kno
     signed_in(client, make_staff("people.import_fellows"))
     preview = upload(client, data, programme)
     assert preview.status_code == 200 and preview.context["plan"].count_existing == 1
-    client.post(IMPORT, {"payload": preview.context["payload"]})
+    client.post(IMPORT, {"preview": preview.context["preview_id"]})
     assert Fellowship.objects.count() == 2
 
 
@@ -418,7 +427,7 @@ def test_programme_staff_import_fellows(client_in_role, known_fellow_file):
     assert "Import from spreadsheet" in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
     preview = upload(client, data, programme)
     assert preview.status_code == 200
-    client.post(IMPORT, {"payload": preview.context["payload"]})
+    client.post(IMPORT, {"preview": preview.context["preview_id"]})
     assert Fellowship.objects.count() == 2
 
 
@@ -429,3 +438,238 @@ def test_an_editor_cannot_reach_the_import(client_in_role, known_fellow_file):
     assert client.get(IMPORT).status_code == 403
     assert upload(client, data, programme).status_code == 403
     assert not Fellowship.objects.exists()
+
+
+# ----------------------------------------------------------------- bad files (issue 9)
+
+def confirm(client, preview, **extra):
+    """Post the preview page's confirmation form as the browser would: its hidden fields, nothing else."""
+    fields = dict(re.findall(r'<input type="hidden" name="(?!csrfmiddlewaretoken)([^"]+)" value="([^"]*)"', preview.content.decode()))
+    assert fields, "the preview has no confirmation form"
+    return client.post(IMPORT, fields | extra, follow=True)
+
+
+@pytest.mark.django_db
+def test_one_email_on_several_rows_is_an_error_on_each_naming_the_others():
+    rows = [
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",
+        "Nino,Beridze,nino@example.org,2019,2021,,,GE,,",
+        "Alina,Muratova,ALBINA@example.org,2019,2021,,,KZ,,",
+        "Asel,Nurova,albina@example.org,2021,2023,,,KZ,,",
+    ]
+    result = plan(csv_bytes(*rows), make_programme())
+    errors = {r.number: r.errors for r in result.rows}
+    assert errors == {
+        2: [("email", "the same email as rows 4 and 5: an email must belong to one person, on one row")],
+        3: [],
+        4: [("email", "the same email as rows 2 and 5: an email must belong to one person, on one row")],
+        5: [("email", "the same email as rows 2 and 4: an email must belong to one person, on one row")],
+    }
+
+
+@pytest.mark.django_db
+def test_an_email_two_people_here_share_is_an_error_naming_them():
+    first = make_person(given_name="Albina", family_name="Muratbekova", email="albina@example.org")
+    second = make_person(given_name="Alina", family_name="Muratova", email="Albina@Example.org")
+    (row,) = plan(csv_bytes(GOOD[0]), make_programme()).rows
+    assert row.person is None
+    assert row.errors == [(
+        "email",
+        f"2 people here have this email: Albina Muratbekova (no. {first.pk}), Alina Muratova (no. {second.pk}); "
+        "give each their own email in the admin, then import again",
+    )]
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_attaches_each_fellowship_to_its_own_person(editor_client):
+    programme = make_programme()
+    rows = [
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",
+        "Alina,Muratova,albina@example.org,2019,2021,,,KZ,,",
+        "Nino,Beridze,nino@example.org,2019,2021,,,GE,,",
+        "Asel,Nurova,,2017,2019,,,KZ,,",
+    ]
+    for _ in range(2):
+        confirm(editor_client, upload(editor_client, csv_bytes(*rows), programme))
+    pairs = sorted(Fellowship.objects.values_list("person__given_name", "person__email", "start_year"))
+    assert pairs == [("Asel", "", 2017), ("Nino", "nino@example.org", 2019)]
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_2_mb_xlsx_that_unpacks_to_525_mb_is_refused_before_it_is_parsed(editor_client, monkeypatch):
+    import openpyxl
+
+    from tests.imports.test_files import xlsx_bomb  # noqa: F401  (the fixture)
+    from tests.imports.zips import xlsx_with_rows
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", never)
+    data = xlsx_with_rows(0, unpacked_bytes=525_000_000)
+    assert len(data) < 2 * 1024 * 1024
+    response = upload(editor_client, data, make_programme(), name="fellows.xlsx")
+    assert response.status_code == 200
+    assert "This .xlsx file unpacks to 500.8" in response.content.decode()
+    assert "plan" not in response.context
+
+
+@pytest.mark.django_db
+def test_rows_are_counted_while_the_sheet_is_read_so_the_limit_stops_reading_at_once(monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from people import fellow_import
+    from tests.imports.zips import xlsx_with_rows
+
+    monkeypatch.setattr(fellow_import, "MAX_ROWS", 50)
+    read = []
+    real_rows = ReadOnlyWorksheet._cells_by_row
+
+    def counting_rows(self, *args, **kwargs):
+        for row in real_rows(self, *args, **kwargs):
+            read.append(1)
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting_rows)
+    data = xlsx_with_rows(20_000)
+    with pytest.raises(ImportFileError, match="more than 50 rows; import at most 50 at a time"):
+        read_table("fellows.xlsx", data)
+    assert len(read) <= 52  # the header, 50 rows, and the one over the limit
+
+
+@pytest.mark.django_db
+def test_csv_rows_are_counted_while_reading_too(monkeypatch):
+    from people import fellow_import
+
+    monkeypatch.setattr(fellow_import, "MAX_ROWS", 2)
+    read_table("f.csv", csv_bytes(*GOOD, "", ""))  # trailing empty rows do not count
+    with pytest.raises(ImportFileError, match="more than 2 rows"):
+        read_table("f.csv", csv_bytes(*GOOD, GOOD[0]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column, value, reason", [
+    (0, "A" * 101, "is 101 characters long; at most 100 fit"),
+    (1, "B" * 101, "is 101 characters long; at most 100 fit"),
+    (5, "U" * 256, "is 256 characters long; at most 255 fit"),
+    (6, "C" * 121, "is 121 characters long; at most 120 fit"),
+    (9, "T" * 501, "is 501 characters long; at most 500 fit"),
+    (0, "Alb\x00ina", "contains an invisible control character (U+0000) at position 4; retype the text there"),
+    (6, "Alma\x00ty", "contains an invisible control character (U+0000) at position 5; retype the text there"),
+    (9, "Energy\x1btransit", "contains an invisible control character (U+001B) at position 7; retype the text there"),
+])
+def test_a_value_too_long_or_with_a_control_character_is_an_error_on_its_row_and_column(column, value, reason):
+    cells = GOOD[1].split(",")
+    cells[column] = value
+    result = plan(csv_bytes(GOOD[0], ",".join(cells)), make_programme())
+    assert result.rows[0].ok
+    assert result.rows[1].errors == [(HEADER.split(",")[column], reason)]
+
+
+@pytest.mark.django_db
+def test_an_honorific_is_checked_against_its_field_too():
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,Dr", "Dana,Sadykova,,2017,2019,,,KZ,,," + "H" * 41]
+    result = plan(csv_bytes(*rows, header=HEADER + ",honorific"), make_programme())
+    assert result.rows[0].ok
+    assert result.rows[1].errors == [("honorific", "is 41 characters long; at most 40 fit")]
+
+
+@pytest.mark.django_db
+def test_a_101_character_name_or_a_nul_byte_is_shown_in_the_preview_and_the_rest_imports(editor_client):
+    programme = make_programme()
+    rows = [GOOD[0], "A" * 101 + ",Nurova,,2017,2019,,,KZ,,", "Dana,Sadykova,,2017,2019,Nar\x00xoz,,KZ,,"]
+    preview = upload(editor_client, csv_bytes(*rows), programme)
+    html = preview.content.decode()
+    assert "Column “given name”: is 101 characters long; at most 100 fit" in html
+    assert "Column “home institution”: contains an invisible control character (U+0000)" in html
+    assert 'value="Import 1 row"' in html
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200 and "1 fellowship(s) added" in done.content.decode()
+    assert list(Person.objects.values_list("family_name", flat=True)) == ["Muratbekova"]
+
+
+@pytest.mark.django_db
+def test_a_confirmation_that_fails_in_the_database_saves_nothing_and_says_so(editor_client, monkeypatch):
+    from django.db import DataError
+
+    from people import import_admin
+
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes(*GOOD), programme)
+    real_apply = import_admin.apply_import
+
+    def failing_apply(plan):
+        real_apply(plan)
+        raise DataError("value too long for type character varying(100)")
+
+    monkeypatch.setattr(import_admin, "apply_import", failing_apply)
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200
+    assert "Nothing was imported" in done.content.decode()
+    assert not Fellowship.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "山田,太郎,2017,2019\n鈴木,一郎,2018,2020\n",  # reads as “ŽR“c,‘¾˜Y” in Windows-1252: accepted garbled before
+    "佐藤,花子,2017,2019\n",  # not Windows-1252 at all (byte 8D)
+])
+def test_a_shift_jis_file_is_not_read_as_garbled_windows_1252(text):
+    data = text.encode("shift_jis")
+    with pytest.raises(ImportFileError, match="Japanese.*Shift-JIS"):
+        decode(data)
+    assert decode(data, "cp932") == (text, "cp932")
+
+
+@pytest.mark.parametrize("text", ["Renée Désirée, Österreich", "O’Brien – “Energy” transit…", "José Müller, Zoë, Ærø"])
+def test_western_text_with_accents_and_typographic_marks_is_still_read_as_windows_1252(text):
+    assert decode(text.encode("cp1252")) == (text, "cp1252")
+
+
+@pytest.mark.django_db
+def test_a_shift_jis_file_through_the_admin_is_refused_with_the_encoding_to_choose(editor_client):
+    programme = make_programme()
+    data = csv_bytes("太郎,山田,,2017,2019,,,JP,,", encoding="shift_jis")
+    refused = upload(editor_client, data, programme).content.decode()
+    assert "Shift-JIS" in refused and "plan" not in refused
+    preview = upload(editor_client, data, programme, encoding="cp932")
+    assert "太郎 山田" in preview.content.decode()
+    confirm(editor_client, preview)
+    assert Person.objects.get().name == "太郎 山田"
+
+
+@pytest.mark.django_db
+def test_a_valid_2_05_mb_xlsx_previews_and_then_imports(editor_client):
+    import random
+
+    from openpyxl import Workbook
+
+    chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    rng = random.Random(9)
+    book = Workbook()
+    book.active.append(["given name", "family name", "start year", "end year", "comments"])
+    for i in range(100):
+        book.active.append([f"Given{i}", f"Family{i}", 2017, 2019, "".join(rng.choices(chars, k=27_200))])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert 2_000_000 < len(data) < 2 * 1024 * 1024
+    preview = upload(editor_client, data, make_programme(), name="fellows.xlsx")
+    assert 'value="Import 100 rows"' in preview.content.decode()
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200 and "100 fellowship(s) added" in done.content.decode()
+    assert Fellowship.objects.count() == 100
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_only_by_the_user_who_made_it_and_only_once(client, known_fellow_file):
+    programme, data = known_fellow_file
+    maker = signed_in(Client(), make_staff("people.import_fellows"))
+    preview = upload(maker, data, programme)
+    other = signed_in(client, make_staff("people.import_fellows"))
+    assert "not yours" in confirm(other, preview).content.decode()
+    assert not Fellowship.objects.exists()
+    assert "2 fellowship(s) added" in confirm(maker, preview).content.decode()
+    assert "imported already" in confirm(maker, preview).content.decode()
+    assert Fellowship.objects.count() == 2
