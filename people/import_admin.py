@@ -75,18 +75,18 @@ def import_view(model_admin, request):
     if request.method == "POST" and form.is_valid():
         filename = request.FILES["file"].name
         programme = form.cleaned_data["programme"]
+        data, encoding = form.cleaned_data["file"], form.cleaned_data["encoding"]
         try:
-            header, rows, used = read_table(filename, form.cleaned_data["file"], form.cleaned_data["encoding"])
+            header, rows, used = read_table(filename, data, encoding)
             plan = plan_import(header, rows, programme=programme)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
             plan.encoding = used
-            # The rows as read, not the file: the confirmation plans them again, as the database then is.
+            # The file itself, not its rows: a cell may hold a NUL, which PostgreSQL's JSON cannot store.
+            # The confirmation reads it again and plans it again, as the database then is.
             preview_id = store_preview(
-                request.user,
-                PREVIEW_KIND,
-                {"programme": programme.pk, "name": filename, "encoding": used, "header": header, "rows": rows},
+                request.user, PREVIEW_KIND, {"programme": programme.pk, "name": filename, "encoding": encoding}, data=data
             )
             context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
             return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
@@ -107,7 +107,8 @@ def _confirm(model_admin, request):
             programme = Programme.objects.filter(pk=payload["programme"]).first()
             if programme is None:
                 raise PreviewNotFound("The programme of that preview has been deleted. Upload the file again.")
-            plan = plan_import(payload["header"], payload["rows"], programme=programme)
+            header, rows, _used = read_table(payload["name"], bytes(preview.data), payload["encoding"])
+            plan = plan_import(header, rows, programme=programme)
             report = apply_import(plan)
     except ImportFileError as error:
         messages.error(request, str(error))
