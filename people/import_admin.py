@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from imports import ImportFileError, check_upload
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
-from people.fellow_import import ENCODINGS, apply_import, plan_import, read_table
+from people.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
 from people.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class UploadForm(forms.Form):
             return check_upload(
                 upload,
                 max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
+                max_uncompressed_bytes=MAX_UNPACKED_BYTES,
                 zip_expected=".xlsx" if upload.name.lower().endswith(".xlsx") else False,
             )
         except ImportFileError as error:
