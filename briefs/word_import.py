@@ -28,6 +28,7 @@ import mammoth
 from django.utils.html import escape, strip_tags
 
 from briefs.footnotes import find_markers, malformed_markers
+from imports import ImportFileError, check_upload
 from richtext.fields import sanitize
 
 #: Word styles authors use for a title; the rest of the formatting is read from the runs.
@@ -444,21 +445,17 @@ def recognise(document):
 #: A Word file's size, and what it may unpack to (a brief is some 50 KB of XML; a zip bomb is GBs).
 MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-MAX_PARTS = 2000
 
 
 def check_docx_size(data):
-    """Refuse a file too big, or one that would unpack to too much, before it is parsed."""
-    if len(data) > MAX_BYTES:
-        raise WordFileError(f"The file is {len(data) // 1024 // 1024} MB; a Word file of at most {MAX_BYTES // 1024 // 1024} MB can be imported.")
+    """Refuse, before it is parsed, a file too big, not a .docx, password-protected, or unpacking to too much.
+
+    The shared import core's check (``imports.check_upload``), with a Word file's limits.
+    """
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except zipfile.BadZipFile:
-        return  # read_docx says what it is
-    if len(infos) > MAX_PARTS or sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-        raise WordFileError(
-            "This file would unpack to far more than a Word document holds (it may be a “zip bomb”); it was not read."
-        )
+        return check_upload(data, max_bytes=MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES, zip_expected=".docx")
+    except ImportFileError as error:
+        raise WordFileError(str(error)) from None
 
 
 # -- the people of the byline ------------------------------------------------------

@@ -1,23 +1,25 @@
 """The admin pages of the Word import: upload, preview, confirm (a mixin for IssueAdmin).
 
-Nothing is saved before the confirm. The preview is kept on the server, in the
-editor's session, and the confirm form carries only its key.
+The same path as the fellows import (``imports``): the file is checked before it
+is parsed, the preview is kept on the server (``ImportPreview``: this editor
+only, one hour) and the confirm form carries only its id, and the draft is made
+in one transaction, once. Nothing is saved before the confirm.
 """
 
 import dataclasses
-import uuid
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
 from briefs.models import Series
+from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from briefs.word_import import (
-    MAX_BYTES,
     PersonChoice,
     Recognised,
     WordFileError,
@@ -30,9 +32,8 @@ from briefs.word_import import (
 )
 from people.models import Person
 
-_SESSION_KEY = "briefs-word-imports"
-#: How many previews an editor's session keeps (the oldest goes first).
-_KEPT = 3
+#: The kind of this import's previews (``imports.previews``).
+PREVIEW_KIND = "briefs.word"
 
 
 class WordUploadForm(forms.Form):
@@ -50,11 +51,8 @@ class WordUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_BYTES:
-            raise ValidationError(f"The file is over {MAX_BYTES // 1024 // 1024} MB; a Word file of at most that size can be imported.")
-        data = upload.read()
         try:
-            check_docx_size(data)
+            data = check_docx_size(upload)
             self.read = read_docx(data)
         except WordFileError as error:
             raise ValidationError(str(error)) from None
@@ -93,25 +91,25 @@ class WordImportAdmin:
             series = form.cleaned_data["series"]
             found = recognise(form.read)
             choices = match_people(found, Person.objects.all())
-            key = str(uuid.uuid4())
-            kept = dict(request.session.get(_SESSION_KEY, {}))
-            while len(kept) >= _KEPT:
-                kept.pop(next(iter(kept)))
-            kept[key] = {
-                "series": series.pk,
-                "filename": form.cleaned_data["file"].name[:200],
-                "recognised": dataclasses.asdict(found),
-                "choices": [dataclasses.asdict(c) for c in choices],
-            }
-            request.session[_SESSION_KEY] = kept
+            key = store_preview(
+                request.user,
+                PREVIEW_KIND,
+                {
+                    "series": series.pk,
+                    "filename": form.cleaned_data["file"].name[:200],
+                    "recognised": dataclasses.asdict(found),
+                    "choices": [dataclasses.asdict(c) for c in choices],
+                },
+            )
             return HttpResponseRedirect(reverse("admin:briefs_issue_import_word_preview", args=[key]))
         return TemplateResponse(request, "admin/briefs/issue/import_word.html", self._word_import_context(request, form=form, title="Import an issue from Word"))
 
     def word_preview_view(self, request, key):
         self._may_import(request)
-        stored = request.session.get(_SESSION_KEY, {}).get(str(key))
-        if stored is None:
-            messages.error(request, "This preview has expired or belongs to another session. Upload the file again.")
+        try:
+            stored = load_preview(request.user, PREVIEW_KIND, key).payload
+        except PreviewNotFound as error:
+            messages.error(request, f"{error} Upload the file again.")
             return HttpResponseRedirect(reverse("admin:briefs_issue_import_word"))
         series = Series.objects.filter(pk=stored["series"]).first()
         if series is None:
@@ -123,20 +121,23 @@ class WordImportAdmin:
         form = WordConfirmForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                issue = create_draft(
-                    found,
-                    choices,
-                    series=series,
-                    number=form.cleaned_data["number"],
-                    publication_date=form.cleaned_data["publication_date"],
-                    by=request.user,
-                )
+                with transaction.atomic():
+                    if not discard_preview(request.user, PREVIEW_KIND, key):  # confirmed twice, or in two tabs
+                        raise PreviewNotFound("This import was confirmed already.")
+                    issue = create_draft(
+                        found,
+                        choices,
+                        series=series,
+                        number=form.cleaned_data["number"],
+                        publication_date=form.cleaned_data["publication_date"],
+                        by=request.user,
+                    )
             except ValidationError as error:
                 form.add_error("number", error)
+            except PreviewNotFound as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(reverse("admin:briefs_issue_changelist"))
             else:
-                kept = dict(request.session.get(_SESSION_KEY, {}))
-                kept.pop(str(key), None)
-                request.session[_SESSION_KEY] = kept
                 self.log_addition(request, issue, [{"added": {}}])
                 messages.success(
                     request,
