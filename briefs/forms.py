@@ -15,7 +15,7 @@ from django.utils import timezone
 from briefs.footnotes import find_markers, malformed_markers, normalise_label
 from briefs.editing import changes_since
 from briefs.models import ContributionRole, Issue, IssueKind, IssueStatus
-from briefs.reading import reading_order
+from briefs.reading import ANSWER, QUESTION, reading_order
 from briefs.services import publication_problems
 
 
@@ -60,6 +60,8 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The inline formsets' checks mark fields of this form too (FootnoteFormSet).
+        self.instance._issue_form = self
         if self.instance.pk is not None:
             self.fields["loaded_version"].initial = self.instance.edit_version
             self.fields["opened_at"].initial = timezone.now().isoformat()
@@ -425,6 +427,18 @@ class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
                 first[label] = position
         super().validate_unique()
 
+    def _mark_text_field(self, passage, problem):
+        """Put ``problem`` on the field that holds ``passage`` too, so the editor sees where to look."""
+        if passage.part in (QUESTION, ANSWER):
+            questions = self.sibling("questions")
+            live = _live_forms(questions) if questions is not None else []
+            if passage.number and passage.number <= len(live):
+                live[passage.number - 1].add_error(passage.part, problem)
+        else:
+            issue_form = getattr(self.instance, "_issue_form", None)
+            if issue_form is not None and passage.part in issue_form.fields:
+                issue_form.add_error(passage.part, problem)
+
     def passages(self):
         """The issue's texts in reading order, as typed in this form."""
         issue = self.instance
@@ -449,14 +463,14 @@ class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
             for label in find_markers(passage.html):
                 cited.add(label)
                 if label not in notes:
-                    problems.append(
-                        ValidationError(
-                            "%(where)s cites [^%(label)s], but no footnote has the label “%(label)s”. "
-                            "Add that footnote below, or correct the marker.",
-                            code="marker_without_note",
-                            params={"where": where[0].upper() + where[1:], "label": label},
-                        )
+                    problem = ValidationError(
+                        "%(where)s cites [^%(label)s], but no footnote has the label “%(label)s”. "
+                        "Add that footnote below, or correct the marker.",
+                        code="marker_without_note",
+                        params={"where": where[0].upper() + where[1:], "label": label},
                     )
+                    problems.append(problem)
+                    self._mark_text_field(passage, problem)
         for label, form in notes.items():
             if label not in cited:
                 form.add_error(

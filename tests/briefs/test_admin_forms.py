@@ -104,6 +104,20 @@ def test_a_marker_with_no_note_is_named_and_nothing_typed_is_lost(editor_client,
     assert not Issue.objects.exists() and not Question.objects.exists()
 
 
+def test_a_marker_with_no_note_also_marks_the_field_that_holds_it(editor_client, people):
+    response = editor_client.post(
+        ADD_ISSUE,
+        issue_post(
+            make_series(),
+            introduction="<p>Context[^ctx].</p>",
+            contributions=interview_rows(people),
+            questions=[{"question": "<p>Q one?</p>", "answer": "<p>Answer with a typo[^tarde].</p>"}],
+        ),
+    )
+    assert "cites [^tarde]" in " ".join(response.context["inline_admin_formsets"][1].formset.forms[0].errors.get("answer", []))
+    assert "cites [^ctx]" in " ".join(response.context["adminform"].form.errors.get("introduction", []))
+
+
 def test_a_marker_in_the_introduction_with_no_note_is_named(editor_client, people):
     response = editor_client.post(
         ADD_ISSUE, issue_post(make_series(), introduction="<p>Context[^ctx].</p>", contributions=interview_rows(people))
