@@ -181,11 +181,22 @@ def test_what_is_not_imported_is_listed(tmp_path):
         extra_parts={"word/comments.xml": comments},
         document_extra=tracked,
     )
+    endnotes = '<?xml version="1.0" encoding="UTF-8"?><w:endnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:endnote w:id="1"><w:p><w:r><w:t>An endnote.</w:t></w:r></w:p></w:endnote></w:endnotes>'
+    data = word_docx(
+        [_para(_run("A title"), style="Title"), _para(_run("By Someone")), _para(_run("Text."), style="Fancy")],
+        extra_parts={"word/comments.xml": comments, "word/endnotes.xml": endnotes},
+        document_extra=tracked,
+    )
     problems = " ".join(recognise(read_docx(data)).problems)
     assert "comments" in problems and "tracked changes" in problems and "“Fancy Author Style”" in problems
+    assert "endnotes" in problems
     if shutil.which("pandoc"):
-        markdown = "# T\n\nBy A B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText.\n"
-        assert "table" in " ".join(recognise(read_docx(pandoc_docx(markdown, tmp_path))).problems)
+        from PIL import Image
+
+        Image.new("RGB", (4, 4), "red").save(tmp_path / "dot.png")
+        markdown = f"# T\n\nBy A B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText.\n\n![A dot]({tmp_path / 'dot.png'})\n"
+        problems = " ".join(recognise(read_docx(pandoc_docx(markdown, tmp_path))).problems)
+        assert "table" in problems and "1 image(s): images are not imported" in problems
 
 
 def test_text_that_reads_like_markup_stays_text_and_links_are_sanitised():
