@@ -20,6 +20,8 @@ Everything goes through the same sanitiser as typed text.
 
 import io
 import re
+import unicodedata
+from html import unescape
 import zipfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -28,7 +30,7 @@ import mammoth
 from django.utils.html import escape, strip_tags
 
 from briefs.footnotes import find_markers, malformed_markers
-from imports import ImportFileError, check_upload
+from imports import ImportFileError, check_upload, text_problem
 from richtext.fields import sanitize
 
 #: Word styles authors use for a title; the rest of the formatting is read from the runs.
@@ -90,7 +92,15 @@ def read_docx(data):
         )
     except Exception as error:  # mammoth raises plain exceptions for broken files
         raise WordFileError(f"This Word document could not be read ({error.__class__.__name__}). Is it damaged?") from None
-    html, footnotes = _split_footnotes(result.value)
+    html, footnotes, typed = _split_footnotes(result.value)
+    if typed:
+        left_out.append(
+            "the text has “" + "”, “".join(typed) + "” typed as text, which reads as a footnote marker: check it after "
+            "the import (Word's own footnotes are numbered 1, 2, 3…)"
+        )
+    uncited = _word_footnote_count(archive, names) - len(footnotes)
+    if uncited > 0:
+        left_out.append(f"{uncited} footnote(s) of the file are cited nowhere in its text: they were left out")
     if images:
         left_out.append(f"{len(images)} image(s): images are not imported")
     if "<table" in html:
@@ -131,6 +141,14 @@ def _parts_left_out(archive, names):
     return left_out
 
 
+def _word_footnote_count(archive, names):
+    """How many real footnotes (not Word's separators) the file holds."""
+    if "word/footnotes.xml" not in names:
+        return 0
+    xml = archive.read("word/footnotes.xml")
+    return len(re.findall(rb"<w:footnote\b(?![^>]*w:type=)[^>]*>", xml))
+
+
 def _unique(items):
     return list(dict.fromkeys(items))
 
@@ -143,6 +161,7 @@ _BACK_LINK = re.compile(r'\s*<a href="#w-(?:footnote|endnote)-ref-\d+">↑</a>')
 
 def _split_footnotes(html):
     """The text with ``[^n]`` markers where Word's references were, and the notes by number."""
+    typed = sorted(set(re.findall(r"\[\^[^\]\s<]{0,40}\]?", re.sub(r"<[^>]+>", " ", html))))
     notes = {}
     listing = _NOTES_LIST.search(html)
     if listing:
@@ -151,7 +170,7 @@ def _split_footnotes(html):
         html = html[: listing.start()]
     html = _NOTE_REF.sub(lambda m: f"[^{m.group(1)}]", html)
     html = re.sub(r"<sup>(\[\^\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
-    return html, notes
+    return html, notes, typed
 
 
 # -- recognising ---------------------------------------------------------------
@@ -165,7 +184,7 @@ class Block:
 
     @property
     def text(self):
-        return " ".join(strip_tags(self.html).split())
+        return " ".join(unescape(strip_tags(self.html)).split())
 
 
 class _Blocks(HTMLParser):
@@ -269,10 +288,27 @@ _BYLINE_WITH_FIRST = re.compile(r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\
 _BYLINE_AUTHORS = re.compile(r"^by\s+(?P<by>.+?)\.?$", re.I)
 
 
+def _visible(text):
+    """``text`` without invisible format characters (zero-width spaces, direction overrides, BOMs)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y"}
+
+
+def _looks_like_names(people):
+    """Names, not a sentence: “By the way, the river flows north” is no byline."""
+    return bool(people) and all(
+        1 <= len(p.name.split()) <= 5
+        and all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in p.name.split())
+        for p in people
+    )
+
+
 def _people(names):
     people = []
     for raw in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names):
-        name = " ".join(raw.split())
+        name = " ".join(_visible(raw).split())
         honorific = ""
         for candidate in _HONORIFICS:
             if name.startswith(candidate + " "):
@@ -333,8 +369,9 @@ def _paragraphs(blocks):
             out.append(("raw", [f"<blockquote>{block.html}</blockquote>"]))
         elif block.tag in ("h2", "h3", "h4", "h5", "h6"):
             out.append(("raw", [f"<h3>{block.html}</h3>"]))
-        elif block.tag == "table":
-            continue
+        elif block.tag == "table":  # its cells' paragraphs, in reading order
+            cells = re.findall(r"<p>(.*?)</p>", block.html, re.S) or [strip_tags(block.html)]
+            out.extend(("raw", [f"<p>{cell}</p>"]) for cell in cells if strip_tags(cell).strip())
         else:
             out.append(("raw", [f"<p>{block.html}</p>"]))
     return "".join(f"<{k}>{''.join(items)}</{k}>" if k in ("ol", "ul") else "".join(items) for k, items in out)
@@ -354,19 +391,23 @@ def recognise(document):
 
     # The title: a Title or Heading 1 paragraph, else the first paragraph.
     title_index = next((i for i, b in enumerate(blocks[:3]) if b.tag == "h1"), 0)
-    found.title = blocks[title_index].text
+    found.title = " ".join(_visible(blocks[title_index].text).split())
     found.found.append(f"title: “{found.title}”")
+    title_problem = text_problem(found.title, max_length=300)
+    if title_problem:
+        found.problems.append(f"the title {title_problem}; it will be cut to 300 characters: shorten it after the import")
     rest = blocks[title_index + 1 :]
 
     # The byline, in the first few paragraphs after the title.
     for index, block in enumerate(rest[:3]):
         text = block.text
         match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
-        if match:
+        by = _BYLINE_AUTHORS.match(text)
+        if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
             found.kind = "interview"
             found.authors, found.interviewees = _people(match.group("by")), _people(match.group("with"))
-        elif _BYLINE_AUTHORS.match(text):
-            found.authors = _people(_BYLINE_AUTHORS.match(text).group("by"))
+        elif not match and by and _looks_like_names(_people(by.group("by"))):
+            found.authors = _people(by.group("by"))
         else:
             continue
         found.found.append(f"byline: “{text}”")
@@ -482,8 +523,18 @@ def match_people(recognised, people):
     """
     roles = [("interviewer" if recognised.kind == "interview" else "author", p) for p in recognised.authors]
     roles += [("interviewee", p) for p in recognised.interviewees]
-    choices = []
+    choices, seen = [], set()
     for role, named in roles:
+        if (role, named.name.casefold()) in seen:
+            recognised.problems.append(f"{named.name} is named twice as {role}: added once")
+            continue
+        seen.add((role, named.name.casefold()))
+        for part, value in (("given name", named.given_name), ("family name", named.family_name)):
+            problem = text_problem(value, max_length=100)
+            if problem:
+                recognised.problems.append(f"{named.name}: the {part} {problem}; correct it after the import")
+        if not named.family_name:
+            recognised.problems.append(f"“{named.name}” has one name only: add the family name after the import")
         same = list(
             people.filter(given_name__iexact=named.given_name, family_name__iexact=named.family_name).order_by("pk")[:2]
         )
@@ -535,7 +586,7 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
             introduction=recognised.introduction,
             body=recognised.body,
         )
-        added = {}
+        added, credited = {}, set()
         for order, choice in enumerate(choices):
             person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None
             if person is None:
@@ -551,6 +602,9 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                     person.slug = slug
                     person.save()
                     added[key] = person
+            if (person.pk, choice.role) in credited:  # the same person named twice in one role
+                continue
+            credited.add((person.pk, choice.role))
             Contribution.objects.create(
                 issue=issue,
                 person=person,

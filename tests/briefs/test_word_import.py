@@ -19,7 +19,7 @@ from django.urls import reverse
 from briefs.demo import eucacis_in_brief_06 as seed
 from briefs.document import issue_document
 from briefs.models import Issue
-from briefs.word_import import WordFileError, check_docx_size, read_docx, recognise
+from briefs.word_import import WordFileError, check_docx_size, match_people, read_docx, recognise
 from people.models import Person
 
 UPLOAD = reverse("admin:briefs_issue_import_word")
@@ -333,3 +333,63 @@ def test_importing_needs_permission_to_add_issues(client, django_user_model):
 def test_the_issue_list_offers_the_import_to_those_who_may_add_issues(editor_client):
     html = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
     assert f'href="{UPLOAD}"' in html and "Recover deleted issues" in html
+
+
+# -- found by a review of the import -----------------------------------------------------
+
+
+def _title(text):
+    return _para(_run(text), style="Title")
+
+
+@pytest.mark.django_db
+def test_a_name_given_twice_is_credited_once_and_said_so(editor_client):
+    from tests.conftest import make_series
+
+    series = make_series()
+    data = word_docx([_title("Twice"), _para(_run("By Anna Smith and Anna Smith")), _para(_run("Body text."))])
+    preview = editor_client.get(_upload(editor_client, data, series)["Location"]).content.decode()
+    assert "Anna Smith is named twice as author: added once" in preview
+    response = editor_client.post(_upload(editor_client, data, series)["Location"], {"number": "1", "publication_date": "2019-02-01"})
+    assert response.status_code == 302
+    assert Issue.objects.get(series=series).contributions.count() == 1
+
+
+def test_characters_written_as_entities_come_back_as_characters_in_the_title_and_names():
+    data = word_docx([_title("Tom &amp; Jerry &lt;b&gt; said &quot;hi&quot;"), _para(_run("By Anna O'Neil &amp; Bob Smith")), _para(_run("Body."))])
+    found = recognise(read_docx(data))
+    assert found.title == 'Tom & Jerry <b> said "hi"'
+    assert [p.name for p in found.authors] == ["Anna O'Neil", "Bob Smith"]
+
+
+def test_a_tables_text_is_kept_as_paragraphs_and_said_so():
+    table = "<w:tbl><w:tr><w:tc>" + _para(_run("IMPORTANT cell text")) + "</w:tc></w:tr></w:tbl>"
+    found = recognise(read_docx(word_docx([_title("Table"), _para(_run("By Ann Bee")), _para(_run("before")), table, _para(_run("after"))])))
+    assert found.body == "<p>before</p><p>IMPORTANT cell text</p><p>after</p>"
+    assert any("table" in p for p in found.problems)
+
+
+def test_a_word_footnote_the_text_never_cites_is_named_as_left_out():
+    data = word_docx([_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1))], footnotes=[(1, "one"), (2, "two")])
+    assert "1 footnote(s) of the file are cited nowhere in its text" in " ".join(recognise(read_docx(data)).problems)
+
+
+def test_marker_like_text_typed_by_the_author_is_flagged():
+    data = word_docx([_title("Typed"), _para(_run("By Anna Lee")), _para(_run("Typed [^x] and [^1] here"), _note_ref(1))], footnotes=[(1, "one")])
+    problems = " ".join(recognise(read_docx(data)).problems)
+    assert "“[^1]”, “[^x]” typed as text" in problems
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline():
+    data = word_docx([_title("Fake byline"), _para(_run("By the way, the river flows north.")), _para(_run("More body."))])
+    found = recognise(read_docx(data))
+    assert found.authors == [] and "By the way, the river flows north." in found.body
+
+
+def test_overlong_titles_and_names_and_invisible_characters_are_reported_or_removed():
+    data = word_docx([_title("T" * 1000), _para(_run("By Ana\u200b Lee\u202e and " + "A" * 150 + " Bee")), _para(_run("Body."))])
+    found = recognise(read_docx(data))
+    match_people(found, Person.objects.none())
+    problems = " ".join(found.problems)
+    assert "the title is 1000 characters long" in problems and "given name is 150 characters long" in problems
+    assert found.authors[0].name == "Ana Lee"
