@@ -8,7 +8,6 @@ import datetime
 import re
 
 import pytest
-from reversion.models import Version
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Permission
 from django.core.management import call_command

@@ -10,7 +10,6 @@ import re
 
 import pytest
 
-from briefs.models import Issue
 from tests.conftest import make_interview, make_person, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

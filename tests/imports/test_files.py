@@ -1,7 +1,5 @@
 """The checks every import makes on an upload before parsing it, and on each text value."""
 
-import io
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
