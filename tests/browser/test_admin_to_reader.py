@@ -5,21 +5,10 @@ import re
 import pytest
 
 from briefs.models import Issue
+from tests.browser.admin_helpers import choose_person, type_rich
 from tests.conftest import make_about, make_person, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _choose_person(page, row, name):
-    page.locator(f"#{row} .field-person .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(name)
-    page.locator(".select2-results__option", has_text=name).click()
-
-
-def _type_rich(page, selector, text):
-    editor = page.locator(f"{selector} .ProseMirror[contenteditable=true]")
-    editor.click()
-    editor.press_sequentially(text)
 
 
 def test_editor_publishes_an_interview_and_a_reader_follows_the_footnote_and_back(page, live_server, django_user_model):
@@ -41,23 +30,23 @@ def test_editor_publishes_an_interview_and_a_reader_follows_the_footnote_and_bac
     assert page.input_value("#id_slug") == "trade-across-the-border-interview-with-erkin-baydarov"
     page.select_option("#id_kind", "interview")
     page.fill("#id_publication_date", "2019-03-01")
-    _type_rich(page, ".field-introduction", "Why trade matters.")
+    type_rich(page, ".field-introduction", "Why trade matters.")
 
     page.get_by_text("Add another Contributor").click()
-    _choose_person(page, "contributions-0", "Muratbekova")
+    choose_person(page, "contributions-0", "Muratbekova")
     page.select_option("#id_contributions-0-role", "interviewer")
     page.get_by_text("Add another Contributor").click()
-    _choose_person(page, "contributions-1", "Baydarov")
+    choose_person(page, "contributions-1", "Baydarov")
     page.select_option("#id_contributions-1-role", "interviewee")
     page.fill("#id_contributions-1-speaker_label", "EB")
 
     page.get_by_text("Add another Question and answer").click()
-    _type_rich(page, "#questions-0 .field-question", "How has trade changed?")
-    _type_rich(page, "#questions-0 .field-answer", "It grew by 40 percent[^trade] in a year.")
+    type_rich(page, "#questions-0 .field-question", "How has trade changed?")
+    type_rich(page, "#questions-0 .field-answer", "It grew by 40 percent[^trade] in a year.")
 
     page.get_by_text("Add another Footnote").click()
     page.fill("#id_footnotes-0-label", "trade")
-    _type_rich(page, "#footnotes-0 .field-text", "Source: https://example.org/trade-figures")
+    type_rich(page, "#footnotes-0 .field-text", "Source: https://example.org/trade-figures")
 
     page.click("input[name=_save]")
     page.wait_for_url(re.compile(r"/admin/briefs/issue/$"))

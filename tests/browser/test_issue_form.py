@@ -5,6 +5,7 @@ import re
 import pytest
 
 from briefs.models import Issue
+from tests.browser.admin_helpers import choose_person, type_rich
 from tests.conftest import make_about, make_person, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,18 +73,6 @@ def test_the_paragraph_style_button_draws_its_arrow_without_a_font_glyph(add_iss
     assert arrow["content"] == '""' and arrow["border"] == "5px", arrow
 
 
-def _choose_person(page, row, name):
-    page.locator(f"#{row} .field-person .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(name)
-    page.locator(".select2-results__option", has_text=name).click()
-
-
-def _write(page, selector, text):
-    editor = page.locator(f"{selector} .ProseMirror[contenteditable=true]")
-    editor.click()
-    editor.press_sequentially(text)
-
-
 def _insert_footnote(page, selector, note):
     """Click the toolbar's footnote button in ``selector``'s editor and type the note it opens."""
     page.locator(f"{selector} button[title^='Insert a footnote']").click()
@@ -104,21 +93,21 @@ def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published
     page.fill("#id_publication_date", "2019-03-01")
 
     page.get_by_text("Add another Contributor").click()
-    _choose_person(page, "contributions-0", "Muratbekova")
+    choose_person(page, "contributions-0", "Muratbekova")
     page.select_option("#id_contributions-0-role", "interviewer")
     page.get_by_text("Add another Contributor").click()
-    _choose_person(page, "contributions-1", "Baydarov")
+    choose_person(page, "contributions-1", "Baydarov")
     page.select_option("#id_contributions-1-role", "interviewee")
     page.fill("#id_contributions-1-speaker_label", "EB")
 
     page.get_by_text("Add another Question and answer").click()
-    _write(page, "#questions-0 .field-question", "How has trade changed?")
-    _write(page, "#questions-0 .field-answer", "It grew by 40 percent")
+    type_rich(page, "#questions-0 .field-question", "How has trade changed?")
+    type_rich(page, "#questions-0 .field-answer", "It grew by 40 percent")
     _insert_footnote(page, "#questions-0 .field-answer", "Source: https://example.org/trade-figures")
-    _write(page, "#questions-0 .field-answer", " in a year.")
+    type_rich(page, "#questions-0 .field-answer", " in a year.")
     page.get_by_text("Add another Question and answer").click()
-    _write(page, "#questions-1 .field-question", "And the border?")
-    _write(page, "#questions-1 .field-answer", "It opened")
+    type_rich(page, "#questions-1 .field-question", "And the border?")
+    type_rich(page, "#questions-1 .field-answer", "It opened")
     _insert_footnote(page, "#questions-1 .field-answer", "Decree of 2018.")
 
     assert page.input_value("#id_footnotes-0-label") == "1" and page.input_value("#id_footnotes-1-label") == "2"

@@ -1,0 +1,15 @@
+"""What an editor does with the mouse and keyboard on the issue's admin page, for the browser tests."""
+
+
+def choose_person(page, row, name):
+    """Pick ``name`` in the person autocomplete of the inline row ``row`` (e.g. ``contributions-0``)."""
+    page.locator(f"#{row} .field-person .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(name)
+    page.locator(".select2-results__option", has_text=name).click()
+
+
+def type_rich(page, selector, text):
+    """Click into the prose editor inside ``selector`` and type ``text`` as a person would."""
+    editor = page.locator(f"{selector} .ProseMirror[contenteditable=true]")
+    editor.click()
+    editor.press_sequentially(text)
