@@ -144,8 +144,15 @@ def applies_to(transition, issue, *, now=None):
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
         return is_live(issue, now=now)
     if transition.name in ("publish_change", "discard_change"):
-        return PendingChange.objects.filter(issue=issue).exists()
+        return _has_prepared_change(issue)
     return True
+
+
+def _has_prepared_change(issue):
+    """Asked once per issue object: the Workflow box asks it for two of its buttons."""
+    if not hasattr(issue, "_has_prepared_change"):
+        issue._has_prepared_change = PendingChange.objects.filter(issue=issue).exists()
+    return issue._has_prepared_change
 
 
 def available_transitions(issue, user, *, now=None):
