@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import mammoth
+from django.conf import settings
 from django.utils.html import escape, strip_tags
 
 from briefs.footnotes import find_markers, malformed_markers
@@ -484,7 +485,6 @@ def recognise(document):
 # -- limits ----------------------------------------------------------------------
 
 #: A Word file's size, and what it may unpack to (a brief is some 50 KB of XML; a zip bomb is GBs).
-MAX_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
 
 
@@ -494,7 +494,9 @@ def check_docx_size(data):
     The shared import core's check (``imports.check_upload``), with a Word file's limits.
     """
     try:
-        return check_upload(data, max_bytes=MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES, zip_expected=".docx")
+        return check_upload(
+            data, max_bytes=settings.WORD_IMPORT_MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES, zip_expected=".docx"
+        )
     except ImportFileError as error:
         raise WordFileError(str(error)) from None
 

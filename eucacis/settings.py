@@ -216,6 +216,8 @@ PDF_BUILDS_IN_REQUEST = int(os.environ.get("PDF_BUILDS_IN_REQUEST", 3))
 
 # Largest spreadsheet accepted by the fellows import, in bytes.
 FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+# The largest .docx the Word import takes (a brief is some 50 KB; images make it larger).
+WORD_IMPORT_MAX_BYTES = int(os.environ.get("WORD_IMPORT_MAX_BYTES", 8 * 1024 * 1024))
 
 # The benchmark's reference view (a minimal view of the same size as a page)
 # is mounted only when this is set; see scripts/bench.py.
@@ -309,9 +311,10 @@ CONTENT_SECURITY_POLICY = {
 # The proxy in front should refuse larger bodies itself (see README).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form text
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", 10 * 1024 * 1024))
-if MAX_REQUEST_BYTES <= max(PERSON_PHOTO_MAX_BYTES, FELLOW_IMPORT_MAX_BYTES):
+if MAX_REQUEST_BYTES <= max(PERSON_PHOTO_MAX_BYTES, FELLOW_IMPORT_MAX_BYTES, WORD_IMPORT_MAX_BYTES):
     raise ImproperlyConfigured(
         f"MAX_REQUEST_BYTES={MAX_REQUEST_BYTES} leaves no room for the largest upload a form accepts "
-        f"(PERSON_PHOTO_MAX_BYTES={PERSON_PHOTO_MAX_BYTES}, FELLOW_IMPORT_MAX_BYTES={FELLOW_IMPORT_MAX_BYTES}): "
+        f"(PERSON_PHOTO_MAX_BYTES={PERSON_PHOTO_MAX_BYTES}, FELLOW_IMPORT_MAX_BYTES={FELLOW_IMPORT_MAX_BYTES}, "
+        f"WORD_IMPORT_MAX_BYTES={WORD_IMPORT_MAX_BYTES}): "
         "a file the form would take would be refused before it arrives. Raise MAX_REQUEST_BYTES."
     )

@@ -393,3 +393,15 @@ def test_overlong_titles_and_names_and_invisible_characters_are_reported_or_remo
     problems = " ".join(found.problems)
     assert "the title is 1000 characters long" in problems and "given name is 150 characters long" in problems
     assert found.authors[0].name == "Ana Lee"
+
+
+def test_a_word_file_over_the_limit_is_refused_on_the_field_before_it_is_read(settings):
+    settings.WORD_IMPORT_MAX_BYTES = 1024
+    with pytest.raises(WordFileError, match="at most 1.0\xa0KB can be imported"):
+        check_docx_size(word_interview())
+
+
+def test_the_largest_word_file_fits_in_a_request():
+    from django.conf import settings
+
+    assert settings.MAX_REQUEST_BYTES > settings.WORD_IMPORT_MAX_BYTES
