@@ -42,8 +42,11 @@ from briefs.models import (
     Issue,
     IssuePdf,
     IssueStatus,
+    Place,
     Question,
     Series,
+    Topic,
+    published_condition,
 )
 from briefs.pdf import pdf_version
 from briefs.pdf_files import refresh_issue_pdfs
@@ -222,6 +225,41 @@ class TransitionForm(forms.Form):
         return cleaned
 
 
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "published_issues"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_published=Count("issues", filter=published_condition(through="issues__"))
+        )
+
+    @admin.display(description="published issues", ordering="n_published")
+    def published_issues(self, obj):
+        return obj.n_published
+
+
+@admin.register(Place)
+class PlaceAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "published_issues"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "kind", "country"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_published=Count("issues", filter=published_condition(through="issues__"))
+        )
+
+    @admin.display(description="published issues", ordering="n_published")
+    def published_issues(self, obj):
+        return obj.n_published
+
+
 @admin.register(Issue)
 class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
@@ -236,6 +274,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     date_hierarchy = "publication_date"
     list_select_related = ["series"]
     prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "places"]
     readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
     change_form_template = "admin/briefs/issue/change_form.html"
     change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
@@ -245,6 +284,14 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     fieldsets = [
         (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date", "loaded_version", "opened_at"]}),
         ("Text", {"fields": ["introduction", "body"]}),
+        (
+            "What it is about",
+            {
+                "fields": ["topics", "places"],
+                "description": "For the archive's filters, the topic and country pages, the feeds and the "
+                "issue's metadata.",
+            },
+        ),
         (
             "Publication",
             {"fields": ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]},

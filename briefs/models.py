@@ -5,11 +5,14 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from richtext.fields import RichTextField
+from django_countries.fields import CountryField
 
 #: The toolbar button that inserts a footnote (static/briefs/prose/footnote.js),
 #: on every text of an issue that may cite one.
@@ -241,6 +244,125 @@ class EditorialMembership(RemembersLoadedValues):
         )
 
 
+class Topic(models.Model):
+    """A subject an issue is about (“Regional cooperation”); readers browse the archive by it."""
+
+    objects = ContentQuerySet.as_manager()
+
+    name = models.CharField(
+        "name",
+        max_length=80,
+        help_text="The topic as readers see it, e.g. “Regional cooperation”. Short, and written the way "
+        "the series writes it: a topic is shared by every issue that has it.",
+    )
+    slug = models.SlugField(
+        "web address",
+        max_length=100,
+        unique=True,
+        help_text="The last part of the topic's page address, filled in from the name.",
+    )
+    description = models.TextField(
+        "description",
+        max_length=600,
+        blank=True,
+        help_text="Optional: one or two sentences shown on the topic's page.",
+    )
+
+    class Meta:
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="topic_name_unique_ignoring_case",
+                violation_error_message="A topic with this name exists already; choose it instead of adding it again.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("briefs:topic_detail", kwargs={"slug": self.slug})
+
+
+class PlaceKind(models.TextChoices):
+    COUNTRY = "country", "Country"
+    REGION = "region", "Region"
+
+
+class Place(models.Model):
+    """A country or region an issue concerns (“Kazakhstan”, “Central Asia”)."""
+
+    Kind = PlaceKind
+    objects = ContentQuerySet.as_manager()
+
+    name = models.CharField(
+        "name",
+        max_length=100,
+        help_text="As readers see it, e.g. “Uzbekistan” or “Central Asia”.",
+    )
+    slug = models.SlugField(
+        "web address",
+        max_length=120,
+        unique=True,
+        help_text="The last part of the place's page address, filled in from the name.",
+    )
+    kind = models.CharField("kind", max_length=10, choices=PlaceKind.choices, default=PlaceKind.COUNTRY)
+    country = CountryField(
+        "country",
+        blank=True,
+        help_text="For a country: the country, so that its name and code are standard (ISO 3166). "
+        "Leave empty for a region.",
+    )
+
+    class Meta:
+        verbose_name = "country or region"
+        verbose_name_plural = "countries and regions"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="place_name_unique_ignoring_case",
+                violation_error_message="A country or region with this name exists already; choose it instead.",
+            ),
+            models.UniqueConstraint(
+                fields=["country"],
+                condition=~models.Q(country=""),
+                name="place_country_unique",
+                violation_error_message="This country is listed already; choose it instead of adding it again.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind=PlaceKind.REGION, country="") | ~models.Q(kind=PlaceKind.REGION),
+                name="place_region_has_no_country",
+                violation_error_message="A region is not one country: leave the country empty, or make it a country.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.kind == PlaceKind.COUNTRY and not self.country:
+            raise ValidationError({"country": "Choose the country, or make this a region."}, code="country_missing")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:120]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("briefs:place_detail", kwargs={"slug": self.slug})
+
+
 class IssueKind(models.TextChoices):
     INTERVIEW = "interview", "Interview"
     OPINION = "opinion", "Opinion piece"
@@ -395,6 +517,21 @@ class Issue(models.Model):
         blank=True,
         editable=False,
         help_text="When a published issue becomes public: the moment it was published, or the time it was scheduled for.",
+    )
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="issues",
+        verbose_name="topics",
+        help_text="What the issue is about, for the archive's filters and the topic pages. Start typing "
+        "to choose; add a topic only when none fits.",
+    )
+    places = models.ManyToManyField(
+        Place,
+        blank=True,
+        related_name="issues",
+        verbose_name="countries and regions",
+        help_text="The countries or regions the issue concerns. Start typing to choose.",
     )
     withdrawal_notice = models.TextField(
         "withdrawal notice",

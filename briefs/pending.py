@@ -32,6 +32,8 @@ from sitecache.versioning import writes_rolled_back
 #: The issue's own fields that a prepared change holds; the workflow's fields are never in it.
 CONTENT_FIELDS = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body", "edit_version")
 INLINES = (("contributions", Contribution), ("questions", Question), ("footnotes", Footnote))
+#: The issue's many-to-many fields that a prepared change holds: what it is about.
+TAG_FIELDS = ("topics", "places")
 
 
 def is_live(issue, *, now=None):
@@ -71,6 +73,8 @@ def capture(issue, *, committed_pks):
     """
     fresh = Issue.objects.get(pk=issue.pk)
     data = {"issue": {name: getattr(fresh, name) for name in CONTENT_FIELDS}}
+    for name in TAG_FIELDS:
+        data["issue"][name] = sorted(getattr(fresh, name).values_list("pk", flat=True))
     for name, model in INLINES:
         rows = list(model.objects.filter(issue=issue).order_by("pk"))
         used = [row.pk for row in rows if row.pk < 0]
@@ -97,6 +101,11 @@ def apply(issue, data):
     # A workflow step after the change was prepared moved the issue's own version past it.
     fresh.edit_version = max(live_version, fresh.edit_version)
     fresh.save()
+    for name in TAG_FIELDS:
+        if name in data["issue"]:  # prepared changes kept before topics existed have none
+            field = getattr(fresh, name)
+            # A topic deleted since the change was prepared is left out.
+            field.set(field.model.objects.filter(pk__in=data["issue"][name]))
     for name, model in INLINES:
         model.objects.filter(issue=issue).delete()
         for item in serializers.deserialize("python", data[name]):

@@ -57,6 +57,8 @@ ISSUE_WORKFLOW_FIELDS = (
 ISSUE_CONTENT_FIELDS = tuple(
     f.name for f in Issue._meta.local_concrete_fields if not f.primary_key and f.name not in ISSUE_WORKFLOW_FIELDS
 )
+#: The issue's many-to-many fields: a revision keeps them and a restore brings them back.
+ISSUE_TAG_FIELDS = ("topics", "places")
 #: The parts a restore replaces with the revision's. Corrections are public notes
 #: that the workflow adds: a restore leaves them as they are.
 RESTORED_PARTS = (Contribution, Question, Footnote)
@@ -147,7 +149,7 @@ def issue_text_now(issue):
 
 def issue_text_in(version):
     """What the issue said in ``version`` (a version of an issue) and the rest of its revision."""
-    issue = Issue(**{k: v for k, v in version.field_dict.items()})
+    issue, _tags = _issue_and_tags(version.field_dict)
     parts = _issue_parts(version.revision, issue.pk, RESTORED_PARTS)
     return issue_text(
         issue,
@@ -155,6 +157,20 @@ def issue_text_in(version):
         questions=parts[Question],
         footnotes=sorted(parts[Footnote], key=lambda f: f.pk),
     )
+
+
+def _issue_and_tags(field_dict):
+    """An unsaved issue from a version's fields, and its topics and places (absent from older revisions)."""
+    fields = dict(field_dict)
+    tags = {name: fields.pop(name) for name in ISSUE_TAG_FIELDS if name in fields}
+    return Issue(**fields), tags
+
+
+def _set_tags(issue, tags):
+    for name, pks in tags.items():
+        field = getattr(issue, name)
+        # A topic or place deleted since the revision was made is left out.
+        field.set(field.model.objects.filter(pk__in=pks))
 
 
 @dataclass(frozen=True)
@@ -229,6 +245,7 @@ def restore_issue_revision(*, issue, version, by, now=None):
             )
         current.edit_version += 1  # a form opened before the restore must not save over it
         current.save(update_fields=[*ISSUE_CONTENT_FIELDS, "edit_version", "updated_at"])
+        _set_tags(current, _issue_and_tags(saved)[1])
         for model in RESTORED_PARTS:
             model.objects.filter(issue=current).delete()
         left_out = _put_back(_issue_parts(version.revision, current.pk, RESTORED_PARTS), RESTORED_PARTS)
@@ -257,8 +274,7 @@ def recover_deleted_issue(*, version, by, now=None):
     if version.content_type_id != ContentType.objects.get_for_model(Issue).pk:
         raise ValueError(f"Version {version.pk} is not a version of an issue.")
     now = now or timezone.now()
-    fields = version.field_dict
-    issue = Issue(**fields)
+    issue, tags = _issue_and_tags(version.field_dict)
     issue.status = IssueStatus.DRAFT
     if Issue.objects.filter(pk=issue.pk).exists():
         raise ValidationError("This issue has not been deleted.", code="not_deleted")
@@ -276,6 +292,7 @@ def recover_deleted_issue(*, version, by, now=None):
     comment = f"Recovered after deletion, as saved on {describe_revision(version.revision)}"
     with transaction.atomic(), reversion.create_revision():
         issue.save(force_insert=True)
+        _set_tags(issue, tags)
         left_out = _put_back(_issue_parts(version.revision, issue.pk, RECOVERED_PARTS), RECOVERED_PARTS)
         reversion.set_user(by)
         reversion.set_comment(comment)

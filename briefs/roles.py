@@ -11,7 +11,7 @@ Who may do what:
   workflow step (submit, approve, publish, withdraw, restore) and the fellows
   import.
 - **Editor**: writes issues (with their contributors, questions, footnotes and
-  corrections) and people, and submits issues for review; sees the series, their
+  corrections, topics and places) and people, and submits issues for review; sees the series, their
   about sections and editorial teams. Cannot approve, publish, withdraw or restore.
 - **Programme staff**: people, organisations, programmes and fellowships, and
   the fellows import. Nothing of ``briefs``.
@@ -44,6 +44,8 @@ ROLES = {
         "permissions": [
             *_crud("briefs", "issue", "contribution", "question", "footnote", "correction"),
             "briefs.submit_issue",
+            # Tags issues; deleting a topic or place untags every issue, so that is the chief's.
+            *_crud("briefs", "topic", "place", actions=["add", "change", "view"]),
             *_crud("briefs", "series", "aboutsection", "editorialmembership", actions=["view"]),
             *_crud("people", "person", actions=["add", "change", "view"]),
         ],

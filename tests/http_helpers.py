@@ -24,10 +24,15 @@ class Form(HTMLParser):
             if attrs.get("type") != "checkbox" or "checked" in attrs:
                 self.fields.append([attrs["name"], attrs.get("value", "on" if attrs.get("type") == "checkbox" else "")])
         elif tag == "select":
-            self._select = [attrs["name"], None]
+            self._select = [attrs["name"], None, "multiple" in attrs]
         elif tag == "option" and self._select is not None:
+            name, _choice, multiple = self._select
+            if multiple:
+                # Every selected option, each as a value of its own; none when none is.
+                if "selected" in attrs:
+                    self.fields.append([name, attrs.get("value", "")])
             # The selected option, else the first, as a browser submits a single select.
-            if "selected" in attrs or self._select[1] is None:
+            elif "selected" in attrs or self._select[1] is None:
                 self._select[1] = attrs.get("value", "")
         elif tag == "textarea":
             self._textarea = [attrs["name"], ""]
@@ -40,8 +45,9 @@ class Form(HTMLParser):
         if tag == "form":
             self.inside = False
         elif tag == "select" and self._select is not None:
-            name, choice = self._select
-            self.fields.append([name, choice or ""])
+            name, choice, multiple = self._select
+            if not multiple:
+                self.fields.append([name, choice or ""])
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             self.fields.append(self._textarea)

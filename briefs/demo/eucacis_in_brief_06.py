@@ -167,3 +167,18 @@ EDITORIAL_TEAM = [
     ("editor", "", "Janny", "Schulz", "Programme Manager EUCACIS, IEP"),
     ("layout", "", "Fabian", "Weber", "IEP"),
 ]
+
+# What No. 6 is about, as its text supports: (name, what in the text).
+TOPICS = [
+    ("Bilateral relations", "Kazakh-Uzbek relations are the interview's subject"),
+    ("Regional cooperation", "integration projects, cross-border and water-energy cooperation in Central Asia"),
+    ("Trade and investment", "trade turnover, business forums, joint projects, Uzbekistan's investment decree"),
+    ("Security", "border delimitation, the military cooperation plan, collective security"),
+    ("Culture and education", "the Year of Uzbekistan in Kazakhstan, cultural events, academic ties"),
+]
+# (name, ISO 3166 code or "" for a region)
+PLACES = [
+    ("Kazakhstan", "KZ"),
+    ("Uzbekistan", "UZ"),
+    ("Central Asia", ""),
+]

@@ -15,6 +15,8 @@ EDITOR_PERMISSIONS = {
     *(f"briefs.{action}_{model}" for model in ("issue", "contribution", "question", "footnote", "correction")
       for action in ("add", "change", "delete", "view")),
     "briefs.submit_issue",
+    # Topics and places: added and renamed, but deleting one untags every issue.
+    *(f"briefs.{action}_{model}" for model in ("topic", "place") for action in ("add", "change", "view")),
     "briefs.view_series", "briefs.view_aboutsection", "briefs.view_editorialmembership",
     "people.add_person", "people.change_person", "people.view_person",
 }

@@ -22,8 +22,10 @@ from briefs.models import (
     Issue,
     IssueKind,
     IssueStatus,
+    Place,
     Question,
     Series,
+    Topic,
 )
 from people.models import Fellowship, Organisation, Person, Programme
 
@@ -144,6 +146,16 @@ class Command(BaseCommand):
         issue.footnotes.all().delete()
         Footnote.objects.bulk_create(
             Footnote(issue=issue, label=label, text=text) for label, text in seed.FOOTNOTES.items()
+        )
+        issue.topics.set(
+            Topic.objects.update_or_create(slug=slugify(name), defaults={"name": name})[0] for name, _why in seed.TOPICS
+        )
+        issue.places.set(
+            Place.objects.update_or_create(
+                slug=slugify(name),
+                defaults={"name": name, "country": code, "kind": Place.Kind.COUNTRY if code else Place.Kind.REGION},
+            )[0]
+            for name, code in seed.PLACES
         )
         if issue.status != Issue.Status.PUBLISHED:
             # Through the workflow, as the printed issue went: reviewed, approved,
