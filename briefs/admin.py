@@ -235,7 +235,7 @@ class TopicAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
             n_published=Count("issues", filter=published_condition(through="issues__"))
-        )
+        ).order_by("name")
 
     @admin.display(description="published issues", ordering="n_published")
     def published_issues(self, obj):
@@ -253,7 +253,7 @@ class PlaceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(
             n_published=Count("issues", filter=published_condition(through="issues__"))
-        )
+        ).order_by("name")
 
     @admin.display(description="published issues", ordering="n_published")
     def published_issues(self, obj):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import groupby
 
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -34,6 +35,7 @@ from briefs.models import (
     ContributionRole,
     Correction,
     Footnote,
+    Issue,
     IssueKind,
     Question,
 )
@@ -72,6 +74,16 @@ class QuestionAndAnswer:
     question: tuple
     answer: tuple
     speaker_label: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A topic, or a country or region, the issue is about."""
+
+    name: str
+    url: str
+    #: For a country: its ISO 3166 code.
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,9 @@ class IssueDocument:
     language: str = "en"
     #: Public corrections, oldest first: ``(datetime, note)``.
     corrections: tuple = ()
+    #: What the issue is about: :class:`Tag` objects, by name.
+    topics: tuple = ()
+    places: tuple = ()
 
     @cached_property
     def version(self):
@@ -165,7 +180,8 @@ class IssueDocument:
     @property
     def keywords(self):
         names = [c.plain_name for c in (*self.authors, *self.interviewees)]
-        return [self.series_name, self.programme_short_name, self.kind_label, *names]
+        about = [tag.name for tag in (*self.topics, *self.places)]
+        return [self.series_name, self.programme_short_name, self.kind_label, *about, *names]
 
     @property
     def pdf_filename(self):
@@ -322,7 +338,9 @@ def about_sections_of(sections):
     return tuple(AboutSection(s.title, sanitize(s.body)) for s in sections)
 
 
-def assemble(issue, *, contributions, questions, notes, about_sections, memberships, front=None, corrections=()):
+def assemble(
+    issue, *, contributions, questions, notes, about_sections, memberships, front=None, corrections=(), topics=(), places=()
+):
     """The document of ``issue`` from its fetched parts; no database access.
 
     ``contributions``: Contribution objects with their person, in order.
@@ -330,6 +348,7 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     ``notes``: mapping of footnote label to note HTML.
     ``about_sections``: the series' AboutSection objects in order.
     ``memberships``: the series' EditorialMembership objects with their person.
+    ``topics``, ``places``: :class:`Tag` objects.
     ``front``: the series' :class:`~briefs.front_matter.FrontMatter`, if these come
     from it: the sanitised sections and the team on a day are then worked out once
     per front matter, not for every page.
@@ -349,6 +368,8 @@ def assemble(issue, *, contributions, questions, notes, about_sections, membersh
     date_label = date_format(issue.publication_date, "F Y")
     return IssueDocument(
         corrections=tuple(corrections),
+        topics=tuple(sorted(topics, key=lambda t: t.name.casefold())),
+        places=tuple(sorted(places, key=lambda t: t.name.casefold())),
         issue_id=issue.pk,
         series_name=series.name,
         series_slug=series.slug,
@@ -403,6 +424,12 @@ _CONTRIBUTIONS = PreparedRows(
 )
 _QUESTIONS = PreparedRows(lambda issue_id: Question.objects.filter(issue_id=issue_id).values_list("question", "answer", "speaker_id"))
 _NOTES = PreparedRows(lambda issue_id: Footnote.objects.filter(issue_id=issue_id).values_list("label", "text"))
+# Topics and places in one query: the few of each come as their cross product.
+_TAGS = PreparedRows(
+    lambda issue_id: Issue.objects.filter(pk=issue_id).values_list(
+        "topics__name", "topics__slug", "places__name", "places__slug", "places__country"
+    )
+)
 _CORRECTIONS = PreparedRows(lambda issue_id: Correction.objects.filter(issue_id=issue_id).values_list("corrected_at", "note"))
 
 
@@ -416,6 +443,17 @@ def _contributions(issue_id):
     return contributions
 
 
+def _tags(issue_id):
+    """The issue's topics and places as :class:`Tag` objects."""
+    topics, places = {}, {}
+    for topic_name, topic_slug, place_name, place_slug, country in _TAGS.rows(issue_id):
+        if topic_slug:
+            topics[topic_slug] = Tag(topic_name, reverse("briefs:topic_detail", kwargs={"slug": topic_slug}))
+        if place_slug:
+            places[place_slug] = Tag(place_name, reverse("briefs:place_detail", kwargs={"slug": place_slug}), country or "")
+    return tuple(topics.values()), tuple(places.values())
+
+
 def issue_document(issue):
     """The document of ``issue``, fetched in a fixed number of queries.
 
@@ -427,6 +465,7 @@ def issue_document(issue):
     questions = _QUESTIONS.rows(issue.pk)
     notes = dict(_NOTES.rows(issue.pk))
     corrections = tuple(_CORRECTIONS.rows(issue.pk))
+    topics, places = _tags(issue.pk)
     front = front_matter(issue.series)
     return assemble(
         issue,
@@ -437,4 +476,6 @@ def issue_document(issue):
         memberships=front.memberships,
         front=front,
         corrections=corrections,
+        topics=topics,
+        places=places,
     )

@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
 from briefs.document import issue_document
@@ -33,8 +33,10 @@ from briefs.models import (
     Issue,
     IssuePdf,
     IssueStatus,
+    Place,
     Question,
     Series,
+    Topic,
 )
 from briefs.pdf import build_pdf, pdf_version
 from people.models import Person, Programme
@@ -193,6 +195,24 @@ def _person_changed(sender, instance, created=False, **kwargs):
         )
 
 
+def _tag_changed(sender, instance, created=False, **kwargs):
+    """A topic or place renamed or deleted: the issues it tags print it (pre_delete: they are still tagged)."""
+    if not created:
+        pdfs_need_refresh(Q(pk__in=list(instance.issues.values_list("pk", flat=True))))
+
+
+def _tags_set(sender, instance, action, reverse, pk_set, **kwargs):
+    """Topics or places added to or removed from issues."""
+    if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
+        return
+    if not reverse:
+        pdfs_need_refresh(Q(pk=instance.pk))
+    elif action == "pre_clear":  # a topic cleared of its issues: find them while they are there
+        pdfs_need_refresh(Q(pk__in=list(instance.issues.values_list("pk", flat=True))))
+    elif pk_set:
+        pdfs_need_refresh(Q(pk__in=list(pk_set)))
+
+
 def _pdf_deleted(sender, instance, **kwargs):
     # The row goes with its issue; the file in storage goes once that is committed.
     names, storage = [n for n in (instance.file.name, instance.previous_file) if n], instance.file.storage
@@ -218,3 +238,8 @@ def connect():
         if model not in (Issue, Series, Programme, Person):
             post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")
     post_delete.connect(_pdf_deleted, sender=IssuePdf, dispatch_uid="issue-pdf-file-delete")
+    for model in (Topic, Place):
+        post_save.connect(_tag_changed, sender=model, dispatch_uid=f"issue-pdf-{model.__name__}-save")
+        pre_delete.connect(_tag_changed, sender=model, dispatch_uid=f"issue-pdf-{model.__name__}-delete")
+    for through in (Issue.topics.through, Issue.places.through):
+        m2m_changed.connect(_tags_set, sender=through, dispatch_uid=f"issue-pdf-{through.__name__}")

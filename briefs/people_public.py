@@ -6,10 +6,12 @@ teams), so it lives here rather than in ``people``, which imports nothing from
 (``Fellowship.objects.listed()``).
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from briefs.models import EditorialMembership, Issue
+from briefs.models import ROLE_ORDER, ContributionRole, EditorialMembership, Issue
 from people.models import Fellowship, Person
 
 
@@ -41,3 +43,69 @@ def public_people(people=None, *, at=None):
     )
     listed_fellow = Fellowship.objects.listed().filter(person=OuterRef("pk"))
     return people.filter(Exists(contributed) | Exists(on_a_team) | Exists(listed_fellow))
+
+
+#: How a person page words each part in an issue, with its count: “wrote 2 issues”.
+PART_WORDING = (
+    (ContributionRole.AUTHOR, "wrote", "issue"),
+    (ContributionRole.INTERVIEWER, "conducted", "interview"),
+    (ContributionRole.INTERVIEWEE, "was interviewed in", "issue"),
+)
+
+
+def parts_played(counts):
+    """``["wrote 2 issues", "was interviewed in 1 issue"]`` from ``{role: count}``, in a fixed order."""
+    return [
+        f"{verb} {counts[role]} {noun}{'' if counts[role] == 1 else 's'}"
+        for role, verb, noun in PART_WORDING
+        if counts.get(role)
+    ]
+
+
+@dataclass(frozen=True)
+class EditorialRoleHeld:
+    role: str
+    series_name: str
+    series_url: str
+    position: str
+    #: “2017–2020”, “since 2017”, “until 2020”, or “” when held from the start and still.
+    years: str
+
+
+def term_years(start, end, *, on):
+    """The years of a term as a person page shows them; open ends are the series' start or today."""
+    current = end is None or end >= on
+    if start and end and not current:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    if start and current:
+        return f"since {start.year}"
+    if end and not current:
+        return f"until {end.year}"
+    return ""
+
+
+def editorial_roles(person, *, on):
+    """The person's terms on editorial teams that have begun by ``on``, current ones first, then by role."""
+    memberships = (
+        EditorialMembership.objects.filter(person=person)
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
+        .select_related("series")
+        .only("role", "position", "start_date", "end_date", "series__name", "series__slug")
+    )
+    def current(m):
+        return m.end_date is None or m.end_date >= on
+
+    ordered = sorted(
+        memberships,
+        key=lambda m: (not current(m), -(m.end_date or on).toordinal(), ROLE_ORDER[m.role], m.series.name),
+    )
+    return [
+        EditorialRoleHeld(
+            role=m.get_role_display(),
+            series_name=m.series.name,
+            series_url=m.series.get_absolute_url(),
+            position=m.position,
+            years=term_years(m.start_date, m.end_date, on=on),
+        )
+        for m in ordered
+    ]

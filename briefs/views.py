@@ -1,7 +1,7 @@
 import logging
 from functools import wraps
 
-from django.db.models import Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -13,8 +13,9 @@ from common.pagination import paginate
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
-from briefs.models import Contribution, Issue, Series, published_condition
-from briefs.people_public import public_people
+from briefs.archive import active_filters, address, archive_state, filtered
+from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
+from briefs.people_public import editorial_roles, parts_played, public_people
 from people.directory import label_status
 from sitecache.middleware import may_preview
 
@@ -30,13 +31,46 @@ def home(request):
     return render(request, "briefs/home.html", {"series_list": series, "latest_issues": latest})
 
 
-def _archive(request, issues, template, extra):
-    page, query = paginate(request, issues.newest_first().for_listing(), ISSUES_PER_PAGE)
-    return render(request, template, {"page_obj": page, "page_query": query, "issues": page.object_list, **extra})
+def _archive(request, issues, template, extra, *, fixed=()):
+    """A listing of ``issues`` (published ones) with the archive's filters, but those ``fixed`` by the page.
+
+    A fixed number of queries: one count per filter, the number of matches and
+    the page of issues with their authors.
+    """
+    filters, found = archive_state(issues, request.GET, fixed=fixed)
+    page, _query = paginate(request, filtered(issues, filters).newest_first().for_listing(), ISSUES_PER_PAGE)
+    query = address(filters)
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "page_query": f"{query}&" if query else "",
+            "issues": page.object_list,
+            "filters": filters,
+            "facets": found,
+            "active_filters": active_filters(found, filters),
+            **extra,
+        },
+    )
 
 
 def archive(request):
     return _archive(request, Issue.objects.published(), "briefs/archive.html", {})
+
+
+def topic_detail(request, slug):
+    """A topic's page: its published issues, with the other filters. No published issue, no page."""
+    topic = get_object_or_404(Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug)
+    issues = Issue.objects.published().filter(topics=topic)
+    return _archive(request, issues, "briefs/topic_detail.html", {"topic": topic}, fixed=("topic",))
+
+
+def place_detail(request, slug):
+    """A country's or region's page: its published issues, with the other filters."""
+    place = get_object_or_404(Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug)
+    issues = Issue.objects.published().filter(places=place)
+    return _archive(request, issues, "briefs/place_detail.html", {"place": place}, fixed=("place",))
 
 
 def series_detail(request, slug):
@@ -170,7 +204,12 @@ def issue_pdf(request, series_slug, number):
 
 
 def person_detail(request, slug):
-    """A person's page: only for people the public may see (``public_people``), else 404."""
+    """A person's page: only for people the public may see (``public_people``), else 404.
+
+    Everything the person did for the series: the issues they wrote, conducted
+    or gave an interview in (paginated, newest first, with a count per part),
+    their terms on editorial teams with their years, and their fellowships.
+    """
     person = get_object_or_404(public_people(), slug=slug)
     contributions = (
         Contribution.objects.filter(published_condition(through="issue__"), person=person)
@@ -180,6 +219,7 @@ def person_detail(request, slug):
         .order_by("-issue__publication_date", "-issue__number", "pk")
     )
     page, query = paginate(request, contributions, CONTRIBUTIONS_PER_PAGE)
+    counts = dict(contributions.order_by().values_list("role").annotate(n=Count("pk")))
     fellowships = label_status(
         person.fellowships.listed().select_related("programme").order_by("-start_year"), on=timezone.localdate()
     )
@@ -187,5 +227,6 @@ def person_detail(request, slug):
         request,
         "people/person_detail.html",
         {"person": person, "contributions": page.object_list, "page_obj": page, "page_query": query,
+         "parts": parts_played(counts), "editorial_roles": editorial_roles(person, on=timezone.localdate()),
          "fellowships": fellowships},
     )

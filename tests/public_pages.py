@@ -19,10 +19,15 @@ ERROR_URLCONF = "tests.error_urls"
 PAGE_TYPES = (
     "home",
     "archive",
+    "archive-filtered",
+    "archive-filtered-empty",
+    "topic",
+    "place",
     "series",
     "series-team",
     "issue-no-6",
     "person-author",
+    "person-editor",
     "fellows",
     "fellows-filtered",
     "fellows-filtered-empty",
@@ -52,14 +57,21 @@ def public_pages():
     series = issue.series
     author = issue.contributions.select_related("person").get(role=Contribution.Role.INTERVIEWER).person
     fellows = reverse("people:fellows_directory")
+    editor = series.editorial_memberships.select_related("person").filter(role="editor").first().person
     proof, expired = _proofreading_links(issue)
     pages = {
         "home": (reverse("briefs:home"), 200, "Latest issues"),
         "archive": (reverse("briefs:archive"), 200, issue.title),
+        "archive-filtered": (f"{reverse('briefs:archive')}?topic=security&year=2019", 200, "1 issue matches these filters"),
+        "archive-filtered-empty": (f"{reverse('briefs:archive')}?topic=security&year=2020&place=nowhere", 200,
+                                   "No issues match these filters"),
+        "topic": (reverse("briefs:topic_detail", args=["trade-and-investment"]), 200, issue.title),
+        "place": (reverse("briefs:place_detail", args=["central-asia"]), 200, issue.title),
         "series": (series.get_absolute_url(), 200, issue.title),
         "series-team": (reverse("briefs:series_team", args=[series.slug]), 200, "Current team"),
         "issue-no-6": (issue.get_absolute_url(), 200, "Notes"),
         "person-author": (author.get_absolute_url(), 200, "Fellow of"),
+        "person-editor": (editor.get_absolute_url(), 200, "Editorial roles"),
         "fellows": (fellows, 200, author.full_name),
         "fellows-filtered": (f"{fellows}?country=KZ", 200, "1 fellow matches these filters"),
         "fellows-filtered-empty": (f"{fellows}?discipline=law", 200, "No fellows match these filters"),

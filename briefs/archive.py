@@ -1,0 +1,259 @@
+"""The archive's filters: by year, kind, topic, country or region, and author.
+
+Filters combine (an issue must match each one chosen) and live in the address
+(``/issues/?topic=energy&year=2019``), so a filtered archive can be shared,
+bookmarked and paged through. Each filter offers its choices with a count: how
+many issues that choice would show *together with the other filters chosen*,
+so that a reader never picks a choice that shows nothing.
+
+:func:`read_filters` reads the address (anything it cannot use is set aside
+with a note for the reader, never an error); :func:`filtered` applies the
+filters to a queryset; :func:`facets` counts the choices. Everything starts from
+the queryset the view passes in, which starts from ``Issue.objects.published()``.
+The counts take one query per filter, whatever the number of issues.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import ExtractYear
+from django.http import QueryDict
+
+from briefs.models import AUTHOR_ROLES, Contribution, Issue, IssueKind, Place, Topic
+from people.models import Person
+
+#: The filters, in the order the page shows them: (parameter, label).
+FILTERS = (("year", "Year"), ("kind", "Kind"), ("topic", "Topic"), ("place", "Country or region"), ("author", "Author"))
+FILTER_NAMES = tuple(name for name, _label in FILTERS)
+
+_SLUG = re.compile(r"^[-\w]{1,200}$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class ArchiveFilters:
+    """The filters an address asks for (only those that can be used) and notes on what was set aside."""
+
+    values: dict = field(default_factory=dict)
+    notes: tuple = ()
+
+    def __bool__(self):
+        return bool(self.values)
+
+    def without(self, *names):
+        return ArchiveFilters({k: v for k, v in self.values.items() if k not in names}, self.notes)
+
+    def with_notes(self, *notes):
+        return ArchiveFilters(self.values, (*self.notes, *notes))
+
+
+def read_filters(params, *, fixed=()):
+    """The :class:`ArchiveFilters` in ``params`` (a QueryDict); ``fixed`` names filters the page sets itself.
+
+    A value that cannot be a year, a kind or a web address is set aside with a
+    note. Whether a topic, place or author of that address exists is found out
+    by :func:`facets`.
+    """
+    values, notes = {}, []
+    for name, label in FILTERS:
+        if name in fixed:
+            continue
+        raw = params.get(name, "").strip()
+        if not raw:
+            continue
+        if name == "year":
+            ok = bool(_YEAR.match(raw))
+        elif name == "kind":
+            ok = raw in IssueKind.values
+        else:
+            ok = bool(_SLUG.match(raw))
+        if ok:
+            values[name] = int(raw) if name == "year" else raw
+        else:
+            notes.append(f"“{raw[:60]}” is not a {label.lower()} this archive knows; that filter was left out.")
+    return ArchiveFilters(values, tuple(notes))
+
+
+def filtered(issues, filters):
+    """``issues`` narrowed by every filter in ``filters`` (an :class:`ArchiveFilters` or a dict)."""
+    values = filters.values if isinstance(filters, ArchiveFilters) else filters
+    if "year" in values:
+        issues = issues.filter(publication_date__year=values["year"])
+    if "kind" in values:
+        issues = issues.filter(kind=values["kind"])
+    if "topic" in values:
+        issues = issues.filter(
+            Exists(Issue.topics.through.objects.filter(issue_id=OuterRef("pk"), topic__slug=values["topic"]))
+        )
+    if "place" in values:
+        issues = issues.filter(
+            Exists(Issue.places.through.objects.filter(issue_id=OuterRef("pk"), place__slug=values["place"]))
+        )
+    if "author" in values:
+        issues = issues.filter(
+            Exists(
+                Contribution.objects.filter(
+                    issue_id=OuterRef("pk"), role__in=AUTHOR_ROLES, person__slug=values["author"]
+                )
+            )
+        )
+    return issues
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    choices: tuple
+
+    @property
+    def selected(self):
+        return next((c for c in self.choices if c.selected), None)
+
+
+def _person_label(honorific, given_name, family_name):
+    return " ".join(part for part in (given_name, family_name) if part)
+
+
+def _counts(name, issues):
+    """``[(value, label, count, sort key)]`` for one filter, over ``issues``: one query."""
+    ids = issues.values("pk")
+    if name == "year":
+        rows = (
+            issues.annotate(y=ExtractYear("publication_date")).values("y").annotate(n=Count("pk")).order_by()
+            .values_list("y", "n")
+        )
+        return [(str(y), str(y), n, -y) for y, n in rows]
+    if name == "kind":
+        labels = dict(IssueKind.choices)
+        order = {value: i for i, value in enumerate(IssueKind.values)}
+        rows = issues.values("kind").annotate(n=Count("pk")).order_by().values_list("kind", "n")
+        return [(k, labels.get(k, k), n, order.get(k, 99)) for k, n in rows]
+    if name in ("topic", "place"):
+        through = Issue.topics.through if name == "topic" else Issue.places.through
+        rows = (
+            through.objects.filter(issue_id__in=ids)
+            .values(f"{name}__slug", f"{name}__name")
+            .annotate(n=Count("issue_id"))
+            .order_by()
+            .values_list(f"{name}__slug", f"{name}__name", "n")
+        )
+        return [(slug, label, n, label.casefold()) for slug, label, n in rows]
+    rows = (
+        Contribution.objects.filter(issue_id__in=ids, role__in=AUTHOR_ROLES)
+        .values("person__slug", "person__honorific", "person__given_name", "person__family_name")
+        .annotate(n=Count("issue_id", distinct=True))
+        .order_by()
+        .values_list("person__slug", "person__honorific", "person__given_name", "person__family_name", "n")
+    )
+    return [
+        (slug, _person_label(h, g, f), n, (f.casefold(), g.casefold())) for slug, h, g, f, n in rows
+    ]
+
+
+def _unlisted(name, value):
+    """``(value, label, 0, sort key)`` for a chosen value no issue matches with the other filters; None if it names nothing."""
+    if name == "year":
+        return (str(value), str(value), 0, -value)
+    if name == "kind":
+        return (value, IssueKind(value).label, 0, IssueKind.values.index(value))
+    if name in ("topic", "place"):
+        model = Topic if name == "topic" else Place
+        label = model.objects.filter(slug=value).values_list("name", flat=True).first()
+        return (value, label, 0, label.casefold()) if label is not None else None
+    row = Person.objects.filter(slug=value).values_list("honorific", "given_name", "family_name").first()
+    if row is None:
+        return None
+    h, g, f = row
+    return (value, _person_label(h, g, f), 0, (f.casefold(), g.casefold()))
+
+
+def facets(issues, filters, *, fixed=()):
+    """Each filter but ``fixed`` with its choices and counts, and the filters whose chosen value does not exist.
+
+    ``issues`` is the unfiltered queryset (published issues, perhaps of one
+    series or topic). Returns ``(facets, unknown)``: ``unknown`` maps a filter
+    name to the value asked for that names nothing (a topic renamed or
+    deleted); the view then shows all issues for that filter and says so.
+    """
+    result, unknown = [], {}
+    for name, label in FILTERS:
+        if name in fixed:
+            continue
+        rows = _counts(name, filtered(issues, filters.without(name)))
+        chosen = filters.values.get(name)
+        chosen_str = None if chosen is None else str(chosen)
+        if chosen_str is not None and all(value != chosen_str for value, *_rest in rows):
+            row = _unlisted(name, chosen)
+            if row is None:
+                unknown[name] = chosen_str
+            else:
+                rows.append(row)
+        rows.sort(key=lambda row: (row[3], row[0]))
+        result.append(
+            Facet(
+                name=name,
+                label=label,
+                choices=tuple(Choice(value, text, n, value == chosen_str) for value, text, n, _key in rows),
+            )
+        )
+    return tuple(result), unknown
+
+
+def archive_state(issues, params, *, fixed=()):
+    """``(filters, facets)`` for an archive of ``issues`` at an address with ``params``.
+
+    A topic, place or author that the address names but that does not exist
+    (renamed, deleted, mistyped) is left out with a note, and the counts are
+    made again without it.
+    """
+    filters = read_filters(params, fixed=fixed)
+    found, unknown = facets(issues, filters, fixed=fixed)
+    if unknown:
+        labels = dict(FILTERS)
+        filters = filters.without(*unknown).with_notes(
+            *(f"No {labels[name].lower()} is called “{value}”; that filter was left out." for name, value in unknown.items())
+        )
+        found, _unknown = facets(issues, filters, fixed=fixed)
+    return filters, found
+
+
+def address(filters, **change):
+    """The query string of ``filters`` with ``change`` applied (a value of None removes that filter)."""
+    values = dict(filters.values if isinstance(filters, ArchiveFilters) else filters)
+    for name, value in change.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = value
+    query = QueryDict(mutable=True)
+    for name in FILTER_NAMES:
+        if name in values:
+            query[name] = str(values[name])
+    return query.urlencode()
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    label: str
+    value_label: str
+    #: The address without this filter.
+    remove_query: str
+
+
+def active_filters(found, filters):
+    """The filters in use, each with the address that removes it."""
+    return tuple(
+        ActiveFilter(facet.label, facet.selected.label, address(filters, **{facet.name: None}))
+        for facet in found
+        if facet.selected is not None
+    )
