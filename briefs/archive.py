@@ -16,16 +16,21 @@ The counts take one query per filter, whatever the number of issues.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from briefs.models import AUTHOR_ROLES, Contribution, Issue, IssueKind, Place, Topic
 from people.models import Person
+from sitecache.versioning import cache as content_cache, version_now
 
 #: The filters, in the order the page shows them: (parameter, label).
 FILTERS = (("year", "Year"), ("kind", "Kind"), ("topic", "Topic"), ("place", "Country or region"), ("author", "Author"))
 FILTER_NAMES = tuple(name for name, _label in FILTERS)
+
+#: The author filter offers the authors with the most issues (under the other
+#: filters), at most this many; each author's page links to all their issues.
+AUTHOR_CHOICES = 100
 
 _SLUG = re.compile(r"^[-\w]{1,200}$")
 _YEAR = re.compile(r"^\d{4}$")
@@ -114,13 +119,15 @@ class Facet:
     name: str
     label: str
     choices: tuple
+    #: Only the choices with the most issues are offered (see AUTHOR_CHOICES).
+    truncated: bool = False
 
     @property
     def selected(self):
         return next((c for c in self.choices if c.selected), None)
 
 
-def _person_label(honorific, given_name, family_name):
+def _person_label(given_name, family_name):
     return " ".join(part for part in (given_name, family_name) if part)
 
 
@@ -140,24 +147,29 @@ def _counts(name, issues):
         return [(k, labels.get(k, k), n, order.get(k, 99)) for k, n in rows]
     if name in ("topic", "place"):
         through = Issue.topics.through if name == "topic" else Issue.places.through
+        # Grouped by the tag's id; its slug and name come along, one per group.
         rows = (
             through.objects.filter(issue_id__in=ids)
-            .values(f"{name}__slug", f"{name}__name")
-            .annotate(n=Count("issue_id"))
+            .values(f"{name}_id")
+            .annotate(n=Count("issue_id"), slug=Max(f"{name}__slug"), label=Max(f"{name}__name"))
             .order_by()
-            .values_list(f"{name}__slug", f"{name}__name", "n")
+            .values_list("slug", "label", "n")
         )
         return [(slug, label, n, label.casefold()) for slug, label, n in rows]
+    # Authors: those with the most issues first, at most AUTHOR_CHOICES of them.
     rows = (
         Contribution.objects.filter(issue_id__in=ids, role__in=AUTHOR_ROLES)
-        .values("person__slug", "person__honorific", "person__given_name", "person__family_name")
-        .annotate(n=Count("issue_id", distinct=True))
-        .order_by()
-        .values_list("person__slug", "person__honorific", "person__given_name", "person__family_name", "n")
+        .values("person_id")
+        .annotate(
+            n=Count("issue_id", distinct=True),
+            slug=Max("person__slug"),
+            given=Max("person__given_name"),
+            family=Max("person__family_name"),
+        )
+        .order_by("-n", "person_id")
+        .values_list("slug", "given", "family", "n")[:AUTHOR_CHOICES]
     )
-    return [
-        (slug, _person_label(h, g, f), n, (f.casefold(), g.casefold())) for slug, h, g, f, n in rows
-    ]
+    return [(slug, _person_label(g, f), n, (f.casefold(), g.casefold())) for slug, g, f, n in rows]
 
 
 def _unlisted(name, value):
@@ -170,11 +182,11 @@ def _unlisted(name, value):
         model = Topic if name == "topic" else Place
         label = model.objects.filter(slug=value).values_list("name", flat=True).first()
         return (value, label, 0, label.casefold()) if label is not None else None
-    row = Person.objects.filter(slug=value).values_list("honorific", "given_name", "family_name").first()
+    row = Person.objects.filter(slug=value).values_list("given_name", "family_name").first()
     if row is None:
         return None
-    h, g, f = row
-    return (value, _person_label(h, g, f), 0, (f.casefold(), g.casefold()))
+    g, f = row
+    return (value, _person_label(g, f), 0, (f.casefold(), g.casefold()))
 
 
 def facets(issues, filters, *, fixed=()):
@@ -204,19 +216,48 @@ def facets(issues, filters, *, fixed=()):
                 name=name,
                 label=label,
                 choices=tuple(Choice(value, text, n, value == chosen_str) for value, text, n, _key in rows),
+                truncated=name == "author" and len(rows) >= AUTHOR_CHOICES,
             )
         )
     return tuple(result), unknown
 
 
-def archive_state(issues, params, *, fixed=()):
+def archive_state(issues, params, *, fixed=(), scope="archive"):
     """``(filters, facets)`` for an archive of ``issues`` at an address with ``params``.
 
     A topic, place or author that the address names but that does not exist
     (renamed, deleted, mistyped) is left out with a note, and the counts are
     made again without it.
+
+    The counts are kept in the page cache's store under the site's content
+    version (renewed by every write and when a scheduled issue goes public),
+    and ``scope``, which names ``issues`` (``"archive"``, ``"topic:7"``): the
+    pages of one filtered archive count once.
     """
     filters = read_filters(params, fixed=fixed)
+    version = version_now()
+    key = f"archive-facets:{version}:{scope}:{address(filters)}"
+    if version is not None:
+        try:
+            kept = content_cache().get(key)
+        except Exception:  # the cache is down: count
+            kept = None
+        if kept is not None:
+            return kept
+    state = _count_facets(issues, filters, fixed)
+    if version is not None:
+        try:
+            content_cache().set(key, state, timeout=FACETS_KEPT_SECONDS)
+        except Exception:
+            pass
+    return state
+
+
+#: How long the counts of a filtered archive are kept (a new content version makes them unused anyway).
+FACETS_KEPT_SECONDS = 3600
+
+
+def _count_facets(issues, filters, fixed):
     found, unknown = facets(issues, filters, fixed=fixed)
     if unknown:
         labels = dict(FILTERS)

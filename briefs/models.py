@@ -568,6 +568,11 @@ class Issue(models.Model):
             # The archive's order, and a series' archive.
             models.Index(fields=["-publication_date", "-number"], name="issue_archive_order"),
             models.Index(fields=["series", "-publication_date", "-number"], name="issue_series_archive_order"),
+            # What the public may see (IssueQuerySet.published) with what the archive's filters
+            # count: on PostgreSQL the counts read this index alone, not the issues' texts.
+            models.Index(
+                fields=["status", "public_from"], include=["publication_date", "kind"], name="issue_public"
+            ),
         ]
         permissions = [
             ("submit_issue", "Can submit an issue for review"),

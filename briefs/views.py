@@ -31,13 +31,13 @@ def home(request):
     return render(request, "briefs/home.html", {"series_list": series, "latest_issues": latest})
 
 
-def _archive(request, issues, template, extra, *, fixed=()):
+def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
     """A listing of ``issues`` (published ones) with the archive's filters, but those ``fixed`` by the page.
 
     A fixed number of queries: one count per filter, the number of matches and
     the page of issues with their authors.
     """
-    filters, found = archive_state(issues, request.GET, fixed=fixed)
+    filters, found = archive_state(issues, request.GET, fixed=fixed, scope=scope)
     page, _query = paginate(request, filtered(issues, filters).newest_first().for_listing(), ISSUES_PER_PAGE)
     query = address(filters)
     return render(
@@ -63,14 +63,14 @@ def topic_detail(request, slug):
     """A topic's page: its published issues, with the other filters. No published issue, no page."""
     topic = get_object_or_404(Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug)
     issues = Issue.objects.published().filter(topics=topic)
-    return _archive(request, issues, "briefs/topic_detail.html", {"topic": topic}, fixed=("topic",))
+    return _archive(request, issues, "briefs/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}")
 
 
 def place_detail(request, slug):
     """A country's or region's page: its published issues, with the other filters."""
     place = get_object_or_404(Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug)
     issues = Issue.objects.published().filter(places=place)
-    return _archive(request, issues, "briefs/place_detail.html", {"place": place}, fixed=("place",))
+    return _archive(request, issues, "briefs/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}")
 
 
 def series_detail(request, slug):
@@ -80,6 +80,7 @@ def series_detail(request, slug):
         Issue.objects.published().filter(series=series),
         "briefs/series_detail.html",
         {"series": series},
+        scope=f"series:{series.pk}",
     )
 
 

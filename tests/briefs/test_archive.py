@@ -366,3 +366,26 @@ def test_with_1000_issues_the_archive_with_every_filter_and_a_topic_page_keep_th
         assert client.get(reverse("briefs:topic_detail", args=[every["topic"]]), {"year": every["year"]}).status_code == 200
     with django_assert_max_num_queries(ARCHIVE_QUERIES + 1):
         assert client.get(reverse("briefs:place_detail", args=[every["place"]])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_counts_are_made_once_per_content_version_and_every_change_counts_again(
+    client, settings, tagged, django_assert_num_queries
+):
+    settings.PAGE_CACHE_ENABLED = False  # the counts' own keeping is measured, not the page cache
+    url = reverse("briefs:archive")
+    client.get(url, {"topic": "water"})
+    with django_assert_num_queries(3):  # the count, the page, the authors: the filters' counts were kept
+        html = client.get(url, {"topic": "water", "page": "1"}).content.decode()
+    assert _options(html, "topic")[0]["water"] == "Water (2)"
+    make_issue(tagged, title="More water").topics.add(Topic.objects.get(slug="water"))
+    html = client.get(url, {"topic": "water"}).content.decode()
+    assert _options(html, "topic")[0]["water"] == "Water (3)" and "More water" in _titles(html)
+
+
+@pytest.mark.django_db
+def test_a_topic_page_never_shows_the_counts_kept_for_the_whole_archive(client, settings, tagged):
+    settings.PAGE_CACHE_ENABLED = False
+    assert _options(client.get(reverse("briefs:archive")).content.decode(), "place")[0]["central-asia"] == "Central Asia (2)"
+    html = client.get(reverse("briefs:topic_detail", args=["energy"])).content.decode()
+    assert _options(html, "place")[0]["central-asia"] == "Central Asia (1)"
