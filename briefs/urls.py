@@ -1,6 +1,6 @@
 from django.urls import path
 
-from briefs import views
+from briefs import feeds, views
 
 app_name = "briefs"
 
@@ -9,6 +9,16 @@ urlpatterns = [
     path("issues/", views.archive, name="archive"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic_detail"),
     path("places/<slug:slug>/", views.place_detail, name="place_detail"),
+    path("feed/atom/", feeds.SiteAtomFeed(), name="site_feed_atom"),
+    path("feed/rss/", feeds.SiteFeed(), name="site_feed_rss"),
+    path("people/<slug:slug>/feed/atom/", feeds.PersonAtomFeed(), name="person_feed_atom"),
+    path("people/<slug:slug>/feed/rss/", feeds.PersonFeed(), name="person_feed_rss"),
+    path("topics/<slug:slug>/feed/atom/", feeds.TopicAtomFeed(), name="topic_feed_atom"),
+    path("topics/<slug:slug>/feed/rss/", feeds.TopicFeed(), name="topic_feed_rss"),
+    path("places/<slug:slug>/feed/atom/", feeds.PlaceAtomFeed(), name="place_feed_atom"),
+    path("places/<slug:slug>/feed/rss/", feeds.PlaceFeed(), name="place_feed_rss"),
+    path("series/<slug:slug>/feed/atom/", feeds.SeriesAtomFeed(), name="series_feed_atom"),
+    path("series/<slug:slug>/feed/rss/", feeds.SeriesFeed(), name="series_feed_rss"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),

@@ -38,6 +38,15 @@ if not DEBUG and not ALLOWED_HOSTS:
         "comma-separated, e.g. ALLOWED_HOSTS=briefs.example.org"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public origin, e.g. https://briefs.example.org (scheme and host, no
+# path): absolute addresses in feeds, the sitemap and robots.txt use it. Empty:
+# they are taken from the request (its Host, checked against ALLOWED_HOSTS, and
+# its scheme, which X-Forwarded-Proto gives behind the HTTPS proxy).
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or "/" in SITE_URL.split("://", 1)[1]):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and a host with no path, e.g. https://briefs.example.org; got {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
