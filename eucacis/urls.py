@@ -1,7 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+
+from briefs.sitemaps import SITEMAPS, sitemap_index
+from eucacis.robots import robots_txt
 
 admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
@@ -12,6 +16,9 @@ handler400 = "eucacis.errors.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap_index, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("", include("people.urls")),
     path("", include("briefs.urls")),
     path("", include("sharing.urls")),
