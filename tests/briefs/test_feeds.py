@@ -5,6 +5,7 @@ from html import unescape
 
 import feedparser
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -88,7 +89,9 @@ def test_no6s_entry_has_title_authors_dates_summary_categories_and_link(client, 
     assert {"Kazakhstan", "Uzbekistan"} <= set(terms)
 
 
-HOSTILE_TITLE = "Tariffs & <borders> in Oʻzbekiston и Қазақстан 🇰🇿\x00\x08\x0b\x0c\x1f\x7f\ufffe end"
+#: PostgreSQL refuses to store a NUL byte at all (briefs/summaries.py's tests cover it).
+NUL = "" if connection.vendor == "postgresql" else "\x00"
+HOSTILE_TITLE = f"Tariffs & <borders> in Oʻzbekiston и Қазақстан 🇰🇿{NUL}\x08\x0b\x0c\x1f\x7f\ufffe end"
 CLEAN_TITLE = "Tariffs & <borders> in Oʻzbekiston и Қазақстан 🇰🇿 end"
 
 
@@ -99,7 +102,7 @@ def hostile_issue():
     issue = make_issue(
         series,
         title=HOSTILE_TITLE,
-        introduction="<p>A &lt;b&gt; &amp; c\x0b, “quoted” Oʻrinov\x00 и Иванов 🙂[^n]</p>",
+        introduction=f"<p>A &lt;b&gt; &amp; c\x0b, “quoted” Oʻrinov{NUL} и Иванов 🙂[^n]</p>",
     )
     author = make_person(given_name="Oʻtkir\x1f", family_name="Иванов & <Co>", slug="otkir-ivanov")
     Contribution.objects.create(issue=issue, person=author, role="author")
