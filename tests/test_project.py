@@ -66,6 +66,18 @@ def test_production_settings_refuse_to_start_without_allowed_hosts():
     assert result.returncode != 0 and "ALLOWED_HOSTS is not set" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["briefs.example.org", "https://briefs.example.org/site/", "ftp://briefs.example.org"])
+def test_site_url_must_be_a_scheme_and_a_host(value):
+    result = _manage("check", DEBUG="1", SITE_URL=value)
+    assert result.returncode != 0 and "SITE_URL must be a scheme and a host" in result.stderr
+
+
+def test_site_url_loses_its_trailing_slash():
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", DEBUG="1",
+                     SITE_URL="https://briefs.example.org/")
+    assert result.stdout.strip().splitlines()[-1] == "https://briefs.example.org", result.stderr
+
+
 def test_check_deploy_with_production_values_reports_no_warnings():
     result = _manage(
         "check", "--deploy", "--fail-level", "WARNING",
