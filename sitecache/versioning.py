@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -126,6 +127,11 @@ def version_now():
 _rolled_back = threading.local()
 
 
+def writes_are_rolled_back():
+    """Whether the writes being made now will be rolled back (see :func:`writes_rolled_back`)."""
+    return bool(getattr(_rolled_back, "depth", 0))
+
+
 @contextmanager
 def writes_rolled_back():
     """Writes inside are undone before anyone reads them (a savepoint rolled back): they renew nothing.
@@ -165,10 +171,22 @@ def _renew_after_commit():
         logger.exception("Could not renew the content version after a commit")
 
 
+#: Bulk writes send no model signals. These two let whatever else follows
+#: content writes (the search index) follow them too, as the content version does:
+#:
+#: ``pre_queryset_update``: before ``update(**values)``, while ``queryset`` still
+#: selects the rows it is about to change (the update may change what it selects);
+#: ``post_bulk_write``: after ``bulk_create(objs)`` (``fields`` None: every field)
+#: or ``bulk_update(objs, fields)``.
+pre_queryset_update = Signal()
+post_bulk_write = Signal()
+
+
 class ContentQuerySet(models.QuerySet):
     """A queryset whose bulk writes renew the content version, as saves do."""
 
     def update(self, **kwargs):
+        pre_queryset_update.send(sender=self.model, queryset=self, values=kwargs)
         rows = super().update(**kwargs)
         if rows:
             content_changed()
@@ -177,12 +195,15 @@ class ContentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
+            post_bulk_write.send(sender=self.model, objs=created, fields=None)
             content_changed()
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         if rows:
+            post_bulk_write.send(sender=self.model, objs=objs, fields=list(fields))
             content_changed()
         return rows
 
