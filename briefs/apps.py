@@ -7,7 +7,8 @@ class BriefsConfig(AppConfig):
     verbose_name = "Series and issues"
 
     def ready(self):
-        from briefs import front_matter, pdf_files, revisions  # noqa: F401 (revisions registers the models)
+        from briefs import front_matter, pdf_files, revisions, search  # noqa: F401 (revisions registers the models)
 
         front_matter.connect()
         pdf_files.connect()
+        search.connect()

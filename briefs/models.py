@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
@@ -910,3 +911,35 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"Prepared change of {self.issue_id}"
+
+
+class IssueSearch(models.Model):
+    """What the search reads of an issue: kept by :mod:`briefs.search`, one row per issue.
+
+    ``text`` is the issue's readable text (introduction, questions and answers,
+    body, footnotes) as plain text, for the snippets. On PostgreSQL ``vector``
+    holds the weighted search vector (title and names A, introduction B,
+    questions, answers and body C, footnotes D), with a GIN index made by
+    migration 0013 (PostgreSQL only, so not declared here); on SQLite
+    ``folded`` and ``folded_title`` hold the folded words that its simpler
+    match compares. ``manage.py rebuild_search_index`` builds every row again.
+    """
+
+    issue = models.OneToOneField(
+        Issue, on_delete=models.CASCADE, primary_key=True, related_name="search", verbose_name="issue"
+    )
+    text = models.TextField("readable text", blank=True)
+    vector = SearchVectorField("search vector", null=True, editable=False)
+    folded = models.TextField("folded words", blank=True, editable=False)
+    folded_title = models.TextField("folded words of the title and names", blank=True, editable=False)
+
+    # Its writes renew the content version, so that no search page rendered
+    # before the index caught up with an edit is served from the page cache.
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "search index entry"
+        verbose_name_plural = "search index"
+
+    def __str__(self):
+        return f"Search index entry of issue {self.issue_id}"

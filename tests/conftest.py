@@ -158,9 +158,10 @@ def _no_pdf_refreshes_queued_by_earlier_tests():
     whole run and be flushed, as one query of thousands of conditions, by
     whichever later test runs the commit callbacks (SQLite refuses past 1,000).
     """
-    from briefs import pdf_files
+    from briefs import pdf_files, search
 
     pdf_files._pending.filters = []
+    search.forget_pending()  # the same for the search index's queue
 
 
 @pytest.fixture(autouse=True)

@@ -81,11 +81,16 @@ def generate_issues(count, *, series=None, seed=0, people=None):
     """Create ``count`` published issues in ``series`` (a generated series by default); returns their ids.
 
     Their PDFs are not built: a new series is saved on its own first, so that
-    its change does not ask for a PDF of every issue created after it.
+    its change does not ask for a PDF of every issue created after it. They are
+    in the search index when this returns.
     """
+    from briefs.search import index_issues
+
     series = series or generated_series()
     with transaction.atomic():
-        return _generate(count, series=series, seed=seed, people=people)
+        ids = _generate(count, series=series, seed=seed, people=people)
+        index_issues(ids)
+        return ids
 
 
 def _generate(count, *, series, seed, people):

@@ -1,0 +1,322 @@
+"""Searching published issues: the index, how it is kept current, and the query.
+
+**The index** is one :class:`~briefs.models.IssueSearch` row per issue (drafts
+too: what is public is decided when searching, by ``Issue.objects.published()``,
+so publishing, withdrawing and a scheduled publication's moment need no index
+change). :func:`index_issues` builds rows from the issues' rows in a fixed
+number of queries per batch.
+
+**Kept current** the way the page cache is: every write that changes what an
+issue's row says goes through a model signal (saves and deletes of issues,
+contributions, questions, footnotes; a person's save) or through
+:class:`~sitecache.versioning.ContentQuerySet`'s bulk writes (``update()``,
+``bulk_create()``, ``bulk_update()``). Each notes which issues it touched;
+they are indexed again once the transaction commits, from the rows as
+committed. Writes inside :func:`~sitecache.versioning.writes_rolled_back` (a
+prepared change being tried out in a savepoint, ``briefs.pending``) note
+nothing: readers only ever find what is published. Signals rather than calls in
+each service because the writes come from many places (admin inlines, prepared
+changes, restores, imports, bulk actions, the demo loader), and one missed call
+would leave the index wrong without anyone noticing; the rows are read again
+rather than trusted from the signal, so a write counts however it was made.
+Writes behind Django's back (raw SQL, a restore): ``manage.py rebuild_search_index``.
+
+**The query**: full-text search on PostgreSQL (``english_unaccent``: unaccent,
+then English stemming; ranked by weight; ``ts_headline`` snippets), a simpler
+match of folded words on SQLite (see the README's “Search”).
+"""
+
+import logging
+import threading
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models.signals import post_delete, post_save
+
+from briefs import search_text
+from briefs.models import Contribution, Footnote, Issue, IssueSearch, Question
+from people.models import Person
+from sitecache.versioning import post_bulk_write, pre_queryset_update, writes_are_rolled_back
+
+logger = logging.getLogger(__name__)
+
+#: The text search configuration made by migration 0013: unaccent, then the English stemmer.
+CONFIG = "english_unaccent"
+BATCH = 500
+
+#: The fields whose change alters an issue's index row.
+ISSUE_FIELDS = {"title", "introduction", "body"}
+PART_FIELDS = {
+    Contribution: {"person", "person_id", "issue", "issue_id"},
+    Question: {"question", "answer", "issue", "issue_id"},
+    Footnote: {"text", "issue", "issue_id"},
+}
+PERSON_FIELDS = {"honorific", "given_name", "family_name"}
+
+
+def uses_postgres(using=None):
+    return (using or connection).vendor == "postgresql"
+
+
+# -- building rows ---------------------------------------------------------------
+
+
+def _texts_of(issue_ids):
+    """Per issue id: its title, names, introduction, questions and answers with body, and footnotes, as plain text."""
+    texts = {
+        pk: {"title": title, "names": [], "introduction": search_text.plain_text(intro), "text": [], "notes": [], "body": body}
+        for pk, title, intro, body in Issue.objects.filter(pk__in=issue_ids).values_list("pk", "title", "introduction", "body")
+    }
+    names = (
+        Contribution.objects.filter(issue__in=issue_ids)
+        .order_by("issue_id", "sort_order", "pk")
+        .values_list("issue_id", "person__honorific", "person__given_name", "person__family_name")
+    )
+    for issue_id, *parts in names:
+        texts[issue_id]["names"].append(" ".join(p for p in parts if p))
+    for issue_id, question, answer in (
+        Question.objects.filter(issue__in=issue_ids).order_by("issue_id", "sort_order", "pk").values_list("issue_id", "question", "answer")
+    ):
+        texts[issue_id]["text"] += [search_text.plain_text(question), search_text.plain_text(answer)]
+    for issue_id, note in Footnote.objects.filter(issue__in=issue_ids).order_by("issue_id", "pk").values_list("issue_id", "text"):
+        texts[issue_id]["notes"].append(search_text.plain_text(note))
+    for parts in texts.values():
+        parts["names"] = ", ".join(parts["names"])
+        parts["text"] = search_text.join_texts(*parts["text"], search_text.plain_text(parts.pop("body")))
+        parts["notes"] = search_text.join_texts(*parts["notes"])
+    return texts
+
+
+def _vector(parts):
+    """The weighted search vector of an issue's texts (PostgreSQL), as an expression to store."""
+    weighted = [
+        (search_text.join_texts(parts["title"], parts["names"]), "A"),
+        (parts["introduction"], "B"),
+        (parts["text"], "C"),
+        (parts["notes"], "D"),
+    ]
+    vectors = [
+        SearchVector(Value(search_text.without_inner_apostrophes(text)), config=CONFIG, weight=weight)
+        for text, weight in weighted
+    ]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def _row(issue_id, parts, *, postgres):
+    readable = search_text.join_texts(parts["introduction"], parts["text"], parts["notes"])
+    row = IssueSearch(issue_id=issue_id, text=readable)
+    if postgres:
+        row.vector = _vector(parts)
+    else:
+        title = search_text.join_texts(parts["title"], parts["names"])
+        row.folded_title = search_text.fold(title)
+        row.folded = search_text.fold(search_text.join_texts(title, readable))
+    return row
+
+
+def index_issues(issue_ids):
+    """Build the index rows of these issues from their rows now; returns how many were written.
+
+    A fixed number of queries per batch of 500 issues, whatever their size. An
+    issue that no longer exists has no row (its row went with it). The ids are
+    no longer waiting for the commit (:func:`issues_changed`): they are current.
+    """
+    ids = sorted(set(issue_ids))
+    _discard_pending(ids)
+    postgres = uses_postgres()
+    written = 0
+    for start in range(0, len(ids), BATCH):
+        texts = _texts_of(ids[start : start + BATCH])
+        rows = [_row(pk, parts, postgres=postgres) for pk, parts in texts.items()]
+        if rows:
+            IssueSearch.objects.bulk_create(
+                rows,
+                update_conflicts=True,
+                unique_fields=["issue"],
+                update_fields=["text", "vector", "folded", "folded_title"],
+            )
+        written += len(rows)
+    return written
+
+
+def rebuild_index():
+    """Index every issue again; returns how many."""
+    with transaction.atomic():
+        IssueSearch.objects.exclude(issue__in=Issue.objects.all()).delete()
+        return index_issues(Issue.objects.values_list("pk", flat=True))
+
+
+# -- keeping it current ----------------------------------------------------------
+
+_pending = threading.local()
+
+
+def _pending_state():
+    if not hasattr(_pending, "ids"):
+        _pending.ids, _pending.filters = set(), []
+    return _pending
+
+
+def forget_pending():
+    """Drop what is waiting to be indexed (tests: a rolled-back transaction never commits)."""
+    _pending.ids, _pending.filters = set(), []
+
+
+def _discard_pending(ids):
+    _pending_state().ids.difference_update(ids)
+
+
+def issues_changed(ids=(), issue_filter=None):
+    """Index these issues (ids, or those matching ``issue_filter``, a Q) again once the transaction commits."""
+    if writes_are_rolled_back():
+        return  # a prepared change being tried out: rolled back before anyone reads it
+    state = _pending_state()
+    state.ids.update(i for i in ids if i is not None)
+    if issue_filter is not None:
+        state.filters.append(issue_filter)
+    current = transaction.get_connection()
+    if not (current.in_atomic_block and any(entry[1] is _flush for entry in current.run_on_commit)):
+        transaction.on_commit(_flush)
+
+
+def _flush():
+    state = _pending_state()
+    ids, filters = set(state.ids), list(state.filters)
+    state.ids, state.filters = set(), []
+    for issue_filter in filters:
+        ids.update(Issue.objects.filter(issue_filter).values_list("pk", flat=True))
+    if not ids:
+        return
+    try:
+        with transaction.atomic():
+            index_issues(ids)
+    except Exception:  # the edit is committed; the index catches up with rebuild_search_index
+        logger.exception("Could not update the search index of %s issues", len(ids))
+
+
+def _issue_saved(sender, instance, update_fields=None, **kwargs):
+    if update_fields is None or ISSUE_FIELDS & set(update_fields):
+        issues_changed([instance.pk])
+
+
+def _part_changed(sender, instance, **kwargs):
+    # The issue it was part of and the one it is part of now, if it moved.
+    issues_changed(instance.loaded_and_current("issue_id"))
+
+
+def _person_saved(sender, instance, created=False, update_fields=None, **kwargs):
+    if not created and (update_fields is None or PERSON_FIELDS & set(update_fields)):
+        issues_changed(issue_filter=Q(contributions__person=instance.pk))
+
+
+def _updating(sender, queryset, values, **kwargs):
+    """A queryset ``update()``: note the issues of the rows it is about to change (and the ones they move to)."""
+    fields = set(values)
+    if writes_are_rolled_back():
+        return
+    if sender is Issue:
+        if fields & ISSUE_FIELDS:
+            issues_changed(queryset.values_list("pk", flat=True))
+    elif sender in PART_FIELDS:
+        if fields & PART_FIELDS[sender]:
+            rows = list(queryset.values_list("pk", "issue_id"))
+            issues_changed([issue_id for _pk, issue_id in rows])
+            if fields & {"issue", "issue_id"}:
+                issues_changed(issue_filter=Q(**{f"{_related_name(sender)}__in": [pk for pk, _ in rows]}))
+    elif sender is Person and fields & PERSON_FIELDS:
+        issues_changed(issue_filter=Q(contributions__person__in=list(queryset.values_list("pk", flat=True))))
+
+
+def _related_name(model):
+    return model._meta.get_field("issue").remote_field.related_name
+
+
+def _bulk_written(sender, objs, fields, **kwargs):
+    """``bulk_create()`` (``fields`` None) or ``bulk_update()`` of issues, their parts or people."""
+    changed = set(fields) if fields is not None else None
+    if writes_are_rolled_back():
+        return
+    if sender is Issue:
+        if changed is None or changed & ISSUE_FIELDS:
+            issues_changed([obj.pk for obj in objs])
+    elif sender in PART_FIELDS:
+        if changed is None or changed & PART_FIELDS[sender]:
+            issues_changed({issue_id for obj in objs for issue_id in obj.loaded_and_current("issue_id")})
+    elif sender is Person and changed is not None and changed & PERSON_FIELDS:
+        issues_changed(issue_filter=Q(contributions__person__in=[obj.pk for obj in objs]))
+
+
+def connect():
+    post_save.connect(_issue_saved, sender=Issue, dispatch_uid="search-issue-save")
+    for model in PART_FIELDS:
+        post_save.connect(_part_changed, sender=model, dispatch_uid=f"search-{model.__name__}-save")
+        post_delete.connect(_part_changed, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
+    post_save.connect(_person_saved, sender=Person, dispatch_uid="search-person-save")
+    pre_queryset_update.connect(_updating, dispatch_uid="search-queryset-update")
+    post_bulk_write.connect(_bulk_written, dispatch_uid="search-bulk-write")
+
+
+# -- searching -------------------------------------------------------------------
+
+
+def search_issues(query):
+    """Published issues matching ``query`` (a :class:`~briefs.search_text.Query`), best first, ready for issue cards.
+
+    Each issue carries ``headline``: the database's snippet (PostgreSQL, with
+    the match marks of :mod:`briefs.search_text`) or the readable text (SQLite),
+    to be made into HTML by :func:`with_snippets`. No query words: nothing.
+    """
+    issues = Issue.objects.published()
+    if not query.has_words:
+        return issues.none()
+    if uses_postgres():
+        tsquery = SearchQuery(query.for_postgres, search_type="websearch", config=CONFIG)
+        return (
+            issues.filter(search__vector=tsquery)
+            .annotate(
+                rank=SearchRank(F("search__vector"), tsquery),
+                headline=SearchHeadline(
+                    "search__text",
+                    tsquery,
+                    config=CONFIG,
+                    start_sel=search_text.START_SEL,
+                    stop_sel=search_text.STOP_SEL,
+                    max_fragments=2,
+                    max_words=18,
+                    min_words=8,
+                    fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-publication_date", "-number")
+            .for_listing()
+        )
+    everywhere = Q()
+    in_title = Q()
+    for term in query.terms:
+        everywhere &= Q(search__folded__contains=f" {term}")
+        in_title &= Q(search__folded_title__contains=f" {term}")
+    return (
+        issues.filter(everywhere)
+        .annotate(
+            title_hit=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            headline=F("search__text"),
+        )
+        .order_by("-title_hit", "-publication_date", "-number")
+        .for_listing()
+    )
+
+
+def with_snippets(issues, query):
+    """``issues`` (a page of :func:`search_issues`), each with ``snippet``: safe HTML with the matches marked."""
+    postgres = uses_postgres()
+    issues = list(issues)
+    for issue in issues:
+        if postgres:
+            issue.snippet = search_text.headline_html(issue.headline)
+        else:
+            issue.snippet = search_text.snippet(issue.headline, query.terms)
+    return issues
