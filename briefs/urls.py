@@ -19,6 +19,7 @@ urlpatterns = [
     path("places/<slug:slug>/feed/rss/", feeds.PlaceFeed(), name="place_feed_rss"),
     path("series/<slug:slug>/feed/atom/", feeds.SeriesAtomFeed(), name="series_feed_atom"),
     path("series/<slug:slug>/feed/rss/", feeds.SeriesFeed(), name="series_feed_rss"),
+    path("search/", views.search, name="search"),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),

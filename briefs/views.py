@@ -4,7 +4,7 @@ from functools import wraps
 from django.db.models import Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, urlencode
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -16,6 +16,8 @@ from briefs.pdf_files import current_failure, current_pdf
 from briefs.archive import active_filters, address, archive_state, filtered
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from briefs.people_public import editorial_roles, parts_played, public_people
+from briefs.search import search_issues, with_snippets
+from briefs.search_text import MAX_QUERY_LENGTH, clean_query
 from people.directory import label_status
 from sitecache.middleware import may_preview
 
@@ -230,4 +232,30 @@ def person_detail(request, slug):
         {"person": person, "contributions": page.object_list, "page_obj": page, "page_query": query,
          "parts": parts_played(counts), "editorial_roles": editorial_roles(person, on=timezone.localdate()),
          "fellowships": fellowships},
+    )
+
+
+def search(request):
+    """Published issues matching ``?q=``, best first (see :mod:`briefs.search`).
+
+    Whatever the address carries (no query, a very long one, punctuation only,
+    several ``q``, a page that is not a number or past the end), the answer is
+    a normal page: the query is cleaned and capped, and ``paginate`` gives the
+    first or last page.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    page, _ = paginate(request, search_issues(query), ISSUES_PER_PAGE)
+    return render(
+        request,
+        "briefs/search.html",
+        {
+            "query": query,
+            "search_query": query.text,
+            "page_obj": page,
+            # Links to other pages carry the query as searched, not as typed.
+            "page_query": f"{urlencode({'q': query.text})}&" if query.text else "",
+            "count": page.paginator.count,
+            "issues": with_snippets(page.object_list, query),
+            "max_length": MAX_QUERY_LENGTH,
+        },
     )
