@@ -178,9 +178,10 @@ def issues_changed(ids=(), issue_filter=None):
     state.ids.update(i for i in ids if i is not None)
     if issue_filter is not None:
         state.filters.append(issue_filter)
-    current = transaction.get_connection()
-    if not (current.in_atomic_block and any(entry[1] is _flush for entry in current.run_on_commit)):
-        transaction.on_commit(_flush)
+    # Once per write: the first to run after the commit indexes everything noted,
+    # the others find nothing left. (One per transaction would be lost with a
+    # savepoint rolled back after it was registered.)
+    transaction.on_commit(_flush)
 
 
 def _flush():
