@@ -134,7 +134,7 @@ def headline_html(headline):
     """
     if not headline:
         return ""
-    escaped = str(escape(headline))
+    escaped = str(escape(" ".join(headline.split())))
     if escaped.count(START_SEL) != escaped.count(STOP_SEL):
         escaped = escaped.replace(START_SEL, "").replace(STOP_SEL, "")
     return mark_safe(escaped.replace(START_SEL, "<mark>").replace(STOP_SEL, "</mark>"))
