@@ -933,10 +933,6 @@ class IssueSearch(models.Model):
     folded = models.TextField("folded words", blank=True, editable=False)
     folded_title = models.TextField("folded words of the title and names", blank=True, editable=False)
 
-    # Its writes renew the content version, so that no search page rendered
-    # before the index caught up with an edit is served from the page cache.
-    objects = ContentQuerySet.as_manager()
-
     class Meta:
         verbose_name = "search index entry"
         verbose_name_plural = "search index"

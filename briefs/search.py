@@ -37,7 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from briefs import search_text
 from briefs.models import Contribution, Footnote, Issue, IssueSearch, Question
 from people.models import Person
-from sitecache.versioning import post_bulk_write, pre_queryset_update, writes_are_rolled_back
+from sitecache.versioning import content_changed, new_state, post_bulk_create, pre_queryset_update, writes_are_rolled_back
 
 logger = logging.getLogger(__name__)
 
@@ -146,8 +146,9 @@ def index_issues(issue_ids):
 def rebuild_index():
     """Index every issue again; returns how many."""
     with transaction.atomic():
-        IssueSearch.objects.exclude(issue__in=Issue.objects.all()).delete()
-        return index_issues(Issue.objects.values_list("pk", flat=True))
+        count = index_issues(Issue.objects.values_list("pk", flat=True))
+        content_changed()  # search pages cached before show the index as it was
+        return count
 
 
 # -- keeping it current ----------------------------------------------------------
@@ -197,6 +198,13 @@ def _flush():
             index_issues(ids)
     except Exception:  # the edit is committed; the index catches up with rebuild_search_index
         logger.exception("Could not update the search index of %s issues", len(ids))
+        return
+    try:
+        # The edit's commit renewed the content version already; a search page
+        # rendered since then showed the index before this update.
+        new_state()
+    except Exception:
+        logger.exception("Could not renew the content version after updating the search index")
 
 
 def _issue_saved(sender, instance, update_fields=None, **kwargs):
@@ -215,7 +223,7 @@ def _person_saved(sender, instance, created=False, update_fields=None, **kwargs)
 
 
 def _updating(sender, queryset, values, **kwargs):
-    """A queryset ``update()``: note the issues of the rows it is about to change (and the ones they move to)."""
+    """A queryset ``update()`` or ``bulk_update()``: note the issues of the rows it is about to change (and the ones they move to)."""
     fields = set(values)
     if writes_are_rolled_back():
         return
@@ -236,19 +244,14 @@ def _related_name(model):
     return model._meta.get_field("issue").remote_field.related_name
 
 
-def _bulk_written(sender, objs, fields, **kwargs):
-    """``bulk_create()`` (``fields`` None) or ``bulk_update()`` of issues, their parts or people."""
-    changed = set(fields) if fields is not None else None
+def _bulk_created(sender, objs, **kwargs):
+    """``bulk_create()`` of issues or their parts (new people are in no issue yet)."""
     if writes_are_rolled_back():
         return
     if sender is Issue:
-        if changed is None or changed & ISSUE_FIELDS:
-            issues_changed([obj.pk for obj in objs])
+        issues_changed([obj.pk for obj in objs])
     elif sender in PART_FIELDS:
-        if changed is None or changed & PART_FIELDS[sender]:
-            issues_changed({issue_id for obj in objs for issue_id in obj.loaded_and_current("issue_id")})
-    elif sender is Person and changed is not None and changed & PERSON_FIELDS:
-        issues_changed(issue_filter=Q(contributions__person__in=[obj.pk for obj in objs]))
+        issues_changed({obj.issue_id for obj in objs})
 
 
 def connect():
@@ -258,7 +261,7 @@ def connect():
         post_delete.connect(_part_changed, sender=model, dispatch_uid=f"search-{model.__name__}-delete")
     post_save.connect(_person_saved, sender=Person, dispatch_uid="search-person-save")
     pre_queryset_update.connect(_updating, dispatch_uid="search-queryset-update")
-    post_bulk_write.connect(_bulk_written, dispatch_uid="search-bulk-write")
+    post_bulk_create.connect(_bulk_created, dispatch_uid="search-bulk-create")
 
 
 # -- searching -------------------------------------------------------------------

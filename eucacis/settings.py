@@ -182,7 +182,9 @@ CACHES = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
-PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange"]
+# The search index renews the version itself once it has caught up with an edit
+# (briefs.search), not once per row it writes.
+PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange", "briefs.IssueSearch"]
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).

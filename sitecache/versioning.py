@@ -175,11 +175,11 @@ def _renew_after_commit():
 #: content writes (the search index) follow them too, as the content version does:
 #:
 #: ``pre_queryset_update``: before ``update(**values)``, while ``queryset`` still
-#: selects the rows it is about to change (the update may change what it selects);
-#: ``post_bulk_write``: after ``bulk_create(objs)`` (``fields`` None: every field)
-#: or ``bulk_update(objs, fields)``.
+#: selects the rows it is about to change (the update may change what it selects).
+#: ``bulk_update()`` sends it too: Django makes it an ``update()`` of this queryset.
+#: ``post_bulk_create``: after ``bulk_create()``, with the created ``objs``.
 pre_queryset_update = Signal()
-post_bulk_write = Signal()
+post_bulk_create = Signal()
 
 
 class ContentQuerySet(models.QuerySet):
@@ -195,15 +195,13 @@ class ContentQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            post_bulk_write.send(sender=self.model, objs=created, fields=None)
+            post_bulk_create.send(sender=self.model, objs=created)
             content_changed()
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         if rows:
-            post_bulk_write.send(sender=self.model, objs=objs, fields=list(fields))
             content_changed()
         return rows
 
