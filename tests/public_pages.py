@@ -9,11 +9,15 @@ one for each error page (tests/error_urls.py).
 import datetime
 
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from briefs.models import Contribution, Footnote, Issue, IssuePdf, Question
+from briefs.search import rebuild_index
 from sharing.services import share_issue
 
 ERROR_URLCONF = "tests.error_urls"
+#: A search a hostile visitor might send: markup, SQL, operators, over the length limit.
+HOSTILE_QUERY = '"><script>alert(1)</script> \'; DROP TABLE briefs_issue; -- % _ \\ -or "' + "x" * 300
 
 #: Page types, in the order the tests run them; the ids of the parametrised tests.
 PAGE_TYPES = (
@@ -31,6 +35,9 @@ PAGE_TYPES = (
     "fellows",
     "fellows-filtered",
     "fellows-filtered-empty",
+    "search-results",
+    "search-no-results",
+    "search-hostile-query",
     "not-found",
     "pdf-being-prepared",
     "proofreading-copy",
@@ -52,12 +59,15 @@ def public_pages():
     result really has one). Needs the demo content (``load_demo``); removes No. 6's
     stored PDF, so that its PDF address shows the "being prepared" page, and adds
     a draft No. 7 (No. 6's text) with a proofreading link, and one that has expired.
+    The search pages find No. 6 (and not the draft) by a word of its footnote, find
+    nothing, and take a hostile query.
     """
     issue = Issue.objects.select_related("series").get(series__slug="eucacis-in-brief", number=6)
     series = issue.series
     author = issue.contributions.select_related("person").get(role=Contribution.Role.INTERVIEWER).person
     fellows = reverse("people:fellows_directory")
     editor = series.editorial_memberships.select_related("person").filter(role="editor").first().person
+    search = reverse("briefs:search")
     proof, expired = _proofreading_links(issue)
     pages = {
         "home": (reverse("briefs:home"), 200, "Latest issues"),
@@ -75,6 +85,9 @@ def public_pages():
         "fellows": (fellows, 200, author.full_name),
         "fellows-filtered": (f"{fellows}?country=KZ", 200, "1 fellow matches these filters"),
         "fellows-filtered-empty": (f"{fellows}?discipline=law", 200, "No fellows match these filters"),
+        "search-results": (f"{search}?{urlencode({'q': 'Dostyk'})}", 200, "1 issue matches “Dostyk”"),
+        "search-no-results": (f"{search}?{urlencode({'q': 'zzzqqq'})}", 200, "No issues match “zzzqqq”"),
+        "search-hostile-query": (f"{search}?{urlencode({'q': HOSTILE_QUERY})}", 200, "Your search was longer than"),
         "not-found": ("/no-such-page/", 404, "Page not found"),
         "pdf-being-prepared": (reverse("briefs:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
         "proofreading-copy": (proof.get_absolute_url(), 200, "Proofreading copy — not published."),
@@ -89,6 +102,8 @@ def public_pages():
     }
     # The PDF page answers with HTML only while the PDF is not built.
     IssuePdf.objects.filter(issue=issue).delete()
+    # The demo's commit builds its search index; a test's transaction never commits.
+    rebuild_index()
     assert tuple(pages) == PAGE_TYPES
     return pages
 
