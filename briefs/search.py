@@ -270,31 +270,19 @@ def connect():
 def search_issues(query):
     """Published issues matching ``query`` (a :class:`~briefs.search_text.Query`), best first, ready for issue cards.
 
-    Each issue carries ``headline``: the database's snippet (PostgreSQL, with
-    the match marks of :mod:`briefs.search_text`) or the readable text (SQLite),
-    to be made into HTML by :func:`with_snippets`. No query words: nothing.
+    PostgreSQL: ranked by ``ts_rank`` over the weighted vector (a title or a
+    name above the introduction, above the texts, above the notes), then newest
+    first. SQLite: issues whose title or names have every word first, then
+    newest first. No query words: nothing.
     """
     issues = Issue.objects.published()
     if not query.has_words:
         return issues.none()
     if uses_postgres():
-        tsquery = SearchQuery(query.for_postgres, search_type="websearch", config=CONFIG)
+        tsquery = _tsquery(query)
         return (
             issues.filter(search__vector=tsquery)
-            .annotate(
-                rank=SearchRank(F("search__vector"), tsquery),
-                headline=SearchHeadline(
-                    "search__text",
-                    tsquery,
-                    config=CONFIG,
-                    start_sel=search_text.START_SEL,
-                    stop_sel=search_text.STOP_SEL,
-                    max_fragments=2,
-                    max_words=18,
-                    min_words=8,
-                    fragment_delimiter=" … ",
-                ),
-            )
+            .annotate(rank=SearchRank(F("search__vector"), tsquery))
             .order_by("-rank", "-publication_date", "-number")
             .for_listing()
         )
@@ -305,22 +293,48 @@ def search_issues(query):
         in_title &= Q(search__folded_title__contains=f" {term}")
     return (
         issues.filter(everywhere)
-        .annotate(
-            title_hit=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            headline=F("search__text"),
-        )
+        .annotate(title_hit=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .order_by("-title_hit", "-publication_date", "-number")
         .for_listing()
     )
 
 
+def _tsquery(query):
+    return SearchQuery(query.for_postgres, search_type="websearch", config=CONFIG)
+
+
 def with_snippets(issues, query):
-    """``issues`` (a page of :func:`search_issues`), each with ``snippet``: safe HTML with the matches marked."""
-    postgres = uses_postgres()
+    """``issues`` (a page of :func:`search_issues`), each with ``snippet``: safe HTML with the matches marked.
+
+    One query for the page, whatever its length: snippets are made for the
+    issues shown only (PostgreSQL's ``ts_headline`` reads the whole text, so
+    asking it for every match, or for the pages before this one, would cost
+    more than the search itself).
+    """
     issues = list(issues)
-    for issue in issues:
-        if postgres:
-            issue.snippet = search_text.headline_html(issue.headline)
-        else:
-            issue.snippet = search_text.snippet(issue.headline, query.terms)
+    if not issues:
+        return issues
+    rows = IssueSearch.objects.filter(issue__in=[issue.pk for issue in issues])
+    if uses_postgres():
+        headlines = dict(
+            rows.annotate(
+                headline=SearchHeadline(
+                    "text",
+                    _tsquery(query),
+                    config=CONFIG,
+                    start_sel=search_text.START_SEL,
+                    stop_sel=search_text.STOP_SEL,
+                    max_fragments=2,
+                    max_words=18,
+                    min_words=8,
+                    fragment_delimiter=" … ",
+                )
+            ).values_list("issue_id", "headline")
+        )
+        for issue in issues:
+            issue.snippet = search_text.headline_html(headlines.get(issue.pk))
+    else:
+        texts = dict(rows.values_list("issue_id", "text"))
+        for issue in issues:
+            issue.snippet = search_text.snippet(texts.get(issue.pk, ""), query.terms)
     return issues
