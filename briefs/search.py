@@ -183,6 +183,12 @@ def issues_changed(ids=(), issue_filter=None):
     # the others find nothing left. (One per transaction would be lost with a
     # savepoint rolled back after it was registered.)
     transaction.on_commit(_flush)
+    current = transaction.get_connection()
+    if current.in_atomic_block:
+        # Ahead of the callbacks registered before it, as sitecache.versioning reads
+        # this list too: the PDF builds' callback may start a thread that writes,
+        # and the index is written before that thread starts, not beside it.
+        current.run_on_commit.insert(0, current.run_on_commit.pop())
 
 
 def _flush():
