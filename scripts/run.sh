@@ -6,6 +6,7 @@ cd "$ROOT"
 export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
 "$PY" manage.py migrate --noinput -v0
+"$PY" manage.py rebuild_search_index
 "$PY" manage.py ensure_roles -v0
 "$PY" manage.py load_demo
 echo
