@@ -17,6 +17,14 @@ CONFIG = "english_unaccent"
 INDEX = "briefs_issuesearch_vector_gin"
 
 
+class UnaccentOnPostgres(UnaccentExtension):
+    """Django's operation, whose forwards step already does nothing on other databases; its backwards step too."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create_configuration(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -54,8 +62,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Does nothing on other databases.
-        UnaccentExtension(),
+        UnaccentOnPostgres(),
         migrations.RunPython(create_configuration, drop_configuration, elidable=False),
         migrations.CreateModel(
             name="IssueSearch",
