@@ -920,7 +920,7 @@ class IssueSearch(models.Model):
     body, footnotes) as plain text, for the snippets. On PostgreSQL ``vector``
     holds the weighted search vector (title and names A, introduction B,
     questions, answers and body C, footnotes D), with a GIN index made by
-    migration 0013 (PostgreSQL only, so not declared here); on SQLite
+    migration 0014 (PostgreSQL only, so not declared here); on SQLite
     ``folded`` and ``folded_title`` hold the folded words that its simpler
     match compares. ``manage.py rebuild_search_index`` builds every row again.
     """

@@ -41,7 +41,7 @@ from sitecache.versioning import content_changed, new_state, post_bulk_create, p
 
 logger = logging.getLogger(__name__)
 
-#: The text search configuration made by migration 0013: unaccent, then the English stemmer.
+#: The text search configuration made by migration 0014: unaccent, then the English stemmer.
 CONFIG = "english_unaccent"
 BATCH = 500
 

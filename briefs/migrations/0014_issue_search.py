@@ -58,7 +58,7 @@ def drop_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("briefs", "0012_topics_and_places"),
+        ("briefs", "0013_issue_public_index"),
     ]
 
     operations = [
