@@ -68,7 +68,7 @@ def read_filters(params, *, fixed=()):
         if not raw:
             continue
         if name == "year":
-            ok = bool(_YEAR.match(raw))
+            ok = bool(_YEAR.match(raw)) and int(raw) >= 1  # there is no year 0: date(0, 1, 1) raises
         elif name == "kind":
             ok = raw in IssueKind.values
         else:

@@ -194,6 +194,16 @@ def test_hostile_filter_values_give_a_normal_page(client, tagged, query):
     assert len(_titles(response.content.decode())) == 4
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("year", ["0000", "0", "10000"])
+def test_a_year_no_calendar_has_is_left_out_with_a_note_not_an_error(client, tagged, year):
+    response = client.get(reverse("briefs:archive"), {"year": year})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert len(_titles(html)) == 4
+    assert f"“{year}” is not a year this archive knows" in html
+
+
 # -- topic and place pages -----------------------------------------------------------
 
 
