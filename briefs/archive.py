@@ -21,6 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from briefs.models import AUTHOR_ROLES, Contribution, Issue, IssueKind, Place, Topic
+from briefs.people_public import public_people
 from people.models import Person
 from sitecache.versioning import cache as content_cache, version_now
 
@@ -178,11 +179,14 @@ def _unlisted(name, value):
         return (str(value), str(value), 0, -value)
     if name == "kind":
         return (value, IssueKind(value).label, 0, IssueKind.values.index(value))
+    # Only what the public may see is named: a topic or place that only unpublished issues
+    # have, or a person without a public page, is as unknown as a mistyped one.
     if name in ("topic", "place"):
         model = Topic if name == "topic" else Place
-        label = model.objects.filter(slug=value).values_list("name", flat=True).first()
+        tagged = Issue.objects.published().filter(**{f"{name}s": OuterRef("pk")})
+        label = model.objects.filter(Exists(tagged), slug=value).values_list("name", flat=True).first()
         return (value, label, 0, label.casefold()) if label is not None else None
-    row = Person.objects.filter(slug=value).values_list("given_name", "family_name").first()
+    row = public_people(Person.objects.filter(slug=value)).values_list("given_name", "family_name").first()
     if row is None:
         return None
     g, f = row

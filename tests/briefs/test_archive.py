@@ -204,6 +204,22 @@ def test_a_year_no_calendar_has_is_left_out_with_a_note_not_an_error(client, tag
     assert f"“{year}” is not a year this archive knows" in html
 
 
+@pytest.mark.django_db
+def test_a_topic_place_or_person_the_public_may_not_see_is_not_named_by_the_filters(client, tagged):
+    """Only a draft has them: choosing them by address must not show their names (nor that they exist)."""
+    draft = Issue.objects.get(title="Draft on energy")
+    draft.topics.add(Topic.objects.create(name="Secret merger"))
+    draft.places.add(Place.objects.create(name="Atlantis", kind=Place.Kind.REGION))
+    Contribution.objects.create(issue=draft, person=make_person(given_name="Hidden", family_name="Source", slug="hidden"), role="author")
+    for params in ({"topic": "secret-merger"}, {"place": "atlantis"}, {"author": "hidden"}):
+        for url in (reverse("briefs:archive"), reverse("briefs:place_detail", args=["central-asia"])):
+            if "place" in params and "places" in url:
+                continue  # a place page's place is its own
+            html = client.get(url, params).content.decode()
+            assert "Secret merger" not in html and "Atlantis" not in html and "Hidden Source" not in html
+            assert "that filter was left out" in html
+
+
 # -- topic and place pages -----------------------------------------------------------
 
 
