@@ -173,8 +173,13 @@ def _counts(name, issues):
     return [(slug, _person_label(g, f), n, (f.casefold(), g.casefold())) for slug, g, f, n in rows]
 
 
-def _unlisted(name, value):
-    """``(value, label, 0, sort key)`` for a chosen value no issue matches with the other filters; None if it names nothing."""
+def _unlisted(name, value, issues):
+    """``(value, label, count, sort key)`` for a chosen value missing from the counted choices; None if it names nothing.
+
+    Missing because no issue of ``issues`` (filtered by the other filters) matches it,
+    so its count is 0; or, for an author, because more authors than
+    :data:`AUTHOR_CHOICES` were counted before them, so theirs is counted here.
+    """
     if name == "year":
         return (str(value), str(value), 0, -value)
     if name == "kind":
@@ -190,7 +195,13 @@ def _unlisted(name, value):
     if row is None:
         return None
     g, f = row
-    return (value, _person_label(g, f), 0, (f.casefold(), g.casefold()))
+    n = (
+        Contribution.objects.filter(issue_id__in=issues.values("pk"), role__in=AUTHOR_ROLES, person__slug=value)
+        .values("issue_id")
+        .distinct()
+        .count()
+    )
+    return (value, _person_label(g, f), n, (f.casefold(), g.casefold()))
 
 
 def facets(issues, filters, *, fixed=()):
@@ -205,11 +216,12 @@ def facets(issues, filters, *, fixed=()):
     for name, label in FILTERS:
         if name in fixed:
             continue
-        rows = _counts(name, filtered(issues, filters.without(name)))
+        others = filtered(issues, filters.without(name))
+        rows = _counts(name, others)
         chosen = filters.values.get(name)
         chosen_str = None if chosen is None else str(chosen)
         if chosen_str is not None and all(value != chosen_str for value, *_rest in rows):
-            row = _unlisted(name, chosen)
+            row = _unlisted(name, chosen, others)
             if row is None:
                 unknown[name] = chosen_str
             else:

@@ -8,7 +8,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from briefs.archive import address, read_filters
+from briefs.archive import AUTHOR_CHOICES, address, read_filters
 from briefs.demo.generate import generate_issues
 from briefs.models import Contribution, Issue, Place, Topic
 from briefs.people_public import parts_played, term_years
@@ -147,6 +147,23 @@ def test_the_author_filter_counts_what_a_person_wrote_or_conducted_not_interview
     assert "An interview with Ana" not in _titles(html)
     authors, _ = _options(html, "author")
     assert authors["ana"] == "Ana Alm (2)"
+
+
+@pytest.mark.django_db
+def test_a_chosen_author_beyond_the_offered_ones_keeps_their_true_count(client, settings):
+    """With more authors than the filter offers, a chosen one outside them still counts their issues, not 0."""
+    settings.PAGE_CACHE_ENABLED = False
+    series = make_series()
+    for n in range(AUTHOR_CHOICES):
+        prolific = make_person(slug=f"prolific-{n}")
+        for _ in range(2):
+            Contribution.objects.create(issue=make_issue(series), person=prolific, role="author")
+    rare = make_person(given_name="Rare", family_name="Writer", slug="rare")
+    Contribution.objects.create(issue=make_issue(series, title="The rare one"), person=rare, role="author")
+    html = client.get(reverse("briefs:archive"), {"author": "rare"}).content.decode()
+    assert _titles(html) == ["The rare one"]
+    authors, selected = _options(html, "author")
+    assert selected == "rare" and authors["rare"] == "Rare Writer (1)"
 
 
 @pytest.mark.django_db
