@@ -98,13 +98,17 @@ def _generate(count, *, series, seed, people):
     topics, places = _tags()
     first = Issue.objects.next_free_number(series)
     pool_size = people or max(20, count // 4)
-    start = Person.objects.count()
+    # After the highest number an earlier run gave with this seed (counting people would
+    # reuse a taken address once anyone has been deleted).
+    prefix = f"generated-{seed}-"
+    taken = Person.objects.filter(slug__startswith=prefix).values_list("slug", flat=True)
+    start = max((int(slug[len(prefix):]) for slug in taken if slug[len(prefix):].isdigit()), default=-1) + 1
     persons = Person.objects.bulk_create(
         Person(
             given_name=rng.choice(GIVEN),
             family_name=rng.choice(FAMILY),
             honorific=rng.choice(["", "", "Dr", "Prof. Dr"]),
-            slug=f"generated-{seed}-{start + i}",
+            slug=f"{prefix}{start + i}",
             affiliation=f"Institute {i % 37} of Regional Studies",
         )
         for i in range(pool_size)
