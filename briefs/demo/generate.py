@@ -53,16 +53,22 @@ def _paragraphs(rng, count, *, marker=None):
     return "".join(f"<p>{p}</p>" for p in paragraphs)
 
 
+def _tag(model, name, **fields):
+    """The site's topic or place called ``name`` (any case) or, for a country, of that country; else a new one.
+
+    A site's own may have another address or spelling: adding it again would
+    break the unique name or country.
+    """
+    found = model.objects.filter(name__iexact=name).first()
+    if found is None and fields.get("country"):
+        found = model.objects.filter(country=fields["country"]).first()
+    return found or model.objects.create(name=name, slug=slugify(name), **fields)
+
+
 def _tags():
-    topics = [Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in TOPIC_NAMES]
-    places = [
-        Place.objects.get_or_create(
-            slug=slugify(name), defaults={"name": name, "country": code, "kind": Place.Kind.COUNTRY}
-        )[0]
-        for name, code in COUNTRIES
-    ] + [
-        Place.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": Place.Kind.REGION})[0]
-        for name in REGIONS
+    topics = [_tag(Topic, name) for name in TOPIC_NAMES]
+    places = [_tag(Place, name, country=code, kind=Place.Kind.COUNTRY) for name, code in COUNTRIES] + [
+        _tag(Place, name, kind=Place.Kind.REGION) for name in REGIONS
     ]
     return topics, places
 
