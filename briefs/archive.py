@@ -13,6 +13,7 @@ the queryset the view passes in, which starts from ``Issue.objects.published()``
 The counts take one query per filter, whatever the number of issues.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -252,7 +253,8 @@ def archive_state(issues, params, *, fixed=(), scope="archive"):
     """
     filters = read_filters(params, fixed=fixed)
     version = version_now()
-    key = f"archive-facets:{version}:{scope}:{address(filters)}"
+    # The address is the readers' to choose: hashed, the key stays short and plain for any cache.
+    key = f"archive-facets:{version}:{scope}:{hashlib.sha256(address(filters).encode()).hexdigest()}"
     if version is not None:
         try:
             kept = content_cache().get(key)

@@ -2,8 +2,10 @@
 
 import datetime
 import re
+import warnings
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.http import QueryDict
 from django.urls import reverse
 from lxml import html as lxml_html
@@ -424,6 +426,17 @@ def test_the_counts_are_made_once_per_content_version_and_every_change_counts_ag
     make_issue(tagged, title="More water").topics.add(Topic.objects.get(slug="water"))
     html = client.get(url, {"topic": "water"}).content.decode()
     assert _options(html, "topic")[0]["water"] == "Water (3)" and "More water" in _titles(html)
+
+
+@pytest.mark.django_db
+def test_the_counts_are_kept_under_a_key_any_cache_accepts_whatever_the_address(client, settings, tagged):
+    """Three 200-character values made a key of 700 characters (and a CacheKeyWarning per request)."""
+    settings.PAGE_CACHE_ENABLED = False
+    long = "a" * 200
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert client.get(reverse("briefs:archive"), {"topic": long, "place": long, "author": long}).status_code == 200
+    assert not [w for w in caught if issubclass(w.category, CacheKeyWarning)]
 
 
 @pytest.mark.django_db
