@@ -255,35 +255,45 @@ def archive_state(issues, params, *, fixed=(), scope="archive"):
     version = version_now()
     # The address is the readers' to choose: hashed, the key stays short and plain for any cache.
     key = f"archive-facets:{version}:{scope}:{hashlib.sha256(address(filters).encode()).hexdigest()}"
+    kept = None
     if version is not None:
         try:
             kept = content_cache().get(key)
         except Exception:  # the cache is down: count
             kept = None
-        if kept is not None:
-            return kept
-    state = _count_facets(issues, filters, fixed)
-    if version is not None:
-        try:
-            content_cache().set(key, state, timeout=FACETS_KEPT_SECONDS)
-        except Exception:
-            pass
-    return state
+    if kept is None:
+        kept = _count_facets(issues, filters, fixed)
+        if version is not None:
+            try:
+                content_cache().set(key, kept, timeout=FACETS_KEPT_SECONDS)
+            except Exception:
+                pass
+    # Only what the filters' values decide is kept; the notes on what this address set
+    # aside are its own (another address with the same usable filters had others).
+    unknown, found = kept
+    return _without_unknown(filters, unknown), found
 
 
 #: How long the counts of a filtered archive are kept (a new content version makes them unused anyway).
 FACETS_KEPT_SECONDS = 3600
 
 
+def _without_unknown(filters, unknown):
+    """``filters`` without the values in ``unknown`` (``{name: value}``), with a note on each."""
+    if not unknown:
+        return filters
+    labels = dict(FILTERS)
+    return filters.without(*unknown).with_notes(
+        *(f"No {labels[name].lower()} is called “{value}”; that filter was left out." for name, value in unknown.items())
+    )
+
+
 def _count_facets(issues, filters, fixed):
+    """``(unknown, facets)``: the chosen values that name nothing, and the counts without them."""
     found, unknown = facets(issues, filters, fixed=fixed)
     if unknown:
-        labels = dict(FILTERS)
-        filters = filters.without(*unknown).with_notes(
-            *(f"No {labels[name].lower()} is called “{value}”; that filter was left out." for name, value in unknown.items())
-        )
-        found, _unknown = facets(issues, filters, fixed=fixed)
-    return filters, found
+        found, _unknown = facets(issues, _without_unknown(filters, unknown), fixed=fixed)
+    return unknown, found
 
 
 def address(filters, **change):

@@ -440,6 +440,21 @@ def test_the_counts_are_kept_under_a_key_any_cache_accepts_whatever_the_address(
 
 
 @pytest.mark.django_db
+def test_the_kept_counts_never_carry_one_readers_note_to_another(client, settings, tagged):
+    """The counts were kept with the notes on what the first address set aside, which any address wrote."""
+    settings.PAGE_CACHE_ENABLED = False  # the counts' own keeping is tested, not the page cache
+    url = reverse("briefs:archive")
+    first = client.get(url, {"topic": "water", "year": "Visit evil.example"}).content.decode()
+    assert "“Visit evil.example” is not a year" in first
+    assert "is not a year" not in client.get(url, {"topic": "water"}).content.decode()
+    # And the other way round: counts kept by a clean address still come with this address's note.
+    assert "“19x” is not a year" in client.get(url, {"topic": "water", "year": "19x"}).content.decode()
+    # A note on an unknown topic is about the address, and it stays with it too.
+    assert "No topic is called “gone”" in client.get(url, {"topic": "gone", "author": "ana"}).content.decode()
+    assert "No topic is called" not in client.get(url, {"author": "ana"}).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_topic_page_never_shows_the_counts_kept_for_the_whole_archive(client, settings, tagged):
     settings.PAGE_CACHE_ENABLED = False
     assert _options(client.get(reverse("briefs:archive")).content.decode(), "place")[0]["central-asia"] == "Central Asia (2)"
