@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from briefs import feeds, views
 
@@ -20,6 +21,12 @@ urlpatterns = [
     path("series/<slug:slug>/feed/atom/", feeds.SeriesAtomFeed(), name="series_feed_atom"),
     path("series/<slug:slug>/feed/rss/", feeds.SeriesFeed(), name="series_feed_rss"),
     path("search/", views.search, name="search"),
+    # A feed's address without its format (what readers type): the Atom feed.
+    path("feed/", RedirectView.as_view(pattern_name="briefs:site_feed_atom", permanent=True)),
+    *(
+        path(f"{prefix}/<slug:slug>/feed/", RedirectView.as_view(pattern_name=f"briefs:{stem}_feed_atom", permanent=True))
+        for prefix, stem in (("people", "person"), ("topics", "topic"), ("places", "place"), ("series", "series"))
+    ),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),
     path("series/<slug:slug>/", views.series_detail, name="series_detail"),
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),

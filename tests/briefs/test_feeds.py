@@ -309,3 +309,12 @@ def test_scheduled_issue_becomes_a_feed_entry_at_its_moment(client, django_captu
 
     with mock.patch("django.utils.timezone.now", return_value=moment + datetime.timedelta(minutes=1)):
         assert [e.title for e in parse(Client(), url, "atom").entries] == ["Later"]
+
+
+@pytest.mark.parametrize("kind", ["site", "series", "person", "topic", "place"])
+def test_a_feeds_address_without_its_format_leads_to_the_atom_feed(client, demo_issue, kind):
+    """Readers type /feed/ (and …/feed/ after a page's address); it was a 404."""
+    atom = feed_urls(demo_issue)[(kind, "atom")]
+    response = client.get(atom.removesuffix("atom/"))
+    assert response.status_code == 301 and response["Location"] == atom
+    assert not feedparser.parse(client.get(response["Location"]).content).bozo
