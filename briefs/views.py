@@ -13,7 +13,7 @@ from common.pagination import paginate
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
-from briefs.archive import active_filters, address, archive_state, filtered
+from briefs.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from briefs.people_public import editorial_roles, parts_played, public_people
 from briefs.search import search_issues, with_snippets
@@ -37,8 +37,16 @@ def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
     """A listing of ``issues`` (published ones) with the archive's filters, but those ``fixed`` by the page.
 
     A fixed number of queries: one count per filter, the number of matches and
-    the page of issues with their authors.
+    the page of issues with their authors. The filter form sends every filter,
+    the unchosen ones empty; such an address is sent on to the same listing
+    without them, so that one listing has one address to share (and to cache).
     """
+    if any(name in request.GET and not request.GET.get(name, "").strip() for name in FILTER_NAMES):
+        kept = request.GET.copy()
+        for name in FILTER_NAMES:
+            if not kept.get(name, "").strip():
+                kept.pop(name, None)
+        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
     filters, found = archive_state(issues, request.GET, fixed=fixed, scope=scope)
     page, _query = paginate(request, filtered(issues, filters).newest_first().for_listing(), ISSUES_PER_PAGE)
     query = address(filters)

@@ -460,3 +460,11 @@ def test_a_topic_page_never_shows_the_counts_kept_for_the_whole_archive(client, 
     assert _options(client.get(reverse("briefs:archive")).content.decode(), "place")[0]["central-asia"] == "Central Asia (2)"
     html = client.get(reverse("briefs:topic_detail", args=["energy"])).content.decode()
     assert _options(html, "place")[0]["central-asia"] == "Central Asia (1)"
+
+
+@pytest.mark.django_db
+def test_the_filter_forms_empty_choices_are_dropped_from_the_address_so_a_listing_has_one_address(client, tagged):
+    response = client.get(reverse("briefs:archive"), {"year": "2019", "kind": "", "topic": "energy", "place": "", "author": " ", "page": "2"})
+    assert response.status_code == 302 and response["Location"] == "/issues/?year=2019&topic=energy&page=2"
+    response = client.get(reverse("briefs:topic_detail", args=["energy"]), {"year": "", "kind": ""})
+    assert response.status_code == 302 and response["Location"] == "/topics/energy/"
