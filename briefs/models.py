@@ -930,6 +930,10 @@ class IssueSearch(models.Model):
     )
     text = models.TextField("readable text", blank=True)
     vector = SearchVectorField("search vector", null=True, editable=False)
+    #: Small vectors the ranking reads instead of ``vector`` (PostgreSQL): title and names (A)
+    #: with the introduction (B), and the footnotes. See :func:`briefs.search.search_issues`.
+    rank_vector = SearchVectorField("ranking vector", null=True, editable=False)
+    notes_vector = SearchVectorField("footnotes vector", null=True, editable=False)
     folded = models.TextField("folded words", blank=True, editable=False)
     folded_title = models.TextField("folded words of the title and names", blank=True, editable=False)
 

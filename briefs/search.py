@@ -28,10 +28,12 @@ match of folded words on SQLite (see the README's “Search”).
 
 import logging
 import threading
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
 
 from briefs import search_text
@@ -88,13 +90,21 @@ def _texts_of(issue_ids):
     return texts
 
 
-def _vector(parts):
-    """The weighted search vector of an issue's texts (PostgreSQL), as an expression to store."""
+def _vector(parts, weights="ABCD"):
+    """The weighted search vector of an issue's texts (PostgreSQL), as an expression to store.
+
+    ``weights``: which of them it holds (A title and names, B introduction, C
+    questions, answers and body, D footnotes).
+    """
     weighted = [
-        (search_text.join_texts(parts["title"], parts["names"]), "A"),
-        (parts["introduction"], "B"),
-        (parts["text"], "C"),
-        (parts["notes"], "D"),
+        (text, weight)
+        for text, weight in [
+            (search_text.join_texts(parts["title"], parts["names"]), "A"),
+            (parts["introduction"], "B"),
+            (parts["text"], "C"),
+            (parts["notes"], "D"),
+        ]
+        if weight in weights
     ]
     vectors = [
         SearchVector(Value(search_text.without_inner_apostrophes(text)), config=CONFIG, weight=weight)
@@ -111,6 +121,8 @@ def _row(issue_id, parts, *, postgres):
     row = IssueSearch(issue_id=issue_id, text=readable)
     if postgres:
         row.vector = _vector(parts)
+        row.rank_vector = _vector(parts, "AB")
+        row.notes_vector = _vector(parts, "D")
     else:
         title = search_text.join_texts(parts["title"], parts["names"])
         row.folded_title = search_text.fold(title)
@@ -137,7 +149,7 @@ def index_issues(issue_ids):
                 rows,
                 update_conflicts=True,
                 unique_fields=["issue"],
-                update_fields=["text", "vector", "folded", "folded_title"],
+                update_fields=["text", "vector", "rank_vector", "notes_vector", "folded", "folded_title"],
             )
         written += len(rows)
     return written
@@ -276,10 +288,15 @@ def connect():
 def search_issues(query):
     """Published issues matching ``query`` (a :class:`~briefs.search_text.Query`), best first, ready for issue cards.
 
-    PostgreSQL: ranked by ``ts_rank`` over the weighted vector (a title or a
-    name above the introduction, above the texts, above the notes), then newest
-    first. SQLite: issues whose title or names have every word first, then
-    newest first. No query words: nothing.
+    PostgreSQL: matched on the whole weighted vector, through its GIN index
+    (:func:`prefer_the_index`); ranked by ``ts_rank`` over the small vector of
+    the title and names (A) and the introduction (B), so a title or a name
+    comes first, then the introduction; then issues whose footnotes do not
+    match before those whose do (a match only in a note comes last); then
+    newest first. Ranking over the whole vector would read every match's text:
+    for a word in thousands of issues, most of a search's time. SQLite: issues
+    whose title or names have every word first, then newest first. No query
+    words: nothing.
     """
     issues = Issue.objects.published()
     if not query.has_words:
@@ -288,8 +305,12 @@ def search_issues(query):
         tsquery = _tsquery(query)
         return (
             issues.filter(search__vector=tsquery)
-            .annotate(rank=SearchRank(F("search__vector"), tsquery))
-            .order_by("-rank", "-publication_date", "-number")
+            .annotate(
+                # A row indexed before these vectors existed has none until the index is rebuilt.
+                rank=Coalesce(SearchRank(F("search__rank_vector"), tsquery), Value(0.0)),
+                in_notes=ExpressionWrapper(Q(search__notes_vector=tsquery), output_field=BooleanField()),
+            )
+            .order_by("-rank", "in_notes", "-publication_date", "-number")
             .for_listing()
         )
     everywhere = Q()
@@ -303,6 +324,22 @@ def search_issues(query):
         .order_by("-title_hit", "-publication_date", "-number")
         .for_listing()
     )
+
+
+@contextmanager
+def prefer_the_index():
+    """Inside: PostgreSQL reads the search vector's GIN index rather than every row.
+
+    For a word found in most issues the planner would read the whole table,
+    unpacking every issue's vector to test it; the index answers without them
+    (a count of 10,000 matches in 3 ms rather than 40). Only for this
+    transaction (``SET LOCAL``); nothing on SQLite.
+    """
+    with transaction.atomic(savepoint=False):
+        if uses_postgres():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
 
 
 def _tsquery(query):

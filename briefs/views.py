@@ -16,7 +16,7 @@ from briefs.pdf_files import current_failure, current_pdf
 from briefs.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from briefs.people_public import editorial_roles, parts_played, public_people
-from briefs.search import search_issues, with_snippets
+from briefs.search import prefer_the_index, search_issues, with_snippets
 from briefs.search_text import MAX_QUERY_LENGTH, clean_query
 from people.directory import label_status
 from sitecache.middleware import may_preview
@@ -252,7 +252,10 @@ def search(request):
     first or last page.
     """
     query = clean_query(request.GET.get("q", ""))
-    page, _ = paginate(request, search_issues(query), ISSUES_PER_PAGE)
+    with prefer_the_index():
+        page, _ = paginate(request, search_issues(query), ISSUES_PER_PAGE)
+        count = page.paginator.count
+        issues = with_snippets(page.object_list, query)
     return render(
         request,
         "briefs/search.html",
@@ -262,8 +265,8 @@ def search(request):
             "page_obj": page,
             # Links to other pages carry the query as searched, not as typed.
             "page_query": f"{urlencode({'q': query.text})}&" if query.text else "",
-            "count": page.paginator.count,
-            "issues": with_snippets(page.object_list, query),
+            "count": count,
+            "issues": issues,
             "max_length": MAX_QUERY_LENGTH,
         },
     )
