@@ -27,6 +27,7 @@ from django.utils.safestring import mark_safe
 
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
+from briefs.names import cited_name, strip_honorific
 from briefs.models import (
     PERSON_NAME_FIELDS,
     ROLE_HEADINGS,
@@ -58,6 +59,13 @@ class Contributor:
     speaker_label: str = ""
     #: The “About the author” text printed in this issue (authors only).
     biography: str = ""
+    #: Institution and position in one line, for metadata (the person's current one).
+    affiliation: str = ""
+
+    @property
+    def cited(self):
+        """The name as citations and metadata take it: particle apart, no honorific."""
+        return cited_name(self.given_name, self.family_name)
 
 
 @dataclass(frozen=True)
@@ -148,6 +156,13 @@ class IssueDocument:
     about_sections: tuple
     team: tuple
     imprint: Imprint
+    #: Who publishes the series, as citations name it (the imprint's “Published by”):
+    #: “The EU, Central Asia and the Caucasus in the International System (EUCACIS)”.
+    publisher_name: str = ""
+    programme_website: str = ""
+    #: The introduction as plain text (else the body's first paragraph): the abstract
+    #: of citations and the source of the page's description.
+    abstract: str = ""
     language: str = "en"
     #: Public corrections, oldest first: ``(datetime, note)``.
     corrections: tuple = ()
@@ -179,6 +194,7 @@ class IssueDocument:
 
     @property
     def keywords(self):
+        """The issue's keywords: the PDF, the page's metadata and the citation files take them from here."""
         names = [c.plain_name for c in (*self.authors, *self.interviewees)]
         about = [tag.name for tag in (*self.topics, *self.places)]
         return [self.series_name, self.programme_short_name, self.kind_label, *about, *names]
@@ -287,6 +303,26 @@ def short_title(title, limit=70):
     return head[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def publisher_name(programme):
+    """The programme as citations name the publisher: “<name> (<short name>)”."""
+    return f"{programme.name} ({programme.short_name})" if programme.short_name else programme.name
+
+
+_PARAGRAPH_END = re.compile(r"</(?:p|li|h[1-6]|blockquote)>", re.IGNORECASE)
+
+
+def plain_text(pieces, *, paragraphs=None):
+    """A numbered text's words without markup or note references, paragraphs one space apart.
+
+    ``paragraphs`` keeps only that many first paragraphs.
+    """
+    html = "".join(piece for piece in pieces if isinstance(piece, str))
+    blocks = [block for block in _PARAGRAPH_END.split(html) if strip_tags(block).strip()]
+    if paragraphs is not None:
+        blocks = blocks[:paragraphs]
+    return " ".join(" ".join(unescape(strip_tags(block)).split()) for block in blocks)
+
+
 def website_label(url):
     return re.sub(r"^https?://", "", url or "").rstrip("/")
 
@@ -322,15 +358,18 @@ def team_in_office(memberships, *, on):
 
 def _contributor(contribution):
     person = contribution.person
+    # An honorific typed into the given name is printed as typed, never cited.
+    given_name = strip_honorific(person.given_name)
     return Contributor(
         name=person.full_name,
-        plain_name=person.name,
-        given_name=person.given_name,
+        plain_name=f"{given_name} {person.family_name}".strip(),
+        given_name=given_name,
         family_name=person.family_name,
         url=person.get_absolute_url(),
         role=contribution.role,
         speaker_label=contribution.speaker_label,
         biography=sanitize(contribution.printed_biography) if contribution.is_author else "",
+        affiliation=person.affiliation,
     )
 
 
@@ -366,6 +405,7 @@ def assemble(
     author_people = tuple(_contributor(c) for c in authors)
     interviewee_people = tuple(_contributor(c) for c in interviewees)
     date_label = date_format(issue.publication_date, "F Y")
+    introduction = by_part[(INTRODUCTION, None)]
     return IssueDocument(
         corrections=tuple(corrections),
         topics=tuple(sorted(topics, key=lambda t: t.name.casefold())),
@@ -389,7 +429,7 @@ def assemble(
         authors=author_people,
         interviewees=interviewee_people,
         byline=byline(issue.kind, author_people, interviewee_people),
-        introduction=by_part[(INTRODUCTION, None)],
+        introduction=introduction,
         questions=tuple(
             QuestionAndAnswer(n, by_part[(QUESTION, n)], by_part[(ANSWER, n)], labels[n - 1])
             for n in range(1, len(questions) + 1)
@@ -411,12 +451,15 @@ def assemble(
             hashtag=series.hashtag,
             published_in=f"published in {date_label}",
         ),
+        publisher_name=publisher_name(programme),
+        programme_website=programme.website,
+        abstract=plain_text(introduction) or plain_text(by_part[(BODY, None)], paragraphs=1),
     )
 
 
 # Compiled once per process: on the issue page, compiling these took longer than running them.
 _CONTRIBUTION_FIELDS = ("id", "issue_id", "person_id", "role", "speaker_label", "printed_biography", "sort_order")
-_PERSON_FIELDS = ("id", *PERSON_NAME_FIELDS)
+_PERSON_FIELDS = ("id", *PERSON_NAME_FIELDS, "affiliation")
 _CONTRIBUTIONS = PreparedRows(
     lambda issue_id: Contribution.objects.filter(issue_id=issue_id).values_list(
         *_CONTRIBUTION_FIELDS, *(f"person__{f}" for f in _PERSON_FIELDS)

@@ -180,3 +180,25 @@ def test_the_content_version_changes_with_what_is_shown_and_only_then():
     # A team member who left before the issue appeared is not shown, so changes nothing.
     gone = member(1, "editor", AIDA, end=datetime.date(2018, 1, 1))
     assert document(the_issue=issue(introduction="<p>One</p>"), memberships=[gone]).version == base.version
+
+
+def test_metadata_fields_abstract_publisher_and_affiliation_come_with_the_document():
+    albina = Person(pk=11, given_name="Albina", family_name="Muratbekova", slug="albina", affiliation="Institute of Oriental Studies")
+    doc = document(
+        the_issue=issue(introduction="<p>First[^a] <em>paragraph</em> &amp; more.</p><p>Second.</p>"),
+        contributions=[contribution(1, albina, "interviewer")],
+        notes={"a": "<p>Note</p>"},
+    )
+    assert doc.abstract == "First paragraph & more. Second."
+    assert doc.publisher_name == "The EU, Central Asia and the Caucasus (EUCACIS)"
+    assert doc.authors[0].affiliation == "Institute of Oriental Studies"
+    body_only = document(the_issue=issue(kind="article", body="<p>Body one.</p><p>Body two.</p>"))
+    assert body_only.abstract == "Body one."
+
+
+def test_an_honorific_typed_into_the_given_name_is_printed_but_never_cited():
+    typed = Person(pk=21, given_name="Dr Jan", family_name="van der Berg", honorific="Prof.", slug="jan")
+    (author,) = document(contributions=[contribution(1, typed, "author")]).authors
+    assert author.name == "Prof. Dr Jan van der Berg"  # as printed, as typed
+    assert (author.given_name, author.plain_name) == ("Jan", "Jan van der Berg")
+    assert (author.cited.particle, author.cited.family, author.cited.inverted) == ("van der", "Berg", "van der Berg, Jan")
