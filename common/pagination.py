@@ -11,6 +11,8 @@ def paginate(request, items, per_page):
     the listing's filters are kept from page to page.
     """
     page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    # The page shown, for the canonical link (common.site_url.canonical_url).
+    request.canonical_page = page.number
     params = request.GET.copy()
     params.pop("page", None)
     query = params.urlencode()

@@ -6,6 +6,7 @@ the settings refuse to load without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` then.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -46,6 +47,17 @@ SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or "/" in SITE_URL.split("://", 1)[1]):
     raise ImproperlyConfigured(
         f"SITE_URL must be a scheme and a host with no path, e.g. https://briefs.example.org; got {SITE_URL!r}."
+    )
+
+# The site's public address, e.g. https://briefs.example.org: canonical links,
+# scholarly metadata and citation files give absolute addresses under it,
+# whatever Host a request names. Empty: the request's own scheme and host
+# (checked against ALLOWED_HOSTS), as in development. See common/site_url.py.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} is not a site address: give the scheme and host only, "
+        "e.g. SITE_URL=https://briefs.example.org (no path, query or fragment)."
     )
 
 INSTALLED_APPS = [
@@ -108,6 +120,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # canonical_url: every page's <link rel="canonical"> (templates/base.html)
+                "common.site_url.canonical",
             ],
         },
     },
@@ -137,6 +151,8 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+WHITENOISE_ROOT = BASE_DIR / "root_files"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -188,7 +204,7 @@ PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange", "briefs.
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/"]
+PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/favicon.ico"]
 # Who previews drafts and scheduled issues on the public site: active staff with
 # this permission (other staff see what the public sees). Signed-in visitors'
 # pages are never cached, previews or not.

@@ -2,6 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from common.pagination import paginate
+from common.site_url import canonical_query
 from people.directory import group_by_cohort, label_status
 from people.forms import DirectoryFilterForm
 from people.models import Fellowship
@@ -10,6 +11,8 @@ from people.models import Fellowship
 FELLOWS_PER_PAGE = 50
 
 
+# A filtered directory is a page of its own: its canonical link keeps the filters.
+@canonical_query("country", "discipline", "status")
 def fellows_directory(request):
     today = timezone.localdate()
     listed = Fellowship.objects.listed()
