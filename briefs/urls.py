@@ -32,6 +32,8 @@ urlpatterns = [
     path("series/<slug:slug>/team/", views.series_team, name="series_team"),
     path("series/<slug:series_slug>/<int:number>/", views.issue_short_url, name="issue_short_url"),
     path("series/<slug:series_slug>/<int:number>/pdf/", views.issue_pdf, name="issue_pdf"),
+    path("series/<slug:series_slug>/<int:number>/cite.bib", views.issue_bibtex, name="issue_bibtex"),
+    path("series/<slug:series_slug>/<int:number>/cite.ris", views.issue_ris, name="issue_ris"),
     path(
         "series/<slug:series_slug>/<int:number>/<slug:slug>/",
         views.issue_detail,

@@ -8,8 +8,12 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from briefs.citations import bibtex, csl_item, formatted_citations, ris
 from briefs.front_matter import front_matter
+from briefs.links import issue_links
+from briefs.metadata import page_metadata
 from common.pagination import paginate
+from common.site_url import site_root
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
@@ -172,14 +176,54 @@ def issue_detail(request, series_slug, number, slug):
     if slug != issue.slug:
         return redirect(issue, permanent=issue.is_public)
     document = issue_document(issue)
+    links = issue_links(document, site_root(request))
     response = render(
         request,
         "briefs/issue_detail.html",
-        {"doc": document, "texts": document.texts("web"), "is_public": issue.is_public, "issue": issue},
+        {
+            "doc": document,
+            "texts": document.texts("web"),
+            "is_public": issue.is_public,
+            "issue": issue,
+            "meta": page_metadata(document, links),
+            "citations": formatted_citations(csl_item(document, links)),
+            "links": links,
+        },
     )
     if not issue.is_public:
         add_never_cache_headers(response)
     return response
+
+
+def _citation_file(request, series_slug, number, *, make, extension, content_type):
+    """A citation file of the issue: public when its page is (same rule, withdrawn is 410), cached like it."""
+    issue = _get_issue(request, series_slug, number)
+    document = issue_document(issue)
+    response = HttpResponse(make(document, issue_links(document, site_root(request))), content_type=content_type)
+    filename = document.pdf_filename.removesuffix(".pdf") + extension
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # For reference managers, not for search results.
+    response["X-Robots-Tag"] = "noindex"
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+@_gone_if_withdrawn
+def issue_bibtex(request, series_slug, number):
+    """The issue as a BibTeX @techreport, to download."""
+    return _citation_file(
+        request, series_slug, number, make=bibtex, extension=".bib", content_type="application/x-bibtex; charset=utf-8"
+    )
+
+
+@_gone_if_withdrawn
+def issue_ris(request, series_slug, number):
+    """The issue as a RIS record (TY  - RPRT), to download."""
+    return _citation_file(
+        request, series_slug, number, make=ris, extension=".ris",
+        content_type="application/x-research-info-systems; charset=utf-8",
+    )
 
 
 def _stored_pdf_response(request, issue, document):

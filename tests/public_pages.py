@@ -79,7 +79,8 @@ def public_pages():
         "place": (reverse("briefs:place_detail", args=["central-asia"]), 200, issue.title),
         "series": (series.get_absolute_url(), 200, issue.title),
         "series-team": (reverse("briefs:series_team", args=[series.slug]), 200, "Current team"),
-        "issue-no-6": (issue.get_absolute_url(), 200, "Notes"),
+        # with its notes, and the “Cite this” block after them
+        "issue-no-6": (issue.get_absolute_url(), 200, "Cite this"),
         "person-author": (author.get_absolute_url(), 200, "Fellow of"),
         "person-editor": (editor.get_absolute_url(), 200, "Editorial roles"),
         "fellows": (fellows, 200, author.full_name),
