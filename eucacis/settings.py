@@ -151,7 +151,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Files browsers ask for at the site's root (/favicon.ico), served by WhiteNoise.
+# Files browsers ask for at the site's root (the icons), served by WhiteNoise.
 WHITENOISE_ROOT = BASE_DIR / "root_files"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
@@ -204,7 +204,7 @@ PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange", "briefs.
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/favicon.ico"]
+PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/favicon.", "/apple-touch-icon"]
 # Who previews drafts and scheduled issues on the public site: active staff with
 # this permission (other staff see what the public sees). Signed-in visitors'
 # pages are never cached, previews or not.

@@ -44,7 +44,8 @@ def test_every_public_page_names_its_own_address_as_canonical_and_every_page_has
         assert canonical(response) == expected, page_type
         icons = head_links(response, "icon")
         assert ("/favicon.ico", None, "32x32") in icons, page_type
-        assert any(href.endswith("favicon.svg") and kind == "image/svg+xml" for href, kind, _ in icons), page_type
+        assert ("/favicon.svg", "image/svg+xml", None) in icons, page_type
+        assert head_links(response, "apple-touch-icon") == [("/apple-touch-icon.png", None, None)], page_type
 
 
 def test_tracking_parameters_are_left_out_and_a_listing_page_keeps_its_number(client):
@@ -85,13 +86,20 @@ def test_without_site_url_each_allowed_host_gets_its_own_cached_page_and_others_
     assert Client(HTTP_HOST="attacker.example").get(url).status_code == 400
 
 
-def test_the_favicon_is_served_at_the_root_and_is_a_real_icon(client):
+def _body(response):
+    return b"".join(response.streaming_content)
+
+
+def test_the_icons_are_served_at_the_root_and_are_real_images(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 200 and response["Content-Type"] in ("image/x-icon", "image/vnd.microsoft.icon")
-    icon = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    icon = Image.open(io.BytesIO(_body(response)))
     assert icon.format == "ICO" and {(16, 16), (32, 32), (48, 48)} <= set(icon.ico.sizes())
-    from django.contrib.staticfiles import finders
 
-    svg = etree.parse(finders.find("favicon.svg")).getroot()
+    response = client.get("/favicon.svg")
+    assert response.status_code == 200 and response["Content-Type"].startswith("image/svg+xml")
+    svg = etree.fromstring(_body(response))
     assert svg.tag == "{http://www.w3.org/2000/svg}svg" and svg.get("viewBox") == "0 0 64 64"
-    assert Image.open(finders.find("apple-touch-icon.png")).size == (180, 180)
+
+    response = client.get("/apple-touch-icon.png")
+    assert response.status_code == 200 and Image.open(io.BytesIO(_body(response))).size == (180, 180)

@@ -185,11 +185,11 @@ def test_the_content_version_changes_with_what_is_shown_and_only_then():
 def test_metadata_fields_abstract_publisher_and_affiliation_come_with_the_document():
     albina = Person(pk=11, given_name="Albina", family_name="Muratbekova", slug="albina", affiliation="Institute of Oriental Studies")
     doc = document(
-        the_issue=issue(introduction="<p>First[^a] <em>paragraph</em> &amp; more.</p><p>Second.</p>"),
+        the_issue=issue(introduction="<p>First[^a] <em>paragraph</em> &amp; O\u02bb<b>z</b>bekiston<br>more.</p><ul><li>Second.</li></ul>"),
         contributions=[contribution(1, albina, "interviewer")],
         notes={"a": "<p>Note</p>"},
     )
-    assert doc.abstract == "First paragraph & more. Second."
+    assert doc.abstract == "First paragraph & O\u02bbzbekiston more. Second."
     assert doc.publisher_name == "The EU, Central Asia and the Caucasus (EUCACIS)"
     assert doc.authors[0].affiliation == "Institute of Oriental Studies"
     body_only = document(the_issue=issue(kind="article", body="<p>Body one.</p><p>Body two.</p>"))
