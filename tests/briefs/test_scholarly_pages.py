@@ -248,3 +248,29 @@ def test_an_interview_s_interviewees_are_contributors_not_authors(client):
     interviewers = [f"{c.person.family_name}, {c.person.given_name}" for c in issue.contributions.filter(role="interviewer").order_by("sort_order")]
     assert tags["citation_author"] == interviewers
     assert "Interviewee, Second" in tags["DC.contributor"] and "Interviewee, Second" not in tags["citation_author"]
+
+
+def test_show_citations_prints_no6_s_metadata_citations_and_files(demo_issue, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://briefs.example.org"
+    out = io.StringIO()
+    call_command("show_citations", stdout=out)
+    text = out.getvalue()
+    assert "citation_author = Muratbekova, Albina" in text
+    assert '"@type": "Report"' in text
+    assert f"Muratbekova, A. (2019). {NO6_TITLE} (EUCACIS in Brief No. 6). {PUBLISHER}. https://briefs.example.org/series/" in text
+    assert "@techreport{eucacis-in-brief-06," in text and "TY  - RPRT" in text
+
+
+def test_an_author_s_new_affiliation_shows_in_the_metadata_on_the_next_request(client):
+    issue = make_interview()
+    author = issue.contributions.get(role="interviewer").person
+    author.affiliation = "First University"
+    author.save()
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == ["First University"]
+    author.affiliation = "Second University"
+    author.save()
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == ["Second University"]
