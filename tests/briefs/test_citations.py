@@ -151,6 +151,8 @@ def test_bibtex_is_a_techreport_that_bibtexparser_reads():
     assert fields["institution"].value == "The EU, Central Asia and the Caucasus in the International System (EUCACIS)"
     assert fields["type"].value == "EUCACIS in Brief" and fields["number"].value == "6"
     assert fields["year"].value == "2019" and fields["month"].value == 2
+    # the month is BibTeX's macro, unbraced, so that styles print the month's name
+    assert re.search(r"^  month +\= feb,$", text, re.M)
     assert fields["url"].value == LINKS.page and fields["address"].value == "Berlin"
     assert fields["issn"].value == "2627-7190"
     assert fields["title"].value == "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov"
