@@ -55,7 +55,7 @@ from briefs.models import (
 )
 from briefs.people_public import public_people
 from briefs.summaries import clean_text, summary_from_html
-from common.absolute import site_origin
+from common.site_url import site_root as site_origin
 from people.models import Person
 
 #: The site's name, as the header of every page shows it.
@@ -199,7 +199,7 @@ class FeedSubject:
     #: The page the feed stands for (the series page, the person page…).
     page: str
     issues: object
-    #: The scheme and host of every address in the feed (:func:`common.absolute.site_origin`).
+    #: The scheme and host of every address in the feed (:func:`common.site_url.site_root`).
     origin: str
     #: The feed's own address.
     feed_url: str

@@ -162,6 +162,14 @@ def _person(contributor, links):
     return {key: value for key, value in person.items() if value}
 
 
+def _place(tag, links):
+    """A country (with its ISO 3166 code) or a region the issue concerns."""
+    place = {"@type": "Country" if tag.code else "Place", "name": tag.name, "url": links.absolute(tag.url)}
+    if tag.code:
+        place["identifier"] = tag.code
+    return place
+
+
 def json_ld(document, links):
     """The issue as a schema.org ``Report`` in a ``Periodical`` (the series), as plain data."""
     publisher = {"@type": "Organization", "name": document.publisher_name}
@@ -191,6 +199,9 @@ def json_ld(document, links):
         "publisher": [publisher],
         "locationCreated": {"@type": "Place", "name": document.imprint.place} if document.imprint.place else None,
         "keywords": list(document.keywords),
+        # What it is about, and where: the topic and place pages list its kind.
+        "about": [{"@type": "Thing", "name": tag.name, "url": links.absolute(tag.url)} for tag in document.topics],
+        "spatialCoverage": [_place(tag, links) for tag in document.places],
         "encoding": {
             "@type": "MediaObject",
             "encodingFormat": "application/pdf",

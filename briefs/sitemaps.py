@@ -8,7 +8,7 @@ queries: one for its items, with their ``lastmod`` annotated, and one to count
 them, whatever their number.
 
 Addresses are absolute under ``SITE_URL`` when it is set, else the request's
-scheme and host (:mod:`common.absolute`).
+scheme and host (:mod:`common.site_url`).
 """
 
 from urllib.parse import urlsplit
@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from briefs.models import Correction, Issue, Place, Series, Topic, published_condition
 from briefs.people_public import public_people
-from common.absolute import site_origin
+from common.site_url import site_root as site_origin
 from people.models import Person
 
 

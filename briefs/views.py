@@ -14,7 +14,7 @@ from briefs.links import issue_links
 from briefs.metadata import page_metadata
 from common.lru import LRU
 from common.pagination import paginate
-from common.site_url import site_root
+from common.site_url import canonical_query, site_root
 from briefs.document import issue_document, team_in_office
 from briefs.pdf import build_pdf
 from briefs.pdf_files import current_failure, current_pdf
@@ -70,10 +70,12 @@ def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
     )
 
 
+@canonical_query(*FILTER_NAMES)
 def archive(request):
     return _archive(request, Issue.objects.published(), "briefs/archive.html", {})
 
 
+@canonical_query(*FILTER_NAMES)
 def topic_detail(request, slug):
     """A topic's page: its published issues, with the other filters. No published issue, no page."""
     topic = get_object_or_404(Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug)
@@ -81,6 +83,7 @@ def topic_detail(request, slug):
     return _archive(request, issues, "briefs/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}")
 
 
+@canonical_query(*FILTER_NAMES)
 def place_detail(request, slug):
     """A country's or region's page: its published issues, with the other filters."""
     place = get_object_or_404(Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug)
@@ -88,6 +91,7 @@ def place_detail(request, slug):
     return _archive(request, issues, "briefs/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}")
 
 
+@canonical_query(*FILTER_NAMES)
 def series_detail(request, slug):
     series = get_object_or_404(Series.objects.prefetch_related("about_sections"), slug=slug)
     return _archive(
@@ -305,6 +309,7 @@ def person_detail(request, slug):
     )
 
 
+@canonical_query("q")
 def search(request):
     """Published issues matching ``?q=``, best first (see :mod:`briefs.search`).
 

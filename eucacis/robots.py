@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from common.absolute import absolute_url
+from common.site_url import absolute_url
 
 #: Address prefixes crawlers are asked to keep out of.
 #: /admin/ the editors' site; /proof/ proofreading copies of unpublished issues

@@ -39,20 +39,11 @@ if not DEBUG and not ALLOWED_HOSTS:
         "comma-separated, e.g. ALLOWED_HOSTS=briefs.example.org"
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", default=[])
-# The site's public origin, e.g. https://briefs.example.org (scheme and host, no
-# path): absolute addresses in feeds, the sitemap and robots.txt use it. Empty:
-# they are taken from the request (its Host, checked against ALLOWED_HOSTS, and
-# its scheme, which X-Forwarded-Proto gives behind the HTTPS proxy).
-SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
-if SITE_URL and (not SITE_URL.startswith(("http://", "https://")) or "/" in SITE_URL.split("://", 1)[1]):
-    raise ImproperlyConfigured(
-        f"SITE_URL must be a scheme and a host with no path, e.g. https://briefs.example.org; got {SITE_URL!r}."
-    )
-
 # The site's public address, e.g. https://briefs.example.org: canonical links,
-# scholarly metadata and citation files give absolute addresses under it,
-# whatever Host a request names. Empty: the request's own scheme and host
-# (checked against ALLOWED_HOSTS), as in development. See common/site_url.py.
+# scholarly metadata, citation files, feeds, the sitemap and robots.txt give
+# absolute addresses under it, whatever Host a request names. Empty: the
+# request's own scheme and host (checked against ALLOWED_HOSTS; its scheme from
+# X-Forwarded-Proto behind the HTTPS proxy), as in development. See common/site_url.py.
 SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
 if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
     raise ImproperlyConfigured(

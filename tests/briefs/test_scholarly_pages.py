@@ -107,6 +107,9 @@ def test_no6_opengraph_and_json_ld_as_extruct_reads_them(no6):
     assert data["isPartOf"] == {"@type": "Periodical", "name": "EUCACIS in Brief", "issn": "2627-7190", "url": f"{BASE}/series/eucacis-in-brief/"}
     assert data["publisher"][0]["name"] == PUBLISHER
     assert data["encoding"]["contentUrl"] == NO6_PDF and data["encoding"]["encodingFormat"] == "application/pdf"
+    assert {t["name"] for t in data["about"]} >= {"Bilateral relations", "Trade and investment"}
+    assert {"@type": "Country", "name": "Kazakhstan", "identifier": "KZ", "url": f"{BASE}/places/kazakhstan/"} in data["spatialCoverage"]
+    assert {"@type": "Place", "name": "Central Asia", "url": f"{BASE}/places/central-asia/"} in data["spatialCoverage"]
 
 
 def test_no6_cite_this_block_in_apa_chicago_and_harvard(no6):
