@@ -160,6 +160,8 @@ class IssueDocument:
     #: “The EU, Central Asia and the Caucasus in the International System (EUCACIS)”.
     publisher_name: str = ""
     programme_website: str = ""
+    #: The organisations that organise the programme (IEP, CIFE): ``(name, short name, website)``.
+    organisers: tuple = ()
     language: str = "en"
     #: Public corrections, oldest first: ``(datetime, note)``.
     corrections: tuple = ()
@@ -201,7 +203,23 @@ class IssueDocument:
 
     @property
     def keywords(self):
-        """The issue's keywords: the PDF, the page's metadata and the citation files take them from here."""
+        """The issue's keywords: what it is about (its topics, then its countries and regions).
+
+        The PDF, the page's metadata (``citation_keywords``, ``DC.subject``,
+        ``article:tag``, JSON-LD) and the citation files take them from here. The
+        authors, series and publisher have fields of their own there, so they are
+        not repeated as subjects. An issue with no topic or place yet has its
+        series and kind, so that the PDF still says what it is.
+        """
+        about = [tag.name for tag in (*self.topics, *self.places)]
+        return about or [self.series_name, self.kind_label]
+
+    @property
+    def pdf_keywords(self):
+        """The PDF's keywords: the series, the kind, what it is about, and everyone in it.
+
+        A PDF has no other field for the interviewees, whom its cover does not name.
+        """
         names = [c.plain_name for c in (*self.authors, *self.interviewees)]
         about = [tag.name for tag in (*self.topics, *self.places)]
         return [self.series_name, self.programme_short_name, self.kind_label, *about, *names]
@@ -392,7 +410,18 @@ def about_sections_of(sections):
 
 
 def assemble(
-    issue, *, contributions, questions, notes, about_sections, memberships, front=None, corrections=(), topics=(), places=()
+    issue,
+    *,
+    contributions,
+    questions,
+    notes,
+    about_sections,
+    memberships,
+    front=None,
+    corrections=(),
+    topics=(),
+    places=(),
+    organisers=(),
 ):
     """The document of ``issue`` from its fetched parts; no database access.
 
@@ -402,6 +431,7 @@ def assemble(
     ``about_sections``: the series' AboutSection objects in order.
     ``memberships``: the series' EditorialMembership objects with their person.
     ``topics``, ``places``: :class:`Tag` objects.
+    ``organisers``: the programme's organisers, ``(name, short name, website)``.
     ``front``: the series' :class:`~briefs.front_matter.FrontMatter`, if these come
     from it: the sanitised sections and the team on a day are then worked out once
     per front matter, not for every page.
@@ -466,6 +496,7 @@ def assemble(
         ),
         publisher_name=publisher_name(programme),
         programme_website=programme.website,
+        organisers=tuple(organisers),
     )
 
 
@@ -533,4 +564,5 @@ def issue_document(issue):
         corrections=corrections,
         topics=topics,
         places=places,
+        organisers=front.organisers,
     )

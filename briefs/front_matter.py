@@ -25,6 +25,8 @@ _by_series = {}
 class FrontMatter:
     about_sections: tuple
     memberships: tuple
+    #: The programme's organisers, ``(name, short name, website)``: with the programme, the issue's publishers.
+    organisers: tuple = ()
     #: What the issue document makes of them, worked out once per version:
     #: ``"about"`` and ``("team", day)``.
     derived: dict = field(default_factory=dict, compare=False, repr=False)
@@ -37,8 +39,9 @@ class FrontMatter:
 
 
 def front_matter(series):
-    """The about sections and team memberships (with people) of ``series``."""
+    """The about sections, team memberships (with people) and the programme's organisers of ``series``."""
     from briefs.models import AboutSection, EditorialMembership
+    from people.models import Organisation
 
     # Keyed by the series' token (replaced by any save of its sections, team or
     # team members) and by the site's content version (renewed by any write at
@@ -49,6 +52,11 @@ def front_matter(series):
         data = FrontMatter(
             about_sections=tuple(AboutSection.objects.filter(series=series.pk)),
             memberships=tuple(EditorialMembership.objects.filter(series=series.pk).select_related("person")),
+            organisers=tuple(
+                Organisation.objects.filter(organised_programmes=series.programme_id)
+                .order_by("name")
+                .values_list("name", "short_name", "website")
+            ),
         )
         _by_series[series.pk] = (key, data)
     return data

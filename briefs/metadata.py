@@ -162,6 +162,11 @@ def _person(contributor, links):
     return {key: value for key, value in person.items() if value}
 
 
+def _organisation(name, short_name, website):
+    organisation = {"@type": "Organization", "name": name, "alternateName": short_name, "url": website}
+    return {key: value for key, value in organisation.items() if value}
+
+
 def _place(tag, links):
     """A country (with its ISO 3166 code) or a region the issue concerns."""
     place = {"@type": "Country" if tag.code else "Place", "name": tag.name, "url": links.absolute(tag.url)}
@@ -196,7 +201,8 @@ def json_ld(document, links):
         "author": [_person(author, links) for author in document.authors],
         "contributor": [_person(person, links) for person in document.interviewees],
         "isPartOf": series,
-        "publisher": [publisher],
+        # The programme publishes the series; the institutions that organise it publish with it.
+        "publisher": [publisher, *(_organisation(*organiser) for organiser in document.organisers)],
         "locationCreated": {"@type": "Place", "name": document.imprint.place} if document.imprint.place else None,
         "keywords": list(document.keywords),
         # What it is about, and where: the topic and place pages list its kind.

@@ -39,7 +39,7 @@ from briefs.models import (
     Topic,
 )
 from briefs.pdf import build_pdf, pdf_version
-from people.models import Person, Programme
+from people.models import Organisation, Person, Programme
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +213,20 @@ def _tags_set(sender, instance, action, reverse, pk_set, **kwargs):
         pdfs_need_refresh(Q(pk__in=list(pk_set)))
 
 
+def _organisers_set(sender, instance, action, reverse, pk_set, **kwargs):
+    """A programme's organisers changed: its issues' metadata name them as publishers."""
+    if action == "pre_clear" and reverse:  # an organisation cleared of its programmes: find them while they are there
+        pdfs_need_refresh(Q(series__programme__in=list(instance.organised_programmes.values_list("pk", flat=True))))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        programmes = list(pk_set or ()) if reverse else [instance.pk]
+        pdfs_need_refresh(Q(series__programme__in=programmes))
+
+
+def _organisation_changed(sender, instance, created=False, **kwargs):
+    if not created:
+        pdfs_need_refresh(Q(series__programme__organisers=instance.pk))
+
+
 def _pdf_deleted(sender, instance, **kwargs):
     # The row goes with its issue; the file in storage goes once that is committed.
     names, storage = [n for n in (instance.file.name, instance.previous_file) if n], instance.file.storage
@@ -241,5 +255,7 @@ def connect():
     for model in (Topic, Place):
         post_save.connect(_tag_changed, sender=model, dispatch_uid=f"issue-pdf-{model.__name__}-save")
         pre_delete.connect(_tag_changed, sender=model, dispatch_uid=f"issue-pdf-{model.__name__}-delete")
+    m2m_changed.connect(_organisers_set, sender=Programme.organisers.through, dispatch_uid="issue-pdf-organisers")
+    post_save.connect(_organisation_changed, sender=Organisation, dispatch_uid="issue-pdf-Organisation-save")
     for through in (Issue.topics.through, Issue.places.through):
         m2m_changed.connect(_tags_set, sender=through, dispatch_uid=f"issue-pdf-{through.__name__}")

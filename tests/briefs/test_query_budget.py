@@ -8,7 +8,9 @@ from tests.conftest import make_fellowship, make_about, make_interview, make_iss
 
 pytestmark = pytest.mark.django_db
 
-ISSUE_PAGE_QUERIES = 8  # the issue, its contributors, questions, notes, corrections, topics and places, the front matter (2)
+# The issue, its contributors, questions, notes, corrections, topics and places, and the
+# series' front matter (about sections, team, the programme's organisers).
+ISSUE_PAGE_QUERIES = 9
 LISTING_QUERIES = 3
 #: The archive's filters: one count of each filter's choices (year, kind, topic, place, author).
 FILTER_QUERIES = 5

@@ -106,6 +106,11 @@ def test_no6_opengraph_and_json_ld_as_extruct_reads_them(no6):
     assert data["contributor"][0]["name"] == "Erkin Baydarov"
     assert data["isPartOf"] == {"@type": "Periodical", "name": "EUCACIS in Brief", "issn": "2627-7190", "url": f"{BASE}/series/eucacis-in-brief/"}
     assert data["publisher"][0]["name"] == PUBLISHER
+    # The institutions that organise the programme publish with it, as the printed issue's team says.
+    assert [(p["@type"], p["name"], p.get("alternateName")) for p in data["publisher"][1:]] == [
+        ("Organization", "Centre international de formation européenne", "CIFE"),
+        ("Organization", "Institut für Europäische Politik", "IEP"),
+    ]
     assert data["encoding"]["contentUrl"] == NO6_PDF and data["encoding"]["encodingFormat"] == "application/pdf"
     assert {t["name"] for t in data["about"]} >= {"Bilateral relations", "Trade and investment"}
     assert {"@type": "Country", "name": "Kazakhstan", "identifier": "KZ", "url": f"{BASE}/places/kazakhstan/"} in data["spatialCoverage"]

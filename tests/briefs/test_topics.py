@@ -92,12 +92,31 @@ def test_renaming_or_deleting_a_topic_or_changing_an_issues_topics_refreshes_the
     assert rebuilt == [tagged.pk]
 
 
-def test_the_printed_pdf_lists_the_topics_and_places_among_its_keywords(energy):
+def test_an_issues_keywords_are_its_topics_and_places(energy):
     from briefs.document import issue_document
 
     issue = make_interview()
     issue.topics.add(energy)
     issue.places.add(Place.objects.create(name="Central Asia", kind=Place.Kind.REGION))
     document = issue_document(Issue.objects.select_related("series__programme").get(pk=issue.pk))
-    assert {"Energy", "Central Asia"} <= set(document.keywords)
+    assert document.keywords == ["Energy", "Central Asia"]  # topics, then places; no names as subjects
     assert [t.name for t in document.topics] == ["Energy"] and document.places[0].url == "/places/central-asia/"
+
+
+def test_a_change_to_the_programmes_organisers_refreshes_its_issues_pdfs_and_metadata(rebuilt, django_capture_on_commit_callbacks):
+    from people.models import Organisation
+
+    issue = make_interview()
+    programme = issue.series.programme
+    pdf_files._pending.filters = []
+    iep = Organisation.objects.create(name="Institut für Europäische Politik", short_name="IEP")
+    with django_capture_on_commit_callbacks(execute=True):
+        programme.organisers.add(iep)
+    assert rebuilt == [issue.pk]
+    rebuilt.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        iep.name = "Institut für Europäische Politik e.V."
+        iep.save()
+    assert rebuilt == [issue.pk]
+    html = Client().get(issue.get_absolute_url()).content.decode()
+    assert "Institut für Europäische Politik e.V." in html  # the JSON-LD names the organiser as it is now
