@@ -25,6 +25,7 @@ from briefs.search import prefer_the_index, search_issues, with_snippets
 from briefs.search_text import MAX_QUERY_LENGTH, clean_query
 from people.directory import label_status
 from sitecache.middleware import may_preview
+from sitecache.versioning import version_now
 
 logger = logging.getLogger(__name__)
 
@@ -199,13 +200,17 @@ def issue_detail(request, series_slug, number, slug):
     return response
 
 
-#: The issue page's metadata and “Cite this” block by (document, links): an equal
-#: document gives the same markup, and finding it costs a quarter of making it.
+#: The issue page's metadata and “Cite this” block, kept for the last 64 issue pages.
 _page_extras_made = LRU(64)
 
 
 def _page_extras(document, links):
-    key = (document, links)
+    # Under one content version an issue's document cannot change: any write
+    # renews the version (as for the page cache and the series' front matter).
+    # Without a version (the cache is down) an equal document is looked for,
+    # which costs more (hashing the whole document) but still less than making them.
+    version = version_now()
+    key = ("version", version, document.issue_id, links) if version is not None else (document, links)
     try:
         found = _page_extras_made.get(key)
     except TypeError:  # a document with a part that cannot be hashed: made each time
