@@ -282,3 +282,14 @@ def test_an_author_s_new_affiliation_shows_in_the_metadata_on_the_next_request(c
     author.affiliation = "Second University"
     author.save()
     assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == ["Second University"]
+
+
+def test_with_the_cache_down_the_metadata_still_follows_every_change(client, settings, monkeypatch):
+    from briefs import views
+
+    settings.PAGE_CACHE_ENABLED = False
+    monkeypatch.setattr(views, "version_now", lambda: None)  # no content version: kept by the document itself
+    issue = make_interview(title="Before the change")
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_title"] == ["Before the change"]
+    Issue.objects.filter(pk=issue.pk).update(title="After the change")
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_title"] == ["After the change"]
