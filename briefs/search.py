@@ -335,10 +335,14 @@ def prefer_the_index():
     (a count of 10,000 matches in 3 ms rather than 40). Only for this
     transaction (``SET LOCAL``); nothing on SQLite.
     """
+    if not uses_postgres():
+        # No transaction: on SQLite it would begin IMMEDIATE (settings), taking the write
+        # lock for a read.
+        yield
+        return
     with transaction.atomic(savepoint=False):
-        if uses_postgres():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL enable_seqscan = off")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
         yield
 
 
