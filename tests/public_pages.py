@@ -72,8 +72,8 @@ def public_pages():
     pages = {
         "home": (reverse("briefs:home"), 200, "Latest issues"),
         "archive": (reverse("briefs:archive"), 200, issue.title),
-        "archive-filtered": (f"{reverse('briefs:archive')}?topic=security&year=2019", 200, "1 issue matches these filters"),
-        "archive-filtered-empty": (f"{reverse('briefs:archive')}?topic=security&year=2020&place=nowhere", 200,
+        "archive-filtered": (f"{reverse('briefs:archive')}?year=2019&topic=security", 200, "1 issue matches these filters"),
+        "archive-filtered-empty": (f"{reverse('briefs:archive')}?year=2020&topic=security&place=nowhere", 200,
                                    "No issues match these filters"),
         "topic": (reverse("briefs:topic_detail", args=["trade-and-investment"]), 200, issue.title),
         "place": (reverse("briefs:place_detail", args=["central-asia"]), 200, issue.title),
