@@ -468,3 +468,14 @@ def test_the_filter_forms_empty_choices_are_dropped_from_the_address_so_a_listin
     assert response.status_code == 302 and response["Location"] == "/issues/?year=2019&topic=energy&page=2"
     response = client.get(reverse("briefs:topic_detail", args=["energy"]), {"year": "", "kind": ""})
     assert response.status_code == 302 and response["Location"] == "/topics/energy/"
+
+
+@pytest.mark.django_db
+def test_the_admins_topic_and_place_lists_count_each_ones_published_issues_only(client_in_role, tagged):
+    client = client_in_role("Editor")
+    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_topic_changelist")).content.decode()).cssselect("#result_list tbody tr")
+    counts = {row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content() for row in rows}
+    assert counts == {"Energy": "2", "Water": "2"}  # the draft on energy does not count
+    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_place_changelist")).content.decode()).cssselect("#result_list tbody tr")
+    assert {row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content() for row in rows} == {
+        "Central Asia": "2", "Kazakhstan": "2"}

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from briefs import pdf_files
 from briefs.models import Issue, Place, Topic
