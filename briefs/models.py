@@ -245,7 +245,16 @@ class EditorialMembership(RemembersLoadedValues):
         )
 
 
-class Topic(models.Model):
+class SlugFromName:
+    """A model whose ``slug`` is filled in from its ``name`` when left empty (cut to the field's length)."""
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[: self._meta.get_field("slug").max_length]
+        super().save(*args, **kwargs)
+
+
+class Topic(SlugFromName, models.Model):
     """A subject an issue is about (“Regional cooperation”); readers browse the archive by it."""
 
     objects = ContentQuerySet.as_manager()
@@ -284,11 +293,6 @@ class Topic(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:100]
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("briefs:topic_detail", kwargs={"slug": self.slug})
 
@@ -298,7 +302,7 @@ class PlaceKind(models.TextChoices):
     REGION = "region", "Region"
 
 
-class Place(models.Model):
+class Place(SlugFromName, models.Model):
     """A country or region an issue concerns (“Kazakhstan”, “Central Asia”)."""
 
     Kind = PlaceKind
@@ -354,11 +358,6 @@ class Place(models.Model):
 
         if self.kind == PlaceKind.COUNTRY and not self.country:
             raise ValidationError({"country": "Choose the country, or make this a region."}, code="country_missing")
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.name)[:120]
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("briefs:place_detail", kwargs={"slug": self.slug})
