@@ -121,7 +121,7 @@ def test_a_change_to_the_programmes_organisers_refreshes_its_issues_pdfs_and_met
     assert "Institut für Europäische Politik e.V." in html  # the JSON-LD names the organiser as it is now
 
 
-def test_a_topic_or_place_without_a_web_address_gets_one_from_its_name_cut_to_fit():
+def test_a_topic_or_place_without_a_web_address_gets_one_from_its_name():
     assert Topic.objects.create(name="Water and Energy").slug == "water-and-energy"
-    long = Place.objects.create(name="Région " + "x" * 150, kind=Place.Kind.REGION)
-    assert long.slug.startswith("region-x") and len(long.slug) == 120
+    longest = Place.objects.create(name="Région " + "x" * 93, kind=Place.Kind.REGION)  # the longest name allowed
+    assert longest.slug == "region-" + "x" * 93
