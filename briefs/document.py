@@ -180,7 +180,7 @@ class IssueDocument:
         of citations and the source of the page's description.
 
         Worked out from the texts when asked, so a page whose metadata is already
-        made (briefs.views._page_extras) does not pay for it.
+        made (reader.views._page_extras) does not pay for it.
         """
         return plain_text(self.introduction) or plain_text(self.body, paragraphs=1)
 
@@ -536,9 +536,9 @@ def _tags(issue_id):
     # address from a pattern reversed once (reversing per row took an eighth of the page).
     for topic_name, topic_slug, place_name, place_slug, country in _TAGS.rows(issue_id):
         if topic_slug and topic_slug not in topics:
-            topics[topic_slug] = Tag(topic_name, _tag_url("briefs:topic_detail", topic_slug))
+            topics[topic_slug] = Tag(topic_name, _tag_url("reader:topic_detail", topic_slug))
         if place_slug and place_slug not in places:
-            places[place_slug] = Tag(place_name, _tag_url("briefs:place_detail", place_slug), country or "")
+            places[place_slug] = Tag(place_name, _tag_url("reader:place_detail", place_slug), country or "")
     return tuple(topics.values()), tuple(places.values())
 
 

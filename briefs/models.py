@@ -2,8 +2,6 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -129,7 +127,7 @@ class Series(models.Model):
         series_front_matter_changed([self.pk])
 
     def get_absolute_url(self):
-        return reverse("briefs:series_detail", kwargs={"slug": self.slug})
+        return reverse("reader:series_detail", kwargs={"slug": self.slug})
 
 
 class AboutSection(RemembersLoadedValues):
@@ -294,7 +292,7 @@ class Topic(SlugFromName, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("briefs:topic_detail", kwargs={"slug": self.slug})
+        return reverse("reader:topic_detail", kwargs={"slug": self.slug})
 
 
 class PlaceKind(models.TextChoices):
@@ -360,7 +358,7 @@ class Place(SlugFromName, models.Model):
             raise ValidationError({"country": "Choose the country, or make this a region."}, code="country_missing")
 
     def get_absolute_url(self):
-        return reverse("briefs:place_detail", kwargs={"slug": self.slug})
+        return reverse("reader:place_detail", kwargs={"slug": self.slug})
 
 
 class IssueKind(models.TextChoices):
@@ -608,7 +606,7 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return reverse(
-            "briefs:issue_detail",
+            "reader:issue_detail",
             kwargs={"series_slug": self.series.slug, "number": self.number, "slug": self.slug},
         )
 
@@ -797,51 +795,6 @@ class Footnote(RemembersLoadedValues):
         super().save(*args, **kwargs)
 
 
-def issue_pdf_storage():
-    """The storage of built PDFs (``STORAGES["issue_pdfs"]``), not the public media folder."""
-    return storages["issue_pdfs"]
-
-
-class IssuePdf(models.Model):
-    """The built PDF of a published issue, keyed by the content version it shows.
-
-    A build that failed is recorded too (``failed_version``, ``failure``), so the
-    editors are told and the same version is not tried again on every save.
-    """
-
-    issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="pdf", verbose_name="issue")
-    version = models.CharField(
-        "content version",
-        max_length=64,
-        blank=True,
-        help_text="A digest of everything the PDF shows; any change to the issue, its series' about "
-        "sections and team, or the layout gives a new one.",
-    )
-    file = models.FileField("file", storage=issue_pdf_storage, max_length=255, blank=True)
-    #: The file this one replaced, kept until the next build for downloads already under way.
-    previous_file = models.CharField("previous file", max_length=255, blank=True, editable=False)
-    pages = models.PositiveIntegerField("pages", null=True, blank=True)
-    build_seconds = models.FloatField("build time (s)", null=True, blank=True)
-    built_at = models.DateTimeField("built at", null=True, blank=True)
-    missing_glyphs = models.CharField(
-        "characters the fonts lack",
-        max_length=200,
-        blank=True,
-        help_text="Characters of the issue that the PDF's fonts cannot print; they come out in another "
-        "font or as a box.",
-    )
-    failed_version = models.CharField("version that failed to build", max_length=64, blank=True)
-    failure = models.TextField("why the build failed", blank=True)
-    failed_at = models.DateTimeField("failed at", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "issue PDF"
-        verbose_name_plural = "issue PDFs"
-
-    def __str__(self):
-        return f"PDF of {self.issue}"
-
-
 class IssueTransition(models.Model):
     """One step of an issue through the workflow: who moved it, when, and why."""
 
@@ -910,35 +863,3 @@ class PendingChange(models.Model):
 
     def __str__(self):
         return f"Prepared change of {self.issue_id}"
-
-
-class IssueSearch(models.Model):
-    """What the search reads of an issue: kept by :mod:`briefs.search`, one row per issue.
-
-    ``text`` is the issue's readable text (introduction, questions and answers,
-    body, footnotes) as plain text, for the snippets. On PostgreSQL ``vector``
-    holds the weighted search vector (title and names A, introduction B,
-    questions, answers and body C, footnotes D), with a GIN index made by
-    migration 0014 (PostgreSQL only, so not declared here); on SQLite
-    ``folded`` and ``folded_title`` hold the folded words that its simpler
-    match compares. ``manage.py rebuild_search_index`` builds every row again.
-    """
-
-    issue = models.OneToOneField(
-        Issue, on_delete=models.CASCADE, primary_key=True, related_name="search", verbose_name="issue"
-    )
-    text = models.TextField("readable text", blank=True)
-    vector = SearchVectorField("search vector", null=True, editable=False)
-    #: Small vectors the ranking reads instead of ``vector`` (PostgreSQL): title and names (A)
-    #: with the introduction (B), and the footnotes. See :func:`briefs.search.search_issues`.
-    rank_vector = SearchVectorField("ranking vector", null=True, editable=False)
-    notes_vector = SearchVectorField("footnotes vector", null=True, editable=False)
-    folded = models.TextField("folded words", blank=True, editable=False)
-    folded_title = models.TextField("folded words of the title and names", blank=True, editable=False)
-
-    class Meta:
-        verbose_name = "search index entry"
-        verbose_name_plural = "search index"
-
-    def __str__(self):
-        return f"Search index entry of issue {self.issue_id}"

@@ -12,7 +12,7 @@ not keep included (they would come back empty), so issues are restored and
 recovered here instead, by :func:`restore_issue_revision` and
 :func:`recover_deleted_issue`. Both make a new revision, so nothing is lost.
 
-This module registers the models on import; ``briefs.admin`` and the app's
+This module registers the models on import; ``editorial.admin`` and the app's
 ``ready()`` import it.
 """
 

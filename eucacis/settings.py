@@ -65,13 +65,22 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "reversion",
+    # The project's apps, one per concept; each may import only those listed
+    # before it (docs/architecture.md; tests/test_architecture.py holds them to it).
     "richtext",
     "sitecache",
     "imports",
-    "briefs",
     "people",
+    "briefs",
+    "printing",
+    "search",
     "sharing",
+    "reader",
+    "editorial",
 ]
+# Demo content and accounts with a known password: development only.
+if DEBUG:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     # First: a cached page for an anonymous reader is sent from here, with the
@@ -98,7 +107,7 @@ ROOT_URLCONF = "eucacis.urls"
 # people knows nothing of briefs; the person page (with their publications) is
 # the public site's, so the project wires it here.
 ABSOLUTE_URL_OVERRIDES = {
-    "people.person": lambda person: reverse("briefs:person_detail", kwargs={"slug": person.slug}),
+    "people.person": lambda person: reverse("reader:person_detail", kwargs={"slug": person.slug}),
 }
 
 TEMPLATES = [
@@ -156,7 +165,7 @@ PHOTO_ORIGINALS_ROOT = Path(os.environ.get("PHOTO_ORIGINALS_ROOT", BASE_DIR / "p
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "issue_pdfs": {"BACKEND": "briefs.storage.IssuePdfStorage"},
+    "issue_pdfs": {"BACKEND": "printing.storage.IssuePdfStorage"},
     "person_photo_originals": {"BACKEND": "people.storage.PersonPhotoOriginalStorage"},
     # Hashed, compressed file names need collectstatic; development serves the
     # files as they are.
@@ -189,9 +198,8 @@ CACHES = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
-# The search index renews the version itself once it has caught up with an edit
-# (briefs.search), not once per row it writes.
-PAGE_CACHE_IGNORED_MODELS = ["briefs.IssuePdf", "briefs.PendingChange", "briefs.IssueSearch"]
+# A prepared change of a published issue is not what readers see until it is published.
+PAGE_CACHE_IGNORED_MODELS = ["briefs.PendingChange"]
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).

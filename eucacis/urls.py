@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from briefs.sitemaps import SITEMAPS, sitemap_index
-from eucacis.robots import robots_txt
+from reader.sitemaps import SITEMAPS, sitemap_index
+from reader.robots import robots_txt
 
 admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
@@ -19,8 +19,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
-    path("", include("people.urls")),
-    path("", include("briefs.urls")),
+    path("", include("reader.urls")),
     path("", include("sharing.urls")),
 ]
 

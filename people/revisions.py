@@ -1,6 +1,6 @@
 """People keep their history (django-reversion): a person's revision holds the person and their fellowships.
 
-Imported by ``people.admin`` (before its admin classes are built) and by the
+Imported by ``editorial.people_admin`` (before its admin classes are built) and by the
 app's ``ready()``, so the models are registered whatever is loaded first.
 """
 

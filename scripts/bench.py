@@ -189,7 +189,7 @@ import json, statistics, time, django
 django.setup()
 from briefs.document import issue_document
 from briefs.models import Issue
-from briefs.pdf import build_pdf
+from printing.pdf import build_pdf
 issue = Issue.objects.select_related("series__programme").get(series__slug="eucacis-in-brief", number=6)
 build_pdf(issue_document(issue))  # warm: fonts and templates loaded once per process
 times, builds = [], []

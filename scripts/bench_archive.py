@@ -54,7 +54,7 @@ def measure(client, url):
 
 
 def main():
-    from briefs.demo.generate import generate_issues
+    from demo.generate import generate_issues
     from briefs.models import Issue
 
     runner = get_runner(settings)(verbosity=0)

@@ -27,7 +27,7 @@ runner = get_runner(settings)(verbosity=0)
 old = runner.setup_databases()  # a test database, so a real DATABASE_URL is never touched
 try:
     call_command("load_demo", stdout=open(os.devnull, "w"))
-    from people.fellow_import import apply_import, plan_import, read_table
+    from editorial.fellow_import import apply_import, plan_import, read_table
     from people.models import Programme
 
     countries = ["Kazakhstan", "GE", "Armenia", "UZ", "Afghanistan", "KG", "Tajikistan", "AZ"]

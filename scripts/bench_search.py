@@ -63,8 +63,8 @@ def measure(client, params):
 
 
 def plan(query_text):
-    from briefs.search import prefer_the_index, search_issues
-    from briefs.search_text import clean_query
+    from search.index import prefer_the_index, search_issues
+    from search.text import clean_query
 
     if connection.vendor != "postgresql":
         return None
@@ -73,8 +73,8 @@ def plan(query_text):
 
 
 def main():
-    from briefs.demo.generate import generate_issues
-    from briefs.models import IssueSearch
+    from demo.generate import generate_issues
+    from search.models import IssueSearch
 
     runner = get_runner(settings)(verbosity=0)
     old = runner.setup_databases()  # a test database: a real DATABASE_URL is never touched

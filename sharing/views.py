@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from briefs.document import issue_document
 from briefs.models import Issue, IssueStatus
-from briefs.pdf import build_pdf
+from printing.pdf import build_pdf
 from sharing.models import LinkState, ShareLink
 from sharing.tokens import link_id_from
 
@@ -118,7 +118,7 @@ def proof(request, token):
     copy = ProofCopy(_shared_by(link.created_by), timezone.localtime(link.expires_at), link.get_pdf_url())
     return render(
         request,
-        "briefs/issue_detail.html",
+        "reader/issue_detail.html",
         {"doc": document, "texts": document.texts("web"), "is_public": False, "issue": issue, "proof": copy},
     )
 
@@ -131,7 +131,7 @@ def proof_pdf(request, token):
         return _not_found(request)
     issue = link.issue
     refusal = _refusal(
-        request, link, public_url=lambda: reverse("briefs:issue_pdf", args=[issue.series.slug, issue.number])
+        request, link, public_url=lambda: reverse("reader:issue_pdf", args=[issue.series.slug, issue.number])
     )
     if refusal is not None:
         return refusal

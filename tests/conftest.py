@@ -151,14 +151,15 @@ def editor_client(client, editor):
 
 @pytest.fixture(autouse=True)
 def _no_pdf_refreshes_queued_by_earlier_tests():
-    """Each test starts with no PDF refresh queued (``briefs.pdf_files``).
+    """Each test starts with no PDF refresh queued (``printing.pdf_files``).
 
     An edit queues its issues' refresh for the commit, and a test's transaction
     is rolled back, never committed: without this, the queue would grow over the
     whole run and be flushed, as one query of thousands of conditions, by
     whichever later test runs the commit callbacks (SQLite refuses past 1,000).
     """
-    from briefs import pdf_files, search
+    from printing import pdf_files
+    from search import index as search
 
     pdf_files._pending.filters = []
     search.forget_pending()  # the same for the search index's queue
@@ -181,13 +182,13 @@ def user_in_role(db):
     """Make a member of staff in one of the editorial roles: ``user_in_role("Editor")``.
 
     The groups are set up as ``manage.py ensure_roles`` sets them up
-    (:mod:`briefs.roles`); the user is active staff, not a superuser, and in that
+    (:mod:`editorial.roles`); the user is active staff, not a superuser, and in that
     group only. Each call makes a new user.
     """
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from briefs.roles import ensure_roles
+    from editorial.roles import ensure_roles
 
     ensure_roles()
 

@@ -11,8 +11,9 @@ import datetime
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from briefs.models import Contribution, Footnote, Issue, IssuePdf, Question
-from briefs.search import rebuild_index
+from briefs.models import Contribution, Footnote, Issue, Question
+from printing.models import IssuePdf
+from search.index import rebuild_index
 from sharing.services import share_issue
 
 ERROR_URLCONF = "tests.error_urls"
@@ -65,20 +66,20 @@ def public_pages():
     issue = Issue.objects.select_related("series").get(series__slug="eucacis-in-brief", number=6)
     series = issue.series
     author = issue.contributions.select_related("person").get(role=Contribution.Role.INTERVIEWER).person
-    fellows = reverse("people:fellows_directory")
+    fellows = reverse("reader:fellows_directory")
     editor = series.editorial_memberships.select_related("person").filter(role="editor").first().person
-    search = reverse("briefs:search")
+    search = reverse("reader:search")
     proof, expired = _proofreading_links(issue)
     pages = {
-        "home": (reverse("briefs:home"), 200, "Latest issues"),
-        "archive": (reverse("briefs:archive"), 200, issue.title),
-        "archive-filtered": (f"{reverse('briefs:archive')}?year=2019&topic=security", 200, "1 issue matches these filters"),
-        "archive-filtered-empty": (f"{reverse('briefs:archive')}?year=2020&topic=security&place=nowhere", 200,
+        "home": (reverse("reader:home"), 200, "Latest issues"),
+        "archive": (reverse("reader:archive"), 200, issue.title),
+        "archive-filtered": (f"{reverse('reader:archive')}?year=2019&topic=security", 200, "1 issue matches these filters"),
+        "archive-filtered-empty": (f"{reverse('reader:archive')}?year=2020&topic=security&place=nowhere", 200,
                                    "No issues match these filters"),
-        "topic": (reverse("briefs:topic_detail", args=["trade-and-investment"]), 200, issue.title),
-        "place": (reverse("briefs:place_detail", args=["central-asia"]), 200, issue.title),
+        "topic": (reverse("reader:topic_detail", args=["trade-and-investment"]), 200, issue.title),
+        "place": (reverse("reader:place_detail", args=["central-asia"]), 200, issue.title),
         "series": (series.get_absolute_url(), 200, issue.title),
-        "series-team": (reverse("briefs:series_team", args=[series.slug]), 200, "Current team"),
+        "series-team": (reverse("reader:series_team", args=[series.slug]), 200, "Current team"),
         # with its notes, and the “Cite this” block after them
         "issue-no-6": (issue.get_absolute_url(), 200, "Cite this"),
         "person-author": (author.get_absolute_url(), 200, "Fellow of"),
@@ -90,7 +91,7 @@ def public_pages():
         "search-no-results": (f"{search}?{urlencode({'q': 'zzzqqq'})}", 200, "No issues match “zzzqqq”"),
         "search-hostile-query": (f"{search}?{urlencode({'q': HOSTILE_QUERY})}", 200, "Your search was longer than"),
         "not-found": ("/no-such-page/", 404, "Page not found"),
-        "pdf-being-prepared": (reverse("briefs:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
+        "pdf-being-prepared": (reverse("reader:issue_pdf", args=[series.slug, issue.number]), 503, "being prepared"),
         "proofreading-copy": (proof.get_absolute_url(), 200, "Proofreading copy — not published."),
         "proofreading-link-expired": (expired.get_absolute_url(), 410, "This proofreading link has expired"),
         "bad-request": ("/_test/errors/400/", 400, "Bad request"),

@@ -52,7 +52,7 @@ def test_tracking_parameters_are_left_out_and_a_listing_page_keeps_its_number(cl
     series = make_series()
     for number in range(1, 30):
         make_issue(series, number=number)
-    archive = reverse("briefs:archive")
+    archive = reverse("reader:archive")
     assert canonical(client.get(archive, {"utm_source": "newsletter", "fbclid": "x"})) == f"http://testserver{archive}"
     assert canonical(client.get(archive, {"page": "2", "utm_campaign": "x"})) == f"http://testserver{archive}?page=2"
     # page 1 has no number; a page past the end is the last page it shows
@@ -62,7 +62,7 @@ def test_tracking_parameters_are_left_out_and_a_listing_page_keeps_its_number(cl
 
 
 def test_a_filtered_directory_keeps_its_filters_in_its_canonical_link(client, demo_issue):
-    fellows = reverse("people:fellows_directory")
+    fellows = reverse("reader:fellows_directory")
     response = client.get(fellows, {"country": "KZ", "utm_medium": "social", "status": ""})
     assert canonical(response) == f"http://testserver{fellows}?country=KZ"
 

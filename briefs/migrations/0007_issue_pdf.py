@@ -1,10 +1,11 @@
 # The built PDF of each published issue (briefs/pdf_files.py).
 
-import briefs.models
 import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The file field's storage (a callable that has since moved to printing.models) is no
+# part of the table; printing's migration 0001 records it with the model.
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('version', models.CharField(blank=True, help_text="A digest of everything the PDF shows; any change to the issue, its series' about sections and team, or the layout gives a new one.", max_length=64, verbose_name='content version')),
-                ('file', models.FileField(blank=True, max_length=255, storage=briefs.models.issue_pdf_storage, upload_to='', verbose_name='file')),
+                ('file', models.FileField(blank=True, max_length=255, upload_to='', verbose_name='file')),
                 ('previous_file', models.CharField(blank=True, editable=False, max_length=255, verbose_name='previous file')),
                 ('pages', models.PositiveIntegerField(blank=True, null=True, verbose_name='pages')),
                 ('build_seconds', models.FloatField(blank=True, null=True, verbose_name='build time (s)')),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from briefs.models import Correction, Issue, IssueTransition, PendingChange, Question
 from briefs.workflow import apply_transition
-from tests.briefs.test_edit_conflicts import change_url, form_of, open_form, save
+from tests.editorial.test_edit_conflicts import change_url, form_of, open_form, save
 from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def public_issue():
 
 
 def reader_sees(issue):
-    response = Client().get(reverse("briefs:issue_short_url", args=[issue.series.slug, issue.number]), follow=True)
+    response = Client().get(reverse("reader:issue_short_url", args=[issue.series.slug, issue.number]), follow=True)
     assert response.status_code == 200
     return response.content.decode()
 

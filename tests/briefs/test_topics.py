@@ -3,11 +3,11 @@
 import pytest
 from django.test import Client
 
-from briefs import pdf_files
+from printing import pdf_files
 from briefs.models import Issue, Place, Topic
 from briefs.workflow import apply_transition
-from tests.briefs.test_edit_conflicts import open_form, save
-from tests.briefs.test_revisions import draft_editor, restore_url, revisions_of, save_issue
+from tests.editorial.test_edit_conflicts import open_form, save
+from tests.editorial.test_revisions import draft_editor, restore_url, revisions_of, save_issue
 from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db

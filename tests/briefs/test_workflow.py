@@ -164,7 +164,7 @@ def test_a_scheduled_issue_becomes_public_at_its_minute_with_nothing_else_runnin
     at = timezone.now() + datetime.timedelta(days=1, minutes=30)  # the page cache is on, and lives in real time
     apply_transition(issue, "publish", by=chief, at=at)
     reader = Client()
-    archive = reverse("briefs:archive")
+    archive = reverse("reader:archive")
     for moment, public in [(at - datetime.timedelta(seconds=1), False), (at, True), (at + datetime.timedelta(days=30), True)]:
         with mock.patch("django.utils.timezone.now", return_value=moment):
             assert (reader.get(issue.get_absolute_url()).status_code == 200) is public, moment
@@ -197,13 +197,13 @@ def test_a_withdrawn_issue_answers_410_with_the_notice_and_leaves_every_list(cli
     apply_transition(demo_issue, "withdraw", by=user_with("withdraw_issue"), comment="Withdrawn: a source proved false.")
     for url in (
         demo_issue.get_absolute_url(),
-        reverse("briefs:issue_short_url", args=["eucacis-in-brief", 6]),
-        reverse("briefs:issue_pdf", args=["eucacis-in-brief", 6]),
+        reverse("reader:issue_short_url", args=["eucacis-in-brief", 6]),
+        reverse("reader:issue_pdf", args=["eucacis-in-brief", 6]),
     ):
         response = client.get(url)
         assert response.status_code == 410, url
         assert "Withdrawn: a source proved false." in response.content.decode()
-    assert demo_issue.title not in client.get(reverse("briefs:archive")).content.decode()
+    assert demo_issue.title not in client.get(reverse("reader:archive")).content.decode()
 
 
 def test_editors_still_see_a_withdrawn_issue_marked_as_such(editor_client, user_with, demo_issue):

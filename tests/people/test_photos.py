@@ -365,7 +365,7 @@ def public_person_with_photo(person_with_photo):
 def public_pages(person, issue):
     return [
         person.get_absolute_url(),
-        reverse("briefs:series_team", args=[issue.series.slug]),
+        reverse("reader:series_team", args=[issue.series.slug]),
         issue.get_absolute_url(),
     ]
 

@@ -257,7 +257,7 @@ def test_proof_addresses_are_kept_out_of_the_page_cache_before_it_looks_anything
         assert client.get(link.get_absolute_url()).status_code == 200
         assert client.get(link.get_pdf_url()).status_code == 200
         assert not page_cache_lookup.called
-        client.get(reverse("briefs:home"))
+        client.get(reverse("reader:home"))
         assert page_cache_lookup.called  # while other pages go through the page cache
 
 
@@ -292,7 +292,7 @@ def test_once_the_issue_is_public_the_link_leads_to_its_public_page(client, cloc
     assert response.status_code == 302 and response["Location"] == link.issue.get_absolute_url()
     pdf = client.get(link.get_pdf_url())
     assert pdf.status_code == 302 and pdf["Location"] == reverse(
-        "briefs:issue_pdf", args=[link.issue.series.slug, link.issue.number]
+        "reader:issue_pdf", args=[link.issue.series.slug, link.issue.number]
     )
 
 

@@ -33,7 +33,7 @@ def test_a_second_anonymous_request_is_served_from_the_cache_without_queries(cli
 
 
 def test_anonymous_responses_never_vary_on_cookies_and_let_a_cdn_revalidate(client, issue):
-    for url in ["/", reverse("briefs:archive"), issue.get_absolute_url(), issue.series.get_absolute_url(), reverse("people:fellows_directory")]:
+    for url in ["/", reverse("reader:archive"), issue.get_absolute_url(), issue.series.get_absolute_url(), reverse("reader:fellows_directory")]:
         for response in (client.get(url), client.get(url)):  # rendered, then cached
             assert "Cookie" not in response.get("Vary", ""), url
             assert "public" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"], url
@@ -123,7 +123,7 @@ def test_a_change_shows_on_the_next_request(client, issue, edit, django_capture_
 def test_a_change_made_in_another_process_shows_on_the_next_request(client, issue):
     client.get("/")
     versioning.new_state()  # what a write in another worker does to the shared state
-    with mock.patch("briefs.views.render", wraps=__import__("briefs.views", fromlist=["render"]).render) as render:
+    with mock.patch("reader.views.render", wraps=__import__("reader.views", fromlist=["render"]).render) as render:
         client.get("/")
     assert render.call_count == 1
 
@@ -132,12 +132,12 @@ def test_a_scheduled_issue_appears_on_the_home_page_and_archive_at_its_time_with
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     scheduled = make_interview(issue.series, title="Tomorrow's interview", publication_date=tomorrow)
     assert "Tomorrow&#x27;s interview" not in client.get("/").content.decode()
-    assert "Tomorrow&#x27;s interview" not in client.get(reverse("briefs:archive")).content.decode()
+    assert "Tomorrow&#x27;s interview" not in client.get(reverse("reader:archive")).content.decode()
     at_midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
     assert versioning.read_state().next_change == at_midnight
     with mock.patch("django.utils.timezone.now", return_value=at_midnight + datetime.timedelta(seconds=1)):
         assert "Tomorrow&#x27;s interview" in client.get("/").content.decode()
-        assert "Tomorrow&#x27;s interview" in client.get(reverse("briefs:archive")).content.decode()
+        assert "Tomorrow&#x27;s interview" in client.get(reverse("reader:archive")).content.decode()
         assert client.get(scheduled.get_absolute_url()).status_code == 200
 
 
@@ -171,8 +171,8 @@ def test_when_the_cache_is_down_pages_are_rendered(client, issue):
 
 
 def test_query_strings_are_cached_separately(client, issue):
-    first = client.get(reverse("briefs:archive"))
-    second = client.get(reverse("briefs:archive"), {"page": 2})
+    first = client.get(reverse("reader:archive"))
+    second = client.get(reverse("reader:archive"), {"page": 2})
     assert first["ETag"] != second["ETag"]
 
 
@@ -197,7 +197,7 @@ def test_renew_content_version_makes_every_cached_page_render_again(client, issu
 def test_a_team_term_ending_renews_the_team_page_the_day_after_its_last_day(client, issue):
     last_day = timezone.localdate() + datetime.timedelta(days=3)
     make_membership(issue.series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"), end_date=last_day)
-    team = reverse("briefs:series_team", args=[issue.series.slug])
+    team = reverse("reader:series_team", args=[issue.series.slug])
     assert "Fabian Weber" in client.get(team).content.decode().split("Former members")[0]
     next_day = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
     assert versioning.read_state().next_change == next_day

@@ -1,0 +1,607 @@
+import re
+from contextlib import contextmanager
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.contrib.admin.utils import unquote
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+
+from editorial.forms import (
+    ContributionForm,
+    OrderedRowForm,
+    ContributionFormSet,
+    EditorialMembershipFormSet,
+    FootnoteForm,
+    FootnoteFormSet,
+    IssueAdminMixin,
+    IssueForm,
+    OrderedInlineFormSet,
+    QuestionForm,
+    QuestionFormSet,
+    membership_deletion_problem,
+)
+from briefs.document import issue_document
+from editorial.editing import describe_others, keep_rows_deleted_meanwhile, note_closed, note_open
+from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
+from editorial.word_import_admin import WordImportAdmin
+from briefs.models import (
+    AboutSection,
+    Contribution,
+    EditorialMembership,
+    Footnote,
+    Issue,
+    IssueStatus,
+    Place,
+    Question,
+    Series,
+    Topic,
+    published_condition,
+)
+from printing.models import IssuePdf
+from printing.pdf import pdf_version
+from printing.pdf_files import refresh_issue_pdfs
+from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
+from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
+from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
+from editorial.sharing_admin import ShareLinkInline
+from editorial.team_inlines import EditorialMembershipInline
+
+
+
+class AboutSectionInline(admin.StackedInline):
+    model = AboutSection
+    form = OrderedRowForm
+    formset = OrderedInlineFormSet
+    extra = 0
+    fields = ["sort_order", "title", "body"]
+    classes = ["sortable-inline"]
+
+
+@admin.register(EditorialMembership)
+class EditorialMembershipAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
+    list_display = ["person", "role", "position", "series", "start_date", "end_date"]
+    list_filter = ["series", "role"]
+    search_fields = ["person__given_name", "person__family_name", "position"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person", "series"]
+
+    def get_deleted_objects(self, objs, request):
+        # Both the delete page and the bulk action ask this; a term a published
+        # imprint lists is reported as protected, and nothing is deleted.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for membership in objs:
+            problem = membership_deletion_problem(membership)
+            if problem:
+                protected = [*protected, " ".join(problem.messages)]
+        return deleted, model_count, perms_needed, protected
+
+
+@admin.register(Series)
+class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
+    class Media:
+        js = ["admin/js/sortable-inlines.js"]
+
+    list_display = ["name", "programme", "issn", "published_issue_count"]
+    list_select_related = ["programme"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    search_fields = ["name", "programme__name", "programme__short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [AboutSectionInline, EditorialMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "programme", "introduction"]}),
+        (
+            "Imprint",
+            {
+                "fields": ["place_of_publication", "issn", "website", "email", "hashtag"],
+                "description": "Printed on every issue's imprint page.",
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        published = (
+            Issue.objects.published()
+            .filter(series=OuterRef("pk"))
+            .order_by()
+            .values("series")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(_published=Subquery(published))
+
+    @admin.display(description="published issues", ordering="_published")
+    def published_issue_count(self, obj):
+        return obj._published or 0
+
+
+class ContributionInline(admin.StackedInline):
+    model = Contribution
+    form = ContributionForm
+    formset = ContributionFormSet
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["sort_order", "person", "role", "speaker_label", "printed_biography"]
+    verbose_name_plural = "contributors (authors, interviewers, interviewees)"
+    classes = ["sortable-inline"]
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    form = QuestionForm
+    formset = QuestionFormSet
+    extra = 0
+    fields = ["sort_order", "question", "answer", "speaker"]
+    autocomplete_fields = ["speaker"]
+    verbose_name_plural = "interview: questions and answers (numbered by the site in this order)"
+    classes = ["sortable-inline"]
+
+
+class FootnoteInline(admin.StackedInline):
+    model = Footnote
+    form = FootnoteForm
+    formset = FootnoteFormSet
+    extra = 0
+    fields = ["label", "text"]
+    verbose_name_plural = "footnotes (cite one in any text as [^label])"
+
+
+_ID = re.compile(r"[0-9]{1,18}")
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000
+    )
+    when = forms.ChoiceField(
+        label="When", choices=[("now", "Now"), ("at", "At a later time")], initial="now", widget=forms.RadioSelect
+    )
+    at = forms.DateTimeField(
+        label="Public from",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Date and time (site time zone) at which the issue becomes public.",
+    )
+
+    def __init__(self, transition, *args, correction_needed=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.name == "publish_change":
+            self.fields["comment"].label = "Correction note for readers"
+            self.fields["comment"].required = correction_needed
+            self.fields["comment"].help_text = (
+                "The change alters the text readers have read. Say in a sentence or two what was corrected; "
+                "the issue's page shows “Corrected on <date>: <your note>”."
+                if correction_needed
+                else "The change does not alter the text readers read (the title, byline, texts and notes stay "
+                "the same), so no note is needed. A note written here is shown all the same."
+            )
+        elif transition.needs_comment:
+            self.fields["comment"].required = True
+            self.fields["comment"].label = "Notice for readers"
+            self.fields["comment"].help_text = "Shown at the issue's address instead of the issue."
+        else:
+            self.fields["comment"].help_text = "Optional; kept in the issue's workflow history."
+        if not transition.can_schedule:
+            del self.fields["when"], self.fields["at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.transition.can_schedule:
+            if cleaned.get("when") == "at":
+                if cleaned.get("at") is None and "at" not in self.errors:
+                    self.add_error("at", "Choose the date and time at which the issue becomes public.")
+                elif cleaned.get("at") is not None and cleaned["at"] <= timezone.now():
+                    self.add_error("at", "This time has passed; choose a later one, or publish now.")
+            else:
+                cleaned["at"] = None
+        return cleaned
+
+
+class CountsPublishedIssues:
+    """A list of topics or places with how many published issues each has (one query for the page)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_published=Count("issues", filter=published_condition(through="issues__"))
+        ).order_by("name")
+
+    @admin.display(description="published issues", ordering="n_published")
+    def published_issues(self, obj):
+        return obj.n_published
+
+
+@admin.register(Topic)
+class TopicAdmin(CountsPublishedIssues, admin.ModelAdmin):
+    list_display = ["name", "slug", "published_issues"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "description"]
+
+
+@admin.register(Place)
+class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "published_issues"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "kind", "country"]
+
+
+@admin.register(Issue)
+class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
+    form = IssueForm
+    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
+    list_display_links = ["number", "title"]
+    list_filter = ["status", "kind", "series", "publication_date"]
+    search_fields = [
+        "title",
+        "contributions__person__given_name",
+        "contributions__person__family_name",
+    ]
+    date_hierarchy = "publication_date"
+    list_select_related = ["series"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "places"]
+    readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
+    change_form_template = "admin/briefs/issue/change_form.html"
+    change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
+    actions = [f"step_{name}" for name in TRANSITIONS]
+    inlines = [ContributionInline, QuestionInline, FootnoteInline, ShareLinkInline]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date", "loaded_version", "opened_at"]}),
+        ("Text", {"fields": ["introduction", "body"]}),
+        (
+            "What it is about",
+            {
+                "fields": ["topics", "places"],
+                "description": "For the archive's filters, the topic and country pages, the feeds and the "
+                "issue's metadata.",
+            },
+        ),
+        (
+            "Publication",
+            {"fields": ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]},
+        ),
+    ]
+
+    class Media:
+        js = ["admin/js/sortable-inlines.js"]
+        css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("contributions__person")
+
+    def get_changeform_initial_data(self, request):
+        """A new issue starts in the only series (or the one in ``?series=``), with its next free
+        number and the kind of piece that series publishes most."""
+        initial = super().get_changeform_initial_data(request)
+        series = None
+        if initial.get("series"):
+            series = Series.objects.filter(pk=initial["series"]).first() if str(initial["series"]).isdigit() else None
+        else:
+            only = list(Series.objects.all()[:2])
+            series = only[0] if len(only) == 1 else None
+        if series is not None:
+            initial["series"] = series.pk
+            initial.setdefault("number", Issue.objects.next_free_number(series))
+            usual = Issue.objects.usual_kind(series)
+            if usual:
+                initial.setdefault("kind", usual)
+        return initial
+
+    @admin.display(description="status")
+    def workflow_status(self, obj):
+        return describe_status(obj) if obj.pk else "Draft"
+
+    @admin.display(description="workflow history")
+    def workflow_history(self, obj):
+        steps = list(obj.transitions.select_related("by")[:20]) if obj.pk else []
+        if not steps:
+            return "No steps yet: the issue is a draft."
+        return format_html(
+            "<ol class=\"workflow-history\">{}</ol>",
+            format_html_join(
+                "",
+                "<li>{}: {} → {}, by {}{}</li>",
+                (
+                    (
+                        date_format(timezone.localtime(step.at), "j F Y, H:i"),
+                        step.get_from_status_display(),
+                        step.get_to_status_display(),
+                        step.by or "the system",
+                        format_html(". “{}”", step.comment) if step.comment else "",
+                    )
+                    for step in steps
+                ),
+            ),
+        )
+
+    # -- the workflow: buttons on the issue page, bulk actions, one confirmation page --
+
+    def get_urls(self):
+        step = path(
+            "step/<slug:name>/", self.admin_site.admin_view(self.transition_view), name="briefs_issue_transition"
+        )
+        prepared = path(
+            "<path:object_id>/prepared/",
+            self.admin_site.admin_view(self.prepared_preview_view),
+            name="briefs_issue_prepared_preview",
+        )
+        return [step, prepared, *super().get_urls()]
+
+    # -- changes to a public issue are prepared, not applied (briefs.pending) --
+
+    def _keep_rows_deleted_meanwhile(self, request, issue):
+        """Before the admin reads the form: rows someone deleted meanwhile stay on the page as new rows."""
+        if request.method != "POST" or issue is None:
+            return
+        existing = {
+            "contributions": set(issue.contributions.values_list("pk", flat=True)),
+            "questions": set(issue.questions.values_list("pk", flat=True)),
+            "footnotes": set(issue.footnotes.values_list("pk", flat=True)),
+        }
+        data, rescued = keep_rows_deleted_meanwhile(request.POST, existing)
+        if rescued:
+            request.POST = data
+            self.message_user(
+                request,
+                "Someone deleted "
+                + ", ".join(rescued)
+                + " while you were editing. What you typed there is kept below as new rows: delete them if they "
+                "should go, or save to keep them.",
+                messages.WARNING,
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        issue = self.get_object(request, unquote(object_id)) if object_id else None
+        if issue is None or not edits_are_prepared(issue):
+            self._keep_rows_deleted_meanwhile(request, issue)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        pending = pending_of(issue)
+        extra_context = {**(extra_context or {}), "preparing": True, "pending": pending}
+        request._published_pdf_status = self._pdf_status(issue)
+        request._preparing_change = True
+        request._prepared_log = None
+        prepared = None
+        with prepared_state(issue) as committed:
+            self._keep_rows_deleted_meanwhile(request, issue)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                prepared = capture(issue, committed_pks=committed)
+            if hasattr(response, "render"):
+                response.render()  # the form reads the prepared rows: render before they are rolled back
+        if prepared is not None:
+            keep_prepared(issue, prepared, by=request.user)
+            super().log_change(request, issue, request._prepared_log or [{"changed": {"fields": ["prepared change"]}}])
+        return response
+
+    @contextmanager
+    def create_revision(self, request):
+        """No revision around the page of an issue whose edits are prepared.
+
+        Its rows are tried out in a savepoint and rolled back (``briefs.pending``); a
+        revision would record them anyway. The prepared change becomes a revision
+        when it is published.
+        """
+        if getattr(request, "_preparing_change", False):
+            yield
+            return
+        with super().create_revision(request):
+            yield
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "_preparing_change", False):
+            request._prepared_log = message  # logged once the prepared change is kept
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "_preparing_change", False) and level == messages.SUCCESS:
+            message = (
+                "Your change is saved as a prepared change: readers still see the published version. "
+                "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
+            )
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def prepared_preview_view(self, request, object_id):
+        """The issue's page as it will be once its prepared change is published."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # before looking the issue up: staff without permission learn nothing
+        issue = self.get_object(request, unquote(object_id))
+        if issue is None:
+            raise Http404("No such issue.")
+        with prepared_state(issue):
+            fresh = Issue.objects.select_related("series__programme").get(pk=issue.pk)
+            document = issue_document(fresh)
+            response = TemplateResponse(
+                request,
+                "reader/issue_detail.html",
+                {"doc": document, "texts": document.texts("web"), "is_public": False, "issue": fresh, "prepared_preview": True},
+            )
+            response.render()
+        add_never_cache_headers(response)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        issue = self.get_object(request, object_id)
+        may_edit = issue is not None and self.has_change_permission(request, issue)
+        extra = {
+            "transitions": available_transitions(issue, request.user) if issue else [],
+            "workflow_status": describe_status(issue) if issue else "",
+            # Only someone who may edit it counts as having it open (others get 403 below).
+            "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
+        }
+        # Set before reversion's change_view opens its revision: a prepared change makes none (see create_revision).
+        request._preparing_change = issue is not None and edits_are_prepared(issue)
+        response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+        if issue and response.status_code == 302 and not response.url.startswith(request.path):
+            note_closed(issue.pk, request.user)  # saved and left the page
+        return response
+
+    def transition_view(self, request, name):
+        """Confirm a workflow step for one issue (its page's button) or several (a bulk action).
+
+        GET shows what will happen with a comment box (and, to publish, a time);
+        POST takes the step through ``briefs.workflow``, which checks the
+        permission and the state again: a crafted POST gets no further.
+        """
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404("No such workflow step.")
+        if not transition.allows(request.user):
+            raise PermissionDenied
+        # Plain ASCII ids of at most 18 digits: anything else names no issue (and cannot overflow the query).
+        ids = [i for i in request.POST.get("ids", request.GET.get("ids", "")).split(",")[:1000] if _ID.fullmatch(i)]
+        issues = list(self.get_queryset(request).filter(pk__in=ids).select_related("series"))
+        if not issues:
+            raise Http404("No issue was chosen.")
+        correction_needed = name == "publish_change" and any(change_alters_text(issue) for issue in issues)
+        form = TransitionForm(
+            transition, request.POST if request.method == "POST" else None, correction_needed=correction_needed
+        )
+        if request.method == "POST" and form.is_valid():
+            done, refused = [], []
+            for issue in issues:
+                try:
+                    apply_transition(
+                        issue, name, by=request.user, comment=form.cleaned_data["comment"], at=form.cleaned_data.get("at")
+                    )
+                    done.append(issue)
+                except ValidationError as error:
+                    refused.append(" ".join(error.messages))
+                else:
+                    if name in ("publish", "publish_change", "republish"):
+                        self._build_pdf_now(request, issue)
+            for message in refused:
+                self.message_user(request, message, messages.ERROR)
+            if done:
+                self.message_user(
+                    request,
+                    f"{transition.label}: done for "
+                    + ", ".join(f"No. {i.number}" for i in done)
+                    + f". Status now: {describe_status(done[0])}.",
+                    messages.SUCCESS,
+                )
+            if len(issues) == 1:
+                return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issues[0].pk]))
+            return HttpResponseRedirect(reverse("admin:briefs_issue_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": transition.label,
+            "transition": transition,
+            "issues": issues,
+            "ids": ",".join(str(i.pk) for i in issues),
+            "form": form,
+            "not_applicable": [i for i in issues if i.status not in transition.sources],
+        }
+        return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
+
+
+    def _build_pdf_now(self, request, issue):
+        """Build the issue's PDF now rather than after the commit, so that the editor hears of a failure at once."""
+        if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
+            failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
+            self.message_user(
+                request,
+                f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
+                "PDF is not available until it can be built.",
+                messages.WARNING,
+            )
+
+    def get_object(self, request, object_id, from_field=None):
+        issue = super().get_object(request, object_id, from_field)
+        if issue is not None and hasattr(request, "_published_pdf_status"):
+            issue._published_pdf_status = request._published_pdf_status
+        return issue
+
+    @admin.display(description="printed PDF")
+    def printed_pdf(self, obj):
+        if hasattr(obj, "_published_pdf_status"):  # the form shows a prepared change; the PDF is the published version's
+            return format_html(
+                "{} <em>This is the published version's PDF; it is rebuilt when the prepared change is published.</em>",
+                obj._published_pdf_status,
+            )
+        return self._pdf_status(obj)
+
+    def _pdf_status(self, obj):
+        if obj.pk is None:
+            return "The PDF is made once the issue is saved."
+        url = reverse("reader:issue_pdf", args=[obj.series.slug, obj.number])
+        if obj.status != IssueStatus.PUBLISHED:
+            return format_html('<a href="{}">Download a preview marked DRAFT</a>, made when you open it.', url)
+        stored = IssuePdf.objects.filter(issue=obj).first()
+        version = pdf_version(issue_document(obj))
+        if stored is not None and stored.failed_version == version:
+            return format_html(
+                "<strong>Could not be built:</strong> {}. Readers are told the PDF is not available; the "
+                "issue's page is not affected. Change what the message names and save again.",
+                stored.failure,
+            )
+        if stored is None or not stored.file:
+            return "Not built yet. It is built when the issue is saved, or by “manage.py build_pdfs”."
+        if stored.version != version:
+            return (
+                "Out of date: the issue changed since its PDF was built, so readers are asked to come "
+                "back later. Save the issue again, or run “manage.py build_pdfs”."
+            )
+        if stored.missing_glyphs:
+            missing = ", ".join(f"{c} (U+{ord(c):04X})" for c in stored.missing_glyphs)
+            return format_html(
+                '<a href="{}">Download</a> ({} pages). <strong>Its fonts lack these characters</strong>, '
+                "which print in another font or as a box: {}. Replace them if you can.",
+                url,
+                stored.pages,
+                missing,
+            )
+        return format_html(
+            '<a href="{}">Download</a> ({} pages, built {} in {} s). It is rebuilt whenever '
+            "something it shows changes.",
+            url,
+            stored.pages,
+            date_format(timezone.localtime(stored.built_at), "j F Y, H:i"),
+            f"{stored.build_seconds:.1f}",
+        )
+
+    @admin.display(description="authors")
+    def authors(self, obj):
+        return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        issue = form.instance
+        if issue.status == IssueStatus.PUBLISHED and not getattr(request, "_preparing_change", False):
+            self._build_pdf_now(request, issue)
+
+
+def _add_step_actions(model_admin):
+    """A bulk action for each workflow step, shown only to those allowed to take it.
+
+    Each leads to the same confirmation page as the issue page's buttons.
+    """
+    for name, transition in TRANSITIONS.items():
+
+        def action(self, request, queryset, name=name):
+            ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+            return HttpResponseRedirect(reverse("admin:briefs_issue_transition", args=[name]) + f"?ids={ids}")
+
+        def has_permission(self, request, transition=transition):
+            return transition.allows(request.user)
+
+        action.__name__ = f"step_{name}"
+        setattr(model_admin, action.__name__, admin.action(description=f"{transition.label}…", permissions=[action.__name__])(action))
+        setattr(model_admin, f"has_{action.__name__}_permission", has_permission)
+
+
+_add_step_actions(IssueAdmin)

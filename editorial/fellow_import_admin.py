@@ -1,0 +1,132 @@
+"""The admin pages for importing fellows: upload, preview, confirm.
+
+Each of them needs the ``people.import_fellows`` permission, checked first: a
+member of staff without it gets the 403 page whatever they send, so for them a
+file is never opened, a preview (which says whose email is already here) never
+made and a confirmation never applied.
+"""
+
+import logging
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, transaction
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from imports import ImportFileError, check_upload
+from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
+from editorial.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
+from people.models import Programme
+
+logger = logging.getLogger(__name__)
+
+#: The permission every page of the import needs, as ``app_label.codename``.
+IMPORT_PERMISSION = "people.import_fellows"
+#: The kind of the previews this import stores (see :mod:`imports.previews`).
+PREVIEW_KIND = "people.fellows"
+
+
+class UploadForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        Programme.objects.all(), help_text="The programme the fellows in the file belong to."
+    )
+    file = forms.FileField(
+        label="Spreadsheet",
+        help_text="CSV or .xlsx, one fellow per row; the first row names the columns.",
+    )
+    encoding = forms.ChoiceField(
+        choices=ENCODINGS.items(),
+        initial="auto",
+        help_text="For CSV files only. Excel's plain “CSV” is Windows-1252; “CSV UTF-8” is UTF-8.",
+    )
+
+    def clean_file(self):
+        """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
+        upload = self.cleaned_data["file"]
+        try:
+            return check_upload(
+                upload,
+                max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
+                max_uncompressed_bytes=MAX_UNPACKED_BYTES,
+                zip_expected=".xlsx" if upload.name.lower().endswith(".xlsx") else False,
+            )
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error), code="unreadable_file") from None
+
+
+def may_import(user):
+    return user.has_perm(IMPORT_PERMISSION)
+
+
+def import_view(model_admin, request):
+    if not may_import(request.user):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import fellows from a spreadsheet",
+    }
+    if request.method == "POST" and "preview" in request.POST:
+        return _confirm(model_admin, request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        filename = request.FILES["file"].name
+        programme = form.cleaned_data["programme"]
+        data, encoding = form.cleaned_data["file"], form.cleaned_data["encoding"]
+        try:
+            header, rows, used = read_table(filename, data, encoding)
+            plan = plan_import(header, rows, programme=programme)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            plan.encoding = used
+            # The file itself, not its rows: a cell may hold a NUL, which PostgreSQL's JSON cannot store.
+            # The confirmation reads it again and plans it again, as the database then is.
+            preview_id = store_preview(
+                request.user, PREVIEW_KIND, {"programme": programme.pk, "name": filename, "encoding": encoding}, data=data
+            )
+            context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
+            return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
+    context["form"] = form
+    return TemplateResponse(request, "admin/people/fellowship/import.html", context)
+
+
+def _confirm(model_admin, request):
+    """Apply a stored preview, planned again: all its valid rows or, on any failure, nothing."""
+    again = reverse("admin:people_fellowship_import")
+    try:
+        with transaction.atomic():
+            preview = load_preview(request.user, PREVIEW_KIND, request.POST["preview"])
+            # Taking the preview first means a second confirmation (a double click, another tab) finds nothing.
+            if not discard_preview(request.user, PREVIEW_KIND, preview.pk):
+                raise PreviewNotFound("That preview was imported already. Upload the file again to import it again.")
+            payload = preview.payload
+            programme = Programme.objects.filter(pk=payload["programme"]).first()
+            if programme is None:
+                raise PreviewNotFound("The programme of that preview has been deleted. Upload the file again.")
+            header, rows, _used = read_table(payload["name"], bytes(preview.data), payload["encoding"])
+            plan = plan_import(header, rows, programme=programme)
+            report = apply_import(plan)
+    except ImportFileError as error:
+        messages.error(request, str(error))
+        return redirect(again)
+    except DatabaseError:
+        logger.exception("Fellows import from a stored preview failed")
+        messages.error(
+            request,
+            "Nothing was imported: the database refused a row. Upload the file again to see a new preview; "
+            "if this happens again, tell the site's maintainers.",
+        )
+        return redirect(again)
+    messages.success(
+        request,
+        f"Imported from {payload['name']}: {report.fellowships_created} fellowship(s) added, "
+        f"{report.fellowships_updated} updated, {report.fellowships_unchanged} already up to date; "
+        f"{report.people_created} new person(s). {report.rows_skipped} row(s) with errors were skipped.",
+    )
+    # Someone who may import but not list fellowships comes back to the import page, with the report.
+    return redirect(reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again)

@@ -1,0 +1,171 @@
+from functools import partial
+
+from django.contrib import admin
+from django.db import models
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminFileWidget
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+
+from editorial.fellow_import_admin import import_view, may_import
+from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
+from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
+from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
+from editorial.team_inlines import PersonMembershipInline
+
+#: A person's photo as stored now; restoring an earlier revision keeps it (see PersonAdmin.revision_view).
+PHOTO_FIELDS = (
+    "photo", "photo_width", "photo_height", "photo_display", "photo_display_width", "photo_display_height",
+)
+
+
+class FellowshipInline(admin.StackedInline):
+    model = Fellowship
+    extra = 0
+    fields = [
+        ("programme", "start_year", "end_year"),
+        ("home_institution", "city", "country"),
+        ("discipline", "thesis_title"),
+        "listed_publicly",
+        "notes",
+    ]
+
+
+class AdminPhotoInput(ShowsDisplayCopy, AdminFileWidget):
+    pass
+
+
+@admin.register(Person)
+class PersonAdmin(VersionAdmin):
+    formfield_overrides = {PhotoField: {"widget": AdminPhotoInput}}
+    list_display = ["full_name", "affiliation", "has_photo", "updated_at"]
+    list_display_links = ["full_name"]
+    search_fields = ["given_name", "family_name", "affiliation", "email"]
+    prepopulated_fields = {"slug": ["given_name", "family_name"]}
+    inlines = [FellowshipInline, PersonMembershipInline]
+    fieldsets = [
+        (None, {"fields": ["honorific", "given_name", "family_name", "slug", "affiliation", "email"]}),
+        ("Profile", {"fields": ["biography", "photo", "photo_preview"]}),
+    ]
+    readonly_fields = ["photo_preview"]
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Files of a replaced photo are deleted once the change is saved, so an
+        # earlier revision's photo may be gone: restoring a revision (its names,
+        # biography, fellowships) keeps the photo the person has now.
+        request.photo_now = Person.objects.filter(pk=unquote(object_id)).values(*PHOTO_FIELDS).first()
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        person = super().get_object(request, object_id, from_field)
+        if person is not None and getattr(request, "photo_now", None):
+            for field, value in request.photo_now.items():
+                setattr(person, field, value)
+        return person
+
+    def save_model(self, request, obj, form, change):
+        if "photo" in form.changed_data:
+            person_photo_set(person=obj, photo=form.cleaned_data["photo"])  # saves the person
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.display(description="name", ordering="family_name")
+    def full_name(self, obj):
+        return obj.full_name
+
+    @admin.display(description="photo", boolean=True)
+    def has_photo(self, obj):
+        return bool(obj.photo)
+
+    @admin.display(description="current photo")
+    def photo_preview(self, obj):
+        """The copy readers see, at the size they see it; says so when it cannot be shown."""
+        if not obj.photo_display:
+            return "No copy for the site: upload the photo again." if obj.photo else "—"
+        photo = obj.page_photo
+        if photo is None or not obj.photo_display.storage.exists(obj.photo_display.name):
+            return "The copy shown on the site is missing or incomplete: upload the photo again."
+        return format_html(
+            '<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height
+        )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return FellowshipStatus.choices
+
+    def queryset(self, request, queryset):
+        return queryset.with_status(self.value(), on=timezone.localdate()) if self.value() else queryset
+
+
+class CohortFilter(admin.SimpleListFilter):
+    title = "cohort"
+    parameter_name = "cohort"
+
+    def lookups(self, request, model_admin):
+        cohorts = Fellowship.objects.order_by("-start_year", "-end_year").values_list("start_year", "end_year").distinct()
+        return [(f"{start}-{end}", f"{start}–{end}") for start, end in cohorts]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        start, _, end = self.value().partition("-")
+        return queryset.filter(start_year=start, end_year=end)
+
+
+@admin.register(Fellowship)
+class FellowshipAdmin(VersionAdmin):
+    change_list_template = "admin/people/fellowship/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(partial(import_view, self)),
+                name="people_fellowship_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list links to the import only for those who may use it.
+        return super().changelist_view(request, {"may_import": may_import(request.user), **(extra_context or {})})
+
+    list_display = [
+        "person", "programme", "cohort", "home_institution", "country", "discipline", "status_now", "listed_publicly",
+    ]
+    list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline", "listed_publicly"]
+    search_fields = ["person__given_name", "person__family_name", "person__email", "home_institution", "thesis_title"]
+    autocomplete_fields = ["person"]
+    list_select_related = ["person", "programme"]
+    fieldsets = [
+        (None, {"fields": ["person", "programme", ("start_year", "end_year")]}),
+        ("Thesis", {"fields": [("home_institution", "city", "country"), "discipline", "thesis_title"]}),
+        ("Public site", {"fields": ["listed_publicly"]}),
+        ("Staff only", {"fields": ["notes"]}),
+    ]
+
+    @admin.display(description="status")
+    def status_now(self, obj):
+        return FellowshipStatus(obj.status(on=timezone.localdate())).label
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["short_name", "name", "programme_type", "website"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    filter_horizontal = ["organisers", "funders"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "short_name", "website"]
+    search_fields = ["name", "short_name"]

@@ -1,0 +1,621 @@
+"""An issue from a Word file: read a .docx, recognise its parts, plan a draft issue.
+
+Pure steps, with no database writes (``editorial.word_import_admin`` adds the
+pages and the confirm):
+
+1. :func:`read_docx` converts the file with mammoth (a well-kept .docx
+   converter) to simple HTML, Word's footnotes included, and lists what it
+   leaves out: images, tables, comments, tracked changes, endnotes, styles it
+   does not know.
+2. :func:`recognise` splits that HTML into blocks and finds the title, the
+   byline (authors; for an interview, the interviewer and the interviewee), the
+   introduction, the questions and answers (numbered “1.” / “2:” paragraphs,
+   numbered list items, or paragraphs in bold) with the speaker label (“EB:”)
+   taken off the answers, or the body; Word's footnote references become
+   ``[^1]``, ``[^2]`` markers at the same places, and the notes become the
+   issue's footnotes.
+
+Everything goes through the same sanitiser as typed text.
+"""
+
+import io
+import re
+import unicodedata
+from html import unescape
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import mammoth
+from django.conf import settings
+from django.utils.html import escape, strip_tags
+
+from briefs.footnotes import find_markers, malformed_markers
+from imports import ImportFileError, check_upload, text_problem
+from richtext.fields import sanitize
+
+#: Word styles authors use for a title; the rest of the formatting is read from the runs.
+STYLE_MAP = """
+p[style-name='Title'] => h1:fresh
+p[style-name='Subtitle'] => p.subtitle:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='Footnote Text'] => p:fresh
+p[style-name='Author'] => p.byline:fresh
+r[style-name='Footnote Reference'] =>
+r[style-name='Footnote Characters'] =>
+r[style-name='Footnote Anchor'] =>
+r[style-name='Endnote Characters'] =>
+r[style-name='Endnote Anchor'] =>
+r[style-name='Hyperlink'] =>
+r[style-name='Internet Link'] =>
+"""
+
+#: Styles that carry no meaning here: their text is plain paragraphs (lists keep their numbering).
+PLAIN_STYLES = {"Body Text", "First Paragraph", "Compact", "List Paragraph", "Normal (Web)", "Text Body", "Default"}
+
+
+class WordFileError(ValueError):
+    """A file that cannot be read as a Word document; the message is for the editor."""
+
+
+@dataclass
+class ReadDocument:
+    html: str
+    #: Word's footnotes: number → HTML of the note.
+    footnotes: dict
+    #: What the conversion left out or could not place, in words for the editor.
+    left_out: list = field(default_factory=list)
+
+
+# -- reading -------------------------------------------------------------------
+
+
+def read_docx(data):
+    """Convert the bytes of a .docx; raises WordFileError with a message for the editor."""
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise WordFileError(
+            "This file is password-protected or in the old .doc format. Open it in Word, save it as a "
+            ".docx without a password, and upload that."
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except zipfile.BadZipFile:
+        raise WordFileError("This is not a Word document (.docx). Save the file from Word as .docx and upload that.") from None
+    if "word/document.xml" not in names:
+        raise WordFileError("This file is not a Word document (.docx): it has no document part.")
+    left_out = _parts_left_out(archive, names)
+    images = []
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(data), style_map=STYLE_MAP, convert_image=_ImageSkipper(images), id_prefix="w-"
+        )
+    except Exception as error:  # mammoth raises plain exceptions for broken files
+        raise WordFileError(f"This Word document could not be read ({error.__class__.__name__}). Is it damaged?") from None
+    html, footnotes, typed = _split_footnotes(result.value)
+    if typed:
+        left_out.append(
+            "the text has “" + "”, “".join(typed) + "” typed as text, which reads as a footnote marker: check it after "
+            "the import (Word's own footnotes are numbered 1, 2, 3…)"
+        )
+    uncited = _word_footnote_count(archive, names) - len(footnotes)
+    if uncited > 0:
+        left_out.append(f"{uncited} footnote(s) of the file are cited nowhere in its text: they were left out")
+    if images:
+        left_out.append(f"{len(images)} image(s): images are not imported")
+    if "<table" in html:
+        left_out.append("a table: tables are not imported; their text is kept as paragraphs")
+    for message in result.messages:
+        text = str(getattr(message, "message", message))
+        style = re.search(r"Unrecognised (?:paragraph|run) style: '?(.+?)'? \(Style ID", text)
+        if style and style.group(1) not in PLAIN_STYLES:
+            left_out.append(f"Word style “{style.group(1)}” (its text is imported as plain text)")
+    if not strip_tags(html).strip():
+        raise WordFileError("This Word document is empty: it has no text to import.")
+    return ReadDocument(html=html, footnotes=footnotes, left_out=_unique(left_out))
+
+
+class _ImageSkipper:
+    """mammoth calls ``convert_image`` with the image and expects a list of HTML elements."""
+
+    def __init__(self, images):
+        self.images = images
+
+    def __call__(self, image):
+        self.images.append(getattr(image, "content_type", "image"))
+        return []
+
+
+def _parts_left_out(archive, names):
+    left_out = []
+    if "word/comments.xml" in names and b"<w:comment " in archive.read("word/comments.xml"):
+        left_out.append("comments: they are not imported")
+    document = archive.read("word/document.xml")
+    if b"<w:ins " in document or b"<w:del " in document:
+        left_out.append(
+            "tracked changes: accept or reject them in Word first; insertions are imported as if accepted, "
+            "deletions are left out"
+        )
+    if "word/endnotes.xml" in names and re.search(rb'<w:endnote [^>]*w:id="[1-9]', archive.read("word/endnotes.xml")):
+        left_out.append("endnotes: they are imported as footnotes")
+    return left_out
+
+
+def _word_footnote_count(archive, names):
+    """How many real footnotes (not Word's separators) the file holds."""
+    if "word/footnotes.xml" not in names:
+        return 0
+    xml = archive.read("word/footnotes.xml")
+    return len(re.findall(rb"<w:footnote\b(?![^>]*w:type=)[^>]*>", xml))
+
+
+def _unique(items):
+    return list(dict.fromkeys(items))
+
+
+_NOTE_REF = re.compile(r'<sup><a href="#w-(?:footnote|endnote)-(\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>')
+_NOTES_LIST = re.compile(r'<ol><li id="w-(?:footnote|endnote)-\d+">.*</ol>\s*$', re.S)
+_NOTE_ITEM = re.compile(r'<li id="w-(?:footnote|endnote)-(\d+)">(.*?)</li>', re.S)
+_BACK_LINK = re.compile(r'\s*<a href="#w-(?:footnote|endnote)-ref-\d+">↑</a>')
+
+
+def _split_footnotes(html):
+    """The text with ``[^n]`` markers where Word's references were, and the notes by number."""
+    typed = sorted(set(re.findall(r"\[\^[^\]\s<]{0,40}\]?", re.sub(r"<[^>]+>", " ", html))))
+    notes = {}
+    listing = _NOTES_LIST.search(html)
+    if listing:
+        for number, note in _NOTE_ITEM.findall(listing.group(0)):
+            notes[number] = re.sub(r"^<p>\s+", "<p>", _BACK_LINK.sub("", note).strip())
+        html = html[: listing.start()]
+    html = _NOTE_REF.sub(lambda m: f"[^{m.group(1)}]", html)
+    html = re.sub(r"<sup>(\[\^\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
+    return html, notes, typed
+
+
+# -- recognising ---------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    tag: str
+    html: str  # the inner HTML
+    css_class: str = ""
+
+    @property
+    def text(self):
+        return " ".join(unescape(strip_tags(self.html)).split())
+
+
+class _Blocks(HTMLParser):
+    """Top-level blocks of mammoth's HTML: paragraphs, headings, list items, quotes."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.blocks, self.stack, self.depth, self.list_kinds = [], [], 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("ol", "ul") and not self.stack:
+            self.list_kinds.append(tag)
+            return
+        if not self.stack and tag in self.BLOCKS:
+            self.stack.append([tag if tag != "li" else f"li-{self.list_kinds[-1] if self.list_kinds else 'ul'}", [], dict(attrs).get("class", "")])
+            self.depth = 1
+            return
+        if self.stack:
+            if tag == self.stack[0][0]:
+                self.depth += 1
+            self.stack[0][1].append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        if self.stack:
+            self.stack[0][1].append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if tag in ("ol", "ul") and not self.stack:
+            if self.list_kinds:
+                self.list_kinds.pop()
+            return
+        if not self.stack:
+            return
+        opened = self.stack[0][0]
+        if tag == opened.split("-")[0]:
+            self.depth -= 1
+            if self.depth == 0:
+                name, parts, css = self.stack.pop()
+                self.blocks.append(Block(name, "".join(parts).strip(), css))
+                return
+        self.stack[0][1].append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if self.stack:
+            self.stack[0][1].append(data)
+
+    def handle_entityref(self, name):
+        if self.stack:
+            self.stack[0][1].append(f"&{name};")
+
+    def handle_charref(self, name):
+        if self.stack:
+            self.stack[0][1].append(f"&#{name};")
+
+
+def blocks_of(html):
+    parser = _Blocks()
+    parser.feed(html)
+    parser.close()
+    return [b for b in parser.blocks if b.text or b.tag == "table"]
+
+
+@dataclass
+class NamedPerson:
+    name: str
+    honorific: str = ""
+
+    @property
+    def given_name(self):
+        return self.name.rsplit(" ", 1)[0] if " " in self.name else self.name
+
+    @property
+    def family_name(self):
+        return self.name.rsplit(" ", 1)[1] if " " in self.name else ""
+
+
+@dataclass
+class Recognised:
+    title: str = ""
+    kind: str = "article"
+    authors: list = field(default_factory=list)
+    interviewees: list = field(default_factory=list)
+    speaker_label: str = ""
+    introduction: str = ""
+    questions: list = field(default_factory=list)  # (question HTML, answer HTML)
+    body: str = ""
+    footnotes: dict = field(default_factory=dict)  # label → note HTML
+    #: What was recognised, in words for the editor's preview.
+    found: list = field(default_factory=list)
+    #: What was not: parts left out, text that fits nowhere, problems to fix after the import.
+    problems: list = field(default_factory=list)
+
+
+_HONORIFICS = ("Prof. Dr.", "Prof. Dr", "Prof.", "Dr.", "Dr", "Mr", "Mrs", "Ms")
+_QUESTION_NUMBER = re.compile(r"^\s*(?:<(?:strong|b|em|i)>\s*)*(\d{1,2})\s*[.:)]\s*")
+_SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([A-ZÀ-Ý]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
+_BYLINE_INTERVIEW = re.compile(r"^(?:an\s+)?interview\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I)
+_BYLINE_WITH_FIRST = re.compile(r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I)
+_BYLINE_AUTHORS = re.compile(r"^by\s+(?P<by>.+?)\.?$", re.I)
+
+
+def _visible(text):
+    """``text`` without invisible format characters (zero-width spaces, direction overrides, BOMs)."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
+_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y"}
+
+
+def _looks_like_names(people):
+    """Names, not a sentence: “By the way, the river flows north” is no byline."""
+    return bool(people) and all(
+        1 <= len(p.name.split()) <= 5
+        and all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in p.name.split())
+        for p in people
+    )
+
+
+def _people(names):
+    people = []
+    for raw in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names):
+        name = " ".join(_visible(raw).split())
+        honorific = ""
+        for candidate in _HONORIFICS:
+            if name.startswith(candidate + " "):
+                honorific, name = candidate.rstrip("."), name[len(candidate) + 1 :].strip()
+                break
+        if name:
+            people.append(NamedPerson(name, honorific))
+    return people
+
+
+def _is_bold_paragraph(block):
+    html = block.html.strip()
+    return bool(re.fullmatch(r"<(strong|b)>.*</\1>\s*(\[\^\w+\])?", html, re.S)) and len(block.text) > 3
+
+
+def _unwrap_bold(html):
+    match = re.fullmatch(r"<(strong|b)>(.*)</\1>(\s*(?:\[\^\w+\])?)", html.strip(), re.S)
+    return (match.group(2) + match.group(3)).strip() if match else html
+
+
+def _question_of(block):
+    """The question's HTML if ``block`` is a question (numbered or bold), else None."""
+    if block.tag == "li-ol":
+        return _unwrap_bold(block.html)
+    if block.tag != "p":
+        return None
+    numbered = _QUESTION_NUMBER.match(block.html)
+    if numbered:
+        rest = block.html[numbered.end():]
+        rest = re.sub(r"^((?:</(?:strong|b|em|i)>)\s*)+", "", rest)
+        return _unwrap_bold(_balance(rest))
+    if _is_bold_paragraph(block) and block.text.rstrip().endswith("?"):
+        return _unwrap_bold(block.html)
+    return None
+
+
+def _balance(html):
+    """Drop closing tags left without their opening one after the number was cut off."""
+    for tag in ("strong", "b", "em", "i"):
+        opened, closed = html.count(f"<{tag}>"), html.count(f"</{tag}>")
+        while closed > opened:
+            index = html.find(f"</{tag}>")
+            html = html[:index] + html[index + len(tag) + 3 :]
+            closed -= 1
+    return html
+
+
+def _paragraphs(blocks):
+    out = []
+    for block in blocks:
+        if block.tag.startswith("li-"):
+            kind = block.tag[3:]
+            if out and out[-1][0] == kind:
+                out[-1][1].append(f"<li>{block.html}</li>")
+            else:
+                out.append((kind, [f"<li>{block.html}</li>"]))
+        elif block.tag == "blockquote":
+            out.append(("raw", [f"<blockquote>{block.html}</blockquote>"]))
+        elif block.tag in ("h2", "h3", "h4", "h5", "h6"):
+            out.append(("raw", [f"<h3>{block.html}</h3>"]))
+        elif block.tag == "table":  # its cells' paragraphs, in reading order
+            cells = re.findall(r"<p>(.*?)</p>", block.html, re.S) or [strip_tags(block.html)]
+            out.extend(("raw", [f"<p>{cell}</p>"]) for cell in cells if strip_tags(cell).strip())
+        else:
+            out.append(("raw", [f"<p>{block.html}</p>"]))
+    return "".join(f"<{k}>{''.join(items)}</{k}>" if k in ("ol", "ul") else "".join(items) for k, items in out)
+
+
+def _relabel(html, renumber):
+    return re.sub(r"\[\^(\d+)\]", lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
+
+
+def recognise(document):
+    """The parts of ``document`` (a :class:`ReadDocument`) as a :class:`Recognised`."""
+    found = Recognised(problems=list(document.left_out))
+    blocks = blocks_of(document.html)
+    if not blocks:
+        found.problems.append("no text was found")
+        return found
+
+    # The title: a Title or Heading 1 paragraph, else the first paragraph.
+    title_index = next((i for i, b in enumerate(blocks[:3]) if b.tag == "h1"), 0)
+    found.title = " ".join(_visible(blocks[title_index].text).split())
+    found.found.append(f"title: “{found.title}”")
+    title_problem = text_problem(found.title, max_length=300)
+    if title_problem:
+        found.problems.append(f"the title {title_problem}; it will be cut to 300 characters: shorten it after the import")
+    rest = blocks[title_index + 1 :]
+
+    # The byline, in the first few paragraphs after the title.
+    for index, block in enumerate(rest[:3]):
+        text = block.text
+        match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
+        by = _BYLINE_AUTHORS.match(text)
+        if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
+            found.kind = "interview"
+            found.authors, found.interviewees = _people(match.group("by")), _people(match.group("with"))
+        elif not match and by and _looks_like_names(_people(by.group("by"))):
+            found.authors = _people(by.group("by"))
+        else:
+            continue
+        found.found.append(f"byline: “{text}”")
+        rest = rest[:index] + rest[index + 1 :]
+        break
+    else:
+        found.problems.append("no byline (“By …” or “Interview by … with …”) was found: add the contributors after the import")
+
+    # Questions and answers, or the body.
+    first_question = next((i for i, b in enumerate(rest) if _question_of(b) is not None), None)
+    if first_question is not None and (found.kind == "interview" or sum(_question_of(b) is not None for b in rest) >= 2):
+        found.kind = "interview"
+        found.introduction = _paragraphs(rest[:first_question])
+        current = None
+        for block in rest[first_question:]:
+            question = _question_of(block)
+            if question is not None:
+                current = [question, []]
+                found.questions.append(current)
+            else:
+                current[1].append(block)
+        labels = set()
+        for pair in found.questions:
+            answer = _paragraphs(pair[1])
+            speaker = _SPEAKER.match(answer[3:]) if answer.startswith("<p>") else None
+            if speaker:
+                labels.add(speaker.group(2))
+                answer = "<p>" + speaker.group(1) + answer[3 + speaker.end() :]
+                answer = re.sub(r"^<p>(<(strong|b)>)</\2>", "<p>", answer)
+            pair[1] = answer
+        found.questions = [(f"<p>{q}</p>" if not q.startswith("<p>") else q, a) for q, a in found.questions]
+        if len(labels) == 1:
+            found.speaker_label = labels.pop()
+            found.found.append(f"speaker label: “{found.speaker_label}:” (taken off the answers)")
+        elif len(labels) > 1:
+            found.problems.append(f"several speaker labels ({', '.join(sorted(labels))}): set each answer's speaker after the import")
+        found.found.append(f"introduction: {len(blocks_of(found.introduction))} paragraph(s)")
+        found.found.append(f"questions and answers: {len(found.questions)}")
+        empty = [str(n) for n, (_q, a) in enumerate(found.questions, 1) if not strip_tags(a).strip()]
+        if empty:
+            found.problems.append(f"question(s) {', '.join(empty)} have no answer")
+    else:
+        found.body = _paragraphs(rest)
+        found.found.append(f"body: {len(rest)} paragraph(s)")
+    if any(b.tag == "table" for b in blocks) and not any("table" in p for p in found.problems):
+        found.problems.append("a table: tables are not imported")
+
+    # Footnotes, with markers where Word had its references, numbered 1, 2, 3… in reading order.
+    order = [m for text in (found.introduction, *(p for pair in found.questions for p in pair), found.body) for m in find_markers(text)]
+    renumber = {old: str(new) for new, old in enumerate(dict.fromkeys(m for m in order if m in document.footnotes), 1)}
+    for old in document.footnotes:
+        renumber.setdefault(old, str(len(renumber) + 1))  # a note Word had but the text never cites
+    found.introduction, found.body = _relabel(found.introduction, renumber), _relabel(found.body, renumber)
+    found.questions = [(_relabel(q, renumber), _relabel(a, renumber)) for q, a in found.questions]
+    found.footnotes = {renumber[number]: note for number, note in sorted(document.footnotes.items(), key=lambda n: int(renumber[n[0]]))}
+    if found.footnotes:
+        found.found.append(f"footnotes: {len(found.footnotes)}, each with its marker where Word had it")
+
+    # The same sanitising as typed text; then the marker rules the issue form applies.
+    found.introduction = sanitize(found.introduction)
+    found.body = sanitize(found.body)
+    found.questions = [(sanitize(q, "note"), sanitize(a)) for q, a in found.questions]
+    found.footnotes = {label: sanitize(html, "note") for label, html in found.footnotes.items()}
+    texts = [found.introduction, found.body, *(part for pair in found.questions for part in pair)]
+    cited = {marker for text in texts for marker in find_markers(text)}
+    for label in sorted(set(found.footnotes) - cited, key=int):
+        found.problems.append(f"footnote {label} is cited nowhere in the text")
+    for text in texts:
+        for marker in malformed_markers(text):
+            found.problems.append(f"the text contains “{escape(marker)}”, which looks like a broken footnote marker")
+    return found
+
+
+# -- limits ----------------------------------------------------------------------
+
+#: A Word file's size, and what it may unpack to (a brief is some 50 KB of XML; a zip bomb is GBs).
+MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+
+
+def check_docx_size(data):
+    """Refuse, before it is parsed, a file too big, not a .docx, password-protected, or unpacking to too much.
+
+    The shared import core's check (``imports.check_upload``), with a Word file's limits.
+    """
+    try:
+        return check_upload(
+            data, max_bytes=settings.WORD_IMPORT_MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES, zip_expected=".docx"
+        )
+    except ImportFileError as error:
+        raise WordFileError(str(error)) from None
+
+
+# -- the people of the byline ------------------------------------------------------
+
+
+@dataclass
+class PersonChoice:
+    """A name from the byline, and the person it is matched to (None: a new person will be added)."""
+
+    role: str
+    name: str
+    honorific: str
+    person_id: int = None
+    person_label: str = ""
+    problem: str = ""
+
+
+def match_people(recognised, people):
+    """Match the byline's names to existing people (``people``: a Person queryset), never duplicating one.
+
+    Matched by given and family name, ignoring case and accents of spacing. Two
+    people with the same name are not guessed between: that is a problem to
+    solve in the admin.
+    """
+    roles = [("interviewer" if recognised.kind == "interview" else "author", p) for p in recognised.authors]
+    roles += [("interviewee", p) for p in recognised.interviewees]
+    choices, seen = [], set()
+    for role, named in roles:
+        if (role, named.name.casefold()) in seen:
+            recognised.problems.append(f"{named.name} is named twice as {role}: added once")
+            continue
+        seen.add((role, named.name.casefold()))
+        for part, value in (("given name", named.given_name), ("family name", named.family_name)):
+            problem = text_problem(value, max_length=100)
+            if problem:
+                recognised.problems.append(f"{named.name}: the {part} {problem}; correct it after the import")
+        if not named.family_name:
+            recognised.problems.append(f"“{named.name}” has one name only: add the family name after the import")
+        same = list(
+            people.filter(given_name__iexact=named.given_name, family_name__iexact=named.family_name).order_by("pk")[:2]
+        )
+        choice = PersonChoice(role, named.name, named.honorific)
+        if len(same) == 1:
+            choice.person_id, choice.person_label = same[0].pk, same[0].full_name
+        elif len(same) > 1:
+            choice.problem = f"two people are called {named.name}: choose the right one after the import"
+        choices.append(choice)
+    return choices
+
+
+# -- the draft ---------------------------------------------------------------------
+
+
+def next_free_number(series):
+    from briefs.models import Issue
+
+    numbers = set(Issue.objects.filter(series=series).values_list("number", flat=True))
+    return max(numbers, default=0) + 1
+
+
+def create_draft(recognised, choices, *, series, number, publication_date, by=None):
+    """Create the draft issue the preview showed, in one transaction; returns it.
+
+    Never overwrites an issue: a number already used in the series is refused.
+    People matched in the preview are used; the others are added once each.
+    """
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+    from django.utils.text import slugify
+
+    from briefs.models import Contribution, Footnote, Issue, IssueKind, Question
+    from people.models import Person
+
+    with transaction.atomic():
+        if Issue.objects.select_for_update().filter(series=series, number=number).exists():
+            raise ValidationError(
+                f"{series.name} already has a No. {number}; the import never overwrites an issue. Choose another number.",
+                code="number_taken",
+            )
+        issue = Issue.objects.create(
+            series=series,
+            number=number,
+            title=recognised.title[:300],
+            slug=slugify(recognised.title)[:200] or f"issue-{number}",
+            kind=IssueKind.INTERVIEW if recognised.kind == "interview" else IssueKind.ARTICLE,
+            publication_date=publication_date,
+            introduction=recognised.introduction,
+            body=recognised.body,
+        )
+        added, credited = {}, set()
+        for order, choice in enumerate(choices):
+            person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None
+            if person is None:
+                key = (choice.name.casefold(),)
+                person = added.get(key)
+                if person is None:
+                    named = NamedPerson(choice.name, choice.honorific)
+                    person = Person(given_name=named.given_name[:100], family_name=named.family_name[:100], honorific=choice.honorific)
+                    base = slugify(person.name)[:110] or "person"
+                    slug, n = base, 2
+                    while Person.objects.filter(slug=slug).exists():
+                        slug, n = f"{base}-{n}", n + 1
+                    person.slug = slug
+                    person.save()
+                    added[key] = person
+            if (person.pk, choice.role) in credited:  # the same person named twice in one role
+                continue
+            credited.add((person.pk, choice.role))
+            Contribution.objects.create(
+                issue=issue,
+                person=person,
+                role=choice.role,
+                speaker_label=recognised.speaker_label if choice.role == "interviewee" else "",
+                sort_order=order,
+            )
+        Question.objects.bulk_create(
+            Question(issue=issue, question=q, answer=a, sort_order=n) for n, (q, a) in enumerate(recognised.questions, 1)
+        )
+        Footnote.objects.bulk_create(Footnote(issue=issue, label=label, text=text) for label, text in recognised.footnotes.items())
+    return issue

@@ -1,0 +1,155 @@
+"""The admin pages of the Word import: upload, preview, confirm (a mixin for IssueAdmin).
+
+The same path as the fellows import (``imports``): the file is checked before it
+is parsed, the preview is kept on the server (``ImportPreview``: this editor
+only, one hour) and the confirm form carries only its id, and the draft is made
+in one transaction, once. Nothing is saved before the confirm.
+"""
+
+import dataclasses
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from briefs.models import Series
+from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
+from editorial.word_import import (
+    PersonChoice,
+    Recognised,
+    WordFileError,
+    check_docx_size,
+    create_draft,
+    match_people,
+    next_free_number,
+    read_docx,
+    recognise,
+)
+from people.models import Person
+
+#: The kind of this import's previews (``imports.previews``).
+PREVIEW_KIND = "briefs.word"
+
+
+class WordUploadForm(forms.Form):
+    series = forms.ModelChoiceField(Series.objects.all(), help_text="The series the new issue belongs to.")
+    file = forms.FileField(
+        label="Word file (.docx)",
+        help_text="The text as the author sent it: title, “Interview by … with …” or “By …”, the introduction, "
+        "then numbered or bold questions each followed by its answer (or the body), and Word's footnotes.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if Series.objects.count() == 1:
+            self.fields["series"].initial = Series.objects.get()
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            data = check_docx_size(upload)
+            self.read = read_docx(data)
+        except WordFileError as error:
+            raise ValidationError(str(error)) from None
+        return upload
+
+
+class WordConfirmForm(forms.Form):
+    number = forms.IntegerField(min_value=1, max_value=2_147_483_647, label="Number")
+    publication_date = forms.DateField(
+        label="Publication date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+class WordImportAdmin:
+    """Adds “Import from Word” to the issue list of the ModelAdmin it is mixed into."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import-word/", view(self.word_upload_view), name="briefs_issue_import_word"),
+            path("import-word/<uuid:key>/", view(self.word_preview_view), name="briefs_issue_import_word_preview"),
+            *super().get_urls(),
+        ]
+
+    def _may_import(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+
+    def _word_import_context(self, request, **context):
+        return {**self.admin_site.each_context(request), "opts": self.opts, **context}
+
+    def word_upload_view(self, request):
+        self._may_import(request)
+        form = WordUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            series = form.cleaned_data["series"]
+            found = recognise(form.read)
+            choices = match_people(found, Person.objects.all())
+            key = store_preview(
+                request.user,
+                PREVIEW_KIND,
+                {
+                    "series": series.pk,
+                    "filename": form.cleaned_data["file"].name[:200],
+                    "recognised": dataclasses.asdict(found),
+                    "choices": [dataclasses.asdict(c) for c in choices],
+                },
+            )
+            return HttpResponseRedirect(reverse("admin:briefs_issue_import_word_preview", args=[key]))
+        return TemplateResponse(request, "admin/briefs/issue/import_word.html", self._word_import_context(request, form=form, title="Import an issue from Word"))
+
+    def word_preview_view(self, request, key):
+        self._may_import(request)
+        try:
+            stored = load_preview(request.user, PREVIEW_KIND, key).payload
+        except PreviewNotFound as error:
+            messages.error(request, f"{error} Upload the file again.")
+            return HttpResponseRedirect(reverse("admin:briefs_issue_import_word"))
+        series = Series.objects.filter(pk=stored["series"]).first()
+        if series is None:
+            messages.error(request, "The series chosen for this import no longer exists. Upload the file again.")
+            return HttpResponseRedirect(reverse("admin:briefs_issue_import_word"))
+        found = Recognised(**stored["recognised"])
+        choices = [PersonChoice(**c) for c in stored["choices"]]
+        initial = {"number": next_free_number(series), "publication_date": timezone.localdate()}
+        form = WordConfirmForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                with transaction.atomic():
+                    if not discard_preview(request.user, PREVIEW_KIND, key):  # confirmed twice, or in two tabs
+                        raise PreviewNotFound("This import was confirmed already.")
+                    issue = create_draft(
+                        found,
+                        choices,
+                        series=series,
+                        number=form.cleaned_data["number"],
+                        publication_date=form.cleaned_data["publication_date"],
+                        by=request.user,
+                    )
+            except ValidationError as error:
+                form.add_error("number", error)
+            except PreviewNotFound as error:
+                messages.error(request, str(error))
+                return HttpResponseRedirect(reverse("admin:briefs_issue_changelist"))
+            else:
+                self.log_addition(request, issue, [{"added": {}}])
+                messages.success(
+                    request,
+                    f"The draft No. {issue.number} was created from {stored['filename']}. Check it, then submit it for review.",
+                )
+                return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issue.pk]))
+        context = self._word_import_context(
+            request,
+            title=f"Import from Word: {stored['filename']}",
+            series=series,
+            found=found,
+            choices=choices,
+            form=form,
+        )
+        return TemplateResponse(request, "admin/briefs/issue/import_word_preview.html", context)

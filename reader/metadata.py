@@ -1,0 +1,255 @@
+"""An issue page's metadata for indexers: Highwire Press, Dublin Core, OpenGraph,
+Twitter card tags, and schema.org JSON-LD.
+
+Built from the issue document and the issue's absolute addresses
+(:class:`reader.links.IssueLinks`), with no database and no request: the page
+only places what these functions return.
+
+Who is an author: the document's authors, that is an article's authors and an
+interview's interviewers. Google Scholar indexes the authors of a work, and the
+printed brief names the interviewer on its cover; the interviewee is what the
+interview is about (named in its title). So interviewees are no
+``citation_author``; they are ``DC.contributor`` and schema.org ``contributor``.
+
+The publisher is the programme, as the imprint prints it (“Published by the PhD
+Support Programme …”), and as the citations name it; the institutes that run the
+programme are introduced in the about sections.
+"""
+
+import json
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import mark_safe
+
+#: Meta descriptions longer than this are cut at a word (search engines show ~160).
+DESCRIPTION_LIMIT = 200
+
+
+def description(text, limit=DESCRIPTION_LIMIT):
+    """``text`` shortened for a meta description: whole sentences if they fit, else cut at a word with “…”."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit + 1]
+    sentence_end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
+    if sentence_end >= limit * 0.6:
+        return head[: sentence_end + 1]
+    cut = head[:limit].rsplit(" ", 1)[0] if " " in head[:limit] else head[: limit - 1]
+    return cut.rstrip(",;:–—-") + "…"
+
+
+@dataclass(frozen=True)
+class MetaTag:
+    #: ``name`` (Highwire, Dublin Core, Twitter) or ``property`` (OpenGraph).
+    attribute: str
+    key: str
+    content: str
+
+
+def _name(key, content):
+    return MetaTag("name", key, str(content))
+
+
+def _property(key, content):
+    return MetaTag("property", key, str(content))
+
+
+def highwire_tags(document, links):
+    """Google Scholar's ``citation_*`` tags for a technical report."""
+    tags = [_name("citation_title", document.title)]
+    for author in document.authors:
+        tags.append(_name("citation_author", author.cited.inverted))
+        if author.affiliation:
+            tags.append(_name("citation_author_institution", author.affiliation))
+    tags += [
+        _name("citation_publication_date", f"{document.publication_date:%Y/%m/%d}"),
+        _name("citation_technical_report_institution", document.publisher_name),
+        _name("citation_technical_report_number", document.number),
+        _name("citation_issn", document.imprint.issn),
+        _name("citation_language", document.language),
+        _name("citation_keywords", "; ".join(document.keywords)),
+        _name("citation_pdf_url", links.pdf),
+        _name("citation_abstract_html_url", links.page),
+        _name("citation_fulltext_html_url", links.page),
+    ]
+    return tags
+
+
+def dublin_core_tags(document, links):
+    tags = [_name("DC.title", document.title)]
+    tags += [_name("DC.creator", author.cited.inverted) for author in document.authors]
+    tags += [_name("DC.contributor", person.cited.inverted) for person in document.interviewees]
+    tags += [
+        _name("DC.date", document.publication_date.isoformat()),
+        _name("DC.publisher", document.publisher_name),
+        # DCMI Type Vocabulary: a report is Text.
+        _name("DC.type", "Text"),
+        _name("DC.format", "text/html"),
+        _name("DC.identifier", links.page),
+        _name("DC.language", document.language),
+        _name("DC.description", document.abstract),
+        _name("DC.relation.ispartof", document.series_name),
+    ]
+    if document.imprint.issn:
+        tags.append(_name("DC.relation.ispartof", f"urn:ISSN:{document.imprint.issn}"))
+    tags += [_name("DC.subject", keyword) for keyword in document.keywords]
+    return tags
+
+
+def opengraph_tags(document, links):
+    tags = [
+        _property("og:type", "article"),
+        _property("og:title", document.title),
+        _property("og:description", description(document.abstract)),
+        _property("og:url", links.page),
+        # The site's name, as its header prints it (templates/base.html).
+        _property("og:site_name", f"{document.programme_short_name or document.programme_name} publications"),
+        _property("article:published_time", document.publication_date.isoformat()),
+    ]
+    if document.corrections:
+        tags.append(_property("article:modified_time", document.corrections[-1][0].isoformat()))
+    tags += [_property("article:author", links.absolute(author.url)) for author in document.authors]
+    tags.append(_property("article:section", document.series_name))
+    tags += [_property("article:tag", keyword) for keyword in document.keywords]
+    return tags
+
+
+def twitter_tags(document):
+    return [
+        _name("twitter:card", "summary"),
+        _name("twitter:title", document.title),
+        _name("twitter:description", description(document.abstract)),
+    ]
+
+
+def meta_tags(document, links):
+    """Every ``<meta>`` of the issue page but the plain description, in order."""
+    return [
+        *highwire_tags(document, links),
+        *dublin_core_tags(document, links),
+        *opengraph_tags(document, links),
+        *twitter_tags(document),
+    ]
+
+
+def render_meta_tags(tags):
+    """The tags as HTML, one per line, every value escaped.
+
+    With the standard library's ``escape`` and one ``mark_safe``: ``format_html``
+    per tag cost a tenth of the page's rendering time.
+    """
+    return mark_safe(
+        "\n  ".join(
+            f'<meta {t.attribute}="{escape(t.key)}" content="{escape(t.content)}">' for t in tags
+        )
+    )
+
+
+# -- schema.org ------------------------------------------------------------------
+
+
+def _person(contributor, links):
+    person = {
+        "@type": "Person",
+        "name": contributor.plain_name,
+        "givenName": contributor.cited.given,
+        "familyName": contributor.cited.full_family,
+        "url": links.absolute(contributor.url),
+    }
+    if contributor.affiliation:
+        person["affiliation"] = {"@type": "Organization", "name": contributor.affiliation}
+    return {key: value for key, value in person.items() if value}
+
+
+def _organisation(name, short_name, website):
+    organisation = {"@type": "Organization", "name": name, "alternateName": short_name, "url": website}
+    return {key: value for key, value in organisation.items() if value}
+
+
+def _place(tag, links):
+    """A country (with its ISO 3166 code) or a region the issue concerns."""
+    place = {"@type": "Country" if tag.code else "Place", "name": tag.name, "url": links.absolute(tag.url)}
+    if tag.code:
+        place["identifier"] = tag.code
+    return place
+
+
+def json_ld(document, links):
+    """The issue as a schema.org ``Report`` in a ``Periodical`` (the series), as plain data."""
+    publisher = {"@type": "Organization", "name": document.publisher_name}
+    if document.programme_short_name:
+        publisher["alternateName"] = document.programme_short_name
+    if document.programme_website:
+        publisher["url"] = document.programme_website
+    series = {"@type": "Periodical", "name": document.series_name, "url": links.series}
+    if document.imprint.issn:
+        series["issn"] = document.imprint.issn
+    report = {
+        "@context": "https://schema.org",
+        "@type": "Report",
+        "@id": links.page,
+        "url": links.page,
+        "name": document.title,
+        "headline": document.title,
+        "reportNumber": str(document.number),
+        "genre": document.kind_label,
+        "datePublished": document.publication_date.isoformat(),
+        "inLanguage": document.language,
+        "description": description(document.abstract),
+        "abstract": document.abstract,
+        "author": [_person(author, links) for author in document.authors],
+        "contributor": [_person(person, links) for person in document.interviewees],
+        "isPartOf": series,
+        # The programme publishes the series; the institutions that organise it publish with it.
+        "publisher": [publisher, *(_organisation(*organiser) for organiser in document.organisers)],
+        "locationCreated": {"@type": "Place", "name": document.imprint.place} if document.imprint.place else None,
+        "keywords": list(document.keywords),
+        # What it is about, and where: the topic and place pages list its kind.
+        "about": [{"@type": "Thing", "name": tag.name, "url": links.absolute(tag.url)} for tag in document.topics],
+        "spatialCoverage": [_place(tag, links) for tag in document.places],
+        "encoding": {
+            "@type": "MediaObject",
+            "encodingFormat": "application/pdf",
+            "contentUrl": links.pdf,
+            "name": document.pdf_filename,
+        },
+    }
+    if document.corrections:
+        report["dateModified"] = document.corrections[-1][0].isoformat()
+        report["correction"] = [
+            {"@type": "CorrectionComment", "datePublished": when.isoformat(), "text": note}
+            for when, note in document.corrections
+        ]
+    return {key: value for key, value in report.items() if value not in (None, "", [], {})}
+
+
+#: JSON inside <script> must not close the element or open a comment: these become \\u escapes.
+_SCRIPT_SAFE = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def render_json_ld(data):
+    """``<script type="application/ld+json">`` with ``data``, safe to embed whatever its text.
+
+    The same escaping as Django's ``json_script`` (which only writes
+    ``type="application/json"``): no ``</script>`` can end the element early.
+    It is a data block, which the Content-Security-Policy does not govern (it
+    runs no script), so the page needs no nonce and stays cacheable.
+    """
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _SCRIPT_SAFE:  # str.replace: translate() took a quarter of the page's metadata time
+        payload = payload.replace(character, escaped)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    canonical: str
+    description: str
+    head: str
+
+
+def page_metadata(document, links):
+    """What the issue page's ``<head>`` says about it: canonical address, description, tags and JSON-LD."""
+    head = render_meta_tags(meta_tags(document, links)) + mark_safe("\n  ") + render_json_ld(json_ld(document, links))
+    return PageMetadata(canonical=links.page, description=description(document.abstract), head=head)

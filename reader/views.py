@@ -1,0 +1,344 @@
+import logging
+from functools import wraps
+
+from django.db.models import Count, Exists, OuterRef, Value
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header, urlencode
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from reader.citations import bibtex, cite_this_html, csl_item, ris
+from briefs.front_matter import front_matter
+from reader.links import issue_links
+from reader.metadata import page_metadata
+from common.lru import LRU
+from common.pagination import paginate
+from common.site_url import canonical_query, site_root
+from briefs.document import issue_document, team_in_office
+from printing.pdf import build_pdf
+from printing.pdf_files import current_failure, current_pdf
+from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
+from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
+from reader.people_public import editorial_roles, parts_played, public_people
+from search.index import prefer_the_index, search_issues, with_snippets
+from search.text import MAX_QUERY_LENGTH, clean_query
+from reader.directory import label_status
+from sitecache.middleware import may_preview
+from sitecache.versioning import version_now
+
+logger = logging.getLogger(__name__)
+
+ISSUES_PER_PAGE = 12
+CONTRIBUTIONS_PER_PAGE = 25
+
+
+def home(request):
+    series = Series.objects.select_related("programme")
+    latest = Issue.objects.published().newest_first().for_listing()[:6]
+    return render(request, "reader/home.html", {"series_list": series, "latest_issues": latest})
+
+
+def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
+    """A listing of ``issues`` (published ones) with the archive's filters, but those ``fixed`` by the page.
+
+    A fixed number of queries: one count per filter, the number of matches and
+    the page of issues with their authors. The filter form sends every filter,
+    the unchosen ones empty; such an address is sent on to the same listing
+    without them, so that one listing has one address to share (and to cache).
+    """
+    if any(name in request.GET and not request.GET.get(name, "").strip() for name in FILTER_NAMES):
+        kept = request.GET.copy()
+        for name in FILTER_NAMES:
+            if not kept.get(name, "").strip():
+                kept.pop(name, None)
+        return redirect(f"{request.path}?{kept.urlencode()}" if kept else request.path)
+    filters, found = archive_state(issues, request.GET, fixed=fixed, scope=scope)
+    page, _query = paginate(request, filtered(issues, filters).newest_first().for_listing(), ISSUES_PER_PAGE)
+    query = address(filters)
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "page_query": f"{query}&" if query else "",
+            "issues": page.object_list,
+            "filters": filters,
+            "facets": found,
+            "active_filters": active_filters(found, filters),
+            **extra,
+        },
+    )
+
+
+@canonical_query(*FILTER_NAMES)
+def archive(request):
+    return _archive(request, Issue.objects.published(), "reader/archive.html", {})
+
+
+@canonical_query(*FILTER_NAMES)
+def topic_detail(request, slug):
+    """A topic's page: its published issues, with the other filters. No published issue, no page."""
+    topic = get_object_or_404(Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug)
+    issues = Issue.objects.published().filter(topics=topic)
+    return _archive(request, issues, "reader/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}")
+
+
+@canonical_query(*FILTER_NAMES)
+def place_detail(request, slug):
+    """A country's or region's page: its published issues, with the other filters."""
+    place = get_object_or_404(Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug)
+    issues = Issue.objects.published().filter(places=place)
+    return _archive(request, issues, "reader/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}")
+
+
+@canonical_query(*FILTER_NAMES)
+def series_detail(request, slug):
+    series = get_object_or_404(Series.objects.prefetch_related("about_sections"), slug=slug)
+    return _archive(
+        request,
+        Issue.objects.published().filter(series=series),
+        "reader/series_detail.html",
+        {"series": series},
+        scope=f"series:{series.pk}",
+    )
+
+
+def series_team(request, slug):
+    series = get_object_or_404(Series, slug=slug)
+    today = timezone.localdate()
+    memberships = front_matter(series).memberships
+    former = sorted(
+        (m for m in memberships if m.end_date and m.end_date < today), key=lambda m: m.end_date, reverse=True
+    )
+    return render(
+        request,
+        "reader/series_team.html",
+        {"series": series, "team": team_in_office(memberships, on=today), "former": former},
+    )
+
+
+class IssueWithdrawn(Exception):
+    """The address is that of a withdrawn issue: it answers 410 Gone with the editors' notice."""
+
+    def __init__(self, issue):
+        self.issue = issue
+
+
+def _gone_if_withdrawn(view):
+    """Answer 410 Gone, with the withdrawal notice, for a withdrawn issue's address."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except IssueWithdrawn as gone:
+            return render(request, "reader/issue_withdrawn.html", {"issue": gone.issue}, status=410)
+
+    return wrapper
+
+
+def _get_issue(request, series_slug, number):
+    """The issue, if this visitor may see it, with ``is_public`` set.
+
+    Staff who may view issues (``PAGE_PREVIEW_PERMISSION``) also preview
+    drafts, scheduled and withdrawn issues; whether the public can see one is
+    asked of ``published()`` in the same query, not decided again here. For
+    anyone else, other staff included, a withdrawn issue raises
+    :class:`IssueWithdrawn`, and anything else not public is a 404.
+    """
+    if may_preview(request):
+        issues = Issue.objects.annotate(
+            is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
+        )
+    else:
+        issues = Issue.objects.published().annotate(is_public=Value(True))
+    try:
+        # The series' introduction and the programme's description are long and not shown here.
+        return issues.select_related("series__programme").defer(
+            "series__introduction", "series__programme__description"
+        ).get(series__slug=series_slug, number=number)
+    except Issue.DoesNotExist:
+        withdrawn = (
+            Issue.objects.filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
+            .select_related("series")
+            .only("number", "title", "withdrawal_notice", "series__name", "series__slug")
+            .first()
+        )
+        if withdrawn is not None:
+            raise IssueWithdrawn(withdrawn) from None
+        raise Http404("No issue is published at this address.") from None
+
+
+@_gone_if_withdrawn
+def issue_short_url(request, series_slug, number):
+    issue = _get_issue(request, series_slug, number)
+    return redirect(issue, permanent=issue.is_public)
+
+
+@_gone_if_withdrawn
+def issue_detail(request, series_slug, number, slug):
+    issue = _get_issue(request, series_slug, number)
+    if slug != issue.slug:
+        return redirect(issue, permanent=issue.is_public)
+    document = issue_document(issue)
+    meta, cite_this = _page_extras(document, issue_links(document, site_root(request)))
+    response = render(
+        request,
+        "reader/issue_detail.html",
+        {
+            "doc": document,
+            "texts": document.texts("web"),
+            "is_public": issue.is_public,
+            "issue": issue,
+            "meta": meta,
+            "cite_this": cite_this,
+        },
+    )
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+#: The issue page's metadata and “Cite this” block, kept for the last 64 issue pages.
+_page_extras_made = LRU(64)
+
+
+def _page_extras(document, links):
+    # Under one content version an issue's document cannot change: any write
+    # renews the version (as for the page cache and the series' front matter).
+    # Without a version (the cache is down) an equal document is looked for,
+    # which costs more (hashing the whole document) but still less than making them.
+    version = version_now()
+    key = ("version", version, document.issue_id, links) if version is not None else (document, links)
+    try:
+        found = _page_extras_made.get(key)
+    except TypeError:  # a document with a part that cannot be hashed: made each time
+        key = found = None
+    if found is None:
+        found = page_metadata(document, links), cite_this_html(csl_item(document, links), links)
+        if key is not None:
+            _page_extras_made.put(key, found)
+    return found
+
+
+def _citation_file(request, series_slug, number, *, make, extension, content_type):
+    """A citation file of the issue: public when its page is (same rule, withdrawn is 410), cached like it."""
+    issue = _get_issue(request, series_slug, number)
+    document = issue_document(issue)
+    response = HttpResponse(make(document, issue_links(document, site_root(request))), content_type=content_type)
+    filename = document.pdf_filename.removesuffix(".pdf") + extension
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # For reference managers, not for search results.
+    response["X-Robots-Tag"] = "noindex"
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+@_gone_if_withdrawn
+def issue_bibtex(request, series_slug, number):
+    """The issue as a BibTeX @techreport, to download."""
+    return _citation_file(
+        request, series_slug, number, make=bibtex, extension=".bib", content_type="application/x-bibtex; charset=utf-8"
+    )
+
+
+@_gone_if_withdrawn
+def issue_ris(request, series_slug, number):
+    """The issue as a RIS record (TY  - RPRT), to download."""
+    return _citation_file(
+        request, series_slug, number, make=ris, extension=".ris",
+        content_type="application/x-research-info-systems; charset=utf-8",
+    )
+
+
+def _stored_pdf_response(request, issue, document):
+    """The stored PDF if it shows the issue as it is now; else a page saying it is on its way."""
+    stored = current_pdf(issue, document)
+    if stored is not None:
+        try:
+            return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
+        except OSError:
+            logger.warning("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
+    # Built on every change, never on a reader's request: it is on its way, or
+    # its build failed and the editors were told.
+    failed = bool(current_failure(issue, document))
+    response = render(request, "reader/pdf_pending.html", {"doc": document, "failed": failed}, status=503)
+    if not failed:
+        response["Retry-After"] = "60"
+    return response
+
+
+@_gone_if_withdrawn
+def issue_pdf(request, series_slug, number):
+    """The printed brief. Readers get the stored PDF; those who may preview also get drafts, built for them."""
+    issue = _get_issue(request, series_slug, number)
+    document = issue_document(issue)
+    if issue.status != Issue.Status.PUBLISHED:  # only those who may preview get this far with a draft
+        response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
+    else:
+        response = _stored_pdf_response(request, issue, document)
+    if not issue.is_public:
+        add_never_cache_headers(response)
+    return response
+
+
+def person_detail(request, slug):
+    """A person's page: only for people the public may see (``public_people``), else 404.
+
+    Everything the person did for the series: the issues they wrote, conducted
+    or gave an interview in (paginated, newest first, with a count per part),
+    their terms on editorial teams with their years, and their fellowships.
+    """
+    person = get_object_or_404(public_people(), slug=slug)
+    contributions = (
+        Contribution.objects.filter(published_condition(through="issue__"), person=person)
+        .select_related("issue__series")
+        .only("role", "issue__number", "issue__title", "issue__slug", "issue__publication_date",
+              "issue__series__name", "issue__series__slug")
+        .order_by("-issue__publication_date", "-issue__number", "pk")
+    )
+    page, query = paginate(request, contributions, CONTRIBUTIONS_PER_PAGE)
+    counts = dict(contributions.order_by().values_list("role").annotate(n=Count("pk")))
+    fellowships = label_status(
+        person.fellowships.listed().select_related("programme").order_by("-start_year"), on=timezone.localdate()
+    )
+    return render(
+        request,
+        "reader/person_detail.html",
+        {"person": person, "contributions": page.object_list, "page_obj": page, "page_query": query,
+         "parts": parts_played(counts), "editorial_roles": editorial_roles(person, on=timezone.localdate()),
+         "fellowships": fellowships},
+    )
+
+
+@canonical_query("q")
+def search(request):
+    """Published issues matching ``?q=``, best first (see :mod:`search.index`).
+
+    Whatever the address carries (no query, a very long one, punctuation only,
+    several ``q``, a page that is not a number or past the end), the answer is
+    a normal page: the query is cleaned and capped, and ``paginate`` gives the
+    first or last page.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    with prefer_the_index():
+        page, _ = paginate(request, search_issues(query), ISSUES_PER_PAGE)
+        count = page.paginator.count
+        issues = with_snippets(page.object_list, query)
+    return render(
+        request,
+        "reader/search.html",
+        {
+            "query": query,
+            "search_query": query.text,
+            "page_obj": page,
+            # Links to other pages carry the query as searched, not as typed.
+            "page_query": f"{urlencode({'q': query.text})}&" if query.text else "",
+            "count": count,
+            "issues": issues,
+            "max_length": MAX_QUERY_LENGTH,
+        },
+    )

@@ -1,0 +1,675 @@
+"""Importing fellows from a spreadsheet: reading, per-row checks, all-or-nothing writes."""
+
+import io
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from editorial.fellow_import import ImportFileError, apply_import, decode, plan_import, read_table
+from people.models import Fellowship, Person
+from tests.conftest import make_fellowship, make_person, make_programme, make_staff
+
+HEADER = "given name,family name,email,start year,end year,home institution,city,country,discipline,thesis title"
+GOOD = [
+    "Albina,Muratbekova,albina@example.org,2017,2019,Al Farabi Kazakh National University,Almaty,Kazakhstan,Political science,China-India border issues",
+    "Nino,Beridze,,2019,2021,Tbilisi State University,Tbilisi,GE,economics,Energy transit",
+]
+
+
+def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
+    return ("\n".join([header, *rows]) + "\n").encode(encoding)
+
+
+def plan(data, programme, name="fellows.csv", encoding="auto"):
+    header, rows, _used = read_table(name, data, encoding)
+    return plan_import(header, rows, programme=programme)
+
+
+# ----------------------------------------------------------------- reading
+
+def test_utf8_with_or_without_a_byte_order_mark_is_read():
+    assert decode("Müller".encode("utf-8-sig")) == ("Müller", "utf-8")
+    assert decode("Müller".encode()) == ("Müller", "utf-8")
+
+
+def test_excel_windows_1252_csv_is_read_correctly_not_garbled():
+    assert decode("José Müller, Zoë".encode("cp1252")) == ("José Müller, Zoë", "cp1252")
+
+
+def test_cyrillic_that_is_not_utf8_is_refused_with_a_way_out_then_read_when_named():
+    data = "Алина,Муратбекова".encode("cp1251")
+    with pytest.raises(ImportFileError, match="Windows-1251"):
+        decode(data)
+    assert decode(data, "cp1251") == ("Алина,Муратбекова", "cp1251")
+
+
+def test_a_wrong_explicit_encoding_is_refused_not_guessed():
+    with pytest.raises(ImportFileError, match="not valid UTF-8"):
+        decode("Müller".encode("cp1252"), "utf-8")
+
+
+def test_utf16_from_excel_unicode_text_is_read_by_its_byte_order_mark():
+    header, rows, used = read_table("f.csv", "given name\tfamily name\nAsel\tNurova\n".encode("utf-16"))
+    assert (header, rows, used) == (["given name", "family name"], [["Asel", "Nurova"]], "utf-16")
+
+
+def test_semicolon_separated_csv_from_a_european_excel_is_read():
+    header, rows, _ = read_table("f.csv", b"given name;family name;start year;end year\nAsel;Nurova;2017;2019\n")
+    assert rows == [["Asel", "Nurova", "2017", "2019"]]
+
+
+def test_xlsx_is_read_with_years_as_whole_numbers():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Given name", "Family name", "Start year", "End year", "Country"])
+    book.active.append(["Asel", "Nurova", 2017, 2019.0, "KZ"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    header, rows, used = read_table("fellows.xlsx", buffer.getvalue())
+    assert rows == [["Asel", "Nurova", "2017", "2019", "KZ"]] and used == "xlsx"
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("f.xlsx", b"not a zip", "This is not a .xlsx file"),
+    ("f.xls", b"x", "Save it as .xlsx"),
+    ("f.csv", b"", "empty"),
+])
+def test_unreadable_files_are_refused_with_a_reason(name, data, message):
+    with pytest.raises(ImportFileError, match=message):
+        read_table(name, data)
+
+
+# ----------------------------------------------------------------- planning
+
+@pytest.mark.django_db
+def test_missing_required_columns_are_named():
+    with pytest.raises(ImportFileError, match="Missing: start year, end year"):
+        plan(b"given name,family name\nA,B\n", make_programme())
+
+
+@pytest.mark.django_db
+def test_each_row_error_names_its_row_column_and_reason():
+    rows = [
+        GOOD[0],
+        ",Nurova,,2017,2019,,,KZ,,",                      # row 3: missing given name
+        "Asel,Nurova,,2019,2017,,,KZ,,",                   # row 4: reversed years
+        "Dana,Sadykova,,2017,2019,,,Kazakstan,,",          # row 5: unknown country
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",  # row 6: duplicate of row 2
+        "Timur,Aliev,,20x7,2019,,,KZ,,",                   # row 7: bad year
+        "Timur,Aliev,not-an-email,2017,2019,,,KZ,Astrology,",  # row 8: email and discipline
+    ]
+    result = plan(csv_bytes(*rows), make_programme())
+    errors = {r.number: r.errors for r in result.rows}
+    assert errors[2] == [("email", "the same email as row 6: an email must belong to one person, on one row")]
+    assert errors[3] == [("given name", "missing")]
+    assert errors[4] == [("end year", "the year range is reversed: it ends in 2017, before it starts in 2019")]
+    assert errors[5][0][0] == "country" and "unknown country “Kazakstan”" in errors[5][0][1]
+    assert errors[6] == [("email", "the same email as row 2: an email must belong to one person, on one row")]
+    assert errors[7] == [("start year", "“20x7” is not a year between 1950 and 2100")]
+    assert [c for c, _ in errors[8]] == ["email", "discipline"]
+
+
+@pytest.mark.django_db
+def test_the_same_person_and_cohort_twice_is_an_error_on_the_second_row():
+    rows = [GOOD[1], GOOD[1].replace("Tbilisi,GE", "Batumi,GE")]
+    assert [r.errors for r in plan(csv_bytes(*rows), make_programme()).rows] == [
+        [], [("", "duplicate of row 2: the same person and cohort")],
+    ]
+
+
+@pytest.mark.django_db
+def test_people_are_matched_by_email_then_by_name_and_new_ones_are_flagged():
+    programme = make_programme()
+    by_email = make_person(given_name="Albina", family_name="M.", email="ALBINA@example.org")
+    by_name = make_person(given_name="Nino", family_name="Beridze")
+    result = plan(csv_bytes(*GOOD, "New,Person,,2017,2019,,,KZ,,"), programme)
+    assert [(r.outcome, r.person) for r in result.rows] == [
+        ("existing person", by_email), ("existing person", by_name), ("new person", None),
+    ]
+
+
+@pytest.mark.django_db
+def test_two_people_with_the_same_name_need_an_email_to_tell_them_apart():
+    make_person(given_name="Nino", family_name="Beridze")
+    make_person(given_name="Nino", family_name="Beridze")
+    (row,) = plan(csv_bytes(GOOD[1]), make_programme()).rows
+    assert row.errors == [("email", "several people have this name; add their email address to say which one")]
+
+
+@pytest.mark.django_db
+def test_a_cohort_column_can_replace_start_and_end_years():
+    result = plan(b"given name,family name,cohort\nAsel,Nurova,2017-2019\nB,C,soon\n", make_programme())
+    assert (result.rows[0].values["start_year"], result.rows[0].values["end_year"]) == (2017, 2019)
+    assert result.rows[1].errors == [("cohort", "“soon” is not a cohort like 2017-2019")]
+
+
+@pytest.mark.django_db
+def test_planning_writes_nothing_and_costs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    programme = make_programme()
+    rows = [f"Given{i},Family{i},p{i}@example.org,2017,2019,,,KZ,," for i in range(300)]
+    with django_assert_max_num_queries(2):
+        result = plan(csv_bytes(*rows), programme)
+    assert len(result.valid) == 300 and not Person.objects.filter(email__startswith="p").exists()
+
+
+# ----------------------------------------------------------------- writing
+
+@pytest.mark.django_db
+def test_importing_creates_people_and_fellowships_and_a_second_import_changes_nothing():
+    programme = make_programme()
+    data = csv_bytes(*GOOD)
+    report = apply_import(plan(data, programme))
+    assert (report.people_created, report.fellowships_created) == (2, 2)
+    albina = Person.objects.get(email="albina@example.org")
+    fellowship = albina.fellowships.get()
+    assert (fellowship.cohort, fellowship.country.code, fellowship.discipline) == ("2017–2019", "KZ", "political-science")
+    again = apply_import(plan(data, programme))
+    assert (again.people_created, again.fellowships_created, again.fellowships_unchanged) == (0, 0, 2)
+    assert Person.objects.count() == 2 and Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_corrected_row_updates_the_existing_fellowship():
+    programme = make_programme()
+    apply_import(plan(csv_bytes(GOOD[0]), programme))
+    report = apply_import(plan(csv_bytes(GOOD[0].replace("Almaty", "Astana")), programme))
+    assert report.fellowships_updated == 1 and Fellowship.objects.get().city == "Astana"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
+    programme = make_programme()
+    existing = make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
+                               start_year=2019, end_year=2021, city="Old city")
+    rows = [f"Given{i},Family{i},,2017,2019,,,KZ,," for i in range(5)]
+    result = plan(csv_bytes(GOOD[1], *rows), programme)
+    real_create = Fellowship.objects.create
+    calls = []
+
+    def failing_create(**kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(Fellowship.objects, "create", failing_create)
+    with pytest.raises(RuntimeError):
+        apply_import(result)
+    assert Person.objects.count() == 1 and Fellowship.objects.count() == 1
+    existing.refresh_from_db()
+    assert existing.city == "Old city"
+
+
+# ----------------------------------------------------------------- admin
+
+IMPORT = reverse("admin:people_fellowship_import")
+
+
+def upload(client, data, programme, name="fellows.csv", encoding="auto"):
+    file = io.BytesIO(data)
+    file.name = name
+    return client.post(IMPORT, {"programme": programme.pk, "file": file, "encoding": encoding})
+
+
+@pytest.mark.django_db
+def test_the_admin_previews_then_imports_only_on_confirmation(editor_client):
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes(*GOOD, "Asel,Nurova,,2019,2017,,,KZ,,"), programme)
+    html = preview.content.decode()
+    assert "Nothing has been saved yet" in html and "new person" in html
+    assert "<td>4</td>" in html and "Column “end year”: the year range is reversed" in html
+    assert 'value="Import 2 rows"' in html
+    assert not Fellowship.objects.exists()
+
+    preview_id = preview.context["preview_id"]
+    done = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)
+    assert "2 fellowship(s) added" in done.content.decode() and "1 row(s) with errors were skipped" in done.content.decode()
+    assert Fellowship.objects.count() == 2
+    again = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)  # confirming twice adds nothing
+    assert "imported already" in again.content.decode()
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_windows_1252_file_through_the_admin_keeps_its_accents(editor_client):
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes("José,Müller,,2017,2019,,,DE,,", encoding="cp1252"), programme)
+    assert "José Müller" in preview.content.decode() and "(cp1252)" in preview.content.decode()
+    editor_client.post(IMPORT, {"preview": preview.context["preview_id"]})
+    assert Person.objects.get().name == "José Müller"
+
+
+@pytest.mark.django_db
+def test_an_unreadable_file_is_refused_on_the_upload_form_keeping_the_choices(editor_client):
+    programme = make_programme()
+    response = upload(editor_client, "Алина,Муратбекова".encode("cp1251"), programme)
+    html = response.content.decode()
+    assert "it is probably Cyrillic" in html
+    assert f'<option value="{programme.pk}" selected>' in html
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_expired_preview_is_refused(editor_client):
+    response = editor_client.post(IMPORT, {"preview": "forged"}, follow=True)
+    assert "That preview is not available" in response.content.decode()
+    assert not Fellowship.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_size_limit_is_refused(editor_client, settings):
+    settings.FELLOW_IMPORT_MAX_BYTES = 10
+    response = upload(editor_client, csv_bytes(*GOOD), make_programme())
+    assert "at most 10" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_links_to_the_import_and_filters_by_status(editor_client):
+    make_fellowship(start_year=2001, end_year=2003)
+    html = editor_client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+    assert "Import from spreadsheet" in html
+    alumni = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "alumni"}).content.decode()
+    current = editor_client.get(reverse("admin:people_fellowship_changelist"), {"status": "current"}).content.decode()
+    assert "1 fellowship" in alumni and "0 fellowships" in current
+
+
+@pytest.mark.django_db
+def test_an_officer_imports_fixes_the_rejected_row_reimports_and_sees_the_cohort(editor_client, client):
+    programme = make_programme()
+    rejected = "Asel,Nurova,asel@example.org,2019,2017,Narxoz University,Almaty,Kazakhstan,economics,Banking reform,yes"
+    listed = lambda *rows: csv_bytes(*[row + ",yes" for row in GOOD], *rows, header=HEADER + ",listed")
+    first = upload(editor_client, listed(rejected), programme)
+    assert "the year range is reversed" in first.content.decode()
+    editor_client.post(IMPORT, {"preview": first.context["preview_id"]})
+
+    fixed = upload(editor_client, listed(rejected.replace("2019,2017", "2017,2019")), programme)
+    assert fixed.context["plan"].count_existing == 2 and fixed.context["plan"].count_new == 1
+    editor_client.post(IMPORT, {"preview": fixed.context["preview_id"]})
+    assert Fellowship.objects.count() == 3 and Person.objects.count() == 3
+
+    directory = client.get(reverse("reader:fellows_directory"), {"country": "KZ"}).content.decode()
+    assert "Asel Nurova" in directory and "Albina Muratbekova" in directory and "Banking reform" in directory
+
+
+# ----------------------------------------------------------------- listing in the public directory
+
+LISTED_HEADER = HEADER + ",listed"
+
+
+@pytest.mark.django_db
+def test_imported_fellows_are_not_listed_publicly_unless_the_file_says_so(client):
+    programme = make_programme()
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,no", "Timur,Aliev,,2017,2019,,,KZ,,,"]
+    apply_import(plan(csv_bytes(*rows, header=LISTED_HEADER), programme))
+    apply_import(plan(csv_bytes("Nino,Beridze,,2019,2021,,,GE,,"), programme))  # no such column at all
+    listed = dict(Fellowship.objects.values_list("person__family_name", "listed_publicly"))
+    assert listed == {"Nurova": True, "Sadykova": False, "Aliev": False, "Beridze": False}
+    directory = client.get(reverse("reader:fellows_directory")).content.decode()
+    assert "Asel Nurova" in directory
+    assert [name for name in ("Sadykova", "Aliev", "Beridze") if name in directory] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cell, listed", [
+    ("yes", True), ("Yes", True), ("TRUE", True), ("1", True), ("y", True),
+    ("no", False), ("No", False), ("false", False), ("0", False), ("n", False),
+])
+def test_the_listed_column_accepts_yes_no_true_false_and_1_0(cell, listed):
+    (row,) = plan(csv_bytes(f"Asel,Nurova,,2017,2019,,,KZ,,,{cell}", header=LISTED_HEADER), make_programme()).rows
+    assert row.ok and row.values["listed_publicly"] is listed
+
+
+@pytest.mark.django_db
+def test_another_value_in_the_listed_column_is_an_error_naming_row_and_column():
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,maybe"]
+    result = plan(csv_bytes(*rows, header=HEADER.replace(",thesis title", ",thesis title,Public")), make_programme())
+    assert result.rows[0].ok
+    assert (result.rows[1].number, result.rows[1].errors) == (3, [(
+        "listed",
+        "“maybe” is neither yes nor no (y/n, true/false and 1/0 work too): write yes if the fellow agreed "
+        "to be listed in the public directory, no if not; left empty, a new fellow is not listed",
+    )])
+
+
+@pytest.mark.django_db
+def test_a_reimport_changes_an_existing_fellow_s_listing_only_when_the_file_states_it():
+    programme = make_programme()
+    asel = make_fellowship(person=make_person(given_name="Asel", family_name="Nurova"), programme=programme,
+                           start_year=2017, end_year=2019, country="KZ", home_institution="", listed_publicly=True)
+    same = "Asel,Nurova,,2017,2019,,,KZ,,"
+    assert apply_import(plan(csv_bytes(same), programme)).fellowships_unchanged == 1
+    assert apply_import(plan(csv_bytes(same + ",", header=LISTED_HEADER), programme)).fellowships_unchanged == 1
+    asel.refresh_from_db()
+    assert asel.listed_publicly
+    assert apply_import(plan(csv_bytes(same + ",no", header=LISTED_HEADER), programme)).fellowships_updated == 1
+    asel.refresh_from_db()
+    assert not asel.listed_publicly
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
+    programme = make_programme()
+    make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
+                    start_year=2019, end_year=2021, listed_publicly=True)
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,", "Nino,Beridze,,2019,2021,,,GE,,,"]
+    html = upload(editor_client, csv_bytes(*rows, header=LISTED_HEADER), programme).content.decode()
+    assert '<th scope="col">Listed publicly</th>' in html
+    cells = re.findall(r"<tr class=\"ok\">(?:\s*<td>[^<]*</td>){4}\s*<td>([^<]*)</td>", html)
+    assert cells == ["yes", "no (not stated)", "yes (unchanged)"]
+
+
+# ----------------------------------------------------------------- who may import
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def known_fellow_file(db):
+    """A programme, a person already here with an email, and a file naming that email."""
+    programme = make_programme()
+    make_person(given_name="Albina", family_name="Muratbekova", email="albina@example.org")
+    return programme, csv_bytes(*GOOD)
+
+
+@pytest.mark.django_db
+def test_staff_without_the_import_permission_get_403_on_the_upload_page_the_preview_and_the_confirmation(
+    client, known_fellow_file
+):
+    programme, data = known_fellow_file
+    # A preview as made for someone allowed to import.
+    preview_id = upload(signed_in(Client(), make_staff("people.import_fellows")), data, programme).context["preview_id"]
+    signed_in(client, make_staff("people.view_fellowship", "people.add_fellowship", "people.add_person"))
+
+    assert client.get(IMPORT).status_code == 403
+    preview = upload(client, data, programme)
+    assert preview.status_code == 403
+    confirmation = client.post(IMPORT, {"preview": preview_id})
+    assert confirmation.status_code == 403
+    assert not Fellowship.objects.exists() and Person.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_403_on_the_preview_says_nothing_of_whose_email_is_already_here(client, known_fellow_file):
+    programme, data = known_fellow_file
+    signed_in(client, make_staff())
+    known = upload(client, data, programme)
+    unknown = upload(client, data.replace(b"albina@example.org", b"nobody@example.org"), programme)
+    assert known.status_code == unknown.status_code == 403
+    assert known.content == unknown.content
+    assert b"albina" not in known.content.lower() and b"Muratbekova" not in known.content
+    assert "plan" not in (known.context or {})
+
+
+@pytest.mark.django_db
+def test_the_import_permission_alone_is_enough_to_preview_and_import(client, known_fellow_file):
+    programme, data = known_fellow_file
+    signed_in(client, make_staff("people.import_fellows"))
+    preview = upload(client, data, programme)
+    assert preview.status_code == 200 and preview.context["plan"].count_existing == 1
+    client.post(IMPORT, {"preview": preview.context["preview_id"]})
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_links_to_the_import_only_for_those_who_may_import(client):
+    signed_in(client, make_staff("people.view_fellowship"))
+    assert "Import from spreadsheet" not in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+
+
+@pytest.mark.django_db
+def test_programme_staff_import_fellows(client_in_role, known_fellow_file):
+    programme, data = known_fellow_file
+    client = client_in_role("Programme staff")
+    assert "Import from spreadsheet" in client.get(reverse("admin:people_fellowship_changelist")).content.decode()
+    preview = upload(client, data, programme)
+    assert preview.status_code == 200
+    client.post(IMPORT, {"preview": preview.context["preview_id"]})
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_editor_cannot_reach_the_import(client_in_role, known_fellow_file):
+    programme, data = known_fellow_file
+    client = client_in_role("Editor")
+    assert client.get(IMPORT).status_code == 403
+    assert upload(client, data, programme).status_code == 403
+    assert not Fellowship.objects.exists()
+
+
+# ----------------------------------------------------------------- bad files (issue 9)
+
+def confirm(client, preview, **extra):
+    """Post the preview page's confirmation form as the browser would: its hidden fields, nothing else."""
+    fields = dict(re.findall(r'<input type="hidden" name="(?!csrfmiddlewaretoken)([^"]+)" value="([^"]*)"', preview.content.decode()))
+    assert fields, "the preview has no confirmation form"
+    return client.post(IMPORT, fields | extra, follow=True)
+
+
+@pytest.mark.django_db
+def test_one_email_on_several_rows_is_an_error_on_each_naming_the_others():
+    rows = [
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",
+        "Nino,Beridze,nino@example.org,2019,2021,,,GE,,",
+        "Alina,Muratova,ALBINA@example.org,2019,2021,,,KZ,,",
+        "Asel,Nurova,albina@example.org,2021,2023,,,KZ,,",
+    ]
+    result = plan(csv_bytes(*rows), make_programme())
+    errors = {r.number: r.errors for r in result.rows}
+    assert errors == {
+        2: [("email", "the same email as rows 4 and 5: an email must belong to one person, on one row")],
+        3: [],
+        4: [("email", "the same email as rows 2 and 5: an email must belong to one person, on one row")],
+        5: [("email", "the same email as rows 2 and 4: an email must belong to one person, on one row")],
+    }
+
+
+@pytest.mark.django_db
+def test_an_email_two_people_here_share_is_an_error_naming_them():
+    first = make_person(given_name="Albina", family_name="Muratbekova", email="albina@example.org")
+    second = make_person(given_name="Alina", family_name="Muratova", email="Albina@Example.org")
+    (row,) = plan(csv_bytes(GOOD[0]), make_programme()).rows
+    assert row.person is None
+    assert row.errors == [(
+        "email",
+        f"2 people here have this email: Albina Muratbekova (no. {first.pk}), Alina Muratova (no. {second.pk}); "
+        "give each their own email in the admin, then import again",
+    )]
+
+
+@pytest.mark.django_db
+def test_importing_the_same_file_twice_attaches_each_fellowship_to_its_own_person(editor_client):
+    programme = make_programme()
+    rows = [
+        "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",
+        "Alina,Muratova,albina@example.org,2019,2021,,,KZ,,",
+        "Nino,Beridze,nino@example.org,2019,2021,,,GE,,",
+        "Asel,Nurova,,2017,2019,,,KZ,,",
+    ]
+    for _ in range(2):
+        confirm(editor_client, upload(editor_client, csv_bytes(*rows), programme))
+    pairs = sorted(Fellowship.objects.values_list("person__given_name", "person__email", "start_year"))
+    assert pairs == [("Asel", "", 2017), ("Nino", "nino@example.org", 2019)]
+    assert Person.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_2_mb_xlsx_that_unpacks_to_525_mb_is_refused_before_it_is_parsed(editor_client, monkeypatch):
+    import openpyxl
+
+    from tests.imports.test_files import xlsx_bomb  # noqa: F401  (the fixture)
+    from tests.imports.zips import xlsx_with_rows
+
+    def never(*args, **kwargs):
+        raise AssertionError("the workbook was opened")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    monkeypatch.setattr("openpyxl.reader.excel.load_workbook", never)
+    data = xlsx_with_rows(0, unpacked_bytes=525_000_000)
+    assert len(data) < 2 * 1024 * 1024
+    response = upload(editor_client, data, make_programme(), name="fellows.xlsx")
+    assert response.status_code == 200
+    assert "This .xlsx file unpacks to 500.8" in response.content.decode()
+    assert "plan" not in response.context
+
+
+@pytest.mark.django_db
+def test_rows_are_counted_while_the_sheet_is_read_so_the_limit_stops_reading_at_once(monkeypatch):
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    from editorial import fellow_import
+    from tests.imports.zips import xlsx_with_rows
+
+    monkeypatch.setattr(fellow_import, "MAX_ROWS", 50)
+    read = []
+    real_rows = ReadOnlyWorksheet._cells_by_row
+
+    def counting_rows(self, *args, **kwargs):
+        for row in real_rows(self, *args, **kwargs):
+            read.append(1)
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting_rows)
+    data = xlsx_with_rows(20_000)
+    with pytest.raises(ImportFileError, match="more than 50 rows; import at most 50 at a time"):
+        read_table("fellows.xlsx", data)
+    assert len(read) <= 52  # the header, 50 rows, and the one over the limit
+
+
+@pytest.mark.django_db
+def test_csv_rows_are_counted_while_reading_too(monkeypatch):
+    from editorial import fellow_import
+
+    monkeypatch.setattr(fellow_import, "MAX_ROWS", 2)
+    read_table("f.csv", csv_bytes(*GOOD, "", ""))  # trailing empty rows do not count
+    with pytest.raises(ImportFileError, match="more than 2 rows"):
+        read_table("f.csv", csv_bytes(*GOOD, GOOD[0]))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("column, value, reason", [
+    (0, "A" * 101, "is 101 characters long; at most 100 fit"),
+    (1, "B" * 101, "is 101 characters long; at most 100 fit"),
+    (5, "U" * 256, "is 256 characters long; at most 255 fit"),
+    (6, "C" * 121, "is 121 characters long; at most 120 fit"),
+    (9, "T" * 501, "is 501 characters long; at most 500 fit"),
+    (0, "Alb\x00ina", "contains an invisible control character (U+0000) at position 4; retype the text there"),
+    (6, "Alma\x00ty", "contains an invisible control character (U+0000) at position 5; retype the text there"),
+    (9, "Energy\x1btransit", "contains an invisible control character (U+001B) at position 7; retype the text there"),
+])
+def test_a_value_too_long_or_with_a_control_character_is_an_error_on_its_row_and_column(column, value, reason):
+    cells = GOOD[1].split(",")
+    cells[column] = value
+    result = plan(csv_bytes(GOOD[0], ",".join(cells)), make_programme())
+    assert result.rows[0].ok
+    assert result.rows[1].errors == [(HEADER.split(",")[column], reason)]
+
+
+@pytest.mark.django_db
+def test_an_honorific_is_checked_against_its_field_too():
+    rows = ["Asel,Nurova,,2017,2019,,,KZ,,,Dr", "Dana,Sadykova,,2017,2019,,,KZ,,," + "H" * 41]
+    result = plan(csv_bytes(*rows, header=HEADER + ",honorific"), make_programme())
+    assert result.rows[0].ok
+    assert result.rows[1].errors == [("honorific", "is 41 characters long; at most 40 fit")]
+
+
+@pytest.mark.django_db
+def test_a_101_character_name_or_a_nul_byte_is_shown_in_the_preview_and_the_rest_imports(editor_client):
+    programme = make_programme()
+    rows = [GOOD[0], "A" * 101 + ",Nurova,,2017,2019,,,KZ,,", "Dana,Sadykova,,2017,2019,Nar\x00xoz,,KZ,,"]
+    preview = upload(editor_client, csv_bytes(*rows), programme)
+    html = preview.content.decode()
+    assert "Column “given name”: is 101 characters long; at most 100 fit" in html
+    assert "Column “home institution”: contains an invisible control character (U+0000)" in html
+    assert 'value="Import 1 row"' in html
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200 and "1 fellowship(s) added" in done.content.decode()
+    assert list(Person.objects.values_list("family_name", flat=True)) == ["Muratbekova"]
+
+
+@pytest.mark.django_db
+def test_a_confirmation_that_fails_in_the_database_saves_nothing_and_says_so(editor_client, monkeypatch):
+    from django.db import DataError
+
+    from editorial import fellow_import_admin as import_admin
+
+    programme = make_programme()
+    preview = upload(editor_client, csv_bytes(*GOOD), programme)
+    real_apply = import_admin.apply_import
+
+    def failing_apply(plan):
+        real_apply(plan)
+        raise DataError("value too long for type character varying(100)")
+
+    monkeypatch.setattr(import_admin, "apply_import", failing_apply)
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200
+    assert "Nothing was imported" in done.content.decode()
+    assert not Fellowship.objects.exists() and not Person.objects.exists()
+
+
+@pytest.mark.parametrize("text", [
+    "山田,太郎,2017,2019\n鈴木,一郎,2018,2020\n",  # reads as “ŽR“c,‘¾˜Y” in Windows-1252: accepted garbled before
+    "佐藤,花子,2017,2019\n",  # not Windows-1252 at all (byte 8D)
+])
+def test_a_shift_jis_file_is_not_read_as_garbled_windows_1252(text):
+    data = text.encode("shift_jis")
+    with pytest.raises(ImportFileError, match="Japanese.*Shift-JIS"):
+        decode(data)
+    assert decode(data, "cp932") == (text, "cp932")
+
+
+@pytest.mark.parametrize("text", ["Renée Désirée, Österreich", "O’Brien – “Energy” transit…", "José Müller, Zoë, Ærø"])
+def test_western_text_with_accents_and_typographic_marks_is_still_read_as_windows_1252(text):
+    assert decode(text.encode("cp1252")) == (text, "cp1252")
+
+
+@pytest.mark.django_db
+def test_a_shift_jis_file_through_the_admin_is_refused_with_the_encoding_to_choose(editor_client):
+    programme = make_programme()
+    data = csv_bytes("太郎,山田,,2017,2019,,,JP,,", encoding="shift_jis")
+    refused = upload(editor_client, data, programme).content.decode()
+    assert "Shift-JIS" in refused and "plan" not in refused
+    preview = upload(editor_client, data, programme, encoding="cp932")
+    assert "太郎 山田" in preview.content.decode()
+    confirm(editor_client, preview)
+    assert Person.objects.get().name == "太郎 山田"
+
+
+@pytest.mark.django_db
+def test_a_valid_2_05_mb_xlsx_previews_and_then_imports(editor_client):
+    import random
+
+    from openpyxl import Workbook
+
+    chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    rng = random.Random(9)
+    book = Workbook()
+    book.active.append(["given name", "family name", "start year", "end year", "comments"])
+    for i in range(100):
+        book.active.append([f"Given{i}", f"Family{i}", 2017, 2019, "".join(rng.choices(chars, k=27_200))])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    assert 2_000_000 < len(data) < 2 * 1024 * 1024
+    preview = upload(editor_client, data, make_programme(), name="fellows.xlsx")
+    assert 'value="Import 100 rows"' in preview.content.decode()
+    done = confirm(editor_client, preview)
+    assert done.status_code == 200 and "100 fellowship(s) added" in done.content.decode()
+    assert Fellowship.objects.count() == 100
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_only_by_the_user_who_made_it_and_only_once(client, known_fellow_file):
+    programme, data = known_fellow_file
+    maker = signed_in(Client(), make_staff("people.import_fellows"))
+    preview = upload(maker, data, programme)
+    other = signed_in(client, make_staff("people.import_fellows"))
+    assert "not yours" in confirm(other, preview).content.decode()
+    assert not Fellowship.objects.exists()
+    assert "2 fellowship(s) added" in confirm(maker, preview).content.decode()
+    assert "imported already" in confirm(maker, preview).content.decode()
+    assert Fellowship.objects.count() == 2

@@ -1,0 +1,407 @@
+"""Word import: an author's .docx becomes a draft issue in one step, and bad files are refused.
+
+The test files are made here: No. 6 written as an author would send it is
+turned into .docx by pandoc, and that file is opened and saved again by
+LibreOffice; a third file is written as Word writes its XML (styles, bold
+questions, footnote parts), since Word itself does not run here.
+"""
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from demo import eucacis_in_brief_06 as seed
+from briefs.document import issue_document
+from briefs.models import Issue
+from editorial.word_import import WordFileError, check_docx_size, match_people, read_docx, recognise
+from people.models import Person
+
+UPLOAD = reverse("admin:briefs_issue_import_word")
+needs_pandoc = pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed (apt-get install pandoc)")
+needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+
+
+def _markdown(html):
+    text = html.replace("<p>", "").replace("</p>", "\n\n")
+    text = re.sub(r"</?em>", "*", text)
+    return re.sub(r"</?strong>", "**", text).strip()
+
+
+def no6_markdown():
+    """No. 6 as the author typed it: title, byline, introduction, numbered questions, “EB:” answers, footnotes."""
+    lines = [f"# {seed.TITLE}", "", "Interview by Albina Muratbekova with Dr Erkin Baydarov", "", _markdown(seed.INTRODUCTION), ""]
+    for number, (question, answer) in enumerate(seed.QUESTIONS, 1):
+        lines += [f"{number}\\. {_markdown(question)}", "", "EB: " + _markdown(answer), ""]
+    lines += [f"[^{label}]: {_markdown(note)}\n" for label, note in seed.FOOTNOTES.items()]
+    return "\n".join(lines)
+
+
+def pandoc_docx(markdown, tmp_path, name="issue"):
+    source = tmp_path / f"{name}.md"
+    source.write_text(markdown)
+    target = tmp_path / f"{name}.docx"
+    subprocess.run(["pandoc", str(source), "-o", str(target)], check=True)
+    return target.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def no6_files(tmp_path_factory):
+    """No. 6 as .docx written by pandoc, and the same saved again by LibreOffice."""
+    if not shutil.which("pandoc"):
+        pytest.skip("pandoc is not installed (apt-get install pandoc)")
+    folder = tmp_path_factory.mktemp("no6")
+    files = {"pandoc": pandoc_docx(no6_markdown(), folder, "no6")}
+    if shutil.which("soffice"):
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{folder}/lo-profile", "--headless", "--convert-to", "odt", "--outdir", str(folder / "odt"), str(folder / "no6.docx")],
+            check=True, capture_output=True, timeout=120,
+        )
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{folder}/lo-profile", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "lo"), str(folder / "odt" / "no6.odt")],
+            check=True, capture_output=True, timeout=120,
+        )
+        files["libreoffice"] = (folder / "lo" / "no6.docx").read_bytes()
+    return files
+
+
+# -- a file as Word writes it -----------------------------------------------------------
+
+_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def _run(text, bold=False):
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _para(*runs, style=None):
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}{''.join(runs)}</w:p>"
+
+
+def _note_ref(number):
+    return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{number}"/></w:r>'
+
+
+def word_docx(body_paragraphs, footnotes=(), *, extra_parts=None, document_extra=""):
+    """A .docx laid out as Word saves one: styles part, footnotes part with its separators, relationships."""
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS}><w:body>{"".join(body_paragraphs)}{document_extra}<w:sectPr/></w:body></w:document>'
+    notes = "".join(
+        f'<w:footnote w:id="{n}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{_run(" " + text)}</w:p></w:footnote>'
+        for n, text in footnotes
+    )
+    footnotes_xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>{notes}</w:footnotes>'
+    styles = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {_NS}><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style><w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/></w:style><w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/></w:style><w:style w:type="paragraph" w:styleId="Fancy"><w:name w:val="Fancy Author Style"/></w:style></w:styles>'
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+        "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/_rels/document.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+        "word/document.xml": document,
+        "word/styles.xml": styles,
+        "word/footnotes.xml": footnotes_xml,
+        **(extra_parts or {}),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def word_interview(**kwargs):
+    return word_docx(
+        [
+            _para(_run("Water across borders: Interview with Dina Sarsen"), style="Title"),
+            _para(_run("Interview by Prof. Dr Janny Schulz with Dina Sarsen")),
+            _para(_run("Why water matters in Central Asia."), _note_ref(1)),
+            _para(_run("2: How have the talks changed?", bold=True)),
+            _para(_run("DS: They became regular"), _note_ref(2), _run(".")),
+            _para(_run("What comes next?", bold=True)),
+            _para(_run("DS: A joint commission.")),
+        ],
+        footnotes=[(1, "See the 2018 report."), (2, "Since March 2019.")],
+        **kwargs,
+    )
+
+
+# -- recognising ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("program", ["pandoc", "libreoffice"])
+def test_no6_as_the_author_sent_it_is_recognised_part_by_part(no6_files, program):
+    if program not in no6_files:
+        pytest.skip("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    found = recognise(read_docx(no6_files[program]))
+    assert found.title == seed.TITLE and found.kind == "interview"
+    assert [p.name for p in found.authors] == ["Albina Muratbekova"]
+    assert [(p.honorific, p.name) for p in found.interviewees] == [("Dr", "Erkin Baydarov")]
+    assert found.speaker_label == "EB"
+    assert [q for q, _a in found.questions] == [q for q, _a in seed.QUESTIONS]
+    assert all(not re.match(r"<p>\s*EB:", a) for _q, a in found.questions)
+    assert list(found.footnotes) == ["1", "2", "3", "4"]
+    assert [re.findall(r"\[\^(\w+)\]", a) for _q, a in found.questions] == [["1", "2"], [], [], ["3", "4"]]
+    assert found.footnotes["2"] == seed.FOOTNOTES["turkistan"]
+    assert found.problems == []
+
+
+def test_a_file_written_as_word_writes_it_gives_bold_and_colon_numbered_questions_and_its_footnotes():
+    found = recognise(read_docx(word_interview()))
+    assert found.title == "Water across borders: Interview with Dina Sarsen"
+    assert [(p.honorific, p.name) for p in found.authors] == [("Prof. Dr", "Janny Schulz")]
+    assert found.introduction == "<p>Why water matters in Central Asia.[^1]</p>"
+    assert found.questions == [
+        ("<p>How have the talks changed?</p>", "<p>They became regular[^2].</p>"),
+        ("<p>What comes next?</p>", "<p>A joint commission.</p>"),
+    ]
+    assert found.speaker_label == "DS"
+    assert found.footnotes == {"1": "<p>See the 2018 report.</p>", "2": "<p>Since March 2019.</p>"}
+
+
+def test_an_opinion_piece_gets_its_body_and_authors(tmp_path):
+    if not shutil.which("pandoc"):
+        pytest.skip("pandoc is not installed")
+    markdown = "# Borders and trade\n\nBy Albina Muratbekova and Janny Schulz\n\nTrade grew[^a] *quickly*.\n\n- one\n- two\n\n[^a]: A note with [a link](https://example.org/).\n"
+    found = recognise(read_docx(pandoc_docx(markdown, tmp_path)))
+    assert found.kind == "article" and [p.name for p in found.authors] == ["Albina Muratbekova", "Janny Schulz"]
+    assert found.body == "<p>Trade grew[^1] <em>quickly</em>.</p><ul><li>one</li><li>two</li></ul>"
+    assert found.footnotes == {"1": '<p>A note with <a href="https://example.org/">a link</a>.</p>'}
+
+
+def test_what_is_not_imported_is_listed(tmp_path):
+    comments = '<?xml version="1.0" encoding="UTF-8"?><w:comments xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:comment w:id="1" w:author="Editor"><w:p><w:r><w:t>Check this</w:t></w:r></w:p></w:comment></w:comments>'
+    tracked = '<w:p><w:ins w:id="5" w:author="Editor"><w:r><w:t>Inserted.</w:t></w:r></w:ins></w:p>'
+    data = word_docx(
+        [_para(_run("A title"), style="Title"), _para(_run("By Someone")), _para(_run("Text."), style="Fancy")],
+        extra_parts={"word/comments.xml": comments},
+        document_extra=tracked,
+    )
+    endnotes = '<?xml version="1.0" encoding="UTF-8"?><w:endnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:endnote w:id="1"><w:p><w:r><w:t>An endnote.</w:t></w:r></w:p></w:endnote></w:endnotes>'
+    data = word_docx(
+        [_para(_run("A title"), style="Title"), _para(_run("By Someone")), _para(_run("Text."), style="Fancy")],
+        extra_parts={"word/comments.xml": comments, "word/endnotes.xml": endnotes},
+        document_extra=tracked,
+    )
+    problems = " ".join(recognise(read_docx(data)).problems)
+    assert "comments" in problems and "tracked changes" in problems and "“Fancy Author Style”" in problems
+    assert "endnotes" in problems
+    if shutil.which("pandoc"):
+        from PIL import Image
+
+        Image.new("RGB", (4, 4), "red").save(tmp_path / "dot.png")
+        markdown = f"# T\n\nBy A B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nText.\n\n![A dot]({tmp_path / 'dot.png'})\n"
+        problems = " ".join(recognise(read_docx(pandoc_docx(markdown, tmp_path))).problems)
+        assert "table" in problems and "1 image(s): images are not imported" in problems
+
+
+def test_text_that_reads_like_markup_stays_text_and_links_are_sanitised():
+    data = word_docx(
+        [_para(_run("A &lt;script&gt;alert(1)&lt;/script&gt; title"), style="Title"), _para(_run("By A B")), _para(_run("&lt;b onclick=x&gt;Body&lt;/b&gt;"))]
+    )
+    found = recognise(read_docx(data))
+    assert "<script" not in found.body and "&lt;b onclick=x&gt;" in found.body
+
+
+# -- bad files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"Just some text, not a Word file.", "This is not a .docx file, or it is damaged"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "This is not a .docx file but a PDF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "older Word file|password-protected"),
+        (word_docx([]), "empty"),
+        (word_docx([_para(_run("   "))]), "empty"),
+    ],
+    ids=["text", "renamed-pdf", "password-protected", "no-paragraphs", "blank"],
+)
+def test_a_bad_file_gets_a_clear_message(data, message):
+    with pytest.raises(WordFileError, match=message):
+        check_docx_size(data)
+        read_docx(data)
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document>" + b" " * (80 * 1024 * 1024) + b"</w:document>")
+    assert len(buffer.getvalue()) < 200 * 1024
+    with pytest.raises(WordFileError, match="unpacks to .* more than can be read"):
+        check_docx_size(buffer.getvalue())
+
+
+# -- the admin: upload, preview, confirm --------------------------------------------------
+
+
+def _upload(client, data, series, name="issue.docx"):
+    upload = io.BytesIO(data)
+    upload.name = name
+    return client.post(UPLOAD, {"series": series.pk, "file": upload})
+
+
+@pytest.mark.django_db
+def test_no6_becomes_a_draft_whose_page_matches_the_printed_issue(editor_client, demo_issue, no6_files):
+    people_before = Person.objects.count()
+    response = _upload(editor_client, no6_files["pandoc"], demo_issue.series)
+    assert response.status_code == 302
+    preview = editor_client.get(response["Location"])
+    html = preview.content.decode()
+    assert "questions and answers: 4" in html and "footnotes: 4" in html
+    assert "matched to" in html and "a new person will be added" not in html
+    assert re.search(r'name="number" value="7"', html)  # the next free number
+    assert re.search(r'type="date" name="publication_date" value="\d{4}-\d{2}-\d{2}"', html), "a date the browser's date field shows"
+    assert Issue.objects.count() == 1  # nothing saved before the confirm
+
+    created = editor_client.post(response["Location"], {"number": "7", "publication_date": "2019-02-01"})
+    assert created.status_code == 302
+    draft = Issue.objects.get(series=demo_issue.series, number=7)
+    assert draft.status == "draft" and Person.objects.count() == people_before
+    imported, printed = issue_document(draft), issue_document(Issue.objects.select_related("series__programme").get(pk=demo_issue.pk))
+    assert imported.plain_text() == printed.plain_text()
+    assert [n.html for n in imported.texts("web").notes] == [n.html for n in printed.texts("web").notes]
+
+
+@pytest.mark.django_db
+def test_new_people_are_added_once_and_found_again_by_the_next_import(editor_client):
+    from tests.conftest import make_series
+
+    series = make_series()
+    for number in ("1", "2"):
+        response = _upload(editor_client, word_interview(), series)
+        editor_client.post(response["Location"], {"number": number, "publication_date": "2019-02-01"})
+    assert Person.objects.filter(family_name="Schulz").count() == 1 and Person.objects.filter(family_name="Sarsen").count() == 1
+    assert Person.objects.get(family_name="Schulz").honorific == "Prof. Dr"
+    second = Issue.objects.get(series=series, number=2)
+    assert second.contributions.get(role="interviewee").speaker_label == "DS"
+
+
+@pytest.mark.django_db
+def test_an_existing_issue_is_never_overwritten(editor_client):
+    from tests.conftest import make_issue, make_series
+
+    series = make_series()
+    existing = make_issue(series, number=3, title="Already here")
+    response = _upload(editor_client, word_interview(), series)
+    page = editor_client.post(response["Location"], {"number": "3", "publication_date": "2019-02-01"})
+    assert "already has a No. 3; the import never overwrites an issue" in page.content.decode()
+    assert Issue.objects.get(pk=existing.pk).title == "Already here" and Issue.objects.filter(series=series).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_bad_upload_is_an_error_on_the_file_field_and_nothing_is_stored(editor_client):
+    from tests.conftest import make_series
+
+    response = _upload(editor_client, b"%PDF-1.4 not a docx", make_series(), name="brief.docx")
+    assert response.status_code == 200
+    assert "This is not a .docx file but a PDF" in response.content.decode() and not Issue.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_preview_is_confirmed_once_and_only_by_the_editor_who_made_it(editor_client, django_user_model):
+    from django.test import Client
+
+    from tests.conftest import make_series
+
+    client = Client()
+    series = make_series()
+    preview = _upload(editor_client, word_interview(), series)["Location"]
+    other = django_user_model.objects.create_superuser("other", "other@example.org", "pw-for-tests-only")
+    client.force_login(other)
+    assert client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    assert not Issue.objects.exists()  # not this editor's preview
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    assert editor_client.post(preview, {"number": "2", "publication_date": "2019-02-01"}).status_code == 302
+    assert Issue.objects.filter(series=series).count() == 1  # the second confirm finds the preview gone
+
+
+@pytest.mark.django_db
+def test_importing_needs_permission_to_add_issues(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_issue", "change_issue"]))
+    client.force_login(user)
+    assert client.get(UPLOAD).status_code == 403
+    assert client.post(UPLOAD, {}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_issue_list_offers_the_import_to_those_who_may_add_issues(editor_client):
+    html = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
+    assert f'href="{UPLOAD}"' in html and "Recover deleted issues" in html
+
+
+# -- found by a review of the import -----------------------------------------------------
+
+
+def _title(text):
+    return _para(_run(text), style="Title")
+
+
+@pytest.mark.django_db
+def test_a_name_given_twice_is_credited_once_and_said_so(editor_client):
+    from tests.conftest import make_series
+
+    series = make_series()
+    data = word_docx([_title("Twice"), _para(_run("By Anna Smith and Anna Smith")), _para(_run("Body text."))])
+    preview = editor_client.get(_upload(editor_client, data, series)["Location"]).content.decode()
+    assert "Anna Smith is named twice as author: added once" in preview
+    response = editor_client.post(_upload(editor_client, data, series)["Location"], {"number": "1", "publication_date": "2019-02-01"})
+    assert response.status_code == 302
+    assert Issue.objects.get(series=series).contributions.count() == 1
+
+
+def test_characters_written_as_entities_come_back_as_characters_in_the_title_and_names():
+    data = word_docx([_title("Tom &amp; Jerry &lt;b&gt; said &quot;hi&quot;"), _para(_run("By Anna O'Neil &amp; Bob Smith")), _para(_run("Body."))])
+    found = recognise(read_docx(data))
+    assert found.title == 'Tom & Jerry <b> said "hi"'
+    assert [p.name for p in found.authors] == ["Anna O'Neil", "Bob Smith"]
+
+
+def test_a_tables_text_is_kept_as_paragraphs_and_said_so():
+    table = "<w:tbl><w:tr><w:tc>" + _para(_run("IMPORTANT cell text")) + "</w:tc></w:tr></w:tbl>"
+    found = recognise(read_docx(word_docx([_title("Table"), _para(_run("By Ann Bee")), _para(_run("before")), table, _para(_run("after"))])))
+    assert found.body == "<p>before</p><p>IMPORTANT cell text</p><p>after</p>"
+    assert any("table" in p for p in found.problems)
+
+
+def test_a_word_footnote_the_text_never_cites_is_named_as_left_out():
+    data = word_docx([_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1))], footnotes=[(1, "one"), (2, "two")])
+    assert "1 footnote(s) of the file are cited nowhere in its text" in " ".join(recognise(read_docx(data)).problems)
+
+
+def test_marker_like_text_typed_by_the_author_is_flagged():
+    data = word_docx([_title("Typed"), _para(_run("By Anna Lee")), _para(_run("Typed [^x] and [^1] here"), _note_ref(1))], footnotes=[(1, "one")])
+    problems = " ".join(recognise(read_docx(data)).problems)
+    assert "“[^1]”, “[^x]” typed as text" in problems
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline():
+    data = word_docx([_title("Fake byline"), _para(_run("By the way, the river flows north.")), _para(_run("More body."))])
+    found = recognise(read_docx(data))
+    assert found.authors == [] and "By the way, the river flows north." in found.body
+
+
+def test_overlong_titles_and_names_and_invisible_characters_are_reported_or_removed():
+    data = word_docx([_title("T" * 1000), _para(_run("By Ana\u200b Lee\u202e and " + "A" * 150 + " Bee")), _para(_run("Body."))])
+    found = recognise(read_docx(data))
+    match_people(found, Person.objects.none())
+    problems = " ".join(found.problems)
+    assert "the title is 1000 characters long" in problems and "given name is 150 characters long" in problems
+    assert found.authors[0].name == "Ana Lee"
+
+
+def test_a_word_file_over_the_limit_is_refused_on_the_field_before_it_is_read(settings):
+    settings.WORD_IMPORT_MAX_BYTES = 1024
+    with pytest.raises(WordFileError, match="at most 1.0\xa0KB can be imported"):
+        check_docx_size(word_interview())
+
+
+def test_the_largest_word_file_fits_in_a_request():
+    from django.conf import settings
+
+    assert settings.MAX_REQUEST_BYTES > settings.WORD_IMPORT_MAX_BYTES
