@@ -1,4 +1,4 @@
-"""Backup and restore, with the commands the README gives: No. 6 comes back intact.
+"""Backup and restore, with the commands docs/operations.md gives: No. 6 comes back intact.
 
 A scratch copy of the demo site is backed up (SQLite's ``.backup``, or
 ``pg_dump`` in the PostgreSQL run), restored into a fresh database, and No. 6's
@@ -56,7 +56,7 @@ def test_a_sqlite_backup_restored_into_a_fresh_file_has_no6_intact(tmp_path):
     _manage(env, "migrate", "--noinput")
     _manage(env, "load_demo")
     original = _manage(env, "shell", "--no-imports", "-c", DOCUMENT)
-    _run(["sqlite3", str(live), f".backup '{backup}'"])  # the README's command, safe while the site runs
+    _run(["sqlite3", str(live), f".backup '{backup}'"])  # the operations guide's command, safe while the site runs
     shutil.copy(backup, restored)
     assert _manage(_env(tmp_path, f"sqlite:///{restored}"), "shell", "--no-imports", "-c", DOCUMENT) == original
     assert original.split()[1:] == ["4", "4", "2627-7190"]
