@@ -11,11 +11,12 @@ worker sees a change on its very next request. What is kept is data, never
 rendered pages.
 """
 
-import uuid
 from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 
+from briefs.models import AboutSection, EditorialMembership, series_front_matter_changed
+from people.models import Organisation, Person
 from sitecache.versioning import version_now
 
 _by_series = {}
@@ -40,8 +41,6 @@ class FrontMatter:
 
 def front_matter(series):
     """The about sections, team memberships (with people) and the programme's organisers of ``series``."""
-    from briefs.models import AboutSection, EditorialMembership
-    from people.models import Organisation
 
     # Keyed by the series' token (replaced by any save of its sections, team or
     # team members) and by the site's content version (renewed by any write at
@@ -62,13 +61,6 @@ def front_matter(series):
     return data
 
 
-def series_front_matter_changed(series_ids):
-    """Mark the front matter of these series as changed, for every process."""
-    from briefs.models import Series
-
-    Series.objects.filter(pk__in=list(series_ids)).update(front_matter_token=uuid.uuid4())
-
-
 def _section_or_membership_changed(sender, instance, **kwargs):
     # Both the series it was in and the one it is in now, if it moved.
     series_front_matter_changed(instance.loaded_and_current("series_id"))
@@ -83,9 +75,6 @@ def _person_changed(sender, instance, created=False, **kwargs):
 
 
 def connect():
-    from briefs.models import AboutSection, EditorialMembership
-    from people.models import Person
-
     for model in (AboutSection, EditorialMembership):
         post_save.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-save")
         post_delete.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-delete")

@@ -122,12 +122,15 @@ class Series(models.Model):
         # A save writes back the token this instance was loaded with, which may
         # undo a newer one; a fresh token makes every worker read the front
         # matter again.
-        from briefs.front_matter import series_front_matter_changed
-
         series_front_matter_changed([self.pk])
 
     def get_absolute_url(self):
         return reverse("reader:series_detail", kwargs={"slug": self.slug})
+
+
+def series_front_matter_changed(series_ids):
+    """Mark the front matter of these series as changed, for every process (see briefs.front_matter)."""
+    Series.objects.filter(pk__in=list(series_ids)).update(front_matter_token=uuid.uuid4())
 
 
 class AboutSection(RemembersLoadedValues):

@@ -532,7 +532,7 @@ def test_build_pdfs_makes_every_worker_read_the_front_matter_again(built):
 
 @pytest.mark.django_db
 def test_saving_a_series_never_brings_back_an_older_front_matter_token(built):
-    from briefs.front_matter import series_front_matter_changed
+    from briefs.models import series_front_matter_changed
 
     stale = built.series  # loaded with the current token
     series_front_matter_changed([stale.pk])  # another process changes an about section

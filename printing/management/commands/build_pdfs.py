@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from briefs.front_matter import series_front_matter_changed
+from briefs.models import series_front_matter_changed
 from briefs.models import Issue, Series
 from printing.models import IssuePdf
 from printing.pdf_files import refresh_issue_pdfs
