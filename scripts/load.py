@@ -116,7 +116,9 @@ def main():
     try:
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"],
                         ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"]):
-            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True)
+            # The demo app (load_demo) is installed only with DEBUG: the content is loaded so, and served without.
+            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env | {"DEBUG": "1"} if command == ["load_demo"] else env,
+                           check=True, capture_output=True)
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(

@@ -92,7 +92,9 @@ def scratch_site(redis_url, tmp_path, django_db_blocker):
     servers = []
     try:
         for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"], ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"]):
-            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=300)
+            # The demo app (load_demo) is installed only with DEBUG: the content is loaded so, and served without.
+            run_env = env | {"DEBUG": "1"} if command == ["load_demo"] else env
+            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=run_env, check=True, capture_output=True, timeout=300)
         ports = [_free_port(), _free_port()]
         for port in ports:
             servers.append(subprocess.Popen(
