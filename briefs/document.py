@@ -41,7 +41,6 @@ from briefs.models import (
     Question,
 )
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
-from common.prepared import PreparedRows
 from people.models import Person
 from richtext.fields import sanitize
 
@@ -500,29 +499,17 @@ def assemble(
     )
 
 
-# Compiled once per process: on the issue page, compiling these took longer than running them.
 _CONTRIBUTION_FIELDS = ("id", "issue_id", "person_id", "role", "speaker_label", "printed_biography", "sort_order")
 _PERSON_FIELDS = ("id", *PERSON_NAME_FIELDS, "affiliation")
-_CONTRIBUTIONS = PreparedRows(
-    lambda issue_id: Contribution.objects.filter(issue_id=issue_id).values_list(
-        *_CONTRIBUTION_FIELDS, *(f"person__{f}" for f in _PERSON_FIELDS)
-    )
-)
-_QUESTIONS = PreparedRows(lambda issue_id: Question.objects.filter(issue_id=issue_id).values_list("question", "answer", "speaker_id"))
-_NOTES = PreparedRows(lambda issue_id: Footnote.objects.filter(issue_id=issue_id).values_list("label", "text"))
-# Topics and places in one query: the few of each come as their cross product.
-_TAGS = PreparedRows(
-    lambda issue_id: Issue.objects.filter(pk=issue_id).values_list(
-        "topics__name", "topics__slug", "places__name", "places__slug", "places__country"
-    )
-)
-_CORRECTIONS = PreparedRows(lambda issue_id: Correction.objects.filter(issue_id=issue_id).values_list("corrected_at", "note"))
 
 
 def _contributions(issue_id):
     """The issue's contributions in order, each with its person's name fields."""
     contributions = []
-    for row in _CONTRIBUTIONS.rows(issue_id):
+    rows = Contribution.objects.filter(issue_id=issue_id).values_list(
+        *_CONTRIBUTION_FIELDS, *(f"person__{f}" for f in _PERSON_FIELDS)
+    )
+    for row in rows:
         contribution = Contribution.from_db("default", _CONTRIBUTION_FIELDS, row[: len(_CONTRIBUTION_FIELDS)])
         contribution.person = Person.from_db("default", _PERSON_FIELDS, row[len(_CONTRIBUTION_FIELDS) :])
         contributions.append(contribution)
@@ -534,7 +521,11 @@ def _tags(issue_id):
     topics, places = {}, {}
     # The rows are the cross product of topics and places: each is made once, and its
     # address from a pattern reversed once (reversing per row took an eighth of the page).
-    for topic_name, topic_slug, place_name, place_slug, country in _TAGS.rows(issue_id):
+    # Topics and places in one query: the few of each come as their cross product.
+    rows = Issue.objects.filter(pk=issue_id).values_list(
+        "topics__name", "topics__slug", "places__name", "places__slug", "places__country"
+    )
+    for topic_name, topic_slug, place_name, place_slug, country in rows:
         if topic_slug and topic_slug not in topics:
             topics[topic_slug] = Tag(topic_name, _tag_url("reader:topic_detail", topic_slug))
         if place_slug and place_slug not in places:
@@ -563,9 +554,9 @@ def issue_document(issue):
     the first time a process sees it.
     """
     contributions = _contributions(issue.pk)
-    questions = _QUESTIONS.rows(issue.pk)
-    notes = dict(_NOTES.rows(issue.pk))
-    corrections = tuple(_CORRECTIONS.rows(issue.pk))
+    questions = list(Question.objects.filter(issue_id=issue.pk).values_list("question", "answer", "speaker_id"))
+    notes = dict(Footnote.objects.filter(issue_id=issue.pk).values_list("label", "text"))
+    corrections = tuple(Correction.objects.filter(issue_id=issue.pk).values_list("corrected_at", "note"))
     topics, places = _tags(issue.pk)
     front = front_matter(issue.series)
     return assemble(

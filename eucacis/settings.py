@@ -215,6 +215,10 @@ PAGE_CACHE_MAX_BYTES = 1024 * 1024
 PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", 200))
 # Seconds a CDN may serve a page without asking again (0: it always revalidates).
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", 0))
+# What each process keeps under the content version (issue documents, the series'
+# front matter, metadata, citations, archive counts). Off only to measure renders
+# from scratch, as for the first reader after a change (scripts/bench.py).
+CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 
 # Largest person photo an editor may upload, in bytes.
 PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))

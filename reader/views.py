@@ -181,7 +181,7 @@ def issue_detail(request, series_slug, number, slug):
     issue = _get_issue(request, series_slug, number)
     if slug != issue.slug:
         return redirect(issue, permanent=issue.is_public)
-    document = issue_document(issue)
+    document = _issue_document(issue)
     meta, cite_this = _page_extras(document, issue_links(document, site_root(request)))
     response = render(
         request,
@@ -200,32 +200,42 @@ def issue_detail(request, series_slug, number, slug):
     return response
 
 
-#: The issue page's metadata and “Cite this” block, kept for the last 64 issue pages.
+#: The documents, metadata and “Cite this” blocks of the last issue pages, each
+#: under the content version it was made in. Under one version an issue's
+#: document cannot change: any write renews the version (as for the page cache
+#: and the series' front matter). With no version (the cache is down) nothing is kept.
+_documents_made = LRU(64)
 _page_extras_made = LRU(64)
 
 
-def _page_extras(document, links):
-    # Under one content version an issue's document cannot change: any write
-    # renews the version (as for the page cache and the series' front matter).
-    # Without a version (the cache is down) an equal document is looked for,
-    # which costs more (hashing the whole document) but still less than making them.
+def _issue_document(issue):
     version = version_now()
-    key = ("version", version, document.issue_id, links) if version is not None else (document, links)
-    try:
-        found = _page_extras_made.get(key)
-    except TypeError:  # a document with a part that cannot be hashed: made each time
-        key = found = None
+    if version is None:
+        return issue_document(issue)
+    key = (version, issue.pk)
+    document = _documents_made.get(key)
+    if document is None:
+        document = issue_document(issue)
+        _documents_made.put(key, document)
+    return document
+
+
+def _page_extras(document, links):
+    version = version_now()
+    if version is None:
+        return page_metadata(document, links), cite_this_html(csl_item(document, links), links)
+    key = (version, document.issue_id, links)
+    found = _page_extras_made.get(key)
     if found is None:
         found = page_metadata(document, links), cite_this_html(csl_item(document, links), links)
-        if key is not None:
-            _page_extras_made.put(key, found)
+        _page_extras_made.put(key, found)
     return found
 
 
 def _citation_file(request, series_slug, number, *, make, extension, content_type):
     """A citation file of the issue: public when its page is (same rule, withdrawn is 410), cached like it."""
     issue = _get_issue(request, series_slug, number)
-    document = issue_document(issue)
+    document = _issue_document(issue)
     response = HttpResponse(make(document, issue_links(document, site_root(request))), content_type=content_type)
     filename = document.pdf_filename.removesuffix(".pdf") + extension
     response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -274,7 +284,7 @@ def _stored_pdf_response(request, issue, document):
 def issue_pdf(request, series_slug, number):
     """The printed brief. Readers get the stored PDF; those who may preview also get drafts, built for them."""
     issue = _get_issue(request, series_slug, number)
-    document = issue_document(issue)
+    document = _issue_document(issue)
     if issue.status != Issue.Status.PUBLISHED:  # only those who may preview get this far with a draft
         response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)

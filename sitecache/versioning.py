@@ -112,9 +112,13 @@ def serving_under(state):
 def version_now():
     """The current content version: the one this request is served under, else the cache's.
 
-    Per-process caches of content (the series' front matter) key on it, so they
-    follow every change the page cache follows. None when the cache is down.
+    Per-process caches of content (the issue document, the series' front matter)
+    key on it, so they follow every change the page cache follows. None when the
+    cache is down, and with ``CONTENT_CACHES`` off (the benchmark's renders from
+    scratch): then nothing is kept.
     """
+    if not settings.CONTENT_CACHES:
+        return None
     state = getattr(_request_state, "state", None)
     if state is None:
         try:
