@@ -1,7 +1,10 @@
 """Serve the site with gunicorn (2 workers, DEBUG off) on a fresh demo database and
-drive the No. 6 page with wrk: rendered on every request (a server with the page
-cache off), served from the production cache (a server with Redis), answered 304,
-and a minimal Django view returning as many bytes.
+drive the No. 6 page with wrk: rendered from scratch on every request, as for the
+first reader after a change (a server with the page cache and every cache kept
+under the content version off: CONTENT_CACHES=0); rendered on every request from
+the issue document kept under the content version (the page cache off); served
+from the production cache (a server with Redis), answered 304, and a minimal
+Django view returning as many bytes.
 
 Prints requests per second, median and 99th-percentile latency for each, and
 their ratios to the minimal view's throughput.
@@ -79,14 +82,16 @@ def main():
     pdf_build = measure_pdf_build(env)
 
     redis_url, redis_server = redis_for_bench(work)
-    uncached_port, cached_port = free_port(), free_port()
+    scratch_port, uncached_port, cached_port = free_port(), free_port(), free_port()
     servers = [
+        start_gunicorn(env | {"PAGE_CACHE_ENABLED": "0", "CONTENT_CACHES": "0"}, scratch_port),
         start_gunicorn(env | {"PAGE_CACHE_ENABLED": "0"}, uncached_port),
         start_gunicorn(env | {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}"}, cached_port),
     ]
     try:
+        scratch_base = f"http://127.0.0.1:{scratch_port}"
         uncached_base, cached_base = f"http://127.0.0.1:{uncached_port}", f"http://127.0.0.1:{cached_port}"
-        for base in (uncached_base, cached_base):
+        for base in (scratch_base, uncached_base, cached_base):
             wait_for(base)
         path = urllib.request.urlopen(uncached_base + "/series/eucacis-in-brief/6/").geturl().split(str(uncached_port), 1)[1]
         size = len(urllib.request.urlopen(uncached_base + path).read())
@@ -95,7 +100,8 @@ def main():
         minimal_path = f"/_bench/minimal/{size}/"
         assert len(urllib.request.urlopen(cached_base + minimal_path).read()) == size
         cases = {
-            "uncached": (uncached_base + path, []),
+            "from scratch": (scratch_base + path, []),
+            "kept document": (uncached_base + path, []),
             "cached (Redis)": (cached_base + path, []),
             "304": (cached_base + path, ["-H", f"If-None-Match: {etag}"]),
             "minimal view": (cached_base + minimal_path, []),
@@ -133,7 +139,7 @@ def main():
     )
     print(f"No. 6 page: {size} bytes; the minimal view returns as many")
     print(f"{'':16}{'req/s':>10}{'median ms':>12}{'p99 ms':>10}{'of minimal':>12}   per round")
-    goals = {"uncached": 0.10, "cached (Redis)": 0.70, "304": 0.80}
+    goals = {"from scratch": 0.11, "cached (Redis)": 0.80, "304": 0.85}
     for name, (rps, p50, p99) in medians.items():
         ratio = rps / medians["minimal view"][0]
         rounds = ", ".join(f"{r:.0%}" for r in ratios[name])
