@@ -114,10 +114,11 @@ class _Write:
 
 
 class _Record:
-    __slots__ = ("renewal", "latest")
+    __slots__ = ("renewal", "writes")
 
     def __init__(self):
-        self.renewal = self.latest = None  # weak references to _Write
+        self.renewal = None  # a weak reference to the _Write that renewed the version
+        self.writes = []  # weak references to the _Write of every write, oldest first
 
 
 def _live(ref):
@@ -133,8 +134,20 @@ def _record(connection):
 
 
 def _latest_live_write(connection):
+    """The latest write of this connection's transaction still in place, or None."""
     record = _writes.get(connection)
-    return None if record is None else _live(record.latest)
+    if record is None:
+        return None
+    writes = record.writes
+    while writes:
+        write = writes[-1]()
+        if write is None:
+            writes.pop()  # rolled back with its savepoint: the ones before it may stand
+        elif write.done:
+            writes.clear()  # committed, and with it every write before it
+        else:
+            return write
+    return None
 
 
 def content_changed():
@@ -154,11 +167,12 @@ def content_changed():
         # write may change: it is worked out again after the commit.
         _model().objects.using(connection.alias).filter(pk=ROW).update(next_change=None)
         renewal.next_change_noted = False
+    _latest_live_write(connection)  # leaves only writes still in place
     write = _Write()
     ref = weakref.ref(write)
     if renewal is None:
         record.renewal = ref
-    record.latest = ref
+    record.writes.append(ref)
     transaction.on_commit(write, using=connection.alias)  # outside a transaction: runs at once
     _forget_request_version()
 
