@@ -177,13 +177,20 @@ STORAGES = {
 # request at most that, and callers then do without the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
-CACHES = {
-    "default": {
+
+
+def redis_cache(url, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "eucacis")):
+    """The settings of a Redis cache at ``url`` (the tests' own throwaway servers use it too)."""
+    return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eucacis"),
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
         "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
+
+
+CACHES = {
+    "default": redis_cache(REDIS_URL)
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eucacis"}
 }

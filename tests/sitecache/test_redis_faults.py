@@ -18,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+import eucacis.settings as project_settings
 from briefs.workflow import apply_transition
 from sitecache import versioning
 from sitecache.middleware import _local_pages, _shared_pages
@@ -29,6 +30,17 @@ pytestmark = [
 ]
 
 TIMEOUT = 0.25
+
+
+def test_redis_gives_up_connecting_and_reading_within_a_quarter_second_by_default():
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import eucacis.settings as s; o = s.CACHES['default']['OPTIONS']; "
+         "print(o['socket_connect_timeout'], o['socket_timeout'])"],
+        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "DEBUG": "1"}, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert [float(value) for value in out] == [TIMEOUT, TIMEOUT]
 
 
 def _free_port():
@@ -74,14 +86,7 @@ class RedisServer:
 def redis_server(tmp_path, settings):
     server = RedisServer(tmp_path)
     server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": server.url,
-            "KEY_PREFIX": "fault-test",
-            "OPTIONS": {"socket_connect_timeout": TIMEOUT, "socket_timeout": TIMEOUT},
-        }
-    }
+    settings.CACHES = {"default": project_settings.redis_cache(server.url, key_prefix="fault-test")}
     try:
         yield server
     finally:
