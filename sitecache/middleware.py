@@ -37,7 +37,8 @@ from django.utils.http import http_date
 
 from common.lru import LRU
 from common.site_url import CANONICAL_QUERY
-from sitecache.versioning import cache, serving, state_now
+from sitecache.pages import page_store
+from sitecache.versioning import serving, state_now
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ class _SharedPages:
         if not self._available():
             return None
         try:
-            return cache().get(key)
+            return page_store().get(key)
         except Exception as error:
             self._failed("read a page", error)
             return None
@@ -227,7 +228,7 @@ class _SharedPages:
         if not self._available():
             return
         try:
-            cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
+            page_store().set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception as error:
             self._failed("store a page", error)
 

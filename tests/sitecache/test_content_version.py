@@ -100,7 +100,8 @@ def test_a_commit_renews_even_with_every_cache_down():
 
     issue = make_interview()
     before = _stored_version()
-    with mock.patch.object(versioning, "cache", side_effect=ConnectionError("redis is down")):
+    with mock.patch("sitecache.middleware.page_store", side_effect=ConnectionError("redis is down")), \
+            mock.patch.object(versioning, "cache", side_effect=ConnectionError("redis is down")):
         issue.title = "Saved while Redis was down"
         issue.save()
     assert _stored_version() != before

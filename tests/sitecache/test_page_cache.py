@@ -153,7 +153,7 @@ def test_the_admin_is_never_cached(client, issue):
 
 
 def test_when_the_cache_is_down_pages_are_rendered(client, issue):
-    with mock.patch.object(versioning, "cache", side_effect=ConnectionError("redis is down")):
+    with mock.patch("sitecache.middleware.page_store", side_effect=ConnectionError("redis is down")):
         response = client.get(issue.get_absolute_url())
     assert response.status_code == 200 and "The original title" in response.content.decode()
 

@@ -22,6 +22,7 @@ import eucacis.settings as project_settings
 from briefs.workflow import apply_transition
 from sitecache import versioning
 from sitecache.middleware import _local_pages, _shared_pages
+from sitecache.pages import page_store
 from tests.conftest import make_interview, make_series
 
 pytestmark = [
@@ -160,10 +161,11 @@ def test_redis_stalled_reads_give_up_within_the_timeout_and_pages_are_rendered(r
     _cache_both(withdrawn, edited)
     os.kill(redis_server.process.pid, signal.SIGSTOP)  # accepts connections, answers nothing
     try:
-        started = time.monotonic()
-        with pytest.raises(Exception):
-            versioning.cache().get("anything")
-        assert time.monotonic() - started < 2 * TIMEOUT + 0.2
+        for cache in (versioning.cache(), page_store()):  # Django's cache (presence, citations) and the pages'
+            started = time.monotonic()
+            with pytest.raises(Exception):
+                cache.get("anything")
+            assert time.monotonic() - started < TIMEOUT + 0.2
         _withdraw_and_edit(withdrawn, edited, chief)
         _as_a_new_process()
         started = time.monotonic()
