@@ -122,14 +122,17 @@ def prepared_state(issue):
     with transaction.atomic():
         committed = committed_pks(issue)
         pending = pending_of(issue)
-        savepoint = transaction.savepoint()
-        try:
-            with writes_rolled_back():  # readers' pages stay cached: nothing here is kept
-                if pending is not None:
-                    apply(issue, pending.data)
-                yield committed
-        finally:
-            transaction.savepoint_rollback(savepoint)
+        # A nested atomic block (a savepoint Django knows of) marked for rollback,
+        # rather than a bare savepoint: Django then also drops the commit callbacks
+        # registered inside, as the content version relies on (sitecache.versioning).
+        with transaction.atomic():
+            try:
+                with writes_rolled_back():  # the search index notes nothing here: nothing is kept
+                    if pending is not None:
+                        apply(issue, pending.data)
+                    yield committed
+            finally:
+                transaction.set_rollback(True)
 
 
 def keep_prepared(issue, data, *, by):

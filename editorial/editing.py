@@ -9,10 +9,13 @@ issue's row, so of two saves at the same moment the second sees the first.
 
 **Presence.** Opening an issue's page records who has it open and since when,
 in the shared cache (Redis in production), for :data:`OPEN_FOR` after their last
-request on it; the page names everyone else who has it open.
+request on it; the page names everyone else who has it open. Presence is a
+courtesy: when the cache is down, stalled or full the notice simply vanishes and
+the page works as ever.
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 
@@ -23,6 +26,8 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from briefs.models import Issue, IssueTransition
+
+logger = logging.getLogger(__name__)
 
 #: How long after their last request on it someone counts as having an issue open.
 OPEN_FOR = datetime.timedelta(minutes=30)
@@ -48,7 +53,14 @@ def _display_name(user):
 def note_open(issue_pk, user, *, now=None):
     """Record that ``user`` has the issue open; returns the others who have it open, longest first."""
     now = now or timezone.now()
-    cache = caches[_CACHE]
+    try:
+        return _note_open(caches[_CACHE], issue_pk, user, now)
+    except Exception as error:  # the cache is unavailable: no notice
+        logger.warning("Presence of editors unavailable (%s)", error)
+        return []
+
+
+def _note_open(cache, issue_pk, user, now):
     current = {
         e.user_id: e for e in (cache.get(_key(issue_pk)) or {}).values() if now - e.last_seen < OPEN_FOR
     }
@@ -61,9 +73,12 @@ def note_open(issue_pk, user, *, now=None):
 def note_closed(issue_pk, user):
     """``user`` left the issue's page (saved and went back to the list)."""
     cache = caches[_CACHE]
-    current = dict(cache.get(_key(issue_pk)) or {})
-    if current.pop(user.pk, None) is not None:
-        cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
+    try:
+        current = dict(cache.get(_key(issue_pk)) or {})
+        if current.pop(user.pk, None) is not None:
+            cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
+    except Exception as error:  # the cache is unavailable: the entry expires by itself
+        logger.warning("Presence of editors unavailable (%s)", error)
 
 
 def describe_others(others):

@@ -181,20 +181,33 @@ STORAGES = {
 
 # Caches: in-process by default (one process, as in development); REDIS_URL
 # gives the shared Redis cache that production with several workers needs.
+# Django's own Redis backend; every call gives up after REDIS_TIMEOUT seconds
+# (connecting and reading), with no retry: a stalled or refusing Redis costs a
+# request at most that, and callers then do without the cache.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": {
-        "BACKEND": "sitecache.redis.SharedRedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "eucacis"),
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
+
+
+def redis_cache(url, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "eucacis")):
+    """The settings of a Redis cache at ``url`` (the tests' own throwaway servers use it too)."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": key_prefix,
+        "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
     }
+
+
+CACHES = {
+    "default": redis_cache(REDIS_URL)
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "eucacis"}
 }
 # Sessions in the database (the default), so that app servers keep none of their own.
 
 # The page cache (sitecache): rendered pages for anonymous readers, kept under
-# the content version, which any write to these apps' models renews.
+# the content version (a database row), which any write to these apps' models
+# renews in its own transaction.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
@@ -219,6 +232,9 @@ PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", 0))
 # front matter, metadata, citations, archive counts). Off only to measure renders
 # from scratch, as for the first reader after a change (scripts/bench.py).
 CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
+# After the shared cache fails (down, stalled, full), each process renders pages
+# without it for this many seconds before trying it again.
+PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 
 # Largest person photo an editor may upload, in bytes.
 PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))

@@ -10,7 +10,8 @@ def page_cache_is_shared(app_configs, **kwargs):
         return [
             Warning(
                 "The page cache uses an in-process cache (LocMemCache). With more than one worker or "
-                "app server, an edit made through one would not reach the pages cached by the others.",
+                "app server, each renders and keeps every page for itself (never stale: the version is in "
+                "the database), and editors do not see who else has an issue open.",
                 hint="Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so that all processes share one cache.",
                 id="sitecache.W001",
             )

@@ -4,11 +4,20 @@ A request qualifies when it is a GET or HEAD without a session cookie (so it is
 not a member of staff, whose previews are never cached) for a path outside
 ``PAGE_CACHE_EXCLUDE``. The middleware comes first: a page is stored with the
 headers the middleware inside it added (security headers, the
-Content-Security-Policy) and sent again without running any of them. One cache round trip fetches the content state and the
-page; the page is served if it was rendered under the current content version
-(:mod:`sitecache.versioning`). A conditional request whose ETag matches the
-current version is answered 304 without fetching or rendering anything
-(If-Modified-Since alone is not trusted: it counts whole seconds).
+Content-Security-Policy) and sent again without running any of them. Each
+request reads the content version from the database (one primary-key SELECT,
+:mod:`sitecache.versioning`); a page is served only if it was rendered under
+that version, from this process's memory or else from the shared cache (Redis).
+The cache holds pages only: if it is down, full or comes back with old data,
+readers get freshly rendered pages, never an old one. A conditional request whose
+ETag matches the current version is answered 304 without fetching or rendering
+anything (If-Modified-Since alone is not trusted: it counts whole seconds).
+
+The key is the scheme, host, path and only the query parameters the page's
+view reads (:func:`common.site_url.canonical_query`, ``page`` by default); the
+others (``utm_campaign``, ``fbclid``…) are taken out of the request before the
+view runs, so the page is the same whatever they say and one page has a bounded
+number of entries.
 
 Qualifying responses carry an ETag, Last-Modified and a Cache-Control that lets a
 CDN keep them only while they can be revalidated; they never say
@@ -17,16 +26,19 @@ CDN keep them only while they can be revalidated; they never say
 
 import hashlib
 import logging
-import threading
-from collections import OrderedDict
+import time
 from functools import lru_cache
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils import timezone
+from django.http import HttpResponse, HttpResponseNotModified, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils.http import http_date
 
-from sitecache.versioning import cache, current_state, read_state, serving_under
+from common.lru import LRU
+from common.site_url import CANONICAL_QUERY
+from sitecache.pages import page_store
+from sitecache.versioning import serving, state_now
 
 logger = logging.getLogger(__name__)
 
@@ -62,13 +74,43 @@ def _qualifies(request):
     )
 
 
+#: Per path: the query parameters its view reads (paths' views do not change while a process runs).
+_params_of_path = LRU(1024)
+
+
+def _params_read_by(path):
+    names = _params_of_path.get(path)
+    if names is None:
+        try:
+            func = resolve(path).func
+        except Resolver404:
+            func = None
+        names = frozenset(getattr(func, "canonical_query", CANONICAL_QUERY))
+        _params_of_path.put(path, names)
+    return names
+
+
 def _page_key(request):
-    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """The page's key: scheme, host, path and the query parameters its view reads, in a fixed order.
+
+    The other parameters are removed from ``request.GET`` here, before the view
+    runs: the view cannot show what the key does not name.
+    """
+    query = ""
+    if request.GET:
+        names = _params_read_by(request.path_info)
+        kept = sorted((name, value) for name in request.GET if name in names for value in request.GET.getlist(name))
+        if len(kept) != sum(len(values) for values in request.GET.lists()):
+            request.GET = QueryDict(urlencode(kept))
+            request.META["QUERY_STRING"] = urlencode(kept)
+        query = urlencode(kept)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "sitecache:page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
 def _etag(state, key):
-    return f'"{state.version[:16]}-{key[-12:]}"'
+    # 16 of the version's 32 hex digits, and the suffix a connection's own uncommitted writes add (tests).
+    return f'"{state.version[:16]}{state.version[32:]}-{key[-12:]}"'
 
 
 def _is_cacheable(request, response):
@@ -119,30 +161,23 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        try:
+        with serving():  # the content version is read at most once for the whole request
             return self._respond(request)
-        finally:
-            serving_under(None)
 
     def _respond(self, request):
         if not _qualifies(request):
             return self.get_response(request)
         key = _page_key(request)
-        try:
-            # The one shared read every request makes: the content state.
-            state = current_state(read_state(), timezone.now())
-            serving_under(state)
-            etag = _etag(state, key)
-            if _not_modified(request, etag):
-                return _validators(HttpResponseNotModified(), etag, state)
-            entry = _local_pages.get(key, state.version)
-            if entry is None:
-                entry = cache().get(key)
-                if entry is not None and entry[0] == state.version:
-                    _local_pages.put(key, entry)
-        except Exception:
-            logger.exception("The page cache is unavailable; rendering the page")
-            return self.get_response(request)
+        # The one read every request makes: the content version, from the database.
+        state = state_now()
+        etag = _etag(state, key)
+        if _not_modified(request, etag):
+            return _validators(HttpResponseNotModified(), etag, state)
+        entry = _local_pages.get(key)
+        if entry is None or entry[0] != state.version:
+            entry = _shared_pages.get(key)
+            if entry is not None and entry[0] == state.version:
+                _local_pages.put(key, entry)
         if entry is not None and entry[0] == state.version:
             _version, status, headers, content = entry
             response = HttpResponse(content, status=status)
@@ -155,45 +190,55 @@ class PageCacheMiddleware:
             # policy), so that a cached page is sent without running them again.
             headers = [(name, value) for name, value in response.items() if name.lower() not in _FRESH_HEADERS]
             entry = (state.version, response.status_code, headers, response.content)
-            try:
-                cache().set(key, entry, settings.PAGE_CACHE_SECONDS)
-            except Exception:
-                logger.exception("Could not store a page in the cache")
+            _shared_pages.set(key, entry)
             _local_pages.put(key, entry)
             _validators(response, etag, state)
         return response
 
 
-class _LocalPages:
-    """This process's copies of recently served pages, checked against the shared version.
+class _SharedPages:
+    """The pages in the shared cache (Redis), which may fail: then pages are rendered, not served from it.
 
-    Each request still reads the content state from the shared cache; a page kept
-    here is served only if it was rendered under that same version, so a copy
-    can never be stale. It saves moving the page itself from Redis on every hit.
+    Its timeouts (``REDIS_TIMEOUT``) bound each call; after a failure this process
+    leaves the cache alone for ``PAGE_CACHE_RETRY_SECONDS``, so a stalled Redis
+    costs one timeout per process and period, not one per request.
     """
 
     def __init__(self):
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
+        self._resting_until = 0.0
 
-    def get(self, key, version):
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None or entry[0] != version:
-                return None
-            self._entries.move_to_end(key)
-            return entry
+    def _available(self):
+        return time.monotonic() >= self._resting_until
 
-    def put(self, key, entry):
-        with self._lock:
-            self._entries[key] = entry
-            self._entries.move_to_end(key)
-            while len(self._entries) > settings.PAGE_CACHE_LOCAL_PAGES:
-                self._entries.popitem(last=False)
+    def _failed(self, doing, error):
+        self._resting_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+        logger.warning("The page cache could not %s (%s); pages are rendered for %s s", doing, error,
+                       settings.PAGE_CACHE_RETRY_SECONDS)
+
+    def get(self, key):
+        if not self._available():
+            return None
+        try:
+            return page_store().get(key)
+        except Exception as error:
+            self._failed("read a page", error)
+            return None
+
+    def set(self, key, entry):
+        if not self._available():
+            return
+        try:
+            page_store().set(key, entry, settings.PAGE_CACHE_SECONDS)
+        except Exception as error:
+            self._failed("store a page", error)
 
     def clear(self):
-        with self._lock:
-            self._entries.clear()
+        self._resting_until = 0.0
 
 
-_local_pages = _LocalPages()
+_shared_pages = _SharedPages()
+
+#: This process's copies of recently served pages, each served only if it was
+#: rendered under the current version (so never stale): saves moving the page
+#: itself from Redis on every hit.
+_local_pages = LRU(settings.PAGE_CACHE_LOCAL_PAGES)

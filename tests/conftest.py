@@ -170,11 +170,12 @@ def _empty_caches():
     """Each test starts with empty caches: the page cache outlives the rolled-back database otherwise."""
     from django.core.cache import caches
 
-    from sitecache.middleware import _local_pages
+    from sitecache.middleware import _local_pages, _shared_pages
 
     for cache in caches.all():
         cache.clear()
     _local_pages.clear()
+    _shared_pages.clear()
 
 
 @pytest.fixture
