@@ -5,7 +5,14 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from briefs.sitemaps import SITEMAPS, sitemap_index
+from common.site_url import canonical_query
 from eucacis.robots import robots_txt
+
+
+@canonical_query("p")  # Django's sitemap view reads ?p= (the page of a long section); the page cache keys on it
+def sitemap_section(request, **kwargs):
+    return sitemap(request, **kwargs)
+
 
 admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
@@ -18,7 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<slug:section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("", include("people.urls")),
     path("", include("briefs.urls")),
     path("", include("sharing.urls")),
