@@ -1,11 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from reader.sitemaps import SITEMAPS, sitemap_index
 from reader.robots import robots_txt
+from reader.sitemaps import SITEMAPS, sitemap_index, sitemap_section
+
 
 admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
@@ -18,7 +18,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("sitemap-<slug:section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("", include("reader.urls")),
     path("", include("sharing.urls")),
 ]

@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap, x_robots_tag
 from django.db.models import F, Max, OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from briefs.models import Correction, Issue, Place, Series, Topic, published_condition
 from reader.people_public import public_people
+from common.site_url import canonical_query
 from common.site_url import site_root as site_origin
 from people.models import Person
 
@@ -194,3 +195,8 @@ def sitemap_index(request):
         entries.append(SitemapIndexItem(url, lastmod))
         entries += [SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)]
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+
+
+@canonical_query("p")  # Django's sitemap view reads ?p= (the page of a long section); the page cache keys on it
+def sitemap_section(request, **kwargs):
+    return sitemap(request, **kwargs)

@@ -99,11 +99,11 @@ def _page_key(request):
     query = ""
     if request.GET:
         names = _params_read_by(request.path_info)
-        kept = sorted((name, value) for name in request.GET if name in names for value in request.GET.getlist(name))
+        kept = [(name, value) for name, values in request.GET.lists() if name in names for value in values]
         if len(kept) != sum(len(values) for values in request.GET.lists()):
             request.GET = QueryDict(urlencode(kept))
             request.META["QUERY_STRING"] = urlencode(kept)
-        query = urlencode(kept)
+        query = urlencode(sorted(kept))
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     return "sitecache:page:" + hashlib.sha256(address.encode()).hexdigest()
 

@@ -12,6 +12,19 @@ from people.models import Fellowship, Person, Programme
 
 _seq = itertools.count(1)
 
+#: What the page cache's content version costs a request: one primary-key SELECT of its row
+#: (``sitecache.versioning``), read once per request however many parts of the page key on it.
+VERSION_QUERIES = 1
+
+
+def settle_content_version():
+    """Do what the first request after a write does once: work out and keep when what is public next
+    changes by itself (three queries), so that a measured request pays only :data:`VERSION_QUERIES`."""
+    from sitecache import versioning
+
+    versioning.state_now()
+
+
 #: A day after every demo and test publication date, used as "today" where it matters.
 LATER = datetime.date(2030, 1, 1)
 

@@ -15,7 +15,7 @@ from demo import eucacis_in_brief_06 as seed
 from reader.feeds import FEED_ITEMS, SUMMARY_LENGTH
 from briefs.models import Contribution, Correction, Issue, Place, Topic
 from reader.summaries import summary_from_html
-from tests.conftest import make_fellowship, make_issue, make_membership, make_person, make_series, start_of
+from tests.conftest import VERSION_QUERIES, make_fellowship, make_issue, make_membership, make_person, make_series, start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -216,11 +216,11 @@ def test_addresses_use_site_url_when_it_is_set(client, demo_issue, settings):
 def test_a_cached_feed_keeps_its_content_type_and_etag_and_answers_304(client, demo_issue, django_assert_num_queries):
     url = reverse("reader:site_feed_atom")
     first = client.get(url)
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(VERSION_QUERIES):
         second = client.get(url)
     assert second.content == first.content and second["Content-Type"] == "application/atom+xml; charset=utf-8"
     assert second["ETag"] == first["ETag"] and "must-revalidate" in second["Cache-Control"]
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(VERSION_QUERIES):
         assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
 

@@ -253,7 +253,7 @@ def test_the_page_cache_never_keeps_a_proof_page_so_revoking_works_at_once(clien
 
 def test_proof_addresses_are_kept_out_of_the_page_cache_before_it_looks_anything_up(client, link, settings):
     settings.PAGE_CACHE_ENABLED = True
-    with mock.patch("sitecache.middleware.read_state", wraps=versioning.read_state) as page_cache_lookup:
+    with mock.patch("sitecache.middleware.state_now", wraps=versioning.state_now) as page_cache_lookup:
         assert client.get(link.get_absolute_url()).status_code == 200
         assert client.get(link.get_pdf_url()).status_code == 200
         assert not page_cache_lookup.called
