@@ -3,7 +3,6 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.files.storage import storages
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
+from common.object_storage import configured_storage
 from richtext.fields import RichTextField
 from django_countries.fields import CountryField
 
@@ -799,7 +799,7 @@ class Footnote(RemembersLoadedValues):
 
 def issue_pdf_storage():
     """The storage of built PDFs (``STORAGES["issue_pdfs"]``), not the public media folder."""
-    return storages["issue_pdfs"]
+    return configured_storage("issue_pdfs")
 
 
 class IssuePdf(models.Model):

@@ -1,10 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from briefs.sitemaps import SITEMAPS, sitemap_index
+from common.object_storage import serve_media
 from eucacis.robots import robots_txt
 
 admin.site.site_header = "EUCACIS editorial"
@@ -29,4 +29,6 @@ if settings.BENCHMARK_VIEWS:
 
     urlpatterns.insert(0, path("_bench/minimal/<int:size>/", minimal))
 
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# The resized photos, read through the storage: in S3 the bucket is private, so
+# the site serves them; on local disk the proxy serves /media/ before this.
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"))
