@@ -36,6 +36,7 @@ REGION = "us-east-1"
 #: Bounded waits for the server's processes (not for events of the site).
 START_TIMEOUT = 60
 STOP_TIMEOUT = 20
+STOP_GRACE = 2
 
 
 def weed_binary():
@@ -80,7 +81,7 @@ class SeaweedFS:
         command = [
             weed_binary(), "server", f"-dir={self.directory / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             f"-master.port={p['master']}", f"-master.port.grpc={p['master_grpc']}", "-master.telemetry=false",
-            "-master.volumeSizeLimitMB=64", "-volume.max=20",
+            "-master.volumeSizeLimitMB=64", "-volume.max=20", "-volume.preStopSeconds=0",
             f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume_grpc']}",
             "-filer", f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer_grpc']}",
             f"-filer.localSocket={self.directory / 'filer.sock'}",
@@ -108,10 +109,16 @@ class SeaweedFS:
             return False
 
     def stop(self):
+        """Stop the server, as a crash would if it takes its time: its data stays for ``start()``.
+
+        Asked to stop, weed's filer waits 15 s for its own gRPC streams to end;
+        after a short grace it is killed (its files are written as they come,
+        so a restart finds everything that was stored).
+        """
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=STOP_TIMEOUT)
+                self.process.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=STOP_TIMEOUT)
