@@ -11,6 +11,7 @@ nothing half-written (see the last part).
 
 import io
 import logging
+import threading
 
 import pytest
 from django.core.management import call_command
@@ -128,6 +129,20 @@ def test_private_files_cannot_be_read_from_the_bucket_without_the_key(s3_files, 
     assert anonymous_get(f"{s3_files.server.endpoint}/{s3_files.bucket}?list-type=2") == 403
     # With the key, every one of them is there.
     assert all(s3_files.read(key) for key in keys)
+
+
+def test_storing_and_serving_files_in_s3_starts_no_thread(s3_files, upload_photo, client, monkeypatch, django_capture_on_commit_callbacks):
+    # boto3's transfers use a thread pool unless told not to; web workers start no thread.
+    def no_threads(thread):
+        raise AssertionError(f"a thread was started: {thread.name}")
+
+    monkeypatch.setattr(threading.Thread, "start", no_threads)
+    assert upload_photo().status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = make_issue()
+    person = Person.objects.get()
+    assert client.get(person.photo_display.url).status_code == 200
+    assert client.get(pdf_url(issue)).status_code == 200
 
 
 # -- replacing and deleting removes the old objects --------------------------------
