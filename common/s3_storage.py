@@ -9,8 +9,8 @@ from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
 
 #: Seconds to wait for S3 to accept a connection, and for an answer.
-CONNECT_TIMEOUT = 2
-READ_TIMEOUT = 10
+CONNECT_TIMEOUT = 1
+READ_TIMEOUT = 3
 #: A file larger than this is spooled to a temporary file when read, not kept in memory.
 SPOOL_BYTES = 2 * 1024 * 1024
 
