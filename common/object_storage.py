@@ -19,11 +19,9 @@ refuses (local disk: ``OSError``); callers turn them into an honest page.
 import mimetypes
 
 from django.core.exceptions import SuspiciousOperation
-from django.core.files.storage import default_storage, storages
-from django.core.signals import setting_changed
+from django.core.files.storage import Storage, default_storage, storages
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.utils.functional import LazyObject, empty
 from django.views.decorators.http import require_safe
 
 try:  # botocore comes with django-storages[s3]; without it only local disk is used
@@ -34,43 +32,73 @@ else:
     STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
-class StorageAlias(LazyObject):
-    """The storage configured as ``STORAGES[alias]``, looked up when first used.
+class ConfiguredStorage(Storage):
+    """The storage ``STORAGES[alias]`` as configured now, looked up at each use.
 
     A model field keeps the storage object it was given when its model was
-    defined; this stands for whatever ``STORAGES`` names, and follows a change
-    of the setting (as ``default_storage`` does), so a test can move the files
-    to S3 and back.
+    defined; this one hands every call to whatever ``STORAGES`` names at the
+    time (as ``default_storage`` does), so a test can move the files to S3 and
+    back. It only passes calls on, through the storage API.
     """
 
     def __init__(self, alias):
-        super().__init__()
-        self.__dict__["alias"] = alias
+        self.alias = alias
 
-    def _setup(self):
-        self._wrapped = storages[self.__dict__["alias"]]
+    @property
+    def backend(self):
+        return storages[self.alias]
 
-    def __reduce__(self):  # a field's deconstruction may copy it
-        return (configured_storage, (self.__dict__["alias"],))
+    def open(self, name, mode="rb"):
+        return self.backend.open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self.backend.save(name, content, max_length=max_length)
+
+    def delete(self, name):
+        return self.backend.delete(name)
+
+    def exists(self, name):
+        return self.backend.exists(name)
+
+    def size(self, name):
+        return self.backend.size(name)
+
+    def url(self, name):
+        return self.backend.url(name)
+
+    def path(self, name):
+        return self.backend.path(name)
+
+    def listdir(self, path):
+        return self.backend.listdir(path)
+
+    def generate_filename(self, filename):
+        return self.backend.generate_filename(filename)
+
+    def get_valid_name(self, name):
+        return self.backend.get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.backend.get_available_name(name, max_length=max_length)
+
+    def get_accessed_time(self, name):
+        return self.backend.get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.backend.get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.backend.get_modified_time(name)
 
 
-_aliases = {}
+_configured = {}
 
 
 def configured_storage(alias):
-    """The storage ``STORAGES[alias]`` for a model field: one :class:`StorageAlias` per alias."""
-    if alias not in _aliases:
-        _aliases[alias] = StorageAlias(alias)
-    return _aliases[alias]
-
-
-def _storages_changed(*, setting, **kwargs):
-    if setting == "STORAGES":
-        for storage in _aliases.values():
-            storage._wrapped = empty
-
-
-setting_changed.connect(_storages_changed, dispatch_uid="common-object-storage-aliases")
+    """The storage ``STORAGES[alias]`` for a model field: one :class:`ConfiguredStorage` per alias."""
+    if alias not in _configured:
+        _configured[alias] = ConfiguredStorage(alias)
+    return _configured[alias]
 
 
 # -- serving the public copies -------------------------------------------------

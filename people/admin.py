@@ -2,7 +2,6 @@ import logging
 from functools import partial
 
 from django import forms
-
 from django.contrib import admin
 from django.db import models
 from django.contrib.admin.utils import unquote
