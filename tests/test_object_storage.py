@@ -257,3 +257,22 @@ def test_with_s3_down_an_editor_uploading_a_photo_gets_a_form_error_and_nothing_
     s3_files_on_own_server.server.start()
     assert s3_files_on_own_server.keys() == keys_before, "the person's photo is still there, and nothing else"
     assert upload_photo(size=(800, 400), person=person).status_code == 302, "once S3 is back, the upload works"
+
+
+def test_publishing_with_s3_down_keeps_the_issue_and_its_pdf_is_built_once_s3_is_back(
+    s3_files_on_own_server, client, django_capture_on_commit_callbacks
+):
+    s3_files_on_own_server.server.stop()
+    with django_capture_on_commit_callbacks(execute=True):  # the build after the commit cannot store its file
+        issue = make_issue(title="Published while the storage was down")
+
+    assert Issue.objects.filter(pk=issue.pk, status=Issue.Status.PUBLISHED).exists()
+    assert client.get(issue.get_absolute_url()).status_code == 200
+    pdf = client.get(pdf_url(issue))
+    assert pdf.status_code == 503 and "being prepared" in pdf.content.decode()
+    assert not IssuePdf.objects.filter(issue=issue).exclude(file="").exists(), "no row points at a file not stored"
+
+    s3_files_on_own_server.server.start()
+    call_command("build_pdfs", stdout=io.StringIO())
+    response = client.get(pdf_url(issue))
+    assert response.status_code == 200 and body(response).startswith(b"%PDF-")
