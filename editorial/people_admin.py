@@ -1,5 +1,7 @@
+import logging
 from functools import partial
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.contrib.admin.utils import unquote
@@ -9,11 +11,14 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
+from common.object_storage import STORAGE_ERRORS
 from editorial.fellow_import_admin import import_view, may_import
 from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
 from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
 from editorial.team_inlines import PersonMembershipInline
+
+logger = logging.getLogger(__name__)
 
 #: A person's photo as stored now; restoring an earlier revision keeps it (see PersonAdmin.revision_view).
 PHOTO_FIELDS = (
@@ -35,6 +40,24 @@ class FellowshipInline(admin.StackedInline):
 
 class AdminPhotoInput(ShowsDisplayCopy, AdminFileWidget):
     pass
+
+
+class PhotoNotStored(Exception):
+    """The file storage failed while a photo was being stored; the change is rolled back."""
+
+
+class PhotoNotStoredForm(forms.ModelForm):
+    """The person form shown again after the storage failed: the photo field says so."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if "photo" in self.changed_data:
+            self.add_error(
+                "photo",
+                "The photo could not be stored: the site's file storage is not answering. Nothing was saved; "
+                "please try again in a few minutes.",
+            )
+        return cleaned
 
 
 @admin.register(Person)
@@ -65,9 +88,28 @@ class PersonAdmin(VersionAdmin):
                 setattr(person, field, value)
         return person
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except PhotoNotStored:
+            # The admin's transaction is rolled back: nothing of this change was
+            # saved. The form is shown again with the reason on the photo field.
+            request.photo_not_stored = True
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "photo_not_stored", False):
+            return type(form.__name__, (PhotoNotStoredForm, form), {})
+        return form
+
     def save_model(self, request, obj, form, change):
         if "photo" in form.changed_data:
-            person_photo_set(person=obj, photo=form.cleaned_data["photo"])  # saves the person
+            try:
+                person_photo_set(person=obj, photo=form.cleaned_data["photo"])  # saves the person
+            except STORAGE_ERRORS as error:
+                logger.warning("Could not store the photo of %s: the file storage fails", obj, exc_info=True)
+                raise PhotoNotStored from error
         else:
             super().save_model(request, obj, form, change)
 
@@ -85,7 +127,12 @@ class PersonAdmin(VersionAdmin):
         if not obj.photo_display:
             return "No copy for the site: upload the photo again." if obj.photo else "—"
         photo = obj.page_photo
-        if photo is None or not obj.photo_display.storage.exists(obj.photo_display.name):
+        try:
+            missing = photo is None or not obj.photo_display.storage.exists(obj.photo_display.name)
+        except STORAGE_ERRORS:
+            logger.warning("Could not look up the photo of %s: the file storage fails", obj, exc_info=True)
+            return "The file storage cannot be reached at the moment, so the photo cannot be checked."
+        if missing:
             return "The copy shown on the site is missing or incomplete: upload the photo again."
         return format_html(
             '<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height

@@ -163,10 +163,44 @@ PDF_ROOT = Path(os.environ.get("PDF_ROOT", BASE_DIR / "pdfs"))
 # readers only ever get the resized copy, which is in MEDIA_ROOT.
 PHOTO_ORIGINALS_ROOT = Path(os.environ.get("PHOTO_ORIGINALS_ROOT", BASE_DIR / "private" / "photos"))
 
+# S3-compatible object storage (django-storages): with a bucket named, photos,
+# their originals and the PDFs go to it, one prefix each, instead of the folders
+# above (docs/storage.md). The bucket stays private; the site serves what
+# readers may see. The keys come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, which django-storages reads from the environment.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # e.g. SeaweedFS or MinIO; none for AWS
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+# Path-style addresses (endpoint/bucket/key) unless told otherwise: servers of
+# one's own rarely have a DNS name per bucket.
+AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or ("path" if AWS_S3_ENDPOINT_URL else None)
+AWS_DEFAULT_ACL = None  # objects inherit the bucket's (private) access
+
+
+def _s3_storage(backend, folder):
+    prefix = os.environ.get("AWS_LOCATION", "").strip("/")
+    return {
+        "BACKEND": f"common.s3_storage.{backend}",
+        "OPTIONS": {"location": f"{prefix}/{folder}" if prefix else folder},
+    }
+
+
+FILE_STORAGES = (
+    {
+        "default": _s3_storage("PublicMediaS3Storage", "media"),
+        "issue_pdfs": _s3_storage("PrivateS3Storage", "pdfs"),
+        "person_photo_originals": _s3_storage("PrivateS3Storage", "private/photos"),
+    }
+    if AWS_STORAGE_BUCKET_NAME
+    else {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "issue_pdfs": {"BACKEND": "printing.storage.IssuePdfStorage"},
+        "person_photo_originals": {"BACKEND": "people.storage.PersonPhotoOriginalStorage"},
+    }
+)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "issue_pdfs": {"BACKEND": "printing.storage.IssuePdfStorage"},
-    "person_photo_originals": {"BACKEND": "people.storage.PersonPhotoOriginalStorage"},
+    **FILE_STORAGES,
     # Hashed, compressed file names need collectstatic; development serves the
     # files as they are.
     # STATIC_COMPRESS=0 skips pre-compressing them (a faster collectstatic).

@@ -1,8 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from common.object_storage import serve_media
 from reader.robots import robots_txt
 from reader.sitemaps import SITEMAPS, sitemap_index, sitemap_section
 
@@ -28,4 +28,6 @@ if settings.BENCHMARK_VIEWS:
 
     urlpatterns.insert(0, path("_bench/minimal/<int:size>/", minimal))
 
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# The resized photos, read through the storage: in S3 the bucket is private, so
+# the site serves them; on local disk the proxy serves /media/ before this.
+urlpatterns.append(path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", serve_media, name="media"))

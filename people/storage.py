@@ -1,8 +1,10 @@
 """Where the originals of person photos are kept: ``PHOTO_ORIGINALS_ROOT``, never ``/media/``."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage
 from django.utils.functional import cached_property
+
+from common.object_storage import configured_storage
 
 
 class PersonPhotoOriginalStorage(FileSystemStorage):
@@ -34,5 +36,5 @@ class PersonPhotoOriginalStorage(FileSystemStorage):
 
 
 def person_photo_original_storage():
-    """The storage of photo originals (``STORAGES["person_photo_originals"]``)."""
-    return storages["person_photo_originals"]
+    """The storage of photo originals (``STORAGES["person_photo_originals"]``), as configured now."""
+    return configured_storage("person_photo_originals")

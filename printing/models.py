@@ -1,14 +1,14 @@
 """The stored PDF of each published issue."""
 
-from django.core.files.storage import storages
 from django.db import models
 
+from common.object_storage import configured_storage
 from briefs.models import Issue
 
 
 def issue_pdf_storage():
     """The storage of built PDFs (``STORAGES["issue_pdfs"]``), not the public media folder."""
-    return storages["issue_pdfs"]
+    return configured_storage("issue_pdfs")
 
 
 class IssuePdf(models.Model):

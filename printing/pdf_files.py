@@ -37,6 +37,7 @@ from briefs.models import (
     Series,
     Topic,
 )
+from common.object_storage import STORAGE_ERRORS
 from printing.models import IssuePdf
 from printing.pdf import build_pdf, pdf_version
 from people.models import Organisation, Person, Programme
@@ -100,7 +101,7 @@ def refresh_issue_pdf(issue, *, retry=False):
     pdf.previous_file = old_name if old_name != pdf.file.name else older_name
     pdf.save()
     if older_name and older_name not in (pdf.file.name, pdf.previous_file):
-        pdf.file.storage.delete(older_name)
+        _delete_files(pdf.file.storage, [older_name])
     logger.info("Built the PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
     return "built"
 
@@ -231,7 +232,16 @@ def _pdf_deleted(sender, instance, **kwargs):
     # The row goes with its issue; the file in storage goes once that is committed.
     names, storage = [n for n in (instance.file.name, instance.previous_file) if n], instance.file.storage
     if names:
-        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        transaction.on_commit(lambda: _delete_files(storage, names))
+
+
+def _delete_files(storage, names):
+    """Delete stored files; one the storage cannot delete now is logged and left behind, never raised."""
+    for name in names:
+        try:
+            storage.delete(name)
+        except STORAGE_ERRORS:
+            logger.warning("Could not delete the old PDF %s: the file storage fails", name, exc_info=True)
 
 
 def connect():

@@ -13,6 +13,7 @@ from briefs.front_matter import front_matter
 from reader.links import issue_links
 from reader.metadata import page_metadata
 from common.lru import LRU
+from common.object_storage import STORAGE_ERRORS, storage_unavailable
 from common.pagination import paginate
 from common.site_url import canonical_query, site_root
 from briefs.document import issue_document, team_in_office
@@ -268,9 +269,13 @@ def _stored_pdf_response(request, issue, document):
     stored = current_pdf(issue, document)
     if stored is not None:
         try:
+            # Reads the file (from S3: the whole object) before the response starts.
             return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
-        except OSError:
+        except FileNotFoundError:
             logger.warning("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
+        except STORAGE_ERRORS:
+            logger.exception("The stored PDF of %s cannot be read: the file storage fails", document.subject)
+            return storage_unavailable(request, f"The PDF of {document.subject}", doc=document)
     # Built on every change, never on a reader's request: it is on its way, or
     # its build failed and the editors were told.
     failed = bool(current_failure(issue, document))

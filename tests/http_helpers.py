@@ -3,6 +3,7 @@
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 
@@ -72,13 +73,14 @@ class Browser:
             cookie.load(header)
             self.cookies.update({name: morsel.value for name, morsel in cookie.items()})
 
-    def _open(self, request):
+    def _open(self, request, binary=False):
         if self.cookies:
             request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         try:
             with self.opener.open(request, timeout=60) as response:
                 self._keep_cookies(response.headers)
-                return response.status, response.read().decode()
+                data = response.read()
+                return response.status, data if binary else data.decode()
         except urllib.error.HTTPError as redirect:
             if redirect.code not in (301, 302, 303):
                 raise
@@ -90,3 +92,25 @@ class Browser:
 
     def post(self, url, fields):
         return self._open(urllib.request.Request(url, data=urllib.parse.urlencode([tuple(f) for f in (fields.items() if isinstance(fields, dict) else fields)]).encode(), headers={"Referer": url}))
+
+    def get_bytes(self, url):
+        """The status and body of a file (a PDF, a photo), undecoded; an error status is returned, not raised."""
+        try:
+            return self._open(urllib.request.Request(url), binary=True)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def post_multipart(self, url, fields, files):
+        """Post a form with files: ``files`` maps a field name to ``(file name, bytes, content type)``."""
+        boundary = f"----eucacis-test-{uuid.uuid4().hex}"
+        parts = []
+        for name, value in fields.items() if isinstance(fields, dict) else fields:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        for name, (filename, data, content_type) in files.items():
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                f"Content-Type: {content_type}\r\n\r\n".encode() + data + b"\r\n"
+            )
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {"Referer": url, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self._open(urllib.request.Request(url, data=body, headers=headers))
