@@ -49,9 +49,9 @@ from briefs.models import (
     published_condition,
 )
 from briefs.pdf import pdf_version
-from briefs.pdf_files import refresh_issue_pdfs
 from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
 from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
+from jobs.queue import one_job_per_issue
 from people.admin import PersonAdmin
 
 
@@ -382,6 +382,13 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+        # One transaction, and one PDF job and one search job per issue, however many rows the form saves.
+        with one_job_per_issue():
+            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+
+    def _changeform_with_prepared_changes(self, request, object_id, form_url, extra_context):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
         if issue is None or not edits_are_prepared(issue):
             self._keep_rows_deleted_meanwhile(request, issue)
@@ -468,6 +475,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         return response
 
     def transition_view(self, request, name):
+        if request.method != "POST":
+            return self._transition_view(request, name)
+        with one_job_per_issue():  # the publication and its jobs commit together
+            return self._transition_view(request, name)
+
+    def _transition_view(self, request, name):
         """Confirm a workflow step for one issue (its page's button) or several (a bulk action).
 
         GET shows what will happen with a comment box (and, to publish, a time);
@@ -498,17 +511,16 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                     done.append(issue)
                 except ValidationError as error:
                     refused.append(" ".join(error.messages))
-                else:
-                    if name in ("publish", "publish_change", "republish"):
-                        self._build_pdf_now(request, issue)
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             if done:
+                made_public = name in ("publish", "publish_change", "republish")
                 self.message_user(
                     request,
                     f"{transition.label}: done for "
                     + ", ".join(f"No. {i.number}" for i in done)
-                    + f". Status now: {describe_status(done[0])}.",
+                    + f". Status now: {describe_status(done[0])}."
+                    + (" The PDF is being made in the background and follows in a few seconds." if made_public else ""),
                     messages.SUCCESS,
                 )
             if len(issues) == 1:
@@ -526,17 +538,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         }
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
-
-    def _build_pdf_now(self, request, issue):
-        """Build the issue's PDF now rather than after the commit, so that the editor hears of a failure at once."""
-        if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
-            failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
-            self.message_user(
-                request,
-                f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
-                "PDF is not available until it can be built.",
-                messages.WARNING,
-            )
 
     def get_object(self, request, object_id, from_field=None):
         issue = super().get_object(request, object_id, from_field)
@@ -563,16 +564,24 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         version = pdf_version(issue_document(obj))
         if stored is not None and stored.failed_version == version:
             return format_html(
-                "<strong>Could not be built:</strong> {}. Readers are told the PDF is not available; the "
-                "issue's page is not affected. Change what the message names and save again.",
+                "<strong>Could not be built</strong> ({} failed attempt{}, the last {}): {}. Readers are told "
+                "the PDF is not available; the issue's page is not affected. {}",
+                stored.attempts,
+                "" if stored.attempts == 1 else "s",
+                date_format(timezone.localtime(stored.failed_at), "j F Y, H:i"),
                 stored.failure,
+                f"The background worker tries again at {date_format(timezone.localtime(stored.next_retry_at), 'H:i')}."
+                if stored.next_retry_at
+                else "It is not tried again by itself: change what the message names and save again, or run "
+                "“manage.py build_pdfs --retry”.",
             )
         if stored is None or not stored.file:
-            return "Not built yet. It is built when the issue is saved, or by “manage.py build_pdfs”."
+            return "Being made by the background worker: it follows within seconds of saving."
         if stored.version != version:
             return (
-                "Out of date: the issue changed since its PDF was built, so readers are asked to come "
-                "back later. Save the issue again, or run “manage.py build_pdfs”."
+                "Being made again by the background worker: the issue changed since its PDF was built, so "
+                "readers are asked to come back in a moment. If this stays, check that the worker runs "
+                "(“manage.py jobs_worker”)."
             )
         if stored.missing_glyphs:
             missing = ", ".join(f"{c} (U+{ord(c):04X})" for c in stored.missing_glyphs)
@@ -596,11 +605,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def authors(self, obj):
         return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        issue = form.instance
-        if issue.status == IssueStatus.PUBLISHED and not getattr(request, "_preparing_change", False):
-            self._build_pdf_now(request, issue)
 
 
 def _add_step_actions(model_admin):
