@@ -1,7 +1,9 @@
 """A real worker process (``manage.py jobs_worker``) killed with SIGKILL mid-build: the next worker finishes the job.
 
-The worker and the setup run as subprocesses against a database file of their
-own (SQLite, which every subprocess can open), as a deployment would run them.
+The worker and the setup run as subprocesses, as a deployment would run them,
+against a database of their own: a SQLite file (which every subprocess can
+open), or, when the suite runs on PostgreSQL, a throwaway PostgreSQL database on
+the same server (so the builds' advisory locks are exercised too).
 """
 
 import os
@@ -12,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from briefs.models import IssuePdf
@@ -42,11 +46,50 @@ print(time.time())
 """
 
 
+class Database:
+    """The subprocesses' database, and a connection of the test's own to watch it."""
+
+    def __init__(self, tmp_path):
+        self.postgres = connection.vendor == "postgresql"
+        if self.postgres:
+            params = connection.settings_dict
+            self.name = f"{params['NAME']}_worker"[:60]
+            self.server = {"host": params["HOST"] or "127.0.0.1", "port": params["PORT"] or 5432, "user": params["USER"], "password": params["PASSWORD"]}
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
+                admin.execute(f'CREATE DATABASE "{self.name}"')
+            password = f":{params['PASSWORD']}" if params["PASSWORD"] else ""
+            self.url = f"postgres://{params['USER']}{password}@{self.server['host']}:{self.server['port']}/{self.name}"
+        else:
+            self.path = tmp_path / "worker.sqlite3"
+            self.url = f"sqlite:///{self.path}"
+        self._conn = None
+
+    def one(self, sql, params=()):
+        if self._conn is None:
+            if self.postgres:
+                self._conn = psycopg.connect(dbname=self.name, autocommit=True, **self.server)
+            else:
+                self._conn = sqlite3.connect(self.path, timeout=20)
+        if self.postgres:
+            sql = sql.replace("?", "%s")
+            params = [str(p) if not isinstance(p, str) else p for p in params]
+        return self._conn.execute(sql, params).fetchone()
+
+    def drop(self):
+        if self._conn is not None:
+            self._conn.close()
+        if self.postgres:
+            with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def site(tmp_path):
+    db = Database(tmp_path)
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "DATABASE_URL": db.url,
         "PDF_ROOT": str(tmp_path / "pdfs"),
         "MEDIA_ROOT": str(tmp_path / "media"),
         "DEBUG": "1",
@@ -57,24 +100,25 @@ def site(tmp_path):
     }
     env.pop("REDIS_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True, timeout=300)
     workers = []
 
     def run(*args, **kw):
-        return subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, timeout=120, capture_output=True, text=True, **kw)
+        return subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, timeout=300, capture_output=True, text=True, **kw)
 
     def start_worker():
         worker = subprocess.Popen([*manage, "jobs_worker", "-v0"], env=env, cwd=ROOT)
         workers.append(worker)
         return worker
 
-    db = sqlite3.connect(tmp_path / "worker.sqlite3", timeout=20)
-    yield run, start_worker, db, tmp_path / "pdfs"
-    db.close()
-    for worker in workers:
-        if worker.poll() is None:
-            worker.kill()
-        worker.wait(timeout=30)
+    try:
+        run("migrate", "--noinput", "-v0")
+        yield run, start_worker, db, tmp_path / "pdfs"
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.wait(timeout=30)
+        db.drop()
 
 
 def wait_for(condition, seconds):
@@ -90,11 +134,11 @@ def wait_for(condition, seconds):
 def test_a_worker_killed_mid_build_leaves_the_job_to_the_next_worker_which_finishes_it(site):
     run, start_worker, db, pdf_root = site
     big, small = (int(n) for n in run("shell", "-c", SETUP).stdout.strip().splitlines()[-1].split())
-    job = lambda: db.execute(  # noqa: E731
-        f"SELECT status, worker_ids FROM {JOBS} WHERE task_path LIKE '%build_issue_pdf' AND args_kwargs LIKE ?",
-        [f'%[{big}]%'],
-    ).fetchone()
-    built = lambda pk: db.execute(f"SELECT file, version FROM {PDFS} WHERE issue_id = ? AND file != ''", [pk]).fetchone()  # noqa: E731
+    job = lambda: db.one(  # noqa: E731
+        f"SELECT status, CAST(worker_ids AS TEXT) FROM {JOBS} WHERE task_path = ? AND CAST(args_kwargs AS TEXT) LIKE ?",
+        ["briefs.pdf_files.build_issue_pdf", f"%[{big}]%"],
+    )
+    built = lambda pk: db.one(f"SELECT file, version FROM {PDFS} WHERE issue_id = ? AND file != ''", [pk])  # noqa: E731
 
     first = start_worker()
     wait_for(lambda: job() and job()[0] == "RUNNING", 60)
@@ -106,7 +150,7 @@ def test_a_worker_killed_mid_build_leaves_the_job_to_the_next_worker_which_finis
     assert all(built(small) and p.name in built(small)[0] for p in leftovers), f"no partial file of the big issue: {leftovers}"
 
     second = start_worker()
-    wait_for(lambda: built(big), 120)
+    wait_for(lambda: built(big) and job()[0] == "SUCCESSFUL", 120)
     status, worker_ids = job()
     assert status == "SUCCESSFUL" and worker_ids.count(",") == 1, "run again by a second worker"
     assert second.poll() is None
