@@ -1,6 +1,7 @@
 """Jobs are enqueued with the writes that call for them, once per issue per save, never for rolled-back writes."""
 
 import errno
+import os
 
 import pytest
 from django.core.files.storage import FileSystemStorage
@@ -132,3 +133,46 @@ def test_a_full_disk_leaves_no_partial_file_and_the_row_keeps_the_previous_pdf(t
     assert after.file.name == before.file.name and after.version == before.version  # the row still names the previous PDF
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == [before.file.name.split("/")[-1]]  # no partial file
     assert after.failure == "the PDF could not be stored: No space left on device" and after.attempts == 1
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path):
+    """A real filesystem of 2 MB (tmpfs), mounted for the test and removed afterwards; skipped where mounting is not allowed."""
+    import shutil
+    import subprocess
+
+    mountpoint = tmp_path / "tiny"
+    mountpoint.mkdir()
+    if not shutil.which("mount") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mountpoint)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"this machine does not allow mounting a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        yield mountpoint
+    finally:
+        subprocess.run(["umount", str(mountpoint)], check=False)
+
+
+def test_a_really_full_filesystem_leaves_no_partial_file_and_the_row_keeps_the_previous_pdf(tiny_filesystem, monkeypatch):
+    storage = FileSystemStorage(location=tiny_filesystem)
+    monkeypatch.setattr(IssuePdf._meta.get_field("file"), "storage", storage)
+    issue = make_interview()
+    assert pdf_files.refresh_issue_pdf(issue) == "built"
+    before = IssuePdf.objects.get(issue=issue)
+    # Fill the filesystem, leaving less room than a PDF needs.
+    with open(tiny_filesystem / "filler", "wb", buffering=0) as filler:
+        try:
+            while True:
+                filler.write(b"\0" * 4096)
+        except OSError as error:
+            assert error.errno == errno.ENOSPC
+    os.truncate(tiny_filesystem / "filler", os.path.getsize(tiny_filesystem / "filler") - 8192)
+    issue.title = "Changed on a full disk"
+    issue.save()
+    assert pdf_files.refresh_issue_pdf(Issue.objects.get(pk=issue.pk)) == "failed"
+    after = IssuePdf.objects.get(issue=issue)
+    assert (after.file.name, after.version) == (before.file.name, before.version)
+    assert storage.exists(before.file.name) and storage.size(before.file.name) == before.file.size
+    assert [p.name for p in tiny_filesystem.rglob("*.pdf")] == [before.file.name.split("/")[-1]], "no partial file"
+    assert "No space left on device" in after.failure and after.attempts == 1
