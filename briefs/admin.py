@@ -258,7 +258,7 @@ class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
 @admin.register(Issue)
 class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
-    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
+    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors", "pdf_problem"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "series", "publication_date"]
     search_fields = [
@@ -267,7 +267,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         "contributions__person__family_name",
     ]
     date_hierarchy = "publication_date"
-    list_select_related = ["series"]
+    list_select_related = ["series", "pdf"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "places"]
     readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
@@ -600,6 +600,21 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             date_format(timezone.localtime(stored.built_at), "j F Y, H:i"),
             f"{stored.build_seconds:.1f}",
         )
+
+    @admin.display(description="PDF")
+    def pdf_problem(self, obj):
+        """The reason the latest build of the issue's PDF failed, if it did (details on the issue's page)."""
+        try:
+            pdf = obj.pdf
+        except IssuePdf.DoesNotExist:
+            return ""
+        if not pdf.failure:
+            return ""
+        retry = (
+            f"tried again at {date_format(timezone.localtime(pdf.next_retry_at), 'H:i')}" if pdf.next_retry_at else "not tried again"
+        )
+        return format_html("<strong>Could not be built</strong> ({} attempt{}, {}): {}", pdf.attempts,
+                           "" if pdf.attempts == 1 else "s", retry, pdf.failure)
 
     @admin.display(description="authors")
     def authors(self, obj):

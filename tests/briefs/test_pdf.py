@@ -454,6 +454,8 @@ def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_un
         html = editor_client.get(change).content.decode()
         assert "Could not be built</strong> (1 failed attempt" in html
         assert "footnotes [4] could not be placed" in html and "The background worker tries again at" in html
+        listing = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
+        assert "Could not be built</strong> (1 attempt, tried again at" in listing and "footnotes [4] could not be placed" in listing
         pdf = IssuePdf.objects.get(issue=built)
         assert pdf.attempts == 1 and pdf.next_retry_at is not None and pdf.failed_at <= pdf.next_retry_at
         reader = client.get(reverse("briefs:issue_pdf", args=["eucacis-in-brief", 6]))
