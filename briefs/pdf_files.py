@@ -158,8 +158,10 @@ def refresh_issue_pdfs(issues, *, retry=False):
     results = {}
     for issue in issues.select_related("series__programme"):
         try:
-            with transaction.atomic():
-                results[issue.pk] = refresh_issue_pdf(issue, retry=retry)
+            # A savepoint: trouble with one issue must not break the caller's transaction.
+            with transaction.atomic(), _one_build_at_a_time(issue.pk) as mine:
+                # "busy": a worker is building it right now (build_pdfs beside a running worker).
+                results[issue.pk] = refresh_issue_pdf(issue, retry=retry) if mine else "busy"
         except Exception:  # storage or database trouble: log it, go on with the others
             logger.exception("Could not refresh the PDF of %s", issue)
             results[issue.pk] = "failed"

@@ -13,9 +13,12 @@ PORT="${PORT:-8000}"
 echo
 "$PY" manage.py ensure_admin --role-accounts --url "http://127.0.0.1:$PORT"
 # The worker runs beside the development server and stops with it (Ctrl-C, or the server exiting).
-"$PY" manage.py jobs_worker &
+# In a session of its own, so that Ctrl-C reaches it once, as the SIGTERM below: it finishes the job
+# it is running, then exits (a second signal would stop it mid-job). Restart `make run` after
+# changing a job's code: the worker does not reload itself.
+setsid "$PY" manage.py jobs_worker &
 WORKER=$!
-trap 'kill -TERM "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT INT TERM
+trap 'kill -TERM "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT
 echo "Background worker started (pid $WORKER). Stop the site and the worker with Ctrl-C."
 echo
 "$PY" manage.py runserver "127.0.0.1:$PORT"
