@@ -559,7 +559,11 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             return "The PDF is made once the issue is saved."
         url = reverse("briefs:issue_pdf", args=[obj.series.slug, obj.number])
         if obj.status != IssueStatus.PUBLISHED:
-            return format_html('<a href="{}">Download a preview marked DRAFT</a>, made when you open it.', url)
+            return format_html(
+                '<a href="{}">Download a preview marked DRAFT</a>, made by the background worker the first time '
+                "you open it (a few seconds), then kept until the issue changes.",
+                url,
+            )
         stored = IssuePdf.objects.filter(issue=obj).first()
         version = pdf_version(issue_document(obj))
         if stored is not None and stored.failed_version == version:

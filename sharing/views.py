@@ -20,9 +20,9 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from briefs import draft_pdfs
 from briefs.document import issue_document
 from briefs.models import Issue, IssueStatus
-from sharing import proof_pdfs
 from sharing.models import LinkState, ShareLink
 from sharing.tokens import link_id_from
 
@@ -125,7 +125,7 @@ def proof(request, token):
 
 @proof_view
 def proof_pdf(request, token):
-    """The printed brief marked DRAFT on every page, built by the worker once per version (:mod:`sharing.proof_pdfs`)."""
+    """The printed brief marked DRAFT on every page, built by the worker once per version (:mod:`briefs.draft_pdfs`)."""
     link = _link(token)
     if link is None:
         return _not_found(request)
@@ -136,11 +136,11 @@ def proof_pdf(request, token):
     if refusal is not None:
         return refusal
     document = issue_document(issue)
-    name = proof_pdfs.stored_proof(issue, document)
+    name = draft_pdfs.stored_draft(issue, document)
     if name is None:
         # Never built for a request: the worker builds it once for this version of the draft.
-        proof_pdfs.request_proof(issue)
-        response = render(request, "sharing/proof_pdf_pending.html", {"doc": document}, status=503)
+        draft_pdfs.request_draft(issue)
+        response = render(request, "briefs/draft_pdf_pending.html", {"doc": document}, status=503)
         response["Retry-After"] = "5"
         return response
     return FileResponse(

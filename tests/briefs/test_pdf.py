@@ -320,13 +320,18 @@ def test_a_stale_pdf_is_never_served(client, built):
 
 
 @pytest.mark.django_db
-def test_a_draft_pdf_is_404_for_the_public_and_marked_draft_on_every_page_for_staff(editor_client):
+def test_a_draft_pdf_is_404_for_the_public_and_marked_draft_on_every_page_for_staff(
+    editor_client, django_capture_on_commit_callbacks
+):
     draft = make_interview(status=Issue.Status.DRAFT, footnotes=2)
     url = reverse("briefs:issue_pdf", args=[draft.series.slug, draft.number])
     assert Client().get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's job, run in-process here
+        first = editor_client.get(url)
+    assert first.status_code == 503 and "being prepared" in first.content.decode() and "no-cache" in first["Cache-Control"]
     response = editor_client.get(url)
     assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
-    pages = pages_of(response.content)
+    pages = pages_of(b"".join(response.streaming_content))
     assert len(pages) >= 3 and all("DRAFT" in page for page in pages)
     assert not IssuePdf.objects.exists(), "a draft's PDF is not stored"
 

@@ -1,9 +1,10 @@
-"""The proofreading copy's PDF: built once per version by the background worker, then stored.
+"""An unpublished issue's PDF, marked DRAFT: built once per version by the background worker, then stored.
 
-A proofreading link's PDF used to be built on every request (four requests for
-a long draft held the site up for seconds). Now the stored file is served when
-it shows the draft as it is now; otherwise the reader of the link gets a "being
-prepared" page and a job (one at a time per issue) builds it in the worker.
+For proofreading links (``sharing``) and staff previews. It used to be built on
+every request (four requests for a long draft held the site up for seconds).
+Now the stored file is served when it shows the draft as it is now; otherwise
+the request gets a "being prepared" page and a job (one waiting at a time per
+issue) builds it in the worker.
 
 Stored through the issue PDFs' storage (``STORAGES["issue_pdfs"]``) under
 ``proofs/<issue id>/<version>.pdf``: the name says which version of the draft it
@@ -31,29 +32,29 @@ def _storage():
     return storages["issue_pdfs"]
 
 
-def proof_name(issue_id, document):
+def draft_name(issue_id, document):
     return f"{FOLDER}/{issue_id}/{pdf_version(document)[:24]}-draft.pdf"
 
 
-def stored_proof(issue, document):
-    """The name of the stored proof PDF that shows ``document`` as it is now, or None."""
-    name = proof_name(issue.pk, document)
+def stored_draft(issue, document):
+    """The name of the stored draft PDF that shows ``document`` as it is now, or None."""
+    name = draft_name(issue.pk, document)
     return name if _storage().exists(name) else None
 
 
-def request_proof(issue):
-    """Ask the worker for the issue's proof PDF (unless a job for it is already waiting)."""
-    queue.enqueue_unless_waiting(build_proof_pdf, issue.pk)
+def request_draft(issue):
+    """Ask the worker for the issue's draft PDF (unless a job for it is already waiting)."""
+    queue.enqueue_unless_waiting(build_draft_pdf, issue.pk)
 
 
 @task()
-def build_proof_pdf(issue_id):
-    """The job: build and store the issue's proof PDF (marked DRAFT) unless the current one is stored. Idempotent."""
+def build_draft_pdf(issue_id):
+    """The job: build and store the issue's draft PDF unless the current one is stored. Idempotent."""
     issue = Issue.objects.select_related("series__programme").filter(pk=issue_id).first()
     if issue is None:
         return "none"
     document = issue_document(issue)
-    name = proof_name(issue_id, document)
+    name = draft_name(issue_id, document)
     storage = _storage()
     if storage.exists(name):
         return "current"
@@ -63,5 +64,5 @@ def build_proof_pdf(issue_id):
     for old in storage.listdir(folder)[1]:
         if f"{folder}/{old}" != stored:
             storage.delete(f"{folder}/{old}")
-    logger.info("Built the proof PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
+    logger.info("Built the draft PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
     return "built"
