@@ -35,14 +35,15 @@ print(big.pk, small.pk)
 """
 
 EDIT = """
-import time
+import os, signal, time
 from jobs.queue import one_job_per_issue
 from briefs.models import Issue
 with one_job_per_issue():
     issue = Issue.objects.get(pk={pk})
     issue.title = "Published again"
     issue.save()
-print(time.time())
+print(time.time(), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the web process dies the instant after the commit
 """
 
 
@@ -102,8 +103,8 @@ def site(tmp_path):
     manage = [sys.executable, str(ROOT / "manage.py")]
     workers = []
 
-    def run(*args, **kw):
-        return subprocess.run([*manage, *args], env=env, cwd=ROOT, check=True, timeout=300, capture_output=True, text=True, **kw)
+    def run(*args, check=True):
+        return subprocess.run([*manage, *args], env=env, cwd=ROOT, check=check, timeout=300, capture_output=True, text=True)
 
     def start_worker():
         worker = subprocess.Popen([*manage, "jobs_worker", "-v0"], env=env, cwd=ROOT)
@@ -155,9 +156,12 @@ def test_a_worker_killed_mid_build_leaves_the_job_to_the_next_worker_which_finis
     assert status == "SUCCESSFUL" and worker_ids.count(",") == 1, "run again by a second worker"
     assert second.poll() is None
 
-    # The PDF follows a publication within seconds of its commit.
+    # The PDF follows a publication within seconds of its commit, even if the process that
+    # committed it is killed the instant after: the job was written in the same transaction.
     before = built(small)
-    committed_at = float(run("shell", "-c", EDIT.format(pk=small)).stdout.strip().splitlines()[-1])
+    edit = run("shell", "-c", EDIT.format(pk=small), check=False)
+    assert edit.returncode == -signal.SIGKILL
+    committed_at = float(edit.stdout.strip().splitlines()[-1])
     wait_for(lambda: built(small) != before, 30)
     delay = time.time() - committed_at
     print(f"PDF of a 2-question issue stored {delay:.2f} s after the commit")
