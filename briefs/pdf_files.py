@@ -142,9 +142,10 @@ def _record_failure(pdf, version, error):
     attempts = (pdf.attempts if pdf.failed_version == version else 0) + 1
     pdf.failed_version, pdf.failure, pdf.failed_at = version, _reason(error), timezone.now()
     pdf.attempts, pdf.next_retry_at = attempts, queue.backoff(attempts, settings.PDF_RETRY_DELAYS)
-    pdf.save()
-    if pdf.next_retry_at is not None:
-        queue.enqueue(build_issue_pdf, pdf.issue_id, run_after=pdf.next_retry_at)
+    with transaction.atomic():  # the failure and its retry job, together
+        pdf.save()
+        if pdf.next_retry_at is not None:
+            queue.enqueue(build_issue_pdf, pdf.issue_id, run_after=pdf.next_retry_at)
 
 
 def _reason(error):
