@@ -141,7 +141,7 @@ def _record_failure(pdf, version, error):
     """Note on the issue why its PDF could not be built, and when it is tried again (``PDF_RETRY_DELAYS``)."""
     attempts = (pdf.attempts if pdf.failed_version == version else 0) + 1
     pdf.failed_version, pdf.failure, pdf.failed_at = version, _reason(error), timezone.now()
-    pdf.attempts, pdf.next_retry_at = attempts, queue.backoff(attempts, settings.PDF_RETRY_DELAYS)
+    pdf.attempts, pdf.next_retry_at = attempts, queue.backoff(attempts, settings.PDF_RETRY_DELAYS, after=pdf.failed_at)
     with transaction.atomic():  # the failure and its retry job, together
         pdf.save()
         if pdf.next_retry_at is not None:

@@ -124,8 +124,8 @@ def one_job_per_issue():
             _collection.reset(token)
 
 
-def backoff(attempt, delays):
-    """When attempt number ``attempt + 1`` should run after ``attempt`` failed, or None once ``delays`` are used up."""
+def backoff(attempt, delays, *, after=None):
+    """When attempt number ``attempt + 1`` should run, ``attempt`` having failed ``after`` (now), or None once ``delays`` are used up."""
     if attempt > len(delays):
         return None
-    return timezone.now() + timedelta(seconds=delays[attempt - 1])
+    return (after or timezone.now()) + timedelta(seconds=delays[attempt - 1])

@@ -96,3 +96,27 @@ def test_a_build_of_an_issue_already_being_built_elsewhere_waits_and_tries_again
         assert pdf_files.build_issue_pdf.call(issue.pk) == "built"
     finally:
         other.close()
+
+
+def test_a_failed_build_is_recorded_and_its_retry_job_waits_for_the_backoff(settings):
+    settings.PDF_RETRY_DELAYS = [30, 120]
+    issue = make_interview()
+    DBTaskResult.objects.all().delete()
+    with mock.patch.object(pdf_files, "build_pdf", side_effect=RuntimeError("the layout broke")):
+        assert pdf_files.build_issue_pdf.call(issue.pk) == "failed"
+        pdf = issue.__class__.objects.get(pk=issue.pk).pdf
+        assert (pdf.failure, pdf.attempts) == ("the layout broke", 1)
+        retry = DBTaskResult.objects.get()
+        assert retry.args_kwargs["args"] == [issue.pk] and retry.run_after == pdf.next_retry_at
+        assert pdf.next_retry_at - pdf.failed_at == timedelta(seconds=30)
+        # The retry, when due, fails again: a longer wait. The last one: not tried again by itself.
+        for attempt, delay in ((2, 120), (3, None)):
+            type(pdf).objects.filter(pk=pdf.pk).update(next_retry_at=timezone.now())
+            assert pdf_files.build_issue_pdf.call(issue.pk) == "failed"
+            pdf.refresh_from_db()
+            assert pdf.attempts == attempt
+            if delay is None:
+                assert pdf.next_retry_at is None
+            else:
+                assert pdf.next_retry_at - pdf.failed_at == timedelta(seconds=delay)
+    assert DBTaskResult.objects.count() == 2, "one retry job per failure that has a retry left"
