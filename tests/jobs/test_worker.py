@@ -158,13 +158,15 @@ def test_a_worker_killed_mid_build_leaves_the_job_to_the_next_worker_which_finis
 
     # The PDF follows a publication within seconds of its commit, even if the process that
     # committed it is killed the instant after: the job was written in the same transaction.
+    wait_for(lambda: built(small), 120)  # its first build, queued with the setup, is done
     before = built(small)
     edit = run("shell", "-c", EDIT.format(pk=small), check=False)
     assert edit.returncode == -signal.SIGKILL
     committed_at = float(edit.stdout.strip().splitlines()[-1])
     wait_for(lambda: built(small) != before, 30)
     delay = time.time() - committed_at
-    print(f"PDF of a 2-question issue stored {delay:.2f} s after the commit")
+    build_seconds = db.one(f"SELECT build_seconds FROM {PDFS} WHERE issue_id = ?", [small])[0]
+    print(f"PDF of a 2-question issue stored {delay:.2f} s after the commit (its build: {build_seconds:.2f} s)")
     # The goal is 2 s (0.1-1.4 s measured); a loaded shared test machine gets slack, the figure is printed.
     assert delay < 10, f"the PDF came {delay:.1f} s after the commit"
 
