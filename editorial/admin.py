@@ -49,9 +49,9 @@ from briefs.models import (
 )
 from printing.models import IssuePdf
 from printing.pdf import pdf_version
-from printing.pdf_files import refresh_issue_pdfs
 from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
 from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
+from jobs.queue import one_job_per_issue
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
 from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
@@ -240,7 +240,7 @@ class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
 @admin.register(Issue)
 class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
-    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors"]
+    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors", "pdf_problem"]
     list_display_links = ["number", "title"]
     list_filter = ["status", "kind", "series", "publication_date"]
     search_fields = [
@@ -249,7 +249,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         "contributions__person__family_name",
     ]
     date_hierarchy = "publication_date"
-    list_select_related = ["series"]
+    list_select_related = ["series", "pdf"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "places"]
     readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
@@ -364,6 +364,13 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+        # One transaction, and one PDF job and one search job per issue, however many rows the form saves.
+        with one_job_per_issue():
+            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+
+    def _changeform_with_prepared_changes(self, request, object_id, form_url, extra_context):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
         if issue is None or not edits_are_prepared(issue):
             self._keep_rows_deleted_meanwhile(request, issue)
@@ -450,6 +457,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         return response
 
     def transition_view(self, request, name):
+        if request.method != "POST":
+            return self._transition_view(request, name)
+        with one_job_per_issue():  # the publication and its jobs commit together
+            return self._transition_view(request, name)
+
+    def _transition_view(self, request, name):
         """Confirm a workflow step for one issue (its page's button) or several (a bulk action).
 
         GET shows what will happen with a comment box (and, to publish, a time);
@@ -480,17 +493,16 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                     done.append(issue)
                 except ValidationError as error:
                     refused.append(" ".join(error.messages))
-                else:
-                    if name in ("publish", "publish_change", "republish"):
-                        self._build_pdf_now(request, issue)
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             if done:
+                made_public = name in ("publish", "publish_change", "republish")
                 self.message_user(
                     request,
                     f"{transition.label}: done for "
                     + ", ".join(f"No. {i.number}" for i in done)
-                    + f". Status now: {describe_status(done[0])}.",
+                    + f". Status now: {describe_status(done[0])}."
+                    + (" The PDF is being made in the background and follows in a few seconds." if made_public else ""),
                     messages.SUCCESS,
                 )
             if len(issues) == 1:
@@ -508,17 +520,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         }
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
-
-    def _build_pdf_now(self, request, issue):
-        """Build the issue's PDF now rather than after the commit, so that the editor hears of a failure at once."""
-        if refresh_issue_pdfs(Issue.objects.filter(pk=issue.pk)).get(issue.pk) == "failed":
-            failure = IssuePdf.objects.filter(issue=issue).values_list("failure", flat=True).first() or "see the log"
-            self.message_user(
-                request,
-                f"The issue is saved, but its PDF could not be built: {failure}. Readers are told the "
-                "PDF is not available until it can be built.",
-                messages.WARNING,
-            )
 
     def get_object(self, request, object_id, from_field=None):
         issue = super().get_object(request, object_id, from_field)
@@ -540,21 +541,33 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             return "The PDF is made once the issue is saved."
         url = reverse("reader:issue_pdf", args=[obj.series.slug, obj.number])
         if obj.status != IssueStatus.PUBLISHED:
-            return format_html('<a href="{}">Download a preview marked DRAFT</a>, made when you open it.', url)
+            return format_html(
+                '<a href="{}">Download a preview marked DRAFT</a>, made by the background worker the first time '
+                "you open it (a few seconds), then kept until the issue changes.",
+                url,
+            )
         stored = IssuePdf.objects.filter(issue=obj).first()
         version = pdf_version(issue_document(obj))
         if stored is not None and stored.failed_version == version:
             return format_html(
-                "<strong>Could not be built:</strong> {}. Readers are told the PDF is not available; the "
-                "issue's page is not affected. Change what the message names and save again.",
+                "<strong>Could not be built</strong> ({} failed attempt{}, the last {}): {}. Readers are told "
+                "the PDF is not available; the issue's page is not affected. {}",
+                stored.attempts,
+                "" if stored.attempts == 1 else "s",
+                date_format(timezone.localtime(stored.failed_at), "j F Y, H:i"),
                 stored.failure,
+                f"The background worker tries again at {date_format(timezone.localtime(stored.next_retry_at), 'H:i')}."
+                if stored.next_retry_at
+                else "It is not tried again by itself: change what the message names and save again, or run "
+                "“manage.py build_pdfs --retry”.",
             )
         if stored is None or not stored.file:
-            return "Not built yet. It is built when the issue is saved, or by “manage.py build_pdfs”."
+            return "Being made by the background worker: it follows within seconds of saving."
         if stored.version != version:
             return (
-                "Out of date: the issue changed since its PDF was built, so readers are asked to come "
-                "back later. Save the issue again, or run “manage.py build_pdfs”."
+                "Being made again by the background worker: the issue changed since its PDF was built, so "
+                "readers are asked to come back in a moment. If this stays, check that the worker runs "
+                "(“manage.py jobs_worker”)."
             )
         if stored.missing_glyphs:
             missing = ", ".join(f"{c} (U+{ord(c):04X})" for c in stored.missing_glyphs)
@@ -574,15 +587,25 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             f"{stored.build_seconds:.1f}",
         )
 
+    @admin.display(description="PDF")
+    def pdf_problem(self, obj):
+        """The reason the latest build of the issue's PDF failed, if it did (details on the issue's page)."""
+        try:
+            pdf = obj.pdf
+        except IssuePdf.DoesNotExist:
+            return ""
+        if not pdf.failure:
+            return ""
+        retry = (
+            f"tried again at {date_format(timezone.localtime(pdf.next_retry_at), 'H:i')}" if pdf.next_retry_at else "not tried again"
+        )
+        return format_html("<strong>Could not be built</strong> ({} attempt{}, {}): {}", pdf.attempts,
+                           "" if pdf.attempts == 1 else "s", retry, pdf.failure)
+
     @admin.display(description="authors")
     def authors(self, obj):
         return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        issue = form.instance
-        if issue.status == IssueStatus.PUBLISHED and not getattr(request, "_preparing_change", False):
-            self._build_pdf_now(request, issue)
 
 
 def _add_step_actions(model_admin):

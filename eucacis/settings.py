@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     # before it (docs/architecture.md; tests/test_architecture.py holds them to it).
     "richtext",
     "sitecache",
+    # Background jobs (PDF builds, proofreading PDFs, search-index updates): docs/jobs.md
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "imports",
     "people",
     "briefs",
@@ -290,9 +294,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# How many issue PDFs a save rebuilds before answering; a change that touches
-# more (a series' team or about sections) rebuilds them after the response.
-PDF_BUILDS_IN_REQUEST = int(os.environ.get("PDF_BUILDS_IN_REQUEST", 3))
+# Background jobs (docs/jobs.md). Jobs are rows of this database (django-tasks-db),
+# written in the transaction that calls for them, and run by `manage.py jobs_worker`.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# How often an idle worker looks for jobs, in seconds (a PDF follows a publication within this plus its build).
+JOBS_POLL_SECONDS = float(os.environ.get("JOBS_POLL_SECONDS", 0.5))
+# A worker's heartbeat, and how long without one before its running job is run again by another.
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("JOBS_HEARTBEAT_SECONDS", 2))
+JOBS_WORKER_LOST_AFTER = float(os.environ.get("JOBS_WORKER_LOST_AFTER", 15))
+# A running job of a worker that writes no heartbeat (a plain `db_worker`) is run again after this.
+JOBS_UNKNOWN_WORKER_LOST_AFTER = float(os.environ.get("JOBS_UNKNOWN_WORKER_LOST_AFTER", 600))
+# A job whose worker died this many times is marked failed rather than run again.
+JOBS_MAX_CLAIMS = int(os.environ.get("JOBS_MAX_CLAIMS", 5))
+# A failed PDF build is tried again after these many seconds (one per attempt), then given up.
+PDF_RETRY_DELAYS = [int(s) for s in os.environ.get("PDF_RETRY_DELAYS", "30,120,600,3600,21600").split(",") if s]
 
 # Largest spreadsheet accepted by the fellows import, in bytes.
 FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))

@@ -42,6 +42,12 @@ class IssuePdf(models.Model):
     failed_version = models.CharField("version that failed to build", max_length=64, blank=True)
     failure = models.TextField("why the build failed", blank=True)
     failed_at = models.DateTimeField("failed at", null=True, blank=True)
+    #: Builds of ``failed_version`` that failed in a row; the background worker tries again at ``next_retry_at``.
+    attempts = models.PositiveSmallIntegerField("failed attempts", default=0)
+    next_retry_at = models.DateTimeField(
+        "next attempt", null=True, blank=True, help_text="Empty once the attempts are used up: save the issue, or run "
+        "“manage.py build_pdfs --retry”."
+    )
 
     class Meta:
         # Made by briefs before printing was an app of its own; the table kept its name.

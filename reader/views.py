@@ -2,6 +2,7 @@ import logging
 from functools import wraps
 
 from django.db.models import Count, Exists, OuterRef, Value
+from django.core.files.storage import storages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, urlencode
@@ -17,7 +18,7 @@ from common.object_storage import STORAGE_ERRORS, storage_unavailable
 from common.pagination import paginate
 from common.site_url import canonical_query, site_root
 from briefs.document import issue_document, team_in_office
-from printing.pdf import build_pdf
+from printing import draft_pdfs
 from printing.pdf_files import current_failure, current_pdf
 from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
@@ -285,14 +286,24 @@ def _stored_pdf_response(request, issue, document):
     return response
 
 
+def _draft_pdf_response(request, issue, document):
+    """The stored draft PDF of this version, else "being prepared" while the worker builds it (never built here)."""
+    name = draft_pdfs.stored_draft(issue, document)
+    if name is None:
+        draft_pdfs.request_draft(issue)
+        response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    return FileResponse(storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename)
+
+
 @_gone_if_withdrawn
 def issue_pdf(request, series_slug, number):
-    """The printed brief. Readers get the stored PDF; those who may preview also get drafts, built for them."""
+    """The printed brief. Readers get the stored PDF; those who may preview also get drafts (built by the worker)."""
     issue = _get_issue(request, series_slug, number)
     document = _issue_document(issue)
     if issue.status != Issue.Status.PUBLISHED:  # only those who may preview get this far with a draft
-        response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
+        response = _draft_pdf_response(request, issue, document)
     else:
         response = _stored_pdf_response(request, issue, document)
     if not issue.is_public:

@@ -10,9 +10,9 @@ number of queries per batch.
 issue's row says goes through a model signal (saves and deletes of issues,
 contributions, questions, footnotes; a person's save) or through
 :class:`~sitecache.versioning.ContentQuerySet`'s bulk writes (``update()``,
-``bulk_create()``, ``bulk_update()``). Each notes which issues it touched;
-they are indexed again once the transaction commits, from the rows as
-committed. Writes inside :func:`~sitecache.versioning.writes_rolled_back` (a
+``bulk_create()``, ``bulk_update()``). Each notes which issues it touched, and
+one job per transaction (:mod:`jobs.queue`) indexes them again in the worker
+process, from the rows as committed. Writes inside :func:`~sitecache.versioning.writes_rolled_back` (a
 prepared change being tried out in a savepoint, ``briefs.pending``) note
 nothing: readers only ever find what is published. Signals rather than calls in
 each service because the writes come from many places (admin inlines, prepared
@@ -27,7 +27,6 @@ match of folded words on SQLite (see the README's “Search”).
 """
 
 import logging
-import threading
 from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -35,9 +34,11 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save
+from django_tasks import task
 
-from search import text as search_text
 from briefs.models import Contribution, Footnote, Issue, Question
+from jobs import queue
+from search import text as search_text
 from search.models import IssueSearch
 from people.models import Person
 from sitecache.versioning import content_changed, new_state, post_bulk_create, pre_queryset_update, writes_are_rolled_back
@@ -135,11 +136,9 @@ def index_issues(issue_ids):
     """Build the index rows of these issues from their rows now; returns how many were written.
 
     A fixed number of queries per batch of 500 issues, whatever their size. An
-    issue that no longer exists has no row (its row went with it). The ids are
-    no longer waiting for the commit (:func:`issues_changed`): they are current.
+    issue that no longer exists has no row (its row went with it).
     """
     ids = sorted(set(issue_ids))
-    _discard_pending(ids)
     postgres = uses_postgres()
     written = 0
     for start in range(0, len(ids), BATCH):
@@ -166,64 +165,43 @@ def rebuild_index():
 
 # -- keeping it current ----------------------------------------------------------
 
-_pending = threading.local()
-
-
-def _pending_state():
-    if not hasattr(_pending, "ids"):
-        _pending.ids, _pending.filters = set(), []
-    return _pending
-
-
-def forget_pending():
-    """Drop what is waiting to be indexed (tests: a rolled-back transaction never commits)."""
-    _pending.ids, _pending.filters = set(), []
-
-
-def _discard_pending(ids):
-    _pending_state().ids.difference_update(ids)
-
-
 def issues_changed(ids=(), issue_filter=None):
-    """Index these issues (ids, or those matching ``issue_filter``, a Q) again once the transaction commits."""
-    if writes_are_rolled_back():
-        return  # a prepared change being tried out: rolled back before anyone reads it
-    state = _pending_state()
-    state.ids.update(i for i in ids if i is not None)
-    if issue_filter is not None:
-        state.filters.append(issue_filter)
-    # Once per write: the first to run after the commit indexes everything noted,
-    # the others find nothing left. (One per transaction would be lost with a
-    # savepoint rolled back after it was registered.)
-    transaction.on_commit(_flush)
-    current = transaction.get_connection()
-    if current.in_atomic_block:
-        # Ahead of the callbacks registered before it, as sitecache.versioning reads
-        # this list too: the PDF builds' callback may start a thread that writes,
-        # and the index is written before that thread starts, not beside it.
-        current.run_on_commit.insert(0, current.run_on_commit.pop())
+    """Index these issues (ids, or those matching ``issue_filter``, a Q) again: one job, enqueued with this transaction."""
+    queue.changed(_enqueue_indexing, ids=ids, issue_filter=issue_filter)
 
 
-def _flush():
-    state = _pending_state()
-    ids, filters = set(state.ids), list(state.filters)
-    state.ids, state.filters = set(), []
+def _enqueue_indexing(ids, filters):
+    ids = set(ids)
     for issue_filter in filters:
         ids.update(Issue.objects.filter(issue_filter).values_list("pk", flat=True))
-    if not ids:
-        return
+    if ids:
+        queue.enqueue(index_issues_job, sorted(ids))
+
+
+#: Seconds before a failed index update is tried again (one per attempt), then given up.
+RETRY_DELAYS = [10, 60, 600]
+
+
+@task()
+def index_issues_job(issue_ids, attempt=1):
+    """The job: index these issues again from their committed rows, then renew the content version."""
     try:
         with transaction.atomic():
-            index_issues(ids)
-    except Exception:  # the edit is committed; the index catches up with rebuild_search_index
-        logger.exception("Could not update the search index of %s issues", len(ids))
-        return
+            index_issues(issue_ids)
+    except Exception:
+        logger.exception("Could not update the search index of %s issues (attempt %s)", len(issue_ids), attempt)
+        later = queue.backoff(attempt, RETRY_DELAYS)
+        if later is None:
+            raise  # recorded as failed by the worker; rebuild_search_index catches up
+        queue.enqueue(index_issues_job, issue_ids, attempt=attempt + 1, run_after=later)
+        return "retrying"
     try:
         # The edit's commit renewed the content version already; a search page
         # rendered since then showed the index before this update.
         new_state()
     except Exception:
         logger.exception("Could not renew the content version after updating the search index")
+    return "indexed"
 
 
 def _issue_saved(sender, instance, update_fields=None, **kwargs):

@@ -11,18 +11,18 @@ from datetime import datetime
 from functools import wraps
 
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.files.storage import storages
+from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import content_disposition_header
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
+from printing import draft_pdfs
 from briefs.document import issue_document
 from briefs.models import Issue, IssueStatus
-from printing.pdf import build_pdf
 from sharing.models import LinkState, ShareLink
 from sharing.tokens import link_id_from
 
@@ -125,7 +125,7 @@ def proof(request, token):
 
 @proof_view
 def proof_pdf(request, token):
-    """The printed brief, built on request and marked DRAFT on every page, as staff get a draft's."""
+    """The printed brief marked DRAFT on every page, built by the worker once per version (:mod:`printing.draft_pdfs`)."""
     link = _link(token)
     if link is None:
         return _not_found(request)
@@ -136,6 +136,13 @@ def proof_pdf(request, token):
     if refusal is not None:
         return refusal
     document = issue_document(issue)
-    response = HttpResponse(build_pdf(document, draft=True, strict=False).data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(False, document.pdf_filename)
-    return response
+    name = draft_pdfs.stored_draft(issue, document)
+    if name is None:
+        # Never built for a request: the worker builds it once for this version of the draft.
+        draft_pdfs.request_draft(issue)
+        response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
+        response["Retry-After"] = "5"
+        return response
+    return FileResponse(
+        storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename
+    )

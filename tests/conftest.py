@@ -134,10 +134,13 @@ def make_staff(*permissions, username=None):
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_in_a_temporary_folder(tmp_path_factory):
-    """Uploads and built PDFs go to folders of the test run, never the project's media/, pdfs/ or private/."""
+    """Uploads and built PDFs go to folders of the test run, never the project's media/, pdfs/ or private/; jobs run in-process."""
     from django.test import override_settings
 
     with override_settings(
+        # Jobs run in the test process once the transaction commits (django_capture_on_commit_callbacks);
+        # the tests of the worker itself (tests/jobs/) use the database backend and a real worker.
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
         MEDIA_ROOT=tmp_path_factory.mktemp("media"),
         PDF_ROOT=tmp_path_factory.mktemp("pdfs"),
         PHOTO_ORIGINALS_ROOT=tmp_path_factory.mktemp("photo-originals"),
@@ -160,22 +163,6 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _no_pdf_refreshes_queued_by_earlier_tests():
-    """Each test starts with no PDF refresh queued (``printing.pdf_files``).
-
-    An edit queues its issues' refresh for the commit, and a test's transaction
-    is rolled back, never committed: without this, the queue would grow over the
-    whole run and be flushed, as one query of thousands of conditions, by
-    whichever later test runs the commit callbacks (SQLite refuses past 1,000).
-    """
-    from printing import pdf_files
-    from search import index as search
-
-    pdf_files._pending.filters = []
-    search.forget_pending()  # the same for the search index's queue
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,7 @@ from django.apps import apps
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = [
     "eucacis", "demo", "editorial", "reader", "sharing", "printing", "search",
-    "briefs", "people", "imports", "richtext", "sitecache", "common",
+    "briefs", "people", "jobs", "imports", "richtext", "sitecache", "common",
 ]  # fmt: skip
 
 

@@ -301,7 +301,8 @@ def test_a_change_to_what_the_pdf_shows_builds_a_new_one(built, edit, django_cap
     assert after.version != before.version and after.file.name != old_file
     # The replaced file stays one build longer (a download may be under way), then goes.
     assert after.previous_file == old_file and after.file.storage.exists(old_file)
-    pdf_files.refresh_issue_pdf(Issue.objects.filter(pk=built.pk).update(slug="moved") and Issue.objects.get(pk=built.pk))
+    with django_capture_on_commit_callbacks(execute=True):  # removed once the row no longer naming it is committed
+        pdf_files.refresh_issue_pdf(Issue.objects.filter(pk=built.pk).update(slug="moved") and Issue.objects.get(pk=built.pk))
     assert not after.file.storage.exists(old_file), "the file two builds old is removed"
     data = after.file.read()
     # The interviewee is named in the PDF's metadata (the cover names the author only).
@@ -320,13 +321,18 @@ def test_a_stale_pdf_is_never_served(client, built):
 
 
 @pytest.mark.django_db
-def test_a_draft_pdf_is_404_for_the_public_and_marked_draft_on_every_page_for_staff(editor_client):
+def test_a_draft_pdf_is_404_for_the_public_and_marked_draft_on_every_page_for_staff(
+    editor_client, django_capture_on_commit_callbacks
+):
     draft = make_interview(status=Issue.Status.DRAFT, footnotes=2)
     url = reverse("reader:issue_pdf", args=[draft.series.slug, draft.number])
     assert Client().get(url).status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's job, run in-process here
+        first = editor_client.get(url)
+    assert first.status_code == 503 and "being prepared" in first.content.decode() and "no-cache" in first["Cache-Control"]
     response = editor_client.get(url)
     assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
-    pages = pages_of(response.content)
+    pages = pages_of(b"".join(response.streaming_content))
     assert len(pages) >= 3 and all("DRAFT" in page for page in pages)
     assert not IssuePdf.objects.exists(), "a draft's PDF is not stored"
 
@@ -368,7 +374,7 @@ def test_the_issue_form_tells_the_editor_about_the_pdf(built, editor_client):
     html = editor_client.get(change).content.decode()
     assert "Download</a> (" in html and "pages, built" in html
     Issue.objects.filter(pk=built.pk).update(title="Changed behind the signals' back")
-    assert "Out of date" in editor_client.get(change).content.decode()
+    assert "Being made again by the background worker" in editor_client.get(change).content.decode()
     draft = make_interview(status=Issue.Status.DRAFT)
     html = editor_client.get(reverse("admin:briefs_issue_change", args=[draft.pk])).content.decode()
     assert "Download a preview marked DRAFT" in html
@@ -383,17 +389,23 @@ def test_a_staff_preview_is_made_even_when_a_note_cannot_be_placed(no6, monkeypa
     assert build.data.startswith(b"%PDF-") and "could not be placed" in caplog.text
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_change_to_many_issues_is_built_after_the_response(settings):
+def test_no_thread_is_started_in_the_web_process_for_a_change_to_many_issues(editor_client, monkeypatch):
+    """A change to a whole series enqueues jobs for the worker process; the web process starts no thread."""
     import threading
 
-    settings.PDF_BUILDS_IN_REQUEST = 0
-    call_command("load_demo", stdout=io.StringIO())  # commits: builds No. 6 in the background
-    for thread in threading.enumerate():
-        if thread.name == pdf_files.BACKGROUND_THREAD:
-            thread.join(timeout=60)
-    issue = Issue.objects.select_related("series__programme").get(number=6)
-    assert IssuePdf.objects.get(issue=issue).version == pdf_module.pdf_version(issue_document(issue))
+    from jobs.queue import one_job_per_issue
+
+    series = make_interview().series
+    for _ in range(4):
+        make_interview(series)
+    started = []
+    monkeypatch.setattr(threading.Thread, "start", lambda thread: started.append(thread.name))
+    with one_job_per_issue():
+        series.name = "Renamed series"
+        series.save()
+    response = editor_client.post(reverse("admin:briefs_series_change", args=[series.pk]), {})  # any admin request
+    assert response.status_code in (200, 302)
+    assert started == []
 
 
 @pytest.mark.parametrize("seed", [5, 11, 20])
@@ -422,7 +434,9 @@ def _failing_build(*args, **kwargs):
 
 
 @pytest.mark.django_db
-def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_unavailable(built, editor_client, client):
+def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_unavailable(
+    built, editor_client, client, django_capture_on_commit_callbacks
+):
     change = reverse("admin:briefs_issue_change", args=[built.pk])
     page = editor_client.get(change)
     form = page.context["adminform"].form
@@ -439,20 +453,28 @@ def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_un
     with mock.patch.object(pdf_files, "build_pdf", side_effect=_failing_build) as builds:
         editor_client.post(change, data)  # prepares the change: nothing is built for it yet
         assert builds.call_count == 0
-        response = editor_client.post(publish_change, {"ids": str(built.pk), "comment": "Title corrected."}, follow=True)
+        with django_capture_on_commit_callbacks(execute=True):  # the job runs once the publication commits
+            response = editor_client.post(publish_change, {"ids": str(built.pk), "comment": "Title corrected."}, follow=True)
         assert builds.call_count == 1
-        html = response.content.decode()
-        assert "its PDF could not be built: EUCACIS in Brief No. 6: footnotes [4] could not be placed" in html
-        assert "Could not be built:" in editor_client.get(change).content.decode()
+        assert "The PDF is being made in the background" in response.content.decode()
+        html = editor_client.get(change).content.decode()
+        assert "Could not be built</strong> (1 failed attempt" in html
+        assert "footnotes [4] could not be placed" in html and "The background worker tries again at" in html
+        listing = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
+        assert "Could not be built</strong> (1 attempt, tried again at" in listing and "footnotes [4] could not be placed" in listing
+        pdf = IssuePdf.objects.get(issue=built)
+        assert pdf.attempts == 1 and pdf.next_retry_at is not None and pdf.failed_at <= pdf.next_retry_at
         reader = client.get(reverse("reader:issue_pdf", args=["eucacis-in-brief", 6]))
         assert reader.status_code == 503 and "not available at the moment" in reader.content.decode()
         assert "Retry-After" not in reader
-        # The same version is not tried again on every save...
-        page = editor_client.get(change)
-        again = data | {"loaded_version": str(page.context["adminform"].form["loaded_version"].value())}
-        editor_client.post(change, again | {"biography": ""})
-        editor_client.post(publish_change, {"ids": str(built.pk), "comment": ""})
+        # The same version is not built again by an unrelated job before its retry is due...
+        assert pdf_files.refresh_issue_pdf(Issue.objects.get(pk=built.pk)) == "waiting"
         assert builds.call_count == 1
+        # ...and when it is due, the failure is counted again, with a longer wait.
+        IssuePdf.objects.filter(issue=built).update(next_retry_at=pdf.failed_at)
+        assert pdf_files.refresh_issue_pdf(Issue.objects.get(pk=built.pk)) == "failed"
+        second = IssuePdf.objects.get(issue=built)
+        assert second.attempts == 2 and second.next_retry_at - second.failed_at > pdf.next_retry_at - pdf.failed_at
     # ...but build_pdfs --retry tries it again.
     out = io.StringIO()
     call_command("build_pdfs", "--retry", stdout=out)

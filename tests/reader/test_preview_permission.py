@@ -52,12 +52,14 @@ def test_programme_staff_get_404_for_a_draft(client_in_role):
     assert [staff.get(url).status_code for url in addresses(draft)] == [404, 404, 404]
 
 
-def test_an_editor_previews_a_draft_s_page_and_its_pdf(client_in_role):
+def test_an_editor_previews_a_draft_s_page_and_its_pdf(client_in_role, django_capture_on_commit_callbacks):
     draft = make_interview(status=Issue.Status.DRAFT)
     editor = client_in_role("Editor")
     page = editor.get(draft.get_absolute_url())
     assert page.status_code == 200 and 'class="draft-banner"' in page.content.decode()
     assert "no-cache" in page["Cache-Control"]
+    with django_capture_on_commit_callbacks(execute=True):  # the worker builds it (in-process here)
+        assert editor.get(addresses(draft)[2]).status_code == 503  # being prepared
     pdf = editor.get(addresses(draft)[2])
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from printing import draft_pdfs
+
 from briefs.models import Issue
 from sharing.services import revoke_share_link, share_issue
 from sharing.tokens import token_for
@@ -98,12 +100,18 @@ def test_a_scheduled_issue_can_be_proofread_before_it_goes_public(client, link):
     assert response.status_code == 200 and "Proofreading copy — not published." in _html(response)
 
 
-def test_the_page_offers_the_draft_pdf_built_for_the_link_and_marked_draft(client, link):
+def test_the_page_offers_the_draft_pdf_built_for_the_link_and_marked_draft(client, link, django_capture_on_commit_callbacks):
     html = _html(client.get(link.get_absolute_url()))
     assert f'href="{link.get_pdf_url()}"' in html and "(PDF, marked DRAFT)" in html
-    response = client.get(link.get_pdf_url())
+    with mock.patch("printing.draft_pdfs.build_pdf", wraps=draft_pdfs.build_pdf) as builds:
+        with django_capture_on_commit_callbacks(execute=True):  # the worker's job, run in-process here
+            first = client.get(link.get_pdf_url())
+        assert first.status_code == 503 and "being prepared" in _html(first) and first["Retry-After"] == "5"
+        response = client.get(link.get_pdf_url())
+        client.get(link.get_pdf_url())
+        assert builds.call_count == 1, "built once for this version, by the job, not per request"
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages]
     assert all("DRAFT" in page for page in pages[1:])
     assert any("Question 0?" in page for page in pages)
 
@@ -203,6 +211,7 @@ def _every_kind_of_answer(link):
     revoke_share_link(link=revoked, by=None, now=MADE)
     published = share_issue(issue=make_interview(status=Issue.Status.DRAFT), by=None, now=MADE)
     _publish(published.issue, public_from=MADE)
+    draft_pdfs.build_draft_pdf.call(link.issue.pk)  # as the worker would have
     answers = {
         "page": client.get(link.get_absolute_url()),
         "pdf": client.get(link.get_pdf_url()),
@@ -253,6 +262,7 @@ def test_the_page_cache_never_keeps_a_proof_page_so_revoking_works_at_once(clien
 
 def test_proof_addresses_are_kept_out_of_the_page_cache_before_it_looks_anything_up(client, link, settings):
     settings.PAGE_CACHE_ENABLED = True
+    draft_pdfs.build_draft_pdf.call(link.issue.pk)  # as the worker would have
     with mock.patch("sitecache.middleware.state_now", wraps=versioning.state_now) as page_cache_lookup:
         assert client.get(link.get_absolute_url()).status_code == 200
         assert client.get(link.get_pdf_url()).status_code == 200

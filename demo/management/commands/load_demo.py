@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from jobs.queue import one_job_per_issue
 from demo import eucacis_in_brief_06 as seed
 from briefs.workflow import apply_transition
 from briefs.models import (
@@ -60,7 +61,7 @@ class Command(BaseCommand):
         "the series' issue No. 6 and its author's fellowship."
     )
 
-    @transaction.atomic
+    @one_job_per_issue()  # one transaction; one PDF and one index job for No. 6, not one per row
     def handle(self, *args, **options):
         series, issue = self._load()
         # The History pages start from the demo content: a revision of the series (with
