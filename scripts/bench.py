@@ -78,6 +78,7 @@ def main():
     manage("migrate", "--noinput")
     # The demo app is installed only with DEBUG: the content is loaded so, and served without.
     subprocess.run([PY, "manage.py", "load_demo"], cwd=ROOT, env=env | {"DEBUG": "1"}, check=True, capture_output=True)
+    manage("build_pdfs")  # what the worker would do: the served PDF is measured below
     manage("collectstatic", "--noinput")
     pdf_build = measure_pdf_build(env)
 

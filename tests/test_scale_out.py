@@ -71,17 +71,14 @@ def redis_url(tmp_path_factory):
     server.wait(timeout=10)
 
 
-def start_pdf_builders(env):
-    """The processes that build PDFs besides the app servers: none today.
+def start_pdf_builders(env, folders):
+    """The one background worker both app servers share (``manage.py jobs_worker``): it builds the PDFs.
 
-    Today the app server that saves a change builds the PDFs it touches, after
-    the commit (printing.pdf_files). When builds move to the django-tasks worker,
-    this is the one place to change: start ONE worker here, e.g.
-    ``[subprocess.Popen([sys.executable, "manage.py", "db_worker"], cwd=ROOT, env=env)]``;
-    the tests below already wait for the PDF to be served rather than assume
-    who built it.
+    It has local folders of its own, as on a third machine: what it builds reaches
+    the servers through S3 only.
     """
-    return []
+    worker_env = env | {folder: str(folders / folder.lower()) for folder in ("MEDIA_ROOT", "PDF_ROOT", "PHOTO_ORIGINALS_ROOT")}
+    return [subprocess.Popen([sys.executable, "manage.py", "jobs_worker"], cwd=ROOT, env=worker_env)]
 
 
 @pytest.fixture
@@ -124,7 +121,7 @@ def scratch_site(redis_url, seaweedfs, tmp_path, django_db_blocker):
                 [str(GUNICORN), "eucacis.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
                 cwd=ROOT, env=server_env,
             ))
-        servers += start_pdf_builders(envs[0])
+        servers += start_pdf_builders(env, tmp_path / "worker")
         for port in ports:
             for _ in range(100):
                 if _answers(port):
@@ -133,6 +130,7 @@ def scratch_site(redis_url, seaweedfs, tmp_path, django_db_blocker):
         yield [f"http://127.0.0.1:{port}" for port in ports]
         # Nothing was written to the servers' own folders: every file is in S3.
         assert not [path for path in tmp_path.glob("[ab]/**/*") if path.is_file()]
+        assert not [path for path in tmp_path.glob("worker/**/*") if path.is_file()]
     finally:
         for server in servers:
             server.terminate()
