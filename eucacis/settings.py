@@ -3,6 +3,9 @@
 Development defaults are safe: with nothing set, the site runs on an SQLite file
 in the project folder. Production values (``DEBUG=0``) must be given explicitly:
 the settings refuse to load without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` then.
+
+Grouped by concern, each under a ``# ==== …`` heading; docs/operations.md lists every
+variable read here.
 """
 
 import os
@@ -18,6 +21,8 @@ from django.urls import reverse
 
 from eucacis.env import database_from_url, env_bool, env_list
 
+
+# ==== The site: debug, secret key, hosts, address =========================================
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -51,6 +56,8 @@ if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
         "e.g. SITE_URL=https://briefs.example.org (no path, query or fragment)."
     )
 
+
+# ==== Apps, middleware, URLs and templates ================================================
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -133,6 +140,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "eucacis.wsgi.application"
 
+
+# ==== Database ============================================================================
 DATABASES = {
     "default": database_from_url(
         os.environ.get("DATABASE_URL", ""), sqlite_default=BASE_DIR / "db.sqlite3"
@@ -140,18 +149,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# models.W040: SQLite has no covering indexes, so the archive's index of the public rule
+# (briefs.Issue, "issue_public") is made there without its included columns, which
+# PostgreSQL reads instead of the issues' rows; nothing to fix on SQLite.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
+
+# ==== Language and time ===================================================================
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
 
+
+# ==== Files: static files, photos, PDFs; local disk or S3 =================================
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -217,6 +228,8 @@ STORAGES = {
     },
 }
 
+
+# ==== Caches: Redis, the page cache and what is kept under the content version ============
 # Caches: in-process by default (one process, as in development); REDIS_URL
 # gives the shared Redis cache that production with several workers needs.
 # Django's own Redis backend; every call gives up after REDIS_TIMEOUT seconds
@@ -274,26 +287,8 @@ CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 # without it for this many seconds before trying it again.
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 
-# Largest person photo an editor may upload, in bytes.
-PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
-# ... and most pixels: larger images are refused before they are decoded.
-PERSON_PHOTO_MAX_PIXELS = int(os.environ.get("PERSON_PHOTO_MAX_PIXELS", 40_000_000))
 
-# Production hardening; all on unless DEBUG. HTTPS is expected in front of gunicorn.
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    # On, as Django's deployment check expects; preloading is slow to undo, so an
-    # operator whose subdomains are not all HTTPS sets SECURE_HSTS_PRELOAD=0.
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
-
+# ==== Background jobs =====================================================================
 # Background jobs (docs/jobs.md). Jobs are rows of this database (django-tasks-db),
 # written in the transaction that calls for them, and run by `manage.py jobs_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -309,22 +304,8 @@ JOBS_MAX_CLAIMS = int(os.environ.get("JOBS_MAX_CLAIMS", 5))
 # A failed PDF build is tried again after these many seconds (one per attempt), then given up.
 PDF_RETRY_DELAYS = [int(s) for s in os.environ.get("PDF_RETRY_DELAYS", "30,120,600,3600,21600").split(",") if s]
 
-# Largest spreadsheet accepted by the fellows import, in bytes.
-FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
-# The largest .docx the Word import takes (a brief is some 50 KB; images make it larger).
-WORD_IMPORT_MAX_BYTES = int(os.environ.get("WORD_IMPORT_MAX_BYTES", 8 * 1024 * 1024))
 
-# The benchmark's reference view (a minimal view of the same size as a page)
-# is mounted only when this is set; see scripts/bench.py.
-BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", default=False)
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
-
+# ==== Editing: the prose editor, photos and imports =======================================
 # The prose editor's toolbar, reduced to what the printed design uses.
 DJANGO_PROSE_EDITOR_MENU_GROUPS = [
     {"group": "blockType -lists", "type": "dropdown", "minItems": 2},
@@ -347,7 +328,25 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
 ]
 
-# ---- Security (issue 7): login throttling -------------------------------------
+# Largest person photo an editor may upload, in bytes.
+PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+# ... and most pixels: larger images are refused before they are decoded.
+PERSON_PHOTO_MAX_PIXELS = int(os.environ.get("PERSON_PHOTO_MAX_PIXELS", 40_000_000))
+
+# Largest spreadsheet accepted by the fellows import, in bytes.
+FELLOW_IMPORT_MAX_BYTES = int(os.environ.get("FELLOW_IMPORT_MAX_BYTES", 2 * 1024 * 1024))
+# The largest .docx the Word import takes (a brief is some 50 KB; images make it larger).
+WORD_IMPORT_MAX_BYTES = int(os.environ.get("WORD_IMPORT_MAX_BYTES", 8 * 1024 * 1024))
+
+
+# ==== Security: passwords and signing in ==================================================
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 # django-axes counts failed sign-ins per username *and* client address: after
 # LOGIN_FAILURE_LIMIT failures that username is refused from that address (even
 # with the right password) for LOGIN_LOCKOUT_MINUTES. Another address, or another
@@ -373,7 +372,25 @@ AXES_CLIENT_IP_CALLABLE = "eucacis.security.client_ip"
 # the HTTPS proxy). The client address is the entry the outermost one wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1))
 
-# ---- Security (issue 7): Content-Security-Policy ------------------------------
+
+# ==== Security: HTTPS and headers =========================================================
+# Production hardening; all on unless DEBUG. HTTPS is expected in front of gunicorn.
+if not DEBUG:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # On, as Django's deployment check expects; preloading is slow to undo, so an
+    # operator whose subdomains are not all HTTPS sets SECURE_HSTS_PRELOAD=0.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+# ==== Security: Content-Security-Policy ===================================================
 # Everything from our own origin only; no inline scripts (the one the admin
 # needs, the prose editor's import map, gets the response's nonce: see
 # eucacis/security.py) and no inline styles but one; no plugins, no framing,
@@ -398,7 +415,8 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# ---- Security (issue 7): request size -----------------------------------------
+
+# ==== Security: the size of requests ======================================================
 # Django limits form text (DATA_UPLOAD_MAX_MEMORY_SIZE, its default stated here)
 # but streams uploaded files to disk whatever their size. A request declaring a
 # body over MAX_REQUEST_BYTES is refused with a 413 page before it is read; it
@@ -414,7 +432,15 @@ if MAX_REQUEST_BYTES <= max(PERSON_PHOTO_MAX_BYTES, FELLOW_IMPORT_MAX_BYTES, WOR
         "a file the form would take would be refused before it arrives. Raise MAX_REQUEST_BYTES."
     )
 
-# models.W040: SQLite has no covering indexes, so the archive's index of the public rule
-# (briefs.Issue, "issue_public") is made there without its included columns, which
-# PostgreSQL reads instead of the issues' rows; nothing to fix on SQLite.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
+# ==== Logging and the benchmark ===========================================================
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# The benchmark's reference view (a minimal view of the same size as a page)
+# is mounted only when this is set; see scripts/bench.py.
+BENCHMARK_VIEWS = env_bool("BENCHMARK_VIEWS", default=False)
