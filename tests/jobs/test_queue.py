@@ -9,7 +9,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from briefs import pdf_files, search
+from printing import pdf_files
+from search import index as search
 from briefs.models import Issue, Question
 from printing.models import IssuePdf
 from briefs.pending import prepared_state

@@ -9,7 +9,8 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from briefs import pdf_files, search
+from printing import pdf_files
+from search import index as search
 from jobs import recovery
 from tests.conftest import make_interview
 
