@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     # before it (docs/architecture.md; tests/test_architecture.py holds them to it).
     "richtext",
     "sitecache",
-    # Background jobs (PDF builds, proofreading PDFs, search-index updates): docs/jobs.md
+    # Background jobs (PDF builds, proofreading PDFs, search-index updates): docs/architecture.md, Background jobs
     "django_tasks",
     "django_tasks_db",
     "jobs",
@@ -180,7 +180,7 @@ PHOTO_ORIGINALS_ROOT = Path(os.environ.get("PHOTO_ORIGINALS_ROOT", BASE_DIR / "p
 
 # S3-compatible object storage (django-storages): with a bucket named, photos,
 # their originals and the PDFs go to it, one prefix each, instead of the folders
-# above (docs/storage.md). The bucket stays private; the site serves what
+# above (docs/operations.md, Object storage). The bucket stays private; the site serves what
 # readers may see. The keys come from AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY, which django-storages reads from the environment.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
@@ -289,7 +289,7 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 
 
 # ==== Background jobs =====================================================================
-# Background jobs (docs/jobs.md). Jobs are rows of this database (django-tasks-db),
+# Background jobs (docs/architecture.md, Background jobs). Jobs are rows of this database (django-tasks-db),
 # written in the transaction that calls for them, and run by `manage.py jobs_worker`.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # How often an idle worker looks for jobs, in seconds (a PDF follows a publication within this plus its build).

@@ -11,7 +11,7 @@ never cause a build; they are served the stored file, or told it is on its way.
 Edits reach here through model signals, which enqueue a job per issue with the
 transaction that made them (:mod:`jobs.queue`); the worker process
 (``manage.py jobs_worker``) runs :func:`build_issue_pdf`. Nothing is built in a
-web worker and no thread is started there (docs/jobs.md).
+web worker and no thread is started there (docs/architecture.md, Background jobs).
 
 A build is written to a new, version-keyed name and the issue's row points to it
 only once the file is complete: a full disk leaves no partial file, and the row

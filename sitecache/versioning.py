@@ -4,7 +4,7 @@ Every cached page is stored with the version it was rendered under and served
 only while that version is current, so the page cache is never stale. The
 version lives in the database (:class:`sitecache.models.ContentVersion`, one
 row), not in the cache, so that the cache can fail, fill up or come back with
-old data without ever making an old page current again (see docs/page-cache.md):
+old data without ever making an old page current again (see docs/architecture.md, Page cache):
 
 * any write to a content model renews it **in the same transaction as the
   write**: saves and deletes through model signals, many-to-many changes, and

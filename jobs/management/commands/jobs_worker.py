@@ -18,7 +18,7 @@ class Command(BaseCommand):
     help = (
         "Run the background worker (PDF builds, proofreading PDFs, search-index updates). "
         "It is django-tasks' db_worker, plus a heartbeat: a job left running by a worker that "
-        "died is queued again (see docs/jobs.md). Stop it with Ctrl-C or SIGTERM; it finishes "
+        "died is queued again (see docs/architecture.md, Background jobs). Stop it with Ctrl-C or SIGTERM; it finishes "
         "the job it is running first."
     )
 
