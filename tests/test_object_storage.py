@@ -270,10 +270,12 @@ def test_publishing_with_s3_down_keeps_the_issue_and_its_pdf_is_built_once_s3_is
     assert Issue.objects.filter(pk=issue.pk, status=Issue.Status.PUBLISHED).exists()
     assert client.get(issue.get_absolute_url()).status_code == 200
     pdf = client.get(pdf_url(issue))
-    assert pdf.status_code == 503 and "being prepared" in pdf.content.decode()
+    assert pdf.status_code == 503 and "The PDF is not available at the moment" in pdf.content.decode()
     assert not IssuePdf.objects.filter(issue=issue).exclude(file="").exists(), "no row points at a file not stored"
+    failed = IssuePdf.objects.get(issue=issue)  # the failure is recorded on the issue, with its retry
+    assert failed.attempts == 1 and failed.next_retry_at is not None and failed.failure
 
     s3_files_on_own_server.server.start()
-    call_command("build_pdfs", stdout=io.StringIO())
+    call_command("build_pdfs", "--retry", stdout=io.StringIO())  # what the retry job does when it is due
     response = client.get(pdf_url(issue))
     assert response.status_code == 200 and body(response).startswith(b"%PDF-")
