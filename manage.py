@@ -1,16 +1,17 @@
 #!/usr/bin/env python
 """Django's command-line utility for administrative tasks."""
+
 import os
 import sys
 
 
 def main():
     """Run administrative tasks."""
-    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'eucacis.settings')
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eucacis.settings")
     # manage.py is the developer's tool: without DEBUG set it runs with development
     # settings. The web server (wsgi.py) has no such default and refuses to start
     # without production values; production commands set DEBUG=0 explicitly.
-    os.environ.setdefault('DEBUG', '1')
+    os.environ.setdefault("DEBUG", "1")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:
@@ -22,5 +23,5 @@ def main():
     execute_from_command_line(sys.argv)
 
 
-if __name__ == '__main__':
+if __name__ == "__main__":
     main()

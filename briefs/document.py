@@ -14,10 +14,10 @@ All editor HTML in the document has been through the sanitiser.
 
 import datetime
 import hashlib
-from html import unescape
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from html import unescape
 from itertools import groupby
 
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -27,7 +27,6 @@ from django.utils.safestring import mark_safe
 
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
-from briefs.names import cited_name, strip_honorific
 from briefs.models import (
     PERSON_NAME_FIELDS,
     ROLE_HEADINGS,
@@ -40,6 +39,7 @@ from briefs.models import (
     IssueKind,
     Question,
 )
+from briefs.names import cited_name, strip_honorific
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
 from people.models import Person
 from richtext.fields import sanitize
@@ -438,7 +438,9 @@ def assemble(
     series, programme = issue.series, issue.series.programme
     authors = [c for c in contributions if c.is_author]
     interviewees = [c for c in contributions if c.role == ContributionRole.INTERVIEWEE]
-    passages = reading_order(introduction=issue.introduction, questions=[(q, a) for q, a, _s in questions], body=issue.body)
+    passages = reading_order(
+        introduction=issue.introduction, questions=[(q, a) for q, a, _s in questions], body=issue.body
+    )
     numbering = number_footnotes(
         [sanitize(p.html, p.rich_text_kind) for p in passages],
         {label: sanitize(html, "note") for label, html in notes.items()},
@@ -479,10 +481,14 @@ def assemble(
         body=by_part[(BODY, None)],
         notes=numbering.notes,
         biographies_heading="About the Authors" if len(authors) > 1 else "About the Author",
-        about_sections=about_sections_of(about_sections) if front is None else front.once("about", lambda: about_sections_of(about_sections)),
+        about_sections=about_sections_of(about_sections)
+        if front is None
+        else front.once("about", lambda: about_sections_of(about_sections)),
         team=team_in_office(memberships, on=issue.publication_date)
         if front is None
-        else front.once(("team", issue.publication_date), lambda: team_in_office(memberships, on=issue.publication_date)),
+        else front.once(
+            ("team", issue.publication_date), lambda: team_in_office(memberships, on=issue.publication_date)
+        ),
         imprint=Imprint(
             publisher=publisher_sentence(programme),
             place=series.place_of_publication,

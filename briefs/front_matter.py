@@ -76,6 +76,10 @@ def _person_changed(sender, instance, created=False, **kwargs):
 
 def connect():
     for model in (AboutSection, EditorialMembership):
-        post_save.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-save")
-        post_delete.connect(_section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-delete")
+        post_save.connect(
+            _section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-save"
+        )
+        post_delete.connect(
+            _section_or_membership_changed, sender=model, dispatch_uid=f"front-matter-{model.__name__}-delete"
+        )
     post_save.connect(_person_changed, sender=Person, dispatch_uid="front-matter-person-save")

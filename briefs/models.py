@@ -8,16 +8,16 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django_countries.fields import CountryField
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
+from briefs.validators import normalise_issn, validate_issn
 from richtext.fields import RichTextField
-from django_countries.fields import CountryField
+from sitecache.versioning import ContentQuerySet
 
 #: The toolbar button that inserts a footnote (static/briefs/prose/footnote.js),
 #: on every text of an issue that may cite one.
 FOOTNOTE_BUTTON = {"FootnoteMarker": True}
-from sitecache.versioning import ContentQuerySet
-from briefs.validators import normalise_issn, validate_issn
 
 
 class RemembersLoadedValues(models.Model):
@@ -87,9 +87,7 @@ class Series(models.Model):
     place_of_publication = models.CharField(
         "place of publication", max_length=120, blank=True, help_text="Printed in the imprint, e.g. “Berlin”."
     )
-    website = models.URLField(
-        "website", blank=True, help_text="The programme's website, e.g. https://www.eucacis.eu/."
-    )
+    website = models.URLField("website", blank=True, help_text="The programme's website, e.g. https://www.eucacis.eu/.")
     email = models.EmailField(
         "contact email", blank=True, help_text="The address printed in the imprint, e.g. info@eucacis.eu."
     )
@@ -136,9 +134,7 @@ def series_front_matter_changed(series_ids):
 class AboutSection(RemembersLoadedValues):
     """A titled text the series prints in every issue (“About EUCACIS”)."""
 
-    series = models.ForeignKey(
-        Series, on_delete=models.CASCADE, related_name="about_sections", verbose_name="series"
-    )
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="about_sections", verbose_name="series")
     title = models.CharField("title", max_length=200, help_text="E.g. “About the Series”.")
     body = RichTextField("text", help_text="The section's text, as printed on the inside cover.")
     sort_order = models.PositiveIntegerField("order", default=0, help_text="Lower comes first.")
@@ -209,9 +205,7 @@ class EditorialMembership(RemembersLoadedValues):
         "published issue's imprint cannot be deleted, so that issue keeps its team: set this date "
         "when someone leaves.",
     )
-    sort_order = models.PositiveIntegerField(
-        "order", default=0, help_text="Order within the role; lower comes first."
-    )
+    sort_order = models.PositiveIntegerField("order", default=0, help_text="Order within the role; lower comes first.")
 
     class Meta:
         verbose_name = "editorial team membership"
@@ -241,9 +235,7 @@ class EditorialMembership(RemembersLoadedValues):
 
     def in_office_on(self, day):
         """Whether the term covers ``day``; an open start or end is unbounded."""
-        return (self.start_date is None or self.start_date <= day) and (
-            self.end_date is None or day <= self.end_date
-        )
+        return (self.start_date is None or self.start_date <= day) and (self.end_date is None or day <= self.end_date)
 
 
 class SlugFromName:
@@ -459,9 +451,7 @@ class Issue(models.Model):
     Kind = IssueKind
     Status = IssueStatus
 
-    series = models.ForeignKey(
-        Series, on_delete=models.PROTECT, related_name="issues", verbose_name="series"
-    )
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="issues", verbose_name="series")
     number = models.PositiveIntegerField(
         "number",
         validators=[MinValueValidator(1)],
@@ -494,8 +484,7 @@ class Issue(models.Model):
         "introduction",
         buttons=FOOTNOTE_BUTTON,
         blank=True,
-        help_text="The opening paragraphs: the context, and for an interview who the interviewee is. "
-        + MARKER_HELP,
+        help_text="The opening paragraphs: the context, and for an interview who the interviewee is. " + MARKER_HELP,
     )
     body = RichTextField(
         "body",
@@ -571,9 +560,7 @@ class Issue(models.Model):
             models.Index(fields=["series", "-publication_date", "-number"], name="issue_series_archive_order"),
             # What the public may see (IssueQuerySet.published) with what the archive's filters
             # count: on PostgreSQL the counts read this index alone, not the issues' texts.
-            models.Index(
-                fields=["status", "public_from"], include=["publication_date", "kind"], name="issue_public"
-            ),
+            models.Index(fields=["status", "public_from"], include=["publication_date", "kind"], name="issue_public"),
         ]
         permissions = [
             ("submit_issue", "Can submit an issue for review"),
@@ -655,9 +642,7 @@ class Contribution(RemembersLoadedValues):
 
     Role = ContributionRole
 
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="contributions", verbose_name="issue"
-    )
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="contributions", verbose_name="issue")
     person = models.ForeignKey(
         "people.Person",
         on_delete=models.PROTECT,
@@ -716,15 +701,12 @@ class Contribution(RemembersLoadedValues):
 class Question(RemembersLoadedValues):
     """One question of an interview and its answer. The site numbers them."""
 
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="questions", verbose_name="issue"
-    )
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="questions", verbose_name="issue")
     question = RichTextField(
         "question",
         buttons=FOOTNOTE_BUTTON,
         kind="note",
-        help_text="The question without its number: the site numbers questions 1, 2, 3… in order. "
-        + MARKER_HELP,
+        help_text="The question without its number: the site numbers questions 1, 2, 3… in order. " + MARKER_HELP,
     )
     answer = RichTextField(
         "answer",
@@ -755,9 +737,7 @@ class Question(RemembersLoadedValues):
 class Footnote(RemembersLoadedValues):
     """A note cited by ``[^label]`` markers in the issue's texts."""
 
-    issue = models.ForeignKey(
-        Issue, on_delete=models.CASCADE, related_name="footnotes", verbose_name="issue"
-    )
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="footnotes", verbose_name="issue")
     label = models.CharField(
         "label",
         max_length=40,

@@ -19,8 +19,29 @@ from dataclasses import dataclass
 #: Academic and courtesy titles that may open a given name typed by mistake,
 #: lowercased and without their full stop. Whole words only: “Drew” stays.
 HONORIFICS = frozenset(
-    {"dr", "dres", "prof", "professor", "pd", "priv.-doz", "doz", "mag", "dipl.-ing", "phd",
-     "mr", "mrs", "ms", "mx", "sir", "д-р", "др", "проф", "профессор", "доц", "акад"}
+    {
+        "dr",
+        "dres",
+        "prof",
+        "professor",
+        "pd",
+        "priv.-doz",
+        "doz",
+        "mag",
+        "dipl.-ing",
+        "phd",
+        "mr",
+        "mrs",
+        "ms",
+        "mx",
+        "sir",
+        "д-р",
+        "др",
+        "проф",
+        "профессор",
+        "доц",
+        "акад",
+    }
 )
 
 

@@ -30,7 +30,17 @@ from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus
 from sitecache.versioning import writes_rolled_back
 
 #: The issue's own fields that a prepared change holds; the workflow's fields are never in it.
-CONTENT_FIELDS = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body", "edit_version")
+CONTENT_FIELDS = (
+    "series_id",
+    "number",
+    "title",
+    "slug",
+    "kind",
+    "publication_date",
+    "introduction",
+    "body",
+    "edit_version",
+)
 INLINES = (("contributions", Contribution), ("questions", Question), ("footnotes", Footnote))
 #: The issue's many-to-many fields that a prepared change holds: what it is about.
 TAG_FIELDS = ("topics", "places")
@@ -38,7 +48,11 @@ TAG_FIELDS = ("topics", "places")
 
 def is_live(issue, *, now=None):
     """Readers see this issue now."""
-    return issue.status == IssueStatus.PUBLISHED and issue.public_from is not None and issue.public_from <= (now or timezone.now())
+    return (
+        issue.status == IssueStatus.PUBLISHED
+        and issue.public_from is not None
+        and issue.public_from <= (now or timezone.now())
+    )
 
 
 def edits_are_prepared(issue, *, now=None):

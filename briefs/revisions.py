@@ -99,7 +99,7 @@ def _issue_parts(revision, issue_pk, models):
         obj = model(**version.field_dict)
         if obj.issue_id == issue_pk:
             parts[model].append(obj)
-    for model, objs in parts.items():
+    for objs in parts.values():
         objs.sort(key=lambda obj: (getattr(obj, "sort_order", 0), obj.pk))
     return parts
 
@@ -190,7 +190,9 @@ def _put_back(parts, models):
         ).values_list("pk", flat=True)
     )
     users = set(
-        get_user_model().objects.filter(pk__in={obj.by_id for obj in parts.get(Correction, ())}).values_list("pk", flat=True)
+        get_user_model()
+        .objects.filter(pk__in={obj.by_id for obj in parts.get(Correction, ())})
+        .values_list("pk", flat=True)
     )
     left_out = []
     for model in models:
@@ -279,9 +281,7 @@ def recover_deleted_issue(*, version, by, now=None):
     if Issue.objects.filter(pk=issue.pk).exists():
         raise ValidationError("This issue has not been deleted.", code="not_deleted")
     if not Series.objects.filter(pk=issue.series_id).exists():
-        raise ValidationError(
-            "This issue cannot be recovered: its series has been deleted.", code="series_deleted"
-        )
+        raise ValidationError("This issue cannot be recovered: its series has been deleted.", code="series_deleted")
     if _number_taken(issue.series_id, issue.number):
         raise ValidationError(
             "This issue cannot be recovered: its number, No. %(number)s, is now used by another issue of the "
@@ -322,5 +322,7 @@ def printed_terms_a_revert_would_delete(revision):
     versions = revision.version_set.filter(content_type__in=[series_type, term_type])
     series = {int(v.object_id) for v in versions if v.content_type_id == series_type.pk}
     kept = {int(v.object_id) for v in versions if v.content_type_id == term_type.pk}
-    terms = EditorialMembership.objects.filter(series__in=series).exclude(pk__in=kept).select_related("person", "series")
+    terms = (
+        EditorialMembership.objects.filter(series__in=series).exclude(pk__in=kept).select_related("person", "series")
+    )
     return [term for term in terms if term.published_issues_shown_in().exists()]

@@ -1,6 +1,5 @@
 """The rule for an issue complete enough to go to review and publication."""
 
-
 from briefs.models import AUTHOR_ROLES, ContributionRole, IssueKind
 
 

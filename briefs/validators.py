@@ -24,8 +24,7 @@ def validate_issn(value):
     issn = normalise_issn(value)
     if issn is None:
         raise ValidationError(
-            "“%(value)s” is not an ISSN. An ISSN is eight characters written as "
-            "NNNN-NNNC, e.g. 2627-7190.",
+            "“%(value)s” is not an ISSN. An ISSN is eight characters written as NNNN-NNNC, e.g. 2627-7190.",
             code="issn_format",
             params={"value": value},
         )

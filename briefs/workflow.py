@@ -217,7 +217,11 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
             raise ValidationError(
                 "No. %(number)s is %(status)s: “%(step)s” does not apply to it.",
                 code="wrong_state",
-                params={"number": current.number, "status": describe_status(current, now=now), "step": transition.label},
+                params={
+                    "number": current.number,
+                    "status": describe_status(current, now=now),
+                    "step": transition.label,
+                },
             )
         if transition.needs_complete_issue:
             problems = saved_issue_problems(current)

@@ -36,7 +36,11 @@ class S3Files(S3Storage):
         super().__init__(**settings)
         # Added to the configuration django-storages makes (addressing style, signature).
         self.client_config = self.client_config.merge(
-            Config(connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, retries={"mode": "standard", "max_attempts": 2})
+            Config(
+                connect_timeout=CONNECT_TIMEOUT,
+                read_timeout=READ_TIMEOUT,
+                retries={"mode": "standard", "max_attempts": 2},
+            )
         )
 
 

@@ -19,19 +19,84 @@ from briefs.models import Contribution, Footnote, Issue, IssueKind, IssueStatus,
 from people.models import Person, Programme
 
 TOPIC_NAMES = [
-    "Bilateral relations", "Regional cooperation", "Trade and investment", "Security", "Culture and education",
-    "Energy", "Water", "Migration", "Elections", "Human rights", "Climate", "Transport corridors",
-    "Belt and Road", "European Union", "Russia", "China", "Religion", "Media", "Agriculture", "Labour",
+    "Bilateral relations",
+    "Regional cooperation",
+    "Trade and investment",
+    "Security",
+    "Culture and education",
+    "Energy",
+    "Water",
+    "Migration",
+    "Elections",
+    "Human rights",
+    "Climate",
+    "Transport corridors",
+    "Belt and Road",
+    "European Union",
+    "Russia",
+    "China",
+    "Religion",
+    "Media",
+    "Agriculture",
+    "Labour",
 ]
-COUNTRIES = [("Kazakhstan", "KZ"), ("Uzbekistan", "UZ"), ("Kyrgyzstan", "KG"), ("Tajikistan", "TJ"),
-             ("Turkmenistan", "TM"), ("Georgia", "GE"), ("Armenia", "AM"), ("Azerbaijan", "AZ"),
-             ("Afghanistan", "AF"), ("Mongolia", "MN")]
+COUNTRIES = [
+    ("Kazakhstan", "KZ"),
+    ("Uzbekistan", "UZ"),
+    ("Kyrgyzstan", "KG"),
+    ("Tajikistan", "TJ"),
+    ("Turkmenistan", "TM"),
+    ("Georgia", "GE"),
+    ("Armenia", "AM"),
+    ("Azerbaijan", "AZ"),
+    ("Afghanistan", "AF"),
+    ("Mongolia", "MN"),
+]
 REGIONS = ["Central Asia", "South Caucasus", "Caspian region", "Fergana Valley"]
-GIVEN = ["Aigerim", "Bakhtiyor", "Nino", "Arman", "Dilnoza", "Giorgi", "Zarina", "Rustam", "Leyla", "Timur",
-         "Anna", "Jan", "Maria", "Oʻtkir", "Gulnara", "Сергей", "Ольга", "Hans", "Claire", "Farrukh"]
-FAMILY = ["Abdullaeva", "Karimov", "Beridze", "Nurlanov", "Tashkentova", "van der Berg", "de Vries", "Müller",
-          "Oʻrinov", "Иванов", "Petrosyan", "Aliyev", "Dzhaksybekova", "Rahimov", "Schmidt", "Lefèvre",
-          "Mamedova", "Jumabaev", "Sultanova", "Ergashev"]
+GIVEN = [
+    "Aigerim",
+    "Bakhtiyor",
+    "Nino",
+    "Arman",
+    "Dilnoza",
+    "Giorgi",
+    "Zarina",
+    "Rustam",
+    "Leyla",
+    "Timur",
+    "Anna",
+    "Jan",
+    "Maria",
+    "Oʻtkir",
+    "Gulnara",
+    "Сергей",
+    "Ольга",
+    "Hans",
+    "Claire",
+    "Farrukh",
+]
+FAMILY = [
+    "Abdullaeva",
+    "Karimov",
+    "Beridze",
+    "Nurlanov",
+    "Tashkentova",
+    "van der Berg",
+    "de Vries",
+    "Müller",
+    "Oʻrinov",
+    "Иванов",
+    "Petrosyan",
+    "Aliyev",
+    "Dzhaksybekova",
+    "Rahimov",
+    "Schmidt",
+    "Lefèvre",
+    "Mamedova",
+    "Jumabaev",
+    "Sultanova",
+    "Ergashev",
+]
 WORDS = (
     "cooperation region border trade water energy security reform policy integration corridor investment "
     "transit agreement summit leadership dialogue neighbourhood stability economy sanctions pipeline "
@@ -108,7 +173,7 @@ def _generate(count, *, series, seed, people):
     # reuse a taken address once anyone has been deleted).
     prefix = f"generated-{seed}-"
     taken = Person.objects.filter(slug__startswith=prefix).values_list("slug", flat=True)
-    start = max((int(slug[len(prefix):]) for slug in taken if slug[len(prefix):].isdigit()), default=-1) + 1
+    start = max((int(slug[len(prefix) :]) for slug in taken if slug[len(prefix) :].isdigit()), default=-1) + 1
     persons = Person.objects.bulk_create(
         Person(
             given_name=rng.choice(GIVEN),
@@ -148,18 +213,32 @@ def _generate(count, *, series, seed, people):
         for order, person in enumerate(chosen[: rng.choice([1, 1, 2])]):
             role = Contribution.Role.INTERVIEWER if interview else Contribution.Role.AUTHOR
             contributions.append(
-                Contribution(issue=issue, person=person, role=role, sort_order=order,
-                             printed_biography=f"<p>{_sentence(rng)}</p>")
+                Contribution(
+                    issue=issue,
+                    person=person,
+                    role=role,
+                    sort_order=order,
+                    printed_biography=f"<p>{_sentence(rng)}</p>",
+                )
             )
         if interview:
             contributions.append(
-                Contribution(issue=issue, person=chosen[2], role=Contribution.Role.INTERVIEWEE,
-                             speaker_label="".join(w[0] for w in chosen[2].name.split())[:10], sort_order=9)
+                Contribution(
+                    issue=issue,
+                    person=chosen[2],
+                    role=Contribution.Role.INTERVIEWEE,
+                    speaker_label="".join(w[0] for w in chosen[2].name.split())[:10],
+                    sort_order=9,
+                )
             )
             for order in range(1, 4):
                 questions.append(
-                    Question(issue=issue, question=f"<p>{_sentence(rng)[:-1]}?</p>",
-                             answer=_paragraphs(rng, 3), sort_order=order)
+                    Question(
+                        issue=issue,
+                        question=f"<p>{_sentence(rng)[:-1]}?</p>",
+                        answer=_paragraphs(rng, 3),
+                        sort_order=order,
+                    )
                 )
         notes.append(Footnote(issue=issue, label="a", text=f"<p>{_sentence(rng, 10)}</p>"))
         if not interview:

@@ -3,37 +3,19 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.contrib.admin.utils import unquote
 from django.urls import path, reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 
-from editorial.forms import (
-    ContributionForm,
-    OrderedRowForm,
-    ContributionFormSet,
-    EditorialMembershipFormSet,
-    FootnoteForm,
-    FootnoteFormSet,
-    IssueAdminMixin,
-    IssueForm,
-    OrderedInlineFormSet,
-    QuestionForm,
-    QuestionFormSet,
-    membership_deletion_problem,
-)
 from briefs.document import issue_document
-from editorial.editing import describe_others, keep_rows_deleted_meanwhile, note_closed, note_open
-from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
-from editorial.word_import_admin import WordImportAdmin
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -47,15 +29,30 @@ from briefs.models import (
     Topic,
     published_condition,
 )
-from printing.models import IssuePdf
-from printing.pdf import pdf_version
 from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
 from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
-from jobs.queue import one_job_per_issue
+from editorial.editing import describe_others, keep_rows_deleted_meanwhile, note_closed, note_open
+from editorial.forms import (
+    ContributionForm,
+    ContributionFormSet,
+    FootnoteForm,
+    FootnoteFormSet,
+    IssueAdminMixin,
+    IssueForm,
+    OrderedInlineFormSet,
+    OrderedRowForm,
+    QuestionForm,
+    QuestionFormSet,
+    membership_deletion_problem,
+)
+from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
 from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
-
+from editorial.word_import_admin import WordImportAdmin
+from jobs.queue import one_job_per_issue
+from printing.models import IssuePdf
+from printing.pdf import pdf_version
 
 
 class AboutSectionInline(admin.StackedInline):
@@ -211,9 +208,12 @@ class CountsPublishedIssues:
     """A list of topics or places with how many published issues each has (one query for the page)."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            n_published=Count("issues", filter=published_condition(through="issues__"))
-        ).order_by("name")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_published=Count("issues", filter=published_condition(through="issues__")))
+            .order_by("name")
+        )
 
     @admin.display(description="published issues", ordering="n_published")
     def published_issues(self, obj):
@@ -259,7 +259,21 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     inlines = [ContributionInline, QuestionInline, FootnoteInline, ShareLinkInline]
     save_on_top = True
     fieldsets = [
-        (None, {"fields": ["series", "number", "title", "slug", "kind", "publication_date", "loaded_version", "opened_at"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "series",
+                    "number",
+                    "title",
+                    "slug",
+                    "kind",
+                    "publication_date",
+                    "loaded_version",
+                    "opened_at",
+                ]
+            },
+        ),
         ("Text", {"fields": ["introduction", "body"]}),
         (
             "What it is about",
@@ -310,7 +324,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         if not steps:
             return "No steps yet: the issue is a draft."
         return format_html(
-            "<ol class=\"workflow-history\">{}</ol>",
+            '<ol class="workflow-history">{}</ol>',
             format_html_join(
                 "",
                 "<li>{}: {} → {}, by {}{}</li>",
@@ -434,7 +448,13 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             response = TemplateResponse(
                 request,
                 "reader/issue_detail.html",
-                {"doc": document, "texts": document.texts("web"), "is_public": False, "issue": fresh, "prepared_preview": True},
+                {
+                    "doc": document,
+                    "texts": document.texts("web"),
+                    "is_public": False,
+                    "issue": fresh,
+                    "prepared_preview": True,
+                },
             )
             response.render()
         add_never_cache_headers(response)
@@ -488,7 +508,11 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             for issue in issues:
                 try:
                     apply_transition(
-                        issue, name, by=request.user, comment=form.cleaned_data["comment"], at=form.cleaned_data.get("at")
+                        issue,
+                        name,
+                        by=request.user,
+                        comment=form.cleaned_data["comment"],
+                        at=form.cleaned_data.get("at"),
                     )
                     done.append(issue)
                 except ValidationError as error:
@@ -520,7 +544,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         }
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
-
     def get_object(self, request, object_id, from_field=None):
         issue = super().get_object(request, object_id, from_field)
         if issue is not None and hasattr(request, "_published_pdf_status"):
@@ -529,7 +552,9 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
-        if hasattr(obj, "_published_pdf_status"):  # the form shows a prepared change; the PDF is the published version's
+        if hasattr(
+            obj, "_published_pdf_status"
+        ):  # the form shows a prepared change; the PDF is the published version's
             return format_html(
                 "{} <em>This is the published version's PDF; it is rebuilt when the prepared change is published.</em>",
                 obj._published_pdf_status,
@@ -597,15 +622,21 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         if not pdf.failure:
             return ""
         retry = (
-            f"tried again at {date_format(timezone.localtime(pdf.next_retry_at), 'H:i')}" if pdf.next_retry_at else "not tried again"
+            f"tried again at {date_format(timezone.localtime(pdf.next_retry_at), 'H:i')}"
+            if pdf.next_retry_at
+            else "not tried again"
         )
-        return format_html("<strong>Could not be built</strong> ({} attempt{}, {}): {}", pdf.attempts,
-                           "" if pdf.attempts == 1 else "s", retry, pdf.failure)
+        return format_html(
+            "<strong>Could not be built</strong> ({} attempt{}, {}): {}",
+            pdf.attempts,
+            "" if pdf.attempts == 1 else "s",
+            retry,
+            pdf.failure,
+        )
 
     @admin.display(description="authors")
     def authors(self, obj):
         return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
-
 
 
 def _add_step_actions(model_admin):
@@ -623,7 +654,11 @@ def _add_step_actions(model_admin):
             return transition.allows(request.user)
 
         action.__name__ = f"step_{name}"
-        setattr(model_admin, action.__name__, admin.action(description=f"{transition.label}…", permissions=[action.__name__])(action))
+        setattr(
+            model_admin,
+            action.__name__,
+            admin.action(description=f"{transition.label}…", permissions=[action.__name__])(action),
+        )
         setattr(model_admin, f"has_{action.__name__}_permission", has_permission)
 
 

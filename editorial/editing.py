@@ -61,9 +61,7 @@ def note_open(issue_pk, user, *, now=None):
 
 
 def _note_open(cache, issue_pk, user, now):
-    current = {
-        e.user_id: e for e in (cache.get(_key(issue_pk)) or {}).values() if now - e.last_seen < OPEN_FOR
-    }
+    current = {e.user_id: e for e in (cache.get(_key(issue_pk)) or {}).values() if now - e.last_seen < OPEN_FOR}
     mine = current.get(user.pk)
     current[user.pk] = Editing(user.pk, _display_name(user), mine.since if mine else now, now)
     cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
@@ -83,6 +81,7 @@ def note_closed(issue_pk, user):
 
 def describe_others(others):
     """“Albina Muratbekova has had this issue open since 10:32” for the page's notice."""
+
     def one(e):
         return f"{e.name} (open since {date_format(timezone.localtime(e.since), 'j F, H:i')})"
 
@@ -102,11 +101,16 @@ def changes_since(issue, *, version, loaded_at):
         ).select_related("user")
         for entry in entries:
             what = entry.get_change_message() or "saved it"
-            events.append((entry.action_time, f"{_display_name(entry.user)} saved it at {_time(entry.action_time)}: {what}"))
+            events.append(
+                (entry.action_time, f"{_display_name(entry.user)} saved it at {_time(entry.action_time)}: {what}")
+            )
         for step in IssueTransition.objects.filter(issue=issue, at__gt=loaded_at).select_related("by"):
             who = _display_name(step.by) if step.by else "The system"
             events.append(
-                (step.at, f"{who} moved it from {step.get_from_status_display()} to {step.get_to_status_display()} at {_time(step.at)}.")
+                (
+                    step.at,
+                    f"{who} moved it from {step.get_from_status_display()} to {step.get_to_status_display()} at {_time(step.at)}.",
+                )
             )
     events.sort(key=lambda e: e[0])
     return [text for _at, text in events] or [f"It was saved {issue.edit_version - version} time(s) by someone else."]
@@ -142,10 +146,16 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
             continue
         rows = []
         for index in range(min(total, 1000)):
-            row = {key[len(f"{prefix}-{index}-") :]: post.getlist(key) for key in post if key.startswith(f"{prefix}-{index}-")}
+            row = {
+                key[len(f"{prefix}-{index}-") :]: post.getlist(key)
+                for key in post
+                if key.startswith(f"{prefix}-{index}-")
+            }
             row_id = (row.get("id") or [""])[0]
             # Prepared rows have negative ids (briefs.pending).
-            vanished = index < initial and row_id and not (re.fullmatch(r"-?[0-9]{1,18}", row_id) and int(row_id) in ids)
+            vanished = (
+                index < initial and row_id and not (re.fullmatch(r"-?[0-9]{1,18}", row_id) and int(row_id) in ids)
+            )
             rows.append((index, row, vanished))
         if not any(vanished for _i, _r, vanished in rows):
             continue
@@ -158,7 +168,7 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
             for name, values in row.items():
                 data.setlist(f"{prefix}-{new_index}-{name}", [""] if (vanished and name == "id") else values)
             if vanished:
-                describe = INLINE_ROWS.get(prefix, (prefix, lambda p, k: f"a {prefix} row"))[1]
+                describe = INLINE_ROWS.get(prefix, (prefix, lambda p, k, prefix=prefix: f"a {prefix} row"))[1]
                 rescued.append(describe(post, str(old_index + 1) if prefix != "footnotes" else f"{prefix}-{old_index}"))
         data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
         data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(moved) + len(extra))

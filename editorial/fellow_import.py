@@ -202,8 +202,12 @@ def _read_xlsx(data):
     from openpyxl import load_workbook
 
     # The zip's directory first: nothing is unpacked from a file that would unpack to too much.
-    check_upload(data, max_bytes=settings.FELLOW_IMPORT_MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES,
-                 zip_expected=".xlsx")
+    check_upload(
+        data,
+        max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
+        max_uncompressed_bytes=MAX_UNPACKED_BYTES,
+        zip_expected=".xlsx",
+    )
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -216,7 +220,9 @@ def _read_xlsx(data):
     except ImportFileError:
         raise
     except Exception:
-        raise ImportFileError("The file is not a readable .xlsx workbook. Open it in Excel and save it again.") from None
+        raise ImportFileError(
+            "The file is not a readable .xlsx workbook. Open it in Excel and save it again."
+        ) from None
     if not rows:
         raise ImportFileError("The workbook's first sheet is empty.")
     return rows[0], rows[1:]
@@ -490,8 +496,7 @@ def _find_duplicates(results):
 def _match_fellowships(results, programme):
     people = [r.person.pk for r in results if r.ok and r.person]
     existing = {
-        (f.person_id, f.start_year): f
-        for f in Fellowship.objects.filter(programme=programme, person__in=people)
+        (f.person_id, f.start_year): f for f in Fellowship.objects.filter(programme=programme, person__in=people)
     }
     for r in results:
         if r.ok and r.person:

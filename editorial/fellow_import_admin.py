@@ -17,9 +17,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from editorial.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
 from imports import ImportFileError, check_upload
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
-from editorial.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
 from people.models import Programme
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,10 @@ def import_view(model_admin, request):
             # The file itself, not its rows: a cell may hold a NUL, which PostgreSQL's JSON cannot store.
             # The confirmation reads it again and plans it again, as the database then is.
             preview_id = store_preview(
-                request.user, PREVIEW_KIND, {"programme": programme.pk, "name": filename, "encoding": encoding}, data=data
+                request.user,
+                PREVIEW_KIND,
+                {"programme": programme.pk, "name": filename, "encoding": encoding},
+                data=data,
             )
             context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
             return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
@@ -129,4 +132,6 @@ def _confirm(model_admin, request):
         f"{report.people_created} new person(s). {report.rows_skipped} row(s) with errors were skipped.",
     )
     # Someone who may import but not list fellowships comes back to the import page, with the report.
-    return redirect(reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again)
+    return redirect(
+        reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again
+    )

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from briefs.footnotes import find_markers, malformed_markers, normalise_label
-from editorial.editing import changes_since
 from briefs.models import ContributionRole, Issue, IssueKind, IssueStatus
 from briefs.reading import ANSWER, QUESTION, reading_order
 from briefs.services import publication_problems
+from editorial.editing import changes_since
 
 
 def check_markers(html, where):
@@ -72,7 +72,9 @@ class IssueForm(forms.ModelForm):
         if self.instance.pk is None:
             return cleaned
         # Locked until the save commits: a save at the same moment waits and then sees this one.
-        current = Issue.objects.select_for_update().filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+        current = (
+            Issue.objects.select_for_update().filter(pk=self.instance.pk).values_list("edit_version", flat=True).first()
+        )
         loaded = cleaned.get("loaded_version")
         if current is not None and loaded != current:
             happened = changes_since(self.instance, version=loaded or 0, loaded_at=cleaned.get("opened_at"))
@@ -115,6 +117,7 @@ class IssueForm(forms.ModelForm):
                     },
                 ),
             )
+
     # Not a field of the issue: the comment of the revision this save makes
     # (editorial/history_admin.py), shown on the issue's History page.
     revision_note = forms.CharField(
@@ -453,9 +456,7 @@ class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
         # Every footnote problem is reported in the same save: the check runs even
         # when some rows have errors of their own, over the rows that are readable.
         super().clean()
-        notes = {
-            f.cleaned_data["label"]: f for f in _live_forms(self) if f.cleaned_data.get("label")
-        }
+        notes = {f.cleaned_data["label"]: f for f in _live_forms(self) if f.cleaned_data.get("label")}
         cited = set()
         problems = []
         for passage in self.passages():

@@ -26,7 +26,6 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from editorial.forms import membership_deletion_problem
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
 from briefs.pending import capture, edits_are_prepared, keep_prepared, prepared_state
@@ -41,6 +40,7 @@ from briefs.revisions import (
     recover_deleted_issue,
     restore_issue_revision,
 )
+from editorial.forms import membership_deletion_problem
 
 RESTORE_PERMISSION = "briefs.restore_issue"
 NOTE_FIELD = "revision_note"
@@ -301,7 +301,6 @@ class IssueHistoryAdmin(VersionAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/briefs/issue/recover_confirm.html", context)
-
 
 
 class SeriesHistoryAdmin(VersionAdmin):

@@ -3,9 +3,9 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
-from django.db import models
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
+from django.db import models
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -13,16 +13,21 @@ from reversion.admin import VersionAdmin
 
 from common.object_storage import STORAGE_ERRORS
 from editorial.fellow_import_admin import import_view, may_import
-from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
-from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
-from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
 from editorial.team_inlines import PersonMembershipInline
+from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
+from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
+from people.photos import PhotoField, ShowsDisplayCopy, person_photo_set
 
 logger = logging.getLogger(__name__)
 
 #: A person's photo as stored now; restoring an earlier revision keeps it (see PersonAdmin.revision_view).
 PHOTO_FIELDS = (
-    "photo", "photo_width", "photo_height", "photo_display", "photo_display_width", "photo_display_height",
+    "photo",
+    "photo_width",
+    "photo_height",
+    "photo_display",
+    "photo_display_width",
+    "photo_display_height",
 )
 
 
@@ -134,9 +139,7 @@ class PersonAdmin(VersionAdmin):
             return "The file storage cannot be reached at the moment, so the photo cannot be checked."
         if missing:
             return "The copy shown on the site is missing or incomplete: upload the photo again."
-        return format_html(
-            '<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height
-        )
+        return format_html('<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height)
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -155,7 +158,9 @@ class CohortFilter(admin.SimpleListFilter):
     parameter_name = "cohort"
 
     def lookups(self, request, model_admin):
-        cohorts = Fellowship.objects.order_by("-start_year", "-end_year").values_list("start_year", "end_year").distinct()
+        cohorts = (
+            Fellowship.objects.order_by("-start_year", "-end_year").values_list("start_year", "end_year").distinct()
+        )
         return [(f"{start}-{end}", f"{start}–{end}") for start, end in cohorts]
 
     def queryset(self, request, queryset):
@@ -184,7 +189,14 @@ class FellowshipAdmin(VersionAdmin):
         return super().changelist_view(request, {"may_import": may_import(request.user), **(extra_context or {})})
 
     list_display = [
-        "person", "programme", "cohort", "home_institution", "country", "discipline", "status_now", "listed_publicly",
+        "person",
+        "programme",
+        "cohort",
+        "home_institution",
+        "country",
+        "discipline",
+        "status_now",
+        "listed_publicly",
     ]
     list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline", "listed_publicly"]
     search_fields = ["person__given_name", "person__family_name", "person__email", "home_institution", "thesis_title"]

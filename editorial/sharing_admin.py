@@ -126,7 +126,6 @@ class ShareLinkInline(admin.TabularInline):
         return describe_state(link)
 
 
-
 class StateFilter(admin.SimpleListFilter):
     title = "state"
     parameter_name = "state"

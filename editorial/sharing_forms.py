@@ -27,9 +27,7 @@ class ShareLinkForm(forms.ModelForm):
         initial=DEFAULT_DAYS,
         help_text=f"From when you save: {MIN_DAYS} to {MAX_DAYS} days.",
     )
-    revoke = forms.BooleanField(
-        label="revoke", required=False, help_text="The link stops working when you save."
-    )
+    revoke = forms.BooleanField(label="revoke", required=False, help_text="The link stops working when you save.")
 
     class Meta:
         model = ShareLink
@@ -61,9 +59,7 @@ class ShareLinkFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        adding = [
-            form for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form)
-        ]
+        adding = [form for form in self.extra_forms if form.has_changed() and not self._should_delete_form(form)]
         if adding:
             problem = sharing_problem(self.instance)
             if problem:

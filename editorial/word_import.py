@@ -21,9 +21,9 @@ Everything goes through the same sanitiser as typed text.
 import io
 import re
 import unicodedata
-from html import unescape
 import zipfile
 from dataclasses import dataclass, field
+from html import unescape
 from html.parser import HTMLParser
 
 import mammoth
@@ -82,7 +82,9 @@ def read_docx(data):
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except zipfile.BadZipFile:
-        raise WordFileError("This is not a Word document (.docx). Save the file from Word as .docx and upload that.") from None
+        raise WordFileError(
+            "This is not a Word document (.docx). Save the file from Word as .docx and upload that."
+        ) from None
     if "word/document.xml" not in names:
         raise WordFileError("This file is not a Word document (.docx): it has no document part.")
     left_out = _parts_left_out(archive, names)
@@ -92,7 +94,9 @@ def read_docx(data):
             io.BytesIO(data), style_map=STYLE_MAP, convert_image=_ImageSkipper(images), id_prefix="w-"
         )
     except Exception as error:  # mammoth raises plain exceptions for broken files
-        raise WordFileError(f"This Word document could not be read ({error.__class__.__name__}). Is it damaged?") from None
+        raise WordFileError(
+            f"This Word document could not be read ({error.__class__.__name__}). Is it damaged?"
+        ) from None
     html, footnotes, typed = _split_footnotes(result.value)
     if typed:
         left_out.append(
@@ -154,7 +158,9 @@ def _unique(items):
     return list(dict.fromkeys(items))
 
 
-_NOTE_REF = re.compile(r'<sup><a href="#w-(?:footnote|endnote)-(\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>')
+_NOTE_REF = re.compile(
+    r'<sup><a href="#w-(?:footnote|endnote)-(\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>'
+)
 _NOTES_LIST = re.compile(r'<ol><li id="w-(?:footnote|endnote)-\d+">.*</ol>\s*$', re.S)
 _NOTE_ITEM = re.compile(r'<li id="w-(?:footnote|endnote)-(\d+)">(.*?)</li>', re.S)
 _BACK_LINK = re.compile(r'\s*<a href="#w-(?:footnote|endnote)-ref-\d+">↑</a>')
@@ -202,7 +208,13 @@ class _Blocks(HTMLParser):
             self.list_kinds.append(tag)
             return
         if not self.stack and tag in self.BLOCKS:
-            self.stack.append([tag if tag != "li" else f"li-{self.list_kinds[-1] if self.list_kinds else 'ul'}", [], dict(attrs).get("class", "")])
+            self.stack.append(
+                [
+                    tag if tag != "li" else f"li-{self.list_kinds[-1] if self.list_kinds else 'ul'}",
+                    [],
+                    dict(attrs).get("class", ""),
+                ]
+            )
             self.depth = 1
             return
         if self.stack:
@@ -284,8 +296,12 @@ class Recognised:
 _HONORIFICS = ("Prof. Dr.", "Prof. Dr", "Prof.", "Dr.", "Dr", "Mr", "Mrs", "Ms")
 _QUESTION_NUMBER = re.compile(r"^\s*(?:<(?:strong|b|em|i)>\s*)*(\d{1,2})\s*[.:)]\s*")
 _SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([A-ZÀ-Ý]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
-_BYLINE_INTERVIEW = re.compile(r"^(?:an\s+)?interview\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I)
-_BYLINE_WITH_FIRST = re.compile(r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I)
+_BYLINE_INTERVIEW = re.compile(
+    r"^(?:an\s+)?interview\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I
+)
+_BYLINE_WITH_FIRST = re.compile(
+    r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I
+)
 _BYLINE_AUTHORS = re.compile(r"^by\s+(?P<by>.+?)\.?$", re.I)
 
 
@@ -338,7 +354,7 @@ def _question_of(block):
         return None
     numbered = _QUESTION_NUMBER.match(block.html)
     if numbered:
-        rest = block.html[numbered.end():]
+        rest = block.html[numbered.end() :]
         rest = re.sub(r"^((?:</(?:strong|b|em|i)>)\s*)+", "", rest)
         return _unwrap_bold(_balance(rest))
     if _is_bold_paragraph(block) and block.text.rstrip().endswith("?"):
@@ -396,7 +412,9 @@ def recognise(document):
     found.found.append(f"title: “{found.title}”")
     title_problem = text_problem(found.title, max_length=300)
     if title_problem:
-        found.problems.append(f"the title {title_problem}; it will be cut to 300 characters: shorten it after the import")
+        found.problems.append(
+            f"the title {title_problem}; it will be cut to 300 characters: shorten it after the import"
+        )
     rest = blocks[title_index + 1 :]
 
     # The byline, in the first few paragraphs after the title.
@@ -415,11 +433,15 @@ def recognise(document):
         rest = rest[:index] + rest[index + 1 :]
         break
     else:
-        found.problems.append("no byline (“By …” or “Interview by … with …”) was found: add the contributors after the import")
+        found.problems.append(
+            "no byline (“By …” or “Interview by … with …”) was found: add the contributors after the import"
+        )
 
     # Questions and answers, or the body.
     first_question = next((i for i, b in enumerate(rest) if _question_of(b) is not None), None)
-    if first_question is not None and (found.kind == "interview" or sum(_question_of(b) is not None for b in rest) >= 2):
+    if first_question is not None and (
+        found.kind == "interview" or sum(_question_of(b) is not None for b in rest) >= 2
+    ):
         found.kind = "interview"
         found.introduction = _paragraphs(rest[:first_question])
         current = None
@@ -444,7 +466,9 @@ def recognise(document):
             found.speaker_label = labels.pop()
             found.found.append(f"speaker label: “{found.speaker_label}:” (taken off the answers)")
         elif len(labels) > 1:
-            found.problems.append(f"several speaker labels ({', '.join(sorted(labels))}): set each answer's speaker after the import")
+            found.problems.append(
+                f"several speaker labels ({', '.join(sorted(labels))}): set each answer's speaker after the import"
+            )
         found.found.append(f"introduction: {len(blocks_of(found.introduction))} paragraph(s)")
         found.found.append(f"questions and answers: {len(found.questions)}")
         empty = [str(n) for n, (_q, a) in enumerate(found.questions, 1) if not strip_tags(a).strip()]
@@ -457,13 +481,19 @@ def recognise(document):
         found.problems.append("a table: tables are not imported")
 
     # Footnotes, with markers where Word had its references, numbered 1, 2, 3… in reading order.
-    order = [m for text in (found.introduction, *(p for pair in found.questions for p in pair), found.body) for m in find_markers(text)]
+    order = [
+        m
+        for text in (found.introduction, *(p for pair in found.questions for p in pair), found.body)
+        for m in find_markers(text)
+    ]
     renumber = {old: str(new) for new, old in enumerate(dict.fromkeys(m for m in order if m in document.footnotes), 1)}
     for old in document.footnotes:
         renumber.setdefault(old, str(len(renumber) + 1))  # a note Word had but the text never cites
     found.introduction, found.body = _relabel(found.introduction, renumber), _relabel(found.body, renumber)
     found.questions = [(_relabel(q, renumber), _relabel(a, renumber)) for q, a in found.questions]
-    found.footnotes = {renumber[number]: note for number, note in sorted(document.footnotes.items(), key=lambda n: int(renumber[n[0]]))}
+    found.footnotes = {
+        renumber[number]: note for number, note in sorted(document.footnotes.items(), key=lambda n: int(renumber[n[0]]))
+    }
     if found.footnotes:
         found.found.append(f"footnotes: {len(found.footnotes)}, each with its marker where Word had it")
 
@@ -495,7 +525,10 @@ def check_docx_size(data):
     """
     try:
         return check_upload(
-            data, max_bytes=settings.WORD_IMPORT_MAX_BYTES, max_uncompressed_bytes=MAX_UNPACKED_BYTES, zip_expected=".docx"
+            data,
+            max_bytes=settings.WORD_IMPORT_MAX_BYTES,
+            max_uncompressed_bytes=MAX_UNPACKED_BYTES,
+            zip_expected=".docx",
         )
     except ImportFileError as error:
         raise WordFileError(str(error)) from None
@@ -596,7 +629,11 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                 person = added.get(key)
                 if person is None:
                     named = NamedPerson(choice.name, choice.honorific)
-                    person = Person(given_name=named.given_name[:100], family_name=named.family_name[:100], honorific=choice.honorific)
+                    person = Person(
+                        given_name=named.given_name[:100],
+                        family_name=named.family_name[:100],
+                        honorific=choice.honorific,
+                    )
                     base = slugify(person.name)[:110] or "person"
                     slug, n = base, 2
                     while Person.objects.filter(slug=slug).exists():
@@ -615,7 +652,10 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                 sort_order=order,
             )
         Question.objects.bulk_create(
-            Question(issue=issue, question=q, answer=a, sort_order=n) for n, (q, a) in enumerate(recognised.questions, 1)
+            Question(issue=issue, question=q, answer=a, sort_order=n)
+            for n, (q, a) in enumerate(recognised.questions, 1)
         )
-        Footnote.objects.bulk_create(Footnote(issue=issue, label=label, text=text) for label, text in recognised.footnotes.items())
+        Footnote.objects.bulk_create(
+            Footnote(issue=issue, label=label, text=text) for label, text in recognised.footnotes.items()
+        )
     return issue

@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from briefs.models import Series
-from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from editorial.word_import import (
     PersonChoice,
     Recognised,
@@ -30,6 +29,7 @@ from editorial.word_import import (
     read_docx,
     recognise,
 )
+from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Person
 
 #: The kind of this import's previews (``imports.previews``).
@@ -102,7 +102,11 @@ class WordImportAdmin:
                 },
             )
             return HttpResponseRedirect(reverse("admin:briefs_issue_import_word_preview", args=[key]))
-        return TemplateResponse(request, "admin/briefs/issue/import_word.html", self._word_import_context(request, form=form, title="Import an issue from Word"))
+        return TemplateResponse(
+            request,
+            "admin/briefs/issue/import_word.html",
+            self._word_import_context(request, form=form, title="Import an issue from Word"),
+        )
 
     def word_preview_view(self, request, key):
         self._may_import(request)

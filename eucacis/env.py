@@ -54,9 +54,7 @@ def database_from_url(url, *, sqlite_default):
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
         name = unquote(parts.path.lstrip("/"))
         if not name:
-            raise ImproperlyConfigured(
-                "DATABASE_URL names no database; use postgres://user@host:5432/dbname"
-            )
+            raise ImproperlyConfigured("DATABASE_URL names no database; use postgres://user@host:5432/dbname")
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": name,
@@ -66,6 +64,4 @@ def database_from_url(url, *, sqlite_default):
             "PORT": str(parts.port or ""),
             **persistent,
         }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL scheme {parts.scheme!r} is not supported; use postgres:// or sqlite:///"
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported; use postgres:// or sqlite:///")

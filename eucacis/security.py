@@ -4,11 +4,10 @@ Content-Security-Policy header (django-csp)."""
 
 import ipaddress
 import math
-
-from axes.helpers import get_client_username, get_cool_off
 from dataclasses import asdict
 
-from csp.middleware import CSPMiddleware, CheckableLazyObject
+from axes.helpers import get_client_username, get_cool_off
+from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.shortcuts import render
@@ -88,8 +87,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if response.get("Content-Type", "").startswith("application/pdf"):
             response._csp_exempt = True
-        if getattr(request, "_csp_nonce", None) is None and not _REPORT_ONLY and not any(
-            hasattr(response, name) for name in _PER_RESPONSE_POLICY
+        if (
+            getattr(request, "_csp_nonce", None) is None
+            and not _REPORT_ONLY
+            and not any(hasattr(response, name) for name in _PER_RESPONSE_POLICY)
         ):
             # No nonce and no per-response policy: the header is the same on every
             # such response (nearly all pages), so it is built once, not each time.
@@ -102,8 +103,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
 #: Attributes by which a view changes the policy of one response (django-csp's decorators).
 _PER_RESPONSE_POLICY = (
-    "_csp_exempt", "_csp_config", "_csp_update", "_csp_replace",
-    "_csp_exempt_ro", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro",
+    "_csp_exempt",
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_exempt_ro",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
 )
 _fixed = {}
 _REPORT_ONLY = bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None))

@@ -14,13 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
-from django_prose_editor.config import html_tags
-from js_asset import static_lazy
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 from eucacis.env import database_from_url, env_bool, env_list
-
 
 # ==== The site: debug, secret key, hosts, address =========================================
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -142,11 +141,7 @@ WSGI_APPLICATION = "eucacis.wsgi.application"
 
 
 # ==== Database ============================================================================
-DATABASES = {
-    "default": database_from_url(
-        os.environ.get("DATABASE_URL", ""), sqlite_default=BASE_DIR / "db.sqlite3"
-    )
-}
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""), sqlite_default=BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # models.W040: SQLite has no covering indexes, so the archive's index of the public rule
@@ -239,8 +234,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", 0.25))
 
 
-def redis_cache(url, key_prefix=os.environ.get("CACHE_KEY_PREFIX", "eucacis")):
+def redis_cache(url, key_prefix=None):
     """The settings of a Redis cache at ``url`` (the tests' own throwaway servers use it too)."""
+    if key_prefix is None:
+        key_prefix = os.environ.get("CACHE_KEY_PREFIX", "eucacis")
     return {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,

@@ -6,7 +6,6 @@ from common.object_storage import serve_media
 from reader.robots import robots_txt
 from reader.sitemaps import SITEMAPS, sitemap_index, sitemap_section
 
-
 admin.site.site_header = "EUCACIS editorial"
 admin.site.site_title = "EUCACIS editorial"
 admin.site.index_title = "Series, issues and people"

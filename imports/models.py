@@ -17,7 +17,9 @@ class ImportPreview(models.Model):
     kind = models.CharField("kind of import", max_length=60, help_text="E.g. “people.fellows”.")
     created_at = models.DateTimeField("made at", db_index=True)
     payload = models.JSONField("what the preview showed", help_text="What the confirmation needs, as JSON.")
-    data = models.BinaryField("uploaded file", null=True, blank=True, help_text="The file itself, if the import needs it.")
+    data = models.BinaryField(
+        "uploaded file", null=True, blank=True, help_text="The file itself, if the import needs it."
+    )
 
     class Meta:
         verbose_name = "import preview"

@@ -33,7 +33,9 @@ def store_preview(user, kind, payload, *, data=None, now=None):
     with transaction.atomic():
         ImportPreview.objects.filter(created_at__lt=now - PREVIEW_VALID_FOR).delete()
         keep = ImportPreview.objects.filter(user=user, kind=kind).order_by("-created_at")[: KEPT_PER_USER - 1]
-        ImportPreview.objects.filter(user=user, kind=kind).exclude(pk__in=list(keep.values_list("pk", flat=True))).delete()
+        ImportPreview.objects.filter(user=user, kind=kind).exclude(
+            pk__in=list(keep.values_list("pk", flat=True))
+        ).delete()
         preview = ImportPreview.objects.create(user=user, kind=kind, payload=payload, data=data, created_at=now)
     return preview.pk
 

@@ -62,7 +62,9 @@ def requeue_abandoned(now=None):
                 traceback=f"Its worker died {len(job.worker_ids)} times while running it ({', '.join(job.worker_ids)}).",
             )
             if changed:
-                logger.error("Job %s (%s) gave up: its worker died %s times", job.pk, job.task_path, len(job.worker_ids))
+                logger.error(
+                    "Job %s (%s) gave up: its worker died %s times", job.pk, job.task_path, len(job.worker_ids)
+                )
             continue
         if unchanged.update(status="READY", started_at=None):
             requeued += 1

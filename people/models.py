@@ -3,11 +3,11 @@ from django.db import models
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
-from richtext.fields import RichTextField
 from people.photos import PhotoField, page_photo
 from people.storage import person_photo_original_storage
-from sitecache.versioning import ContentQuerySet
 from people.validators import validate_photo_size
+from richtext.fields import RichTextField
+from sitecache.versioning import ContentQuerySet
 
 
 class Person(models.Model):
@@ -20,9 +20,7 @@ class Person(models.Model):
         help_text="Academic title printed before the name, exactly as the series prints it: "
         "“Dr”, “Prof. Dr”, “PD Dr”. Leave empty for none.",
     )
-    given_name = models.CharField(
-        "given name", max_length=100, help_text="First name(s), e.g. “Albina”."
-    )
+    given_name = models.CharField("given name", max_length=100, help_text="First name(s), e.g. “Albina”.")
     family_name = models.CharField(
         "family name", max_length=100, help_text="Surname, used for sorting, e.g. “Muratbekova”."
     )
@@ -60,13 +58,16 @@ class Person(models.Model):
     # The copy that pages show, made when a photo is uploaded; its size is
     # stored with it, so no page needs to open the file.
     photo_display = models.ImageField("photo as shown", upload_to="people/display/", blank=True, editable=False)
-    photo_display_width = models.PositiveIntegerField("width of the photo as shown", null=True, blank=True, editable=False)
-    photo_display_height = models.PositiveIntegerField("height of the photo as shown", null=True, blank=True, editable=False)
+    photo_display_width = models.PositiveIntegerField(
+        "width of the photo as shown", null=True, blank=True, editable=False
+    )
+    photo_display_height = models.PositiveIntegerField(
+        "height of the photo as shown", null=True, blank=True, editable=False
+    )
     email = models.EmailField(
         "email",
         blank=True,
-        help_text="Private: for programme staff and for matching spreadsheet imports. "
-        "Never shown on the public site.",
+        help_text="Private: for programme staff and for matching spreadsheet imports. Never shown on the public site.",
     )
     photo_width = models.PositiveIntegerField("width of the photo", null=True, blank=True, editable=False)
     photo_height = models.PositiveIntegerField("height of the photo", null=True, blank=True, editable=False)
@@ -107,8 +108,8 @@ class Person(models.Model):
 
 class Organisation(models.Model):
     """An institution that organises or funds a programme (IEP, CIFE, a foundation)."""
-    objects = ContentQuerySet.as_manager()
 
+    objects = ContentQuerySet.as_manager()
 
     name = models.CharField("name", max_length=255, help_text="Full name, e.g. “Institut für Europäische Politik”.")
     short_name = models.CharField("short name", max_length=40, blank=True, help_text="E.g. “IEP”.")
@@ -125,8 +126,8 @@ class Organisation(models.Model):
 
 class Programme(models.Model):
     """A fellowship programme; it publishes series and has fellows."""
-    objects = ContentQuerySet.as_manager()
 
+    objects = ContentQuerySet.as_manager()
 
     name = models.CharField(
         "name",
@@ -203,9 +204,7 @@ _YEAR = [MinValueValidator(1950), MaxValueValidator(2100)]
 class Fellowship(models.Model):
     """A person's fellowship in a programme, for one cohort."""
 
-    person = models.ForeignKey(
-        Person, on_delete=models.CASCADE, related_name="fellowships", verbose_name="fellow"
-    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="fellowships", verbose_name="fellow")
     programme = models.ForeignKey(
         Programme, on_delete=models.PROTECT, related_name="fellowships", verbose_name="programme"
     )

@@ -311,9 +311,7 @@ def person_photo_set(*, person, photo):
     """
     previous = {"photo": "", "photo_display": ""}
     if person.pk:
-        previous = (
-            type(person).objects.filter(pk=person.pk).values("photo", "photo_display").first() or previous
-        )
+        previous = type(person).objects.filter(pk=person.pk).values("photo", "photo_display").first() or previous
     written = []
     if photo:
         prepared = getattr(photo, "prepared", None) or prepare_photo(photo)
@@ -365,8 +363,7 @@ def page_photo(person):
     width, height = person.photo_display_width, person.photo_display_height
     if not (width and height):
         logger.warning(
-            "The photo of %s (%s) is not shown: its size is not stored. "
-            "Run `python manage.py repair_person_photos`.",
+            "The photo of %s (%s) is not shown: its size is not stored. Run `python manage.py repair_person_photos`.",
             person.slug,
             person.photo_display.name,
         )

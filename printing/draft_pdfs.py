@@ -19,9 +19,9 @@ from django_tasks import task
 
 from briefs.document import issue_document
 from briefs.models import Issue
+from jobs import queue
 from printing.pdf import build_pdf, pdf_version
 from printing.pdf_files import store_new_file
-from jobs import queue
 
 logger = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 from django.db import models
 
-from common.object_storage import configured_storage
 from briefs.models import Issue
+from common.object_storage import configured_storage
 
 
 def issue_pdf_storage():
@@ -45,8 +45,10 @@ class IssuePdf(models.Model):
     #: Builds of ``failed_version`` that failed in a row; the background worker tries again at ``next_retry_at``.
     attempts = models.PositiveSmallIntegerField("failed attempts", default=0)
     next_retry_at = models.DateTimeField(
-        "next attempt", null=True, blank=True, help_text="Empty once the attempts are used up: save the issue, or run "
-        "“manage.py build_pdfs --retry”."
+        "next attempt",
+        null=True,
+        blank=True,
+        help_text="Empty once the attempts are used up: save the issue, or run “manage.py build_pdfs --retry”.",
     )
 
     class Meta:

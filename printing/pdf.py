@@ -9,12 +9,12 @@ laid-out pages and, where they differ, moves the calling line to the next page
 """
 
 import hashlib
-from importlib import import_module
 import logging
 import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -54,9 +54,7 @@ class PdfBuild:
 
 def css_string(value):
     """``value`` as a quoted CSS string that cannot end the string or the style element."""
-    escaped = "".join(
-        f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in str(value).replace("\n", " ")
-    )
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\<>&' or ord(c) < 32 else c for c in str(value).replace("\n", " "))
     return mark_safe(f'"{escaped}"')
 
 
@@ -125,15 +123,18 @@ def missing_glyphs(html):
 def print_html(document, *, draft=False):
     """The print template filled with ``document``; notes sit at their calls."""
     running_head = f"{document.series_name} · No. {document.number} · {document.short_title}"
-    return _UNPRINTABLE_RE.sub("", get_template(TEMPLATE).render(
-        {
-            "doc": document,
-            "texts": document.texts("print"),
-            "draft": draft,
-            "stylesheet": stylesheet(),
-            "running_head": css_string(running_head),
-        }
-    ))
+    return _UNPRINTABLE_RE.sub(
+        "",
+        get_template(TEMPLATE).render(
+            {
+                "doc": document,
+                "texts": document.texts("print"),
+                "draft": draft,
+                "stylesheet": stylesheet(),
+                "running_head": css_string(running_head),
+            }
+        ),
+    )
 
 
 def _walk(box, ancestors=()):
@@ -339,7 +340,9 @@ def build_pdf(document, *, draft=False, strict=True):
         number, (call_page, _) = min(misplaced.items())
         moved = _make_room_for_note(html, rendered, number, call_page - 1)
         if not moved or passes == max_passes:
-            problem = f"{document.subject}: footnotes {sorted(misplaced)} could not be placed on the page that cites them"
+            problem = (
+                f"{document.subject}: footnotes {sorted(misplaced)} could not be placed on the page that cites them"
+            )
             if strict:
                 raise FootnotePlacementError(problem)
             logger.warning(problem)

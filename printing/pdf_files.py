@@ -24,8 +24,8 @@ import os
 from contextlib import contextmanager
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -47,9 +47,9 @@ from briefs.models import (
 )
 from common.object_storage import STORAGE_ERRORS
 from jobs import queue
+from people.models import Organisation, Person, Programme
 from printing.models import IssuePdf
 from printing.pdf import build_pdf, pdf_version
-from people.models import Organisation, Person, Programme
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,12 @@ def refresh_issue_pdf(issue, *, retry=False):
         return "removed"
     document = issue_document(issue)
     version = pdf_version(document)
-    if stored is not None and stored.file and stored.version == version and stored.file.storage.exists(stored.file.name):
+    if (
+        stored is not None
+        and stored.file
+        and stored.version == version
+        and stored.file.storage.exists(stored.file.name)
+    ):
         return "current"
     if stored is not None and stored.failed_version == version and not retry:
         if stored.next_retry_at is None or stored.next_retry_at > timezone.now():
@@ -260,9 +265,7 @@ def _programme_changed(sender, instance, created=False, **kwargs):
 
 def _person_changed(sender, instance, created=False, **kwargs):
     if not created:  # a new person is in no issue yet
-        pdfs_need_refresh(
-            Q(contributions__person=instance.pk) | Q(series__editorial_memberships__person=instance.pk)
-        )
+        pdfs_need_refresh(Q(contributions__person=instance.pk) | Q(series__editorial_memberships__person=instance.pk))
 
 
 def _tag_changed(sender, instance, created=False, **kwargs):

@@ -22,9 +22,10 @@ from django.db.models.functions import ExtractYear
 from django.http import QueryDict
 
 from briefs.models import AUTHOR_ROLES, Contribution, Issue, IssueKind, Place, Topic
-from reader.people_public import public_people
 from people.models import Person
-from sitecache.versioning import cache as content_cache, version_now
+from reader.people_public import public_people
+from sitecache.versioning import cache as content_cache
+from sitecache.versioning import version_now
 
 #: The filters, in the order the page shows them: (parameter, label).
 FILTERS = (("year", "Year"), ("kind", "Kind"), ("topic", "Topic"), ("place", "Country or region"), ("author", "Author"))
@@ -138,7 +139,10 @@ def _counts(name, issues):
     ids = issues.values("pk")
     if name == "year":
         rows = (
-            issues.annotate(y=ExtractYear("publication_date")).values("y").annotate(n=Count("pk")).order_by()
+            issues.annotate(y=ExtractYear("publication_date"))
+            .values("y")
+            .annotate(n=Count("pk"))
+            .order_by()
             .values_list("y", "n")
         )
         return [(str(y), str(y), n, -y) for y, n in rows]
@@ -284,7 +288,10 @@ def _without_unknown(filters, unknown):
         return filters
     labels = dict(FILTERS)
     return filters.without(*unknown).with_notes(
-        *(f"No {labels[name].lower()} is called “{value}”; that filter was left out." for name, value in unknown.items())
+        *(
+            f"No {labels[name].lower()} is called “{value}”; that filter was left out."
+            for name, value in unknown.items()
+        )
     )
 
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from itertools import groupby
 
-
 _STATUS_LABEL = {"current": "Current fellow", "alumni": "Alumni"}
 
 

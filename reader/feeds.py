@@ -38,8 +38,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from briefs.models import (
     AUTHOR_ROLES,
@@ -53,10 +53,10 @@ from briefs.models import (
     Topic,
     published_condition,
 )
-from reader.people_public import public_people
-from reader.summaries import clean_text, summary_from_html
 from common.site_url import site_root as site_origin
 from people.models import Person
+from reader.people_public import public_people
+from reader.summaries import clean_text, summary_from_html
 
 #: The site's name, as the header of every page shows it.
 SITE_NAME = "EUCACIS publications"
@@ -389,7 +389,9 @@ def feed_links(subject=None):
     else:
         stem = _SUBJECTS.get(type(subject))
         if stem is None:
-            raise TypeError(f"No feed for a {type(subject).__name__}; feeds are for {', '.join(m.__name__ for m in _SUBJECTS)} or the site (None).")
+            raise TypeError(
+                f"No feed for a {type(subject).__name__}; feeds are for {', '.join(m.__name__ for m in _SUBJECTS)} or the site (None)."
+            )
         args, title = [subject.slug], clean_text(subject.name)
     return [
         FeedLink(f"{title} (Atom)", "application/atom+xml", reverse(f"reader:{stem}_feed_atom", args=args)),

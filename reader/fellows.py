@@ -3,10 +3,9 @@ from django.utils import timezone
 
 from common.pagination import paginate
 from common.site_url import canonical_query
+from people.models import Fellowship
 from reader.directory import group_by_cohort, label_status
 from reader.forms import DirectoryFilterForm
-from people.models import Fellowship
-
 
 FELLOWS_PER_PAGE = 50
 
@@ -16,9 +15,7 @@ FELLOWS_PER_PAGE = 50
 def fellows_directory(request):
     today = timezone.localdate()
     listed = Fellowship.objects.listed()
-    country_codes = (
-        listed.exclude(country="").order_by().values_list("country", flat=True).distinct()
-    )
+    country_codes = listed.exclude(country="").order_by().values_list("country", flat=True).distinct()
     form = DirectoryFilterForm(request.GET, country_codes=list(country_codes))
     fellowships = listed.select_related("person", "programme").directory_order()
     if form.is_valid():

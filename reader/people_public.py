@@ -92,6 +92,7 @@ def editorial_roles(person, *, on):
         .select_related("series")
         .only("role", "position", "start_date", "end_date", "series__name", "series__slug")
     )
+
     def current(m):
         return m.end_date is None or m.end_date >= on
 

@@ -21,10 +21,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from briefs.models import Correction, Issue, Place, Series, Topic, published_condition
-from reader.people_public import public_people
 from common.site_url import canonical_query
 from common.site_url import site_root as site_origin
 from people.models import Person
+from reader.people_public import public_people
 
 
 class PublicSitemap(Sitemap):
@@ -55,9 +55,7 @@ class PublicSitemap(Sitemap):
 def _published_issues():
     last_correction = Correction.objects.filter(issue=OuterRef("pk")).order_by("-corrected_at")
     # A correction comes after the issue went public, so it is the later date when there is one.
-    return Issue.objects.published().annotate(
-        last_corrected_at=Subquery(last_correction.values("corrected_at")[:1])
-    )
+    return Issue.objects.published().annotate(last_corrected_at=Subquery(last_correction.values("corrected_at")[:1]))
 
 
 class HomeAndArchiveSitemap(PublicSitemap):
@@ -79,9 +77,11 @@ class HomeAndArchiveSitemap(PublicSitemap):
 
 class SeriesSitemap(PublicSitemap):
     def items(self):
-        return Series.objects.only("slug").annotate(
-            lastmod=Max("issues__public_from", filter=published_condition(through="issues__"))
-        ).order_by("pk")
+        return (
+            Series.objects.only("slug")
+            .annotate(lastmod=Max("issues__public_from", filter=published_condition(through="issues__")))
+            .order_by("pk")
+        )
 
 
 class IssueSitemap(PublicSitemap):

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from reader import fellows, feeds, views
+from reader import feeds, fellows, views
 
 app_name = "reader"
 
@@ -25,7 +25,9 @@ urlpatterns = [
     # A feed's address without its format (what readers type): the Atom feed.
     path("feed/", RedirectView.as_view(pattern_name="reader:site_feed_atom", permanent=True)),
     *(
-        path(f"{prefix}/<slug:slug>/feed/", RedirectView.as_view(pattern_name=f"reader:{stem}_feed_atom", permanent=True))
+        path(
+            f"{prefix}/<slug:slug>/feed/", RedirectView.as_view(pattern_name=f"reader:{stem}_feed_atom", permanent=True)
+        )
         for prefix, stem in (("people", "person"), ("topics", "topic"), ("places", "place"), ("series", "series"))
     ),
     path("people/<slug:slug>/", views.person_detail, name="person_detail"),

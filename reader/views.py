@@ -1,31 +1,31 @@
 import logging
 from functools import wraps
 
-from django.db.models import Count, Exists, OuterRef, Value
 from django.core.files.storage import storages
+from django.db.models import Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, urlencode
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import content_disposition_header, urlencode
 
-from reader.citations import bibtex, cite_this_html, csl_item, ris
+from briefs.document import issue_document, team_in_office
 from briefs.front_matter import front_matter
-from reader.links import issue_links
-from reader.metadata import page_metadata
+from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from common.lru import LRU
 from common.object_storage import STORAGE_ERRORS, storage_unavailable
 from common.pagination import paginate
 from common.site_url import canonical_query, site_root
-from briefs.document import issue_document, team_in_office
 from printing import draft_pdfs
 from printing.pdf_files import current_failure, current_pdf
 from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
-from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
+from reader.citations import bibtex, cite_this_html, csl_item, ris
+from reader.directory import label_status
+from reader.links import issue_links
+from reader.metadata import page_metadata
 from reader.people_public import editorial_roles, parts_played, public_people
 from search.index import prefer_the_index, search_issues, with_snippets
 from search.text import MAX_QUERY_LENGTH, clean_query
-from reader.directory import label_status
 from sitecache.middleware import may_preview
 from sitecache.versioning import version_now
 
@@ -81,17 +81,25 @@ def archive(request):
 @canonical_query(*FILTER_NAMES)
 def topic_detail(request, slug):
     """A topic's page: its published issues, with the other filters. No published issue, no page."""
-    topic = get_object_or_404(Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug)
+    topic = get_object_or_404(
+        Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug
+    )
     issues = Issue.objects.published().filter(topics=topic)
-    return _archive(request, issues, "reader/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}")
+    return _archive(
+        request, issues, "reader/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}"
+    )
 
 
 @canonical_query(*FILTER_NAMES)
 def place_detail(request, slug):
     """A country's or region's page: its published issues, with the other filters."""
-    place = get_object_or_404(Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug)
+    place = get_object_or_404(
+        Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug
+    )
     issues = Issue.objects.published().filter(places=place)
-    return _archive(request, issues, "reader/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}")
+    return _archive(
+        request, issues, "reader/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}"
+    )
 
 
 @canonical_query(*FILTER_NAMES)
@@ -150,16 +158,16 @@ def _get_issue(request, series_slug, number):
     :class:`IssueWithdrawn`, and anything else not public is a 404.
     """
     if may_preview(request):
-        issues = Issue.objects.annotate(
-            is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
-        )
+        issues = Issue.objects.annotate(is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk"))))
     else:
         issues = Issue.objects.published().annotate(is_public=Value(True))
     try:
         # The series' introduction and the programme's description are long and not shown here.
-        return issues.select_related("series__programme").defer(
-            "series__introduction", "series__programme__description"
-        ).get(series__slug=series_slug, number=number)
+        return (
+            issues.select_related("series__programme")
+            .defer("series__introduction", "series__programme__description")
+            .get(series__slug=series_slug, number=number)
+        )
     except Issue.DoesNotExist:
         withdrawn = (
             Issue.objects.filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
@@ -260,7 +268,11 @@ def issue_bibtex(request, series_slug, number):
 def issue_ris(request, series_slug, number):
     """The issue as a RIS record (TY  - RPRT), to download."""
     return _citation_file(
-        request, series_slug, number, make=ris, extension=".ris",
+        request,
+        series_slug,
+        number,
+        make=ris,
+        extension=".ris",
         content_type="application/x-research-info-systems; charset=utf-8",
     )
 
@@ -294,7 +306,9 @@ def _draft_pdf_response(request, issue, document):
         response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
         response["Retry-After"] = "5"
         return response
-    return FileResponse(storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename)
+    return FileResponse(
+        storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename
+    )
 
 
 @_gone_if_withdrawn
@@ -322,8 +336,15 @@ def person_detail(request, slug):
     contributions = (
         Contribution.objects.filter(published_condition(through="issue__"), person=person)
         .select_related("issue__series")
-        .only("role", "issue__number", "issue__title", "issue__slug", "issue__publication_date",
-              "issue__series__name", "issue__series__slug")
+        .only(
+            "role",
+            "issue__number",
+            "issue__title",
+            "issue__slug",
+            "issue__publication_date",
+            "issue__series__name",
+            "issue__series__slug",
+        )
         .order_by("-issue__publication_date", "-issue__number", "pk")
     )
     page, query = paginate(request, contributions, CONTRIBUTIONS_PER_PAGE)
@@ -334,9 +355,15 @@ def person_detail(request, slug):
     return render(
         request,
         "reader/person_detail.html",
-        {"person": person, "contributions": page.object_list, "page_obj": page, "page_query": query,
-         "parts": parts_played(counts), "editorial_roles": editorial_roles(person, on=timezone.localdate()),
-         "fellowships": fellowships},
+        {
+            "person": person,
+            "contributions": page.object_list,
+            "page_obj": page,
+            "page_query": query,
+            "parts": parts_played(counts),
+            "editorial_roles": editorial_roles(person, on=timezone.localdate()),
+            "fellowships": fellowships,
+        },
     )
 
 

@@ -7,7 +7,7 @@ content that reached the database another way (shell, fixtures, an import)
 cannot carry markup a reader should never get.
 """
 
-from functools import lru_cache
+from functools import cache
 
 from django.utils.safestring import SafeString, mark_safe
 from django_prose_editor.fields import ProseEditorField, create_sanitizer
@@ -44,7 +44,7 @@ NOTE = {
 _EXTENSION_SETS = {"prose": PROSE, "note": NOTE}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cleaner(kind):
     return create_sanitizer(_EXTENSION_SETS[kind])
 

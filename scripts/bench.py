@@ -39,13 +39,19 @@ def free_port():
 def wrk(url, seconds, connections, headers=()):
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *headers, url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url} answered {errors.group(1)} errors:\n{out}")
-    return rps, _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)), _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
+    return (
+        rps,
+        _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+    )
 
 
 def _ms(value):
@@ -87,14 +93,20 @@ def main():
     servers = [
         start_gunicorn(env | {"PAGE_CACHE_ENABLED": "0", "CONTENT_CACHES": "0"}, scratch_port),
         start_gunicorn(env | {"PAGE_CACHE_ENABLED": "0"}, uncached_port),
-        start_gunicorn(env | {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}"}, cached_port),
+        start_gunicorn(
+            env | {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}"}, cached_port
+        ),
     ]
     try:
         scratch_base = f"http://127.0.0.1:{scratch_port}"
         uncached_base, cached_base = f"http://127.0.0.1:{uncached_port}", f"http://127.0.0.1:{cached_port}"
         for base in (scratch_base, uncached_base, cached_base):
             wait_for(base)
-        path = urllib.request.urlopen(uncached_base + "/series/eucacis-in-brief/6/").geturl().split(str(uncached_port), 1)[1]
+        path = (
+            urllib.request.urlopen(uncached_base + "/series/eucacis-in-brief/6/")
+            .geturl()
+            .split(str(uncached_port), 1)[1]
+        )
         size = len(urllib.request.urlopen(uncached_base + path).read())
         with urllib.request.urlopen(cached_base + path) as response:
             etag = response.headers["ETag"]
@@ -114,10 +126,10 @@ def main():
         for _ in range(args.rounds):
             for name, (url, headers) in cases.items():
                 runs[name].append(wrk(url, args.seconds, args.connections, headers))
-        medians = {name: tuple(statistics.median(r[i] for r in results) for i in range(3)) for name, results in runs.items()}
-        ratios = {
-            name: sorted(r[0] / m[0] for r, m in zip(runs[name], runs["minimal view"])) for name in cases
+        medians = {
+            name: tuple(statistics.median(r[i] for r in results) for i in range(3)) for name, results in runs.items()
         }
+        ratios = {name: sorted(r[0] / m[0] for r, m in zip(runs[name], runs["minimal view"])) for name in cases}
         pdf_url = cached_base + "/series/eucacis-in-brief/6/pdf/"
         pdf_size = len(urllib.request.urlopen(pdf_url).read())
         wrk(pdf_url, 2, args.connections)
@@ -158,9 +170,18 @@ def main():
 
 def start_gunicorn(env, port):
     return subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "eucacis.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "eucacis.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
 
 
@@ -216,7 +237,11 @@ def measure_pdf_build(env, runs=7):
 
     out = subprocess.run(
         [PY, "-c", PDF_BUILD.replace("RUNS", str(runs))],
-        cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "eucacis.settings"}, check=True, capture_output=True, text=True,
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "eucacis.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return json.loads(out.strip().splitlines()[-1])
 

@@ -65,7 +65,10 @@ def main():
         if round_:
             saves.append((elapsed, len(queries)))
         fields = fields_of(client.get(change).content.decode())
-        edited = [(n, f"Recent changes in the Kazakh-Uzbek relations (edit {round_})" if n == "title" else v) for n, v in fields]
+        edited = [
+            (n, f"Recent changes in the Kazakh-Uzbek relations (edit {round_})" if n == "title" else v)
+            for n, v in fields
+        ]
         response = client.post(change, _multi(edited) | {"_continue": "1"})
         assert response.status_code == 302, response.content.decode()[:2000]
         token = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
@@ -81,7 +84,10 @@ def main():
         assert Issue.objects.get(pk=issue.pk).title.endswith(f"(edit {round_})"), "the change was not published"
         if round_:
             publishes.append((elapsed, len(queries)))
-    for name, runs, goal in (("save, nothing to publish", saves, "300 ms, 40 queries"), ("publish a change", publishes, "500 ms")):
+    for name, runs, goal in (
+        ("save, nothing to publish", saves, "300 ms, 40 queries"),
+        ("publish a change", publishes, "500 ms"),
+    ):
         times = sorted(t for t, _ in runs)
         print(
             f"{name:26} median {statistics.median(times) * 1000:6.0f} ms (min {times[0] * 1000:.0f}, "

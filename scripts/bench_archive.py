@@ -29,7 +29,6 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import get_runner, override_settings  # noqa: E402
 
-
 ISSUES = int(os.environ.get("BENCH_ISSUES", 10_000))
 RUNS = 25
 GOAL_MS = 50
@@ -54,8 +53,8 @@ def measure(client, url):
 
 
 def main():
-    from demo.generate import generate_issues
     from briefs.models import Issue
+    from demo.generate import generate_issues
 
     runner = get_runner(settings)(verbosity=0)
     old = runner.setup_databases()  # a test database: a real DATABASE_URL is never touched
@@ -65,8 +64,10 @@ def main():
             generate_issues(ISSUES, seed=10)
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-            print(f"{connection.vendor}: generated {ISSUES} issues in {time.perf_counter() - started:.1f} s; "
-                  f"medians of {RUNS} renders, page cache off")
+            print(
+                f"{connection.vendor}: generated {ISSUES} issues in {time.perf_counter() - started:.1f} s; "
+                f"medians of {RUNS} renders, page cache off"
+            )
             issue = Issue.objects.filter(kind="interview").order_by("pk")[ISSUES // 3]
             author = issue.contributions.filter(role="interviewer").first().person
             topic, place, year = issue.topics.first().slug, issue.places.first().slug, issue.publication_date.year
@@ -75,8 +76,10 @@ def main():
                 ("archive, topic", f"/issues/?topic={topic}"),
                 ("archive, topic + year", f"/issues/?topic={topic}&year={year}"),
                 ("archive, topic + place + kind", f"/issues/?topic={topic}&place={place}&kind=interview"),
-                ("archive, all five filters",
-                 f"/issues/?year={year}&kind=interview&topic={topic}&place={place}&author={author.slug}"),
+                (
+                    "archive, all five filters",
+                    f"/issues/?year={year}&kind=interview&topic={topic}&place={place}&author={author.slug}",
+                ),
                 ("archive, topic, page 20", f"/issues/?topic={topic}&page=20"),
                 ("topic page + year", f"/topics/{topic}/?year={year}"),
             ]

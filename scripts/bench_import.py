@@ -19,9 +19,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eucacis.settings")
 import django  # noqa: E402
 
 django.setup()
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test.utils import get_runner  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 runner = get_runner(settings)(verbosity=0)
 old = runner.setup_databases()  # a test database, so a real DATABASE_URL is never touched

@@ -46,23 +46,39 @@ def generate():
     start = datetime.date(1995, 1, 1)
     issues = Issue.objects.bulk_create(
         Issue(
-            series=series[k % 3], number=k // 3 + 1, title=f"Generated issue {k}", slug=f"generated-issue-{k}",
-            kind="article", publication_date=start + datetime.timedelta(days=k), status="published",
-            introduction="<p>Introduction text.</p>" * 40, body="<p>Body text.</p>" * 400,
+            series=series[k % 3],
+            number=k // 3 + 1,
+            title=f"Generated issue {k}",
+            slug=f"generated-issue-{k}",
+            kind="article",
+            publication_date=start + datetime.timedelta(days=k),
+            status="published",
+            introduction="<p>Introduction text.</p>" * 40,
+            body="<p>Body text.</p>" * 400,
         )
         for k in range(ISSUES)
     )
     prolific = people[0]
     Contribution.objects.bulk_create(
-        Contribution(issue=issue, person=prolific if k % 20 == 0 else rng.choice(people), role="author",
-                     printed_biography="<p>Bio.</p>" * 20)
+        Contribution(
+            issue=issue,
+            person=prolific if k % 20 == 0 else rng.choice(people),
+            role="author",
+            printed_biography="<p>Bio.</p>" * 20,
+        )
         for k, issue in enumerate(issues)
     )
     countries = ["KZ", "UZ", "KG", "TJ", "GE", "AM", "AZ", "AF"]
     Fellowship.objects.bulk_create(
-        Fellowship(person=people[k % PEOPLE], programme=programme, start_year=1990 + (k // PEOPLE) * 3 + k % 25,
-                   end_year=1992 + (k // PEOPLE) * 3 + k % 25, country=countries[k % 8], home_institution=f"University {k % 40}",
-                   **({"listed_publicly": True} if hasattr(Fellowship, "listed_publicly") else {}))
+        Fellowship(
+            person=people[k % PEOPLE],
+            programme=programme,
+            start_year=1990 + (k // PEOPLE) * 3 + k % 25,
+            end_year=1992 + (k // PEOPLE) * 3 + k % 25,
+            country=countries[k % 8],
+            home_institution=f"University {k % 40}",
+            **({"listed_publicly": True} if hasattr(Fellowship, "listed_publicly") else {}),
+        )
         for k in range(FELLOWSHIPS)
     )
     return series[0], prolific
@@ -100,8 +116,10 @@ def main():
             series, prolific = generate()
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-            print(f"{connection.vendor}: generated {ISSUES} issues, {FELLOWSHIPS} fellowships in "
-                  f"{time.perf_counter() - started:.1f} s; medians of {RUNS} renders, page cache off")
+            print(
+                f"{connection.vendor}: generated {ISSUES} issues, {FELLOWSHIPS} fellowships in "
+                f"{time.perf_counter() - started:.1f} s; medians of {RUNS} renders, page cache off"
+            )
             client = Client()
             pages = [
                 ("home", "/"),

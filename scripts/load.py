@@ -66,7 +66,10 @@ def editor_saves(base, stop, results):
     _status, login = editor.get(f"{base}/admin/login/")
     form = Form("login-form")
     form.feed(login)
-    editor.post(f"{base}/admin/login/?next=/admin/", dict(form.fields) | {"username": "editor", "password": "a-long-load-password"})
+    editor.post(
+        f"{base}/admin/login/?next=/admin/",
+        dict(form.fields) | {"username": "editor", "password": "a-long-load-password"},
+    )
     _status, issues = editor.get(f"{base}/admin/briefs/issue/")
     path = re.search(r'href="(/admin/briefs/issue/\d+/change/)', issues).group(1)
     count = 0
@@ -77,7 +80,10 @@ def editor_saves(base, stop, results):
             form = Form("issue_form")
             form.feed(page)
             count += 1
-            fields = [[n, f"Recent changes in the Kazakh-Uzbek relations (edit {count})" if n == "title" else v] for n, v in form.fields]
+            fields = [
+                [n, f"Recent changes in the Kazakh-Uzbek relations (edit {count})" if n == "title" else v]
+                for n, v in form.fields
+            ]
             status, saved = editor.post(f"{base}{path}", fields)
             ok = status == 200 and "errorlist" not in saved and "saved as a prepared change" in saved
             if ok:
@@ -107,24 +113,53 @@ def main():
     database_url, drop = database(work)
     redis_url, redis_server = redis_for_bench(work)
     env = {
-        **os.environ, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0", "DATABASE_URL": database_url, "REDIS_URL": redis_url,
-        "CACHE_KEY_PREFIX": f"load-{secrets.token_hex(4)}", "STATIC_ROOT": str(work / "static"), "STATIC_COMPRESS": "0",
-        "MEDIA_ROOT": str(work / "media"), "PDF_ROOT": str(work / "pdfs"), "DJANGO_SUPERUSER_PASSWORD": "a-long-load-password",
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"load-{secrets.token_hex(4)}",
+        "STATIC_ROOT": str(work / "static"),
+        "STATIC_COMPRESS": "0",
+        "MEDIA_ROOT": str(work / "media"),
+        "PDF_ROOT": str(work / "pdfs"),
+        "DJANGO_SUPERUSER_PASSWORD": "a-long-load-password",
     }
     server = None
     try:
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"],
-                        ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"]):
+        for command in (
+            ["migrate", "--noinput"],
+            ["collectstatic", "--noinput"],
+            ["load_demo"],
+            ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"],
+        ):
             # The demo app (load_demo) is installed only with DEBUG: the content is loaded so, and served without.
-            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env | {"DEBUG": "1"} if command == ["load_demo"] else env,
-                           check=True, capture_output=True)
+            subprocess.run(
+                [PY, "manage.py", *command],
+                cwd=ROOT,
+                env=env | {"DEBUG": "1"} if command == ["load_demo"] else env,
+                check=True,
+                capture_output=True,
+            )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "eucacis.wsgi", "--workers", str(args.workers), "--bind",
-             f"127.0.0.1:{port}", "--backlog", "2048", "--log-level", "warning"],
-            cwd=ROOT, env=env,
+            [
+                str(Path(PY).parent / "gunicorn"),
+                "eucacis.wsgi",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
         )
         wait_for(base)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -136,9 +171,21 @@ def main():
         editor = threading.Thread(target=editor_saves, args=(base, stop, saves))
         editor.start()
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--timeout", "10s", "--latency",
-             "-s", str(script), base],
-            capture_output=True, text=True, check=True,
+            [
+                "wrk",
+                "-t2",
+                f"-c{args.connections}",
+                f"-d{args.seconds}s",
+                "--timeout",
+                "10s",
+                "--latency",
+                "-s",
+                str(script),
+                base,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         stop.set()
         editor.join(timeout=30)
@@ -154,18 +201,29 @@ def main():
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    errors = (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0) + (int(non_2xx.group(1)) if non_2xx else 0)
+    errors = (sum(int(n) for n in socket_errors.groups()) if socket_errors else 0) + (
+        int(non_2xx.group(1)) if non_2xx else 0
+    )
     latency = {p: re.search(rf"^\s+{p}%\s+(\S+)", out, re.M).group(1) for p in ("50", "90", "99")}
     rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
-    print(f"gunicorn {args.workers} workers, DEBUG off, {database_url.split(':')[0]}, page cache in Redis; "
-          f"wrk {args.connections} connections for {args.seconds} s on the issue page, the archive and the directory")
-    print(f"requests: {requests} ({rps} req/s); errors: {errors}"
-          + (f" ({socket_errors.group(0)})" if socket_errors else "") + (f" ({non_2xx.group(0)})" if non_2xx else ""))
+    print(
+        f"gunicorn {args.workers} workers, DEBUG off, {database_url.split(':')[0]}, page cache in Redis; "
+        f"wrk {args.connections} connections for {args.seconds} s on the issue page, the archive and the directory"
+    )
+    print(
+        f"requests: {requests} ({rps} req/s); errors: {errors}"
+        + (f" ({socket_errors.group(0)})" if socket_errors else "")
+        + (f" ({non_2xx.group(0)})" if non_2xx else "")
+    )
     print(f"latency: median {latency['50']}, p90 {latency['90']}, p99 {latency['99']}")
     failed = [s for s in saves if not s[1]]
     times = [s[0] for s in saves]
-    print(f"editor: {len(saves)} saves, {len(failed)} failed; save time median {statistics.median(times):.2f} s, "
-          f"max {max(times):.2f} s" if saves else "editor: no saves")
+    print(
+        f"editor: {len(saves)} saves, {len(failed)} failed; save time median {statistics.median(times):.2f} s, "
+        f"max {max(times):.2f} s"
+        if saves
+        else "editor: no saves"
+    )
     for _time, _ok, why in failed[:3]:
         print(f"  failed save: {why}")
     if errors or failed:

@@ -38,10 +38,16 @@ from django_tasks import task
 
 from briefs.models import Contribution, Footnote, Issue, Question
 from jobs import queue
+from people.models import Person
 from search import text as search_text
 from search.models import IssueSearch
-from people.models import Person
-from sitecache.versioning import content_changed, new_state, post_bulk_create, pre_queryset_update, writes_are_rolled_back
+from sitecache.versioning import (
+    content_changed,
+    new_state,
+    post_bulk_create,
+    pre_queryset_update,
+    writes_are_rolled_back,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +75,17 @@ def uses_postgres(using=None):
 def _texts_of(issue_ids):
     """Per issue id: its title, names, introduction, questions and answers with body, and footnotes, as plain text."""
     texts = {
-        pk: {"title": title, "names": [], "introduction": search_text.plain_text(intro), "text": [], "notes": [], "body": body}
-        for pk, title, intro, body in Issue.objects.filter(pk__in=issue_ids).values_list("pk", "title", "introduction", "body")
+        pk: {
+            "title": title,
+            "names": [],
+            "introduction": search_text.plain_text(intro),
+            "text": [],
+            "notes": [],
+            "body": body,
+        }
+        for pk, title, intro, body in Issue.objects.filter(pk__in=issue_ids).values_list(
+            "pk", "title", "introduction", "body"
+        )
     }
     names = (
         Contribution.objects.filter(issue__in=issue_ids)
@@ -80,10 +95,14 @@ def _texts_of(issue_ids):
     for issue_id, *parts in names:
         texts[issue_id]["names"].append(" ".join(p for p in parts if p))
     for issue_id, question, answer in (
-        Question.objects.filter(issue__in=issue_ids).order_by("issue_id", "sort_order", "pk").values_list("issue_id", "question", "answer")
+        Question.objects.filter(issue__in=issue_ids)
+        .order_by("issue_id", "sort_order", "pk")
+        .values_list("issue_id", "question", "answer")
     ):
         texts[issue_id]["text"] += [search_text.plain_text(question), search_text.plain_text(answer)]
-    for issue_id, note in Footnote.objects.filter(issue__in=issue_ids).order_by("issue_id", "pk").values_list("issue_id", "text"):
+    for issue_id, note in (
+        Footnote.objects.filter(issue__in=issue_ids).order_by("issue_id", "pk").values_list("issue_id", "text")
+    ):
         texts[issue_id]["notes"].append(search_text.plain_text(note))
     for parts in texts.values():
         parts["names"] = ", ".join(parts["names"])
@@ -164,6 +183,7 @@ def rebuild_index():
 
 
 # -- keeping it current ----------------------------------------------------------
+
 
 def issues_changed(ids=(), issue_filter=None):
     """Index these issues (ids, or those matching ``issue_filter``, a Q) again: one job, enqueued with this transaction."""

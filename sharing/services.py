@@ -48,7 +48,7 @@ def revoke_share_link(*, link, by, now=None):
     """Stop ``link`` working from ``now``. Revoking it again changes nothing: the first revocation is kept."""
     now = now or timezone.now()
     ShareLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_by=by)
-    link.revoked_at, link.revoked_by_id = ShareLink.objects.filter(pk=link.pk).values_list(
-        "revoked_at", "revoked_by"
-    ).get()
+    link.revoked_at, link.revoked_by_id = (
+        ShareLink.objects.filter(pk=link.pk).values_list("revoked_at", "revoked_by").get()
+    )
     return link

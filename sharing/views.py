@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
-from django.db.models import Exists, OuterRef
 from django.core.files.storage import storages
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,9 +20,9 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
-from printing import draft_pdfs
 from briefs.document import issue_document
 from briefs.models import Issue, IssueStatus
+from printing import draft_pdfs
 from sharing.models import LinkState, ShareLink
 from sharing.tokens import link_id_from
 

@@ -8,7 +8,9 @@ class SiteCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from sitecache import checks  # noqa: F401  (registers the deploy check)
-        from sitecache import versioning
+        from sitecache import (
+            checks,  # noqa: F401  (registers the deploy check)
+            versioning,
+        )
 
         versioning.connect()

@@ -212,8 +212,12 @@ class _SharedPages:
 
     def _failed(self, doing, error):
         self._resting_until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
-        logger.warning("The page cache could not %s (%s); pages are rendered for %s s", doing, error,
-                       settings.PAGE_CACHE_RETRY_SECONDS)
+        logger.warning(
+            "The page cache could not %s (%s); pages are rendered for %s s",
+            doing,
+            error,
+            settings.PAGE_CACHE_RETRY_SECONDS,
+        )
 
     def get(self, key):
         if not self._available():

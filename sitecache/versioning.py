@@ -29,8 +29,7 @@ import uuid
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.apps import apps
 from django.conf import settings
@@ -70,7 +69,7 @@ def _connection():
 
 
 def _moment(stamp):
-    return None if stamp is None else datetime.fromtimestamp(stamp, tz=dt_timezone.utc)
+    return None if stamp is None else datetime.fromtimestamp(stamp, tz=UTC)
 
 
 # -- the writes of the transaction under way -----------------------------------------
@@ -216,9 +215,7 @@ def _select():
     if _SELECT is None:
         model = _model()
         quote = _connection().ops.quote_name
-        _SELECT = (
-            f"SELECT version, changed_at, next_change FROM {quote(model._meta.db_table)} WHERE id = {ROW}"
-        )
+        _SELECT = f"SELECT version, changed_at, next_change FROM {quote(model._meta.db_table)} WHERE id = {ROW}"
     return _SELECT
 
 
@@ -261,8 +258,11 @@ def current_state(stored, now):
         next_change = _next_change(now)
         connection = _connection()
         version = stored.version.split(".")[0]  # as stored, without this connection's suffix
-        if _model().objects.using(connection.alias).filter(pk=ROW, version=version).update(
-            next_change=next_change.timestamp()
+        if (
+            _model()
+            .objects.using(connection.alias)
+            .filter(pk=ROW, version=version)
+            .update(next_change=next_change.timestamp())
         ):
             renewal = _live(_record(connection).renewal)
             if renewal is not None:  # worked out from this transaction's rows: again if it writes more

@@ -102,7 +102,9 @@ def make_interview(series=None, *, questions=2, footnotes=0, authors=1, **fields
 
 
 def make_membership(series, role="editor", **fields):
-    return EditorialMembership.objects.create(series=series, person=fields.pop("person", None) or make_person(), role=role, **fields)
+    return EditorialMembership.objects.create(
+        series=series, person=fields.pop("person", None) or make_person(), role=role, **fields
+    )
 
 
 def make_fellowship(**fields):
@@ -110,7 +112,10 @@ def make_fellowship(**fields):
     person = fields.pop("person", None) or make_person()
     programme = fields.pop("programme", None) or Programme.objects.first() or make_programme()
     defaults = {
-        "start_year": 2017, "end_year": 2019, "country": "KZ", "home_institution": "Test University",
+        "start_year": 2017,
+        "end_year": 2019,
+        "country": "KZ",
+        "home_institution": "Test University",
         "listed_publicly": True,
     }
     return Fellowship.objects.create(person=person, programme=programme, **(defaults | fields))
@@ -194,7 +199,9 @@ def user_in_role(db):
     ensure_roles()
 
     def make(role_name):
-        user = get_user_model().objects.create_user(f"{role_name.lower().replace(' ', '-')}-{next(_seq)}", is_staff=True)
+        user = get_user_model().objects.create_user(
+            f"{role_name.lower().replace(' ', '-')}-{next(_seq)}", is_staff=True
+        )
         user.groups.add(Group.objects.get(name=role_name))
         return user
 

@@ -91,7 +91,15 @@ class Browser:
         return self._open(urllib.request.Request(url))
 
     def post(self, url, fields):
-        return self._open(urllib.request.Request(url, data=urllib.parse.urlencode([tuple(f) for f in (fields.items() if isinstance(fields, dict) else fields)]).encode(), headers={"Referer": url}))
+        return self._open(
+            urllib.request.Request(
+                url,
+                data=urllib.parse.urlencode(
+                    [tuple(f) for f in (fields.items() if isinstance(fields, dict) else fields)]
+                ).encode(),
+                headers={"Referer": url},
+            )
+        )
 
     def get_bytes(self, url):
         """The status and body of a file (a PDF, a photo), undecoded; an error status is returned, not raised."""
@@ -109,7 +117,9 @@ class Browser:
         for name, (filename, data, content_type) in files.items():
             parts.append(
                 f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                f"Content-Type: {content_type}\r\n\r\n".encode() + data + b"\r\n"
+                f"Content-Type: {content_type}\r\n\r\n".encode()
+                + data
+                + b"\r\n"
             )
         body = b"".join(parts) + f"--{boundary}--\r\n".encode()
         headers = {"Referer": url, "Content-Type": f"multipart/form-data; boundary={boundary}"}

@@ -73,9 +73,16 @@ def public_pages():
     pages = {
         "home": (reverse("reader:home"), 200, "Latest issues"),
         "archive": (reverse("reader:archive"), 200, issue.title),
-        "archive-filtered": (f"{reverse('reader:archive')}?year=2019&topic=security", 200, "1 issue matches these filters"),
-        "archive-filtered-empty": (f"{reverse('reader:archive')}?year=2020&topic=security&place=nowhere", 200,
-                                   "No issues match these filters"),
+        "archive-filtered": (
+            f"{reverse('reader:archive')}?year=2019&topic=security",
+            200,
+            "1 issue matches these filters",
+        ),
+        "archive-filtered-empty": (
+            f"{reverse('reader:archive')}?year=2020&topic=security&place=nowhere",
+            200,
+            "No issues match these filters",
+        ),
         "topic": (reverse("reader:topic_detail", args=["trade-and-investment"]), 200, issue.title),
         "place": (reverse("reader:place_detail", args=["central-asia"]), 200, issue.title),
         "series": (series.get_absolute_url(), 200, issue.title),
@@ -113,18 +120,30 @@ def public_pages():
 def _proofreading_links(issue):
     """A draft with ``issue``'s text, shared for proofreading; and a link to it that expired long ago."""
     draft = Issue.objects.create(
-        series=issue.series, number=issue.number + 1, title=f"{issue.title} (revised)", slug=f"{issue.slug}-revised",
-        kind=issue.kind, publication_date=issue.publication_date, introduction=issue.introduction, body=issue.body,
+        series=issue.series,
+        number=issue.number + 1,
+        title=f"{issue.title} (revised)",
+        slug=f"{issue.slug}-revised",
+        kind=issue.kind,
+        publication_date=issue.publication_date,
+        introduction=issue.introduction,
+        body=issue.body,
         status=Issue.Status.DRAFT,
     )
     for c in issue.contributions.all():
         Contribution.objects.create(
-            issue=draft, person_id=c.person_id, role=c.role, speaker_label=c.speaker_label,
-            printed_biography=c.printed_biography, sort_order=c.sort_order,
+            issue=draft,
+            person_id=c.person_id,
+            role=c.role,
+            speaker_label=c.speaker_label,
+            printed_biography=c.printed_biography,
+            sort_order=c.sort_order,
         )
     for q in issue.questions.all():
-        Question.objects.create(issue=draft, question=q.question, answer=q.answer, speaker_id=q.speaker_id, sort_order=q.sort_order)
+        Question.objects.create(
+            issue=draft, question=q.question, answer=q.answer, speaker_id=q.speaker_id, sort_order=q.sort_order
+        )
     for note in issue.footnotes.all():
         Footnote.objects.create(issue=draft, label=note.label, text=note.text)
-    long_ago = datetime.datetime(2020, 1, 6, 9, 0, tzinfo=datetime.timezone.utc)
+    long_ago = datetime.datetime(2020, 1, 6, 9, 0, tzinfo=datetime.UTC)
     return share_issue(issue=draft, by=None), share_issue(issue=draft, by=None, now=long_ago)

@@ -65,9 +65,9 @@ class SeaweedFS:
         self.directory = Path(directory)
         self.process = None
         ports = _free_ports(8)
-        self.ports = dict(zip(
-            ["master", "master_grpc", "volume", "volume_grpc", "filer", "filer_grpc", "s3", "s3_grpc"], ports
-        ))
+        self.ports = dict(
+            zip(["master", "master_grpc", "volume", "volume_grpc", "filer", "filer_grpc", "s3", "s3_grpc"], ports)
+        )
         self.endpoint = f"http://127.0.0.1:{self.ports['s3']}"
 
     def start(self):
@@ -79,14 +79,30 @@ class SeaweedFS:
         )
         p = self.ports
         command = [
-            weed_binary(), "server", f"-dir={self.directory / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-            f"-master.port={p['master']}", f"-master.port.grpc={p['master_grpc']}", "-master.telemetry=false",
-            "-master.volumeSizeLimitMB=64", "-volume.max=20", "-volume.preStopSeconds=0",
-            f"-volume.port={p['volume']}", f"-volume.port.grpc={p['volume_grpc']}",
-            "-filer", f"-filer.port={p['filer']}", f"-filer.port.grpc={p['filer_grpc']}",
+            weed_binary(),
+            "server",
+            f"-dir={self.directory / 'data'}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-master.port={p['master']}",
+            f"-master.port.grpc={p['master_grpc']}",
+            "-master.telemetry=false",
+            "-master.volumeSizeLimitMB=64",
+            "-volume.max=20",
+            "-volume.preStopSeconds=0",
+            f"-volume.port={p['volume']}",
+            f"-volume.port.grpc={p['volume_grpc']}",
+            "-filer",
+            f"-filer.port={p['filer']}",
+            f"-filer.port.grpc={p['filer_grpc']}",
             f"-filer.localSocket={self.directory / 'filer.sock'}",
-            "-s3", f"-s3.port={p['s3']}", f"-s3.port.grpc={p['s3_grpc']}", f"-s3.config={config}",
-            f"-s3.localSocket={self.directory / 's3.sock'}", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            "-s3",
+            f"-s3.port={p['s3']}",
+            f"-s3.port.grpc={p['s3_grpc']}",
+            f"-s3.config={config}",
+            f"-s3.localSocket={self.directory / 's3.sock'}",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
         ]
         self.log = open(self.directory / "weed.log", "ab")
         self.process = subprocess.Popen(command, stdout=self.log, stderr=subprocess.STDOUT, cwd=self.directory)
@@ -139,9 +155,14 @@ class SeaweedFS:
         from botocore.config import Config
 
         return boto3.client(
-            "s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=ACCESS_KEY,
+            aws_secret_access_key=SECRET_KEY,
             region_name=REGION,
-            config=Config(s3={"addressing_style": "path"}, connect_timeout=2, read_timeout=10, retries={"max_attempts": 1}),
+            config=Config(
+                s3={"addressing_style": "path"}, connect_timeout=2, read_timeout=10, retries={"max_attempts": 1}
+            ),
         )
 
     def storages(self, prefix, bucket=BUCKET):
@@ -149,8 +170,12 @@ class SeaweedFS:
         from django.conf import settings
 
         options = {
-            "bucket_name": bucket, "endpoint_url": self.endpoint, "access_key": ACCESS_KEY,
-            "secret_key": SECRET_KEY, "region_name": REGION, "addressing_style": "path",
+            "bucket_name": bucket,
+            "endpoint_url": self.endpoint,
+            "access_key": ACCESS_KEY,
+            "secret_key": SECRET_KEY,
+            "region_name": REGION,
+            "addressing_style": "path",
         }
         return settings.STORAGES | {
             alias: {"BACKEND": f"common.s3_storage.{backend}", "OPTIONS": options | {"location": f"{prefix}/{folder}"}}
@@ -164,8 +189,12 @@ class SeaweedFS:
     def environment(self, prefix, bucket=BUCKET):
         """The environment variables that give a process of the site this server's storage."""
         return {
-            "AWS_STORAGE_BUCKET_NAME": bucket, "AWS_S3_ENDPOINT_URL": self.endpoint, "AWS_LOCATION": prefix,
-            "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "AWS_S3_REGION_NAME": REGION,
+            "AWS_STORAGE_BUCKET_NAME": bucket,
+            "AWS_S3_ENDPOINT_URL": self.endpoint,
+            "AWS_LOCATION": prefix,
+            "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+            "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+            "AWS_S3_REGION_NAME": REGION,
         }
 
 

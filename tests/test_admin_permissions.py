@@ -72,8 +72,10 @@ def test_each_role_reaches_its_own_lists(client_in_role):
 
 def test_each_role_opens_the_add_forms_of_what_it_writes(client_in_role):
     editor, staff = client_in_role("Editor"), client_in_role("Programme staff")
-    for client, models in [(editor, [("briefs", "issue"), ("people", "person")]),
-                           (staff, [("people", "person"), ("people", "fellowship"), ("people", "programme")])]:
+    for client, models in [
+        (editor, [("briefs", "issue"), ("people", "person")]),
+        (staff, [("people", "person"), ("people", "fellowship"), ("people", "programme")]),
+    ]:
         for app_label, model_name in models:
             assert client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200, model_name
     assert editor.get(reverse("admin:briefs_series_add")).status_code == 403

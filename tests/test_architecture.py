@@ -102,7 +102,12 @@ def test_demo_accounts_and_content_are_not_installed_in_production(monkeypatch):
     assert "demo" not in result.stdout.strip().split(",")
     assert "editorial" in result.stdout
     commands = subprocess.run(
-        [sys.executable, "manage.py", "help", "--commands"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "manage.py", "help", "--commands"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert commands.returncode == 0, commands.stderr
     listed = commands.stdout.split()

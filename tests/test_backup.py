@@ -37,8 +37,11 @@ def _manage(env, *args):
 def _env(tmp_path, database_url):
     return {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DEBUG": "1", "DATABASE_URL": database_url, "REDIS_URL": "",
-        "MEDIA_ROOT": str(tmp_path / "media"), "PDF_ROOT": str(tmp_path / "pdfs"),
+        "DEBUG": "1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": "",
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "PDF_ROOT": str(tmp_path / "pdfs"),
     }
 
 

@@ -105,12 +105,16 @@ def test_the_pause_ends_when_the_cool_off_has_passed_and_tries_during_it_do_not_
     assert signed_in(sign_in(client, "albina", PASSWORD))
 
 
-def test_an_administrator_lifts_the_pause_by_deleting_the_access_attempt_in_the_admin(client, albina, django_user_model, settings):
+def test_an_administrator_lifts_the_pause_by_deleting_the_access_attempt_in_the_admin(
+    client, albina, django_user_model, settings
+):
     fail(client, settings.AXES_FAILURE_LIMIT)
     admin = django_user_model.objects.create_superuser("admin", "admin@example.org", "another-password-2")
     client.force_login(admin)
     listing = client.get("/admin/axes/accessattempt/?locked_out=yes")
-    assert listing.status_code == 200 and "albina" in listing.content.decode() and "Locked Out" in listing.content.decode()
+    assert (
+        listing.status_code == 200 and "albina" in listing.content.decode() and "Locked Out" in listing.content.decode()
+    )
 
     ids = [str(pk) for pk in AccessAttempt.objects.filter(username="albina").values_list("pk", flat=True)]
     response = client.post(
@@ -176,11 +180,20 @@ def test_the_pause_is_told_in_minutes_or_hours(delta, said):
 
 
 def test_limit_pause_and_proxy_count_have_defaults_and_come_from_the_environment():
-    show = "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.TRUSTED_PROXY_COUNT)"
+    show = (
+        "from django.conf import settings as s; print(s.AXES_FAILURE_LIMIT, s.AXES_COOLOFF_TIME, s.TRUSTED_PROXY_COUNT)"
+    )
     production = {"DEBUG": "0", "SECRET_KEY": "k" * 60, "ALLOWED_HOSTS": "briefs.example.org"}
     defaults = _manage("shell", "--no-imports", "-c", show, **production)
     assert defaults.stdout.split() == ["5", "0:15:00", "1"], defaults.stderr
     overridden = _manage(
-        "shell", "--no-imports", "-c", show, **production, LOGIN_FAILURE_LIMIT="3", LOGIN_LOCKOUT_MINUTES="60", TRUSTED_PROXY_COUNT="2"
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        **production,
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_LOCKOUT_MINUTES="60",
+        TRUSTED_PROXY_COUNT="2",
     )
     assert overridden.stdout.split() == ["3", "1:00:00", "2"], overridden.stderr

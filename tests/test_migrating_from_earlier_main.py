@@ -82,7 +82,10 @@ def test_a_postgresql_site_made_before_the_split_migrates_with_no6_unchanged(tmp
         sql = gzip.decompress((DATA / f"{BEFORE}.postgres.sql.gz").read_bytes())
         loaded = subprocess.run(
             ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--dbname", url],
-            input=sql, capture_output=True, timeout=300, env={**os.environ, "PGPASSWORD": config["PASSWORD"] or ""},
+            input=sql,
+            capture_output=True,
+            timeout=300,
+            env={**os.environ, "PGPASSWORD": config["PASSWORD"] or ""},
         )
         assert loaded.returncode == 0, loaded.stderr.decode()
         _migrates_and_keeps_no6(url, tmp_path)

@@ -18,10 +18,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from printing import pdf_files
 from briefs.models import Contribution, Issue
-from printing.models import IssuePdf
 from people.models import Person
+from printing.models import IssuePdf
 from tests.conftest import make_issue, make_person
 from tests.people.test_photos import encoded, image_file, person_post, picture
 from tests.s3_server import anonymous_get
@@ -91,7 +90,9 @@ def test_a_photo_uploaded_in_the_admin_is_stored_in_s3_and_served_by_the_site(s3
     assert f'src="{person.photo_display.url}"' in page and person.photo.name not in page
 
 
-def test_the_site_serves_only_the_public_copies_never_an_original_or_a_pdf(s3_files, upload_photo, published_issue, client):
+def test_the_site_serves_only_the_public_copies_never_an_original_or_a_pdf(
+    s3_files, upload_photo, published_issue, client
+):
     upload_photo()
     person = Person.objects.get()
     pdf_name = IssuePdf.objects.get().file.name
@@ -132,7 +133,9 @@ def test_private_files_cannot_be_read_from_the_bucket_without_the_key(s3_files, 
     assert all(s3_files.read(key) for key in keys)
 
 
-def test_storing_and_serving_files_in_s3_starts_no_thread(s3_files, upload_photo, client, monkeypatch, django_capture_on_commit_callbacks):
+def test_storing_and_serving_files_in_s3_starts_no_thread(
+    s3_files, upload_photo, client, monkeypatch, django_capture_on_commit_callbacks
+):
     # boto3's transfers use a thread pool unless told not to; web workers start no thread.
     def no_threads(thread):
         raise AssertionError(f"a thread was started: {thread.name}")
@@ -217,7 +220,9 @@ def test_with_s3_down_readers_get_the_pages_and_an_honest_503_for_files_and_noth
         pdf = client.get(pdf_url(published_issue))
     assert pdf.status_code == 503 and pdf["Retry-After"]
     text = pdf.content.decode()
-    assert "Temporarily unavailable" in text and "Nothing is lost" in text and published_issue.get_absolute_url() in text
+    assert (
+        "Temporarily unavailable" in text and "Nothing is lost" in text and published_issue.get_absolute_url() in text
+    )
     photo = client.get(person.photo_display.url)
     assert photo.status_code == 503 and "Temporarily unavailable" in photo.content.decode()
     for page in [published_issue.get_absolute_url(), person.get_absolute_url()]:

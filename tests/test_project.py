@@ -22,14 +22,20 @@ def test_no_database_url_means_the_sqlite_file(tmp_path):
 
 def test_sqlite_transactions_take_the_write_lock_when_they_begin_so_concurrent_saves_queue(tmp_path):
     for url in ("", f"sqlite:///{tmp_path}/other.sqlite3"):
-        assert database_from_url(url, sqlite_default=tmp_path / "db.sqlite3")["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert (
+            database_from_url(url, sqlite_default=tmp_path / "db.sqlite3")["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        )
 
 
 def test_a_postgres_url_is_split_into_its_parts():
     config = database_from_url("postgres://u%40x:p%2Fw@db.example:6543/briefs", sqlite_default="x")
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"], config["HOST"], config["PORT"]) == (
-        "briefs", "u@x", "p/w", "db.example", "6543"
+        "briefs",
+        "u@x",
+        "p/w",
+        "db.example",
+        "6543",
     )
 
 
@@ -50,7 +56,11 @@ def test_yes_no_and_list_values(monkeypatch):
 
 
 def _manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
     )
@@ -66,22 +76,34 @@ def test_production_settings_refuse_to_start_without_allowed_hosts():
     assert result.returncode != 0 and "ALLOWED_HOSTS is not set" in result.stderr
 
 
-@pytest.mark.parametrize("value", ["briefs.example.org", "https://briefs.example.org/site/", "ftp://briefs.example.org"])
+@pytest.mark.parametrize(
+    "value", ["briefs.example.org", "https://briefs.example.org/site/", "ftp://briefs.example.org"]
+)
 def test_site_url_must_be_a_scheme_and_a_host(value):
     result = _manage("check", DEBUG="1", SITE_URL=value)
     assert result.returncode != 0 and "is not a site address: give the scheme and host only" in result.stderr
 
 
 def test_site_url_loses_its_trailing_slash():
-    result = _manage("shell", "-c", "from django.conf import settings; print(settings.SITE_URL)", DEBUG="1",
-                     SITE_URL="https://briefs.example.org/")
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        DEBUG="1",
+        SITE_URL="https://briefs.example.org/",
+    )
     assert result.stdout.strip().splitlines()[-1] == "https://briefs.example.org", result.stderr
 
 
 def test_check_deploy_with_production_values_reports_no_warnings():
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="0", SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3, ALLOWED_HOSTS="briefs.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3,
+        ALLOWED_HOSTS="briefs.example.org",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -189,7 +211,10 @@ def test_moving_the_editorial_team_to_briefs_keeps_the_demo_team_both_ways():
 
 def test_check_deploy_warns_when_the_page_cache_is_not_shared():
     result = _manage(
-        "check", "--deploy",
-        DEBUG="0", SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3, ALLOWED_HOSTS="briefs.example.org",
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY="k3y-" + "q8Zt2vLr9xWp4mNs7bYc" * 3,
+        ALLOWED_HOSTS="briefs.example.org",
     )
     assert "sitecache.W001" in result.stdout + result.stderr and "Set REDIS_URL" in result.stdout + result.stderr

@@ -59,7 +59,17 @@ def redis_url(tmp_path_factory):
         pytest.skip("no Redis answers on 127.0.0.1:6379 and redis-server is not installed")
     port = _free_port()
     server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path_factory.mktemp("redis"))],
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path_factory.mktemp("redis")),
+        ],
         stdout=subprocess.DEVNULL,
     )
     for _ in range(50):
@@ -77,7 +87,9 @@ def start_pdf_builders(env, folders):
     It has local folders of its own, as on a third machine: what it builds reaches
     the servers through S3 only.
     """
-    worker_env = env | {folder: str(folders / folder.lower()) for folder in ("MEDIA_ROOT", "PDF_ROOT", "PHOTO_ORIGINALS_ROOT")}
+    worker_env = env | {
+        folder: str(folders / folder.lower()) for folder in ("MEDIA_ROOT", "PDF_ROOT", "PHOTO_ORIGINALS_ROOT")
+    }
     return [subprocess.Popen([sys.executable, "manage.py", "jobs_worker"], cwd=ROOT, env=worker_env)]
 
 
@@ -89,38 +101,78 @@ def scratch_site(redis_url, seaweedfs, tmp_path, django_db_blocker):
 
     config = connection.settings_dict
     name = f"scaleout_{secrets.token_hex(4)}"
-    admin_dsn = dict(host=config["HOST"] or "127.0.0.1", port=config["PORT"] or 5432, user=config["USER"],
-                     password=config["PASSWORD"], dbname=config["NAME"], autocommit=True)
+    admin_dsn = dict(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname=config["NAME"],
+        autocommit=True,
+    )
     with psycopg.connect(**admin_dsn) as db:
         db.execute(f'CREATE DATABASE "{name}"')
     user = urllib.parse.quote(config["USER"] or "")
     password = f":{urllib.parse.quote(config['PASSWORD'])}" if config["PASSWORD"] else ""
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
-        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0", "SECURE_HSTS_SECONDS": "0", "STATIC_COMPRESS": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_COMPRESS": "0",
         "DATABASE_URL": f"postgres://{user}{password}@{admin_dsn['host']}:{admin_dsn['port']}/{name}",
-        "REDIS_URL": redis_url, "CACHE_KEY_PREFIX": name, "STATIC_ROOT": str(tmp_path / "static"),
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": name,
+        "STATIC_ROOT": str(tmp_path / "static"),
         "DJANGO_SUPERUSER_PASSWORD": "a-long-scale-out-password",
         **seaweedfs.environment(prefix=name),  # one bucket, this site's files under a prefix of their own
     }
     # Each server its own local folders, as on two machines: nothing may be shared through them.
     envs = [
-        env | {folder: str(tmp_path / server / folder.lower()) for folder in ("MEDIA_ROOT", "PDF_ROOT", "PHOTO_ORIGINALS_ROOT")}
+        env
+        | {
+            folder: str(tmp_path / server / folder.lower())
+            for folder in ("MEDIA_ROOT", "PDF_ROOT", "PHOTO_ORIGINALS_ROOT")
+        }
         for server in ("a", "b")
     ]
     servers = []
     try:
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_demo"], ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"]):
+        for command in (
+            ["migrate", "--noinput"],
+            ["collectstatic", "--noinput"],
+            ["load_demo"],
+            ["createsuperuser", "--noinput", "--username", "editor", "--email", "e@example.org"],
+        ):
             # The demo app (load_demo) is installed only with DEBUG: the content is loaded so, and served without.
             run_env = envs[0] | {"DEBUG": "1"} if command == ["load_demo"] else envs[0]
-            subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=run_env, check=True, capture_output=True, timeout=300)
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=run_env,
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
         ports = [_free_port(), _free_port()]
         for port, server_env in zip(ports, envs):
-            servers.append(subprocess.Popen(
-                [str(GUNICORN), "eucacis.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-                cwd=ROOT, env=server_env,
-            ))
+            servers.append(
+                subprocess.Popen(
+                    [
+                        str(GUNICORN),
+                        "eucacis.wsgi",
+                        "--workers",
+                        "1",
+                        "--bind",
+                        f"127.0.0.1:{port}",
+                        "--log-level",
+                        "warning",
+                    ],
+                    cwd=ROOT,
+                    env=server_env,
+                )
+            )
         servers += start_pdf_builders(env, tmp_path / "worker")
         for port in ports:
             for _ in range(100):
@@ -151,7 +203,10 @@ def test_an_edit_saved_through_one_server_is_seen_at_once_through_the_other(scra
     _status, login = editor.get(f"{a}/admin/login/")
     form = Form("login-form")
     form.feed(login)
-    editor.post(f"{a}/admin/login/?next=/admin/", dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"})
+    editor.post(
+        f"{a}/admin/login/?next=/admin/",
+        dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"},
+    )
     # The session started on A is valid on B: sessions live in the database.
     status, admin_on_b = editor.get(f"{b}/admin/")
     assert status == 200 and "Series, issues and people" in admin_on_b and 'id="login-form"' not in admin_on_b
@@ -176,7 +231,10 @@ def _sign_in(a):
     _status, login = editor.get(f"{a}/admin/login/")
     form = Form("login-form")
     form.feed(login)
-    editor.post(f"{a}/admin/login/?next=/admin/", dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"})
+    editor.post(
+        f"{a}/admin/login/?next=/admin/",
+        dict(form.fields) | {"username": "editor", "password": "a-long-scale-out-password"},
+    )
     return editor
 
 
@@ -213,7 +271,7 @@ def test_a_photo_uploaded_through_one_server_and_the_pdf_built_after_it_are_serv
     # The PDF of No. 6, rebuilt for the new name, served by both: the same file.
     (status_a, pdf_a), (status_b, pdf_b) = _served_by_both("/series/eucacis-in-brief/6/pdf/", scratch_site)
     assert status_a == status_b == 200 and pdf_a == pdf_b and pdf_a.startswith(b"%PDF-")
-    assert "Weber-Lindqvist".encode() in pdf_a or _pdf_text_has(pdf_a, "Weber-Lindqvist")
+    assert b"Weber-Lindqvist" in pdf_a or _pdf_text_has(pdf_a, "Weber-Lindqvist")
 
 
 def _pdf_text_has(data, text):

@@ -8,7 +8,8 @@ import io
 import pytest
 from django.test import Client
 from django.urls import reverse
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 from PIL import Image
 
 from tests.conftest import make_issue, make_series
@@ -18,14 +19,25 @@ pytestmark = pytest.mark.django_db
 
 #: Pages that are not a page of their own (errors, notices, a proofreading copy): no canonical link.
 WITHOUT_CANONICAL = {
-    "not-found", "pdf-being-prepared", "proofreading-copy", "proofreading-link-expired", "bad-request",
-    "forbidden", "form-not-accepted", "request-too-large", "form-text-too-large", "sign-in-paused", "server-error",
+    "not-found",
+    "pdf-being-prepared",
+    "proofreading-copy",
+    "proofreading-link-expired",
+    "bad-request",
+    "forbidden",
+    "form-not-accepted",
+    "request-too-large",
+    "form-text-too-large",
+    "sign-in-paused",
+    "server-error",
 }
 
 
 def head_links(response, rel):
     tree = lxml_html.fromstring(response.content)
-    return [(link.get("href"), link.get("type"), link.get("sizes")) for link in tree.xpath(f"/html/head/link[@rel='{rel}']")]
+    return [
+        (link.get("href"), link.get("type"), link.get("sizes")) for link in tree.xpath(f"/html/head/link[@rel='{rel}']")
+    ]
 
 
 def canonical(response):

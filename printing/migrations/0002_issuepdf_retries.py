@@ -4,20 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('printing', '0001_initial'),
+        ("printing", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='issuepdf',
-            name='attempts',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts'),
+            model_name="issuepdf",
+            name="attempts",
+            field=models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts"),
         ),
         migrations.AddField(
-            model_name='issuepdf',
-            name='next_retry_at',
-            field=models.DateTimeField(blank=True, help_text='Empty once the attempts are used up: save the issue, or run “manage.py build_pdfs --retry”.', null=True, verbose_name='next attempt'),
+            model_name="issuepdf",
+            name="next_retry_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text="Empty once the attempts are used up: save the issue, or run “manage.py build_pdfs --retry”.",
+                null=True,
+                verbose_name="next attempt",
+            ),
         ),
     ]

@@ -36,13 +36,43 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="IssueSearch",
                     fields=[
-                        ("issue", models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name="search", serialize=False, to="briefs.issue", verbose_name="issue")),
+                        (
+                            "issue",
+                            models.OneToOneField(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                primary_key=True,
+                                related_name="search",
+                                serialize=False,
+                                to="briefs.issue",
+                                verbose_name="issue",
+                            ),
+                        ),
                         ("text", models.TextField(blank=True, verbose_name="readable text")),
-                        ("vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name="search vector")),
-                        ("rank_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name="ranking vector")),
-                        ("notes_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name="footnotes vector")),
+                        (
+                            "vector",
+                            django.contrib.postgres.search.SearchVectorField(
+                                editable=False, null=True, verbose_name="search vector"
+                            ),
+                        ),
+                        (
+                            "rank_vector",
+                            django.contrib.postgres.search.SearchVectorField(
+                                editable=False, null=True, verbose_name="ranking vector"
+                            ),
+                        ),
+                        (
+                            "notes_vector",
+                            django.contrib.postgres.search.SearchVectorField(
+                                editable=False, null=True, verbose_name="footnotes vector"
+                            ),
+                        ),
                         ("folded", models.TextField(blank=True, editable=False, verbose_name="folded words")),
-                        ("folded_title", models.TextField(blank=True, editable=False, verbose_name="folded words of the title and names")),
+                        (
+                            "folded_title",
+                            models.TextField(
+                                blank=True, editable=False, verbose_name="folded words of the title and names"
+                            ),
+                        ),
                     ],
                     options={
                         "verbose_name": "search index entry",

@@ -4,23 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ContentVersion',
+            name="ContentVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=32)),
-                ('changed_at', models.FloatField()),
-                ('next_change', models.FloatField(null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=32)),
+                ("changed_at", models.FloatField()),
+                ("next_change", models.FloatField(null=True)),
             ],
             options={
-                'verbose_name': 'content version',
+                "verbose_name": "content version",
             },
         ),
     ]

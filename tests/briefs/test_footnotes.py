@@ -20,7 +20,9 @@ def web(*fragments, **notes):
 
 
 def test_notes_are_numbered_in_reading_order_across_fields_not_in_entry_order():
-    numbering = number_footnotes(["<p>Intro[^b].</p>", "<p>Answer[^a].</p>"], {"a": "<p>Note A</p>", "b": "<p>Note B</p>"})
+    numbering = number_footnotes(
+        ["<p>Intro[^b].</p>", "<p>Answer[^a].</p>"], {"a": "<p>Note A</p>", "b": "<p>Note B</p>"}
+    )
     assert [(n.number, n.label) for n in numbering.notes] == [(1, "b"), (2, "a")]
     assert numbering.fragments[0] == ("<p>", "Intro", Reference(1, 1), ".", "</p>")
     assert numbering.fragments[1] == ("<p>", "Answer", Reference(2, 1), ".", "</p>")

@@ -6,9 +6,16 @@ import pytest
 from django.urls import reverse
 
 from briefs.front_matter import front_matter
-from briefs.models import Issue, AboutSection, Series
-from briefs.models import EditorialMembership
-from tests.conftest import VERSION_QUERIES, settle_content_version, make_about, make_interview, make_membership, make_person, make_series
+from briefs.models import AboutSection, EditorialMembership, Issue, Series
+from tests.conftest import (
+    VERSION_QUERIES,
+    make_about,
+    make_interview,
+    make_membership,
+    make_person,
+    make_series,
+    settle_content_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +28,12 @@ def _page(client, issue):
 def issue():
     series = make_series()
     make_about(series, "About the Programme", "<p>Original text.</p>")
-    make_membership(series, role="editor", person=make_person(given_name="Janny", family_name="Schulz"), position="Programme Manager")
+    make_membership(
+        series,
+        role="editor",
+        person=make_person(given_name="Janny", family_name="Schulz"),
+        position="Programme Manager",
+    )
     return make_interview(series)
 
 
@@ -63,15 +75,28 @@ def test_an_about_section_edited_in_the_admin_shows_on_the_next_request(editor_c
     _page(editor_client, issue)
     section = AboutSection.objects.get()
     data = {
-        "name": issue.series.name, "slug": issue.series.slug, "programme": str(issue.series.programme_id),
-        "introduction": "", "issn": "2627-7190", "place_of_publication": "", "website": "", "email": "", "hashtag": "",
-        "about_sections-TOTAL_FORMS": "1", "about_sections-INITIAL_FORMS": "1",
-        "about_sections-MIN_NUM_FORMS": "0", "about_sections-MAX_NUM_FORMS": "1000",
-        "about_sections-0-id": str(section.pk), "about_sections-0-series": str(issue.series.pk),
-        "about_sections-0-sort_order": "1", "about_sections-0-title": "About the Programme",
+        "name": issue.series.name,
+        "slug": issue.series.slug,
+        "programme": str(issue.series.programme_id),
+        "introduction": "",
+        "issn": "2627-7190",
+        "place_of_publication": "",
+        "website": "",
+        "email": "",
+        "hashtag": "",
+        "about_sections-TOTAL_FORMS": "1",
+        "about_sections-INITIAL_FORMS": "1",
+        "about_sections-MIN_NUM_FORMS": "0",
+        "about_sections-MAX_NUM_FORMS": "1000",
+        "about_sections-0-id": str(section.pk),
+        "about_sections-0-series": str(issue.series.pk),
+        "about_sections-0-sort_order": "1",
+        "about_sections-0-title": "About the Programme",
         "about_sections-0-body": "<p>Corrected text.</p>",
-        "editorial_memberships-TOTAL_FORMS": "0", "editorial_memberships-INITIAL_FORMS": "0",
-        "editorial_memberships-MIN_NUM_FORMS": "0", "editorial_memberships-MAX_NUM_FORMS": "1000",
+        "editorial_memberships-TOTAL_FORMS": "0",
+        "editorial_memberships-INITIAL_FORMS": "0",
+        "editorial_memberships-MIN_NUM_FORMS": "0",
+        "editorial_memberships-MAX_NUM_FORMS": "1000",
     }
     response = editor_client.post(reverse("admin:briefs_series_change", args=[issue.series.pk]), data)
     assert response.status_code == 302
@@ -110,7 +135,9 @@ def test_a_deleted_section_disappears_and_other_series_are_not_affected(client, 
 def test_a_bulk_create_that_sends_no_signal_is_seen_at_once_through_the_content_version(issue):
     series = Series.objects.get(pk=issue.series_id)
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme"]
-    AboutSection.objects.bulk_create([AboutSection(series=series, title="Added in bulk", body="<p>x</p>", sort_order=5)])
+    AboutSection.objects.bulk_create(
+        [AboutSection(series=series, title="Added in bulk", body="<p>x</p>", sort_order=5)]
+    )
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Added in bulk"]
 
 
@@ -134,6 +161,8 @@ def test_a_change_made_by_another_process_is_seen_through_the_token_or_the_versi
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Added elsewhere"]
     # A new content version in the shared cache is seen too.
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE briefs_aboutsection SET title = %s WHERE title = %s", ["Renamed elsewhere", "Added elsewhere"])
+        cursor.execute(
+            "UPDATE briefs_aboutsection SET title = %s WHERE title = %s", ["Renamed elsewhere", "Added elsewhere"]
+        )
     new_state()
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Renamed elsewhere"]

@@ -2,8 +2,7 @@ import datetime
 
 import pytest
 
-from briefs.models import Contribution, Issue
-from briefs.models import EditorialMembership
+from briefs.models import Contribution, EditorialMembership, Issue
 from tests.conftest import make_issue, make_membership, make_person, make_series, start_of
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,10 @@ def test_a_biography_typed_for_the_issue_is_kept_as_typed():
 
 def test_interviewees_get_no_printed_biography():
     c = Contribution.objects.create(
-        issue=make_issue(), person=make_person(biography="<p>Bio</p>"), role=Contribution.Role.INTERVIEWEE, speaker_label="X"
+        issue=make_issue(),
+        person=make_person(biography="<p>Bio</p>"),
+        role=Contribution.Role.INTERVIEWEE,
+        speaker_label="X",
     )
     assert c.printed_biography == ""
 
@@ -62,7 +64,9 @@ def test_the_team_in_office_is_the_one_whose_terms_cover_the_day():
 
 
 def test_person_full_name_has_the_honorific_as_printed():
-    assert make_person(honorific="Prof. Dr", given_name="Mathias", family_name="Jopp").full_name == "Prof. Dr Mathias Jopp"
+    assert (
+        make_person(honorific="Prof. Dr", given_name="Mathias", family_name="Jopp").full_name == "Prof. Dr Mathias Jopp"
+    )
     assert make_person(given_name="Janny", family_name="Schulz").full_name == "Janny Schulz"
 
 

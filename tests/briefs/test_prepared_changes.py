@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from briefs.models import Correction, Issue, IssueTransition, PendingChange, Question
 from briefs.workflow import apply_transition
-from tests.editorial.test_edit_conflicts import change_url, form_of, open_form, save
 from tests.conftest import make_interview
+from tests.editorial.test_edit_conflicts import change_url, form_of, open_form, save
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,10 @@ def test_a_saved_edit_of_a_public_issue_is_prepared_and_readers_keep_the_publish
     page = editor_client.get(change_url(public_issue)).content.decode()
     assert "A prepared change is waiting" in page and "The corrected title" in page and "A new question?" in page
     preview = editor_client.get(reverse("admin:briefs_issue_prepared_preview", args=[public_issue.pk]))
-    assert "Preview of the prepared change" in preview.content.decode() and "A corrected answer" in preview.content.decode()
+    assert (
+        "Preview of the prepared change" in preview.content.decode()
+        and "A corrected answer" in preview.content.decode()
+    )
     assert "no-cache" in preview["Cache-Control"]
 
 
@@ -85,7 +88,9 @@ def test_the_service_refuses_to_publish_a_text_change_without_a_note(user_with_p
     assert Issue.objects.get(pk=public_issue.pk).title == "The published title"
 
 
-def test_new_rows_of_a_prepared_change_get_their_own_ids_when_published_and_deleted_rows_go(editor_client, public_issue):
+def test_new_rows_of_a_prepared_change_get_their_own_ids_when_published_and_deleted_rows_go(
+    editor_client, public_issue
+):
     fields = open_form(editor_client, public_issue) | {
         "questions-TOTAL_FORMS": "3",
         "questions-2-question": "<p>Added question?</p>",
@@ -102,7 +107,9 @@ def test_new_rows_of_a_prepared_change_get_their_own_ids_when_published_and_dele
     # Rows written meanwhile elsewhere may get the ids the prepared rows had while they were tried out.
     other_questions = {q.pk: q.question for q in make_interview(questions=4).questions.all()}
 
-    apply_transition(public_issue, "publish_change", by=_superuser(), comment="Question 1 withdrawn by the interviewee.")
+    apply_transition(
+        public_issue, "publish_change", by=_superuser(), comment="Question 1 withdrawn by the interviewee."
+    )
     questions = list(public_issue.questions.order_by("sort_order"))
     assert [q.question for q in questions] == ["<p>Question 1?</p>", "<p>Added question?</p>"]
     assert all(q.pk > 0 for q in questions)
@@ -154,7 +161,12 @@ def test_a_scheduled_issue_is_edited_directly_until_it_goes_public(editor_client
     from django.utils import timezone
 
     issue = make_interview(public_from=timezone.now() + datetime.timedelta(days=1))
-    assert save(editor_client, issue, open_form(editor_client, issue) | {"title": "Edited before it goes public"}).status_code == 302
+    assert (
+        save(
+            editor_client, issue, open_form(editor_client, issue) | {"title": "Edited before it goes public"}
+        ).status_code
+        == 302
+    )
     assert Issue.objects.get(pk=issue.pk).title == "Edited before it goes public"
 
 
@@ -171,13 +183,17 @@ def user_with_publish(editor):
     return editor
 
 
-def test_the_preview_of_a_prepared_change_tells_staff_without_permission_nothing(client, django_user_model, public_issue):
+def test_the_preview_of_a_prepared_change_tells_staff_without_permission_nothing(
+    client, django_user_model, public_issue
+):
     client.force_login(django_user_model.objects.create_user("nobody", is_staff=True))
     for pk in (public_issue.pk, 999999):
         assert client.get(reverse("admin:briefs_issue_prepared_preview", args=[pk])).status_code == 403
 
 
-def test_preparing_a_change_leaves_the_readers_cached_pages_alone_and_publishing_renews_them(editor_client, public_issue):
+def test_preparing_a_change_leaves_the_readers_cached_pages_alone_and_publishing_renews_them(
+    editor_client, public_issue
+):
     from sitecache import versioning
 
     reader_sees(public_issue)
@@ -224,7 +240,9 @@ def test_opening_or_preparing_a_change_makes_no_revision_and_publishing_it_makes
     assert count() == before + 1
 
 
-def test_a_withdrawn_issues_edits_are_prepared_so_publishing_it_again_shows_the_text_readers_knew(editor_client, public_issue):
+def test_a_withdrawn_issues_edits_are_prepared_so_publishing_it_again_shows_the_text_readers_knew(
+    editor_client, public_issue
+):
     chief = _superuser()
     apply_transition(public_issue, "withdraw", by=chief, comment="Checking a source.")
     save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Edited while withdrawn"})

@@ -3,12 +3,12 @@
 import pytest
 from django.test import Client
 
-from printing import pdf_files
 from briefs.models import Issue, Place, Topic
 from briefs.workflow import apply_transition
+from printing import pdf_files
+from tests.conftest import make_interview
 from tests.editorial.test_edit_conflicts import open_form, save
 from tests.editorial.test_revisions import draft_editor, restore_url, revisions_of, save_issue
-from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,9 @@ def water():
     return Topic.objects.create(name="Water")
 
 
-def test_a_new_topic_for_a_public_issue_is_prepared_and_shown_once_the_change_is_published(editor_client, energy, water):
+def test_a_new_topic_for_a_public_issue_is_prepared_and_shown_once_the_change_is_published(
+    editor_client, energy, water
+):
     issue = make_interview(footnotes=1)
     issue.topics.add(energy)
     fields = open_form(editor_client, issue)
@@ -64,7 +66,9 @@ def test_restoring_a_revision_brings_its_topics_and_places_back(editor_client, e
 def rebuilt(monkeypatch):
     """The ids of the issues whose PDFs are refreshed, instead of building them."""
     ids = []
-    monkeypatch.setattr(pdf_files, "refresh_issue_pdf", lambda issue, **kw: ids.append(issue.pk) if issue.pk not in ids else None)
+    monkeypatch.setattr(
+        pdf_files, "refresh_issue_pdf", lambda issue, **kw: ids.append(issue.pk) if issue.pk not in ids else None
+    )
     return ids
 
 
@@ -101,7 +105,9 @@ def test_an_issues_keywords_are_its_topics_and_places(energy):
     assert [t.name for t in document.topics] == ["Energy"] and document.places[0].url == "/places/central-asia/"
 
 
-def test_a_change_to_the_programmes_organisers_refreshes_its_issues_pdfs_and_metadata(rebuilt, django_capture_on_commit_callbacks):
+def test_a_change_to_the_programmes_organisers_refreshes_its_issues_pdfs_and_metadata(
+    rebuilt, django_capture_on_commit_callbacks
+):
     from people.models import Organisation
 
     issue = make_interview()

@@ -66,7 +66,11 @@ def test_an_issue_goes_from_draft_through_review_and_approval_to_published_and_e
     issue.refresh_from_db()
     assert issue.status == "published" and issue.public_from == NOW + datetime.timedelta(hours=2)
     assert (issue.published_by, issue.published_at) == (chief, NOW + datetime.timedelta(hours=2))
-    steps = list(IssueTransition.objects.filter(issue=issue).order_by("at").values_list("name", "from_status", "to_status", "by__username", "comment"))
+    steps = list(
+        IssueTransition.objects.filter(issue=issue)
+        .order_by("at")
+        .values_list("name", "from_status", "to_status", "by__username", "comment")
+    )
     assert steps == [
         ("submit", "draft", "in_review", "editor", "Ready for a read."),
         ("approve", "in_review", "approved", "reviewer", ""),
@@ -165,7 +169,11 @@ def test_a_scheduled_issue_becomes_public_at_its_minute_with_nothing_else_runnin
     apply_transition(issue, "publish", by=chief, at=at)
     reader = Client()
     archive = reverse("reader:archive")
-    for moment, public in [(at - datetime.timedelta(seconds=1), False), (at, True), (at + datetime.timedelta(days=30), True)]:
+    for moment, public in [
+        (at - datetime.timedelta(seconds=1), False),
+        (at, True),
+        (at + datetime.timedelta(days=30), True),
+    ]:
         with mock.patch("django.utils.timezone.now", return_value=moment):
             assert (reader.get(issue.get_absolute_url()).status_code == 200) is public, moment
             assert (issue.title in reader.get(archive).content.decode()) is public, moment
@@ -175,7 +183,9 @@ def test_a_scheduled_issue_becomes_public_at_its_minute_with_nothing_else_runnin
 def test_a_time_in_the_past_is_refused_and_nothing_changes(user_with):
     issue = make_interview(status=Issue.Status.APPROVED)
     with pytest.raises(ValidationError, match="has passed"):
-        apply_transition(issue, "publish", by=user_with("publish_issue"), at=NOW - datetime.timedelta(minutes=1), now=NOW)
+        apply_transition(
+            issue, "publish", by=user_with("publish_issue"), at=NOW - datetime.timedelta(minutes=1), now=NOW
+        )
     assert status_of(issue) == "approved"
 
 
@@ -194,7 +204,9 @@ def test_a_scheduled_publication_can_be_cancelled_before_its_time_but_not_withdr
 
 
 def test_a_withdrawn_issue_answers_410_with_the_notice_and_leaves_every_list(client, user_with, demo_issue):
-    apply_transition(demo_issue, "withdraw", by=user_with("withdraw_issue"), comment="Withdrawn: a source proved false.")
+    apply_transition(
+        demo_issue, "withdraw", by=user_with("withdraw_issue"), comment="Withdrawn: a source proved false."
+    )
     for url in (
         demo_issue.get_absolute_url(),
         reverse("reader:issue_short_url", args=["eucacis-in-brief", 6]),
@@ -243,7 +255,8 @@ def test_publishing_through_the_button_at_a_chosen_time(client, user_with):
     assert "Public from" in chief.get(step_url("publish", issue)).content.decode()
     at = timezone.localtime() + datetime.timedelta(days=2)
     response = chief.post(
-        step_url("publish", issue), {"ids": str(issue.pk), "when": "at", "at": at.strftime("%Y-%m-%dT%H:%M"), "comment": ""}
+        step_url("publish", issue),
+        {"ids": str(issue.pk), "when": "at", "at": at.strftime("%Y-%m-%dT%H:%M"), "comment": ""},
     )
     assert response.status_code == 302 and response["Location"] == reverse("admin:briefs_issue_change", args=[issue.pk])
     issue.refresh_from_db()
@@ -277,10 +290,13 @@ def test_a_bulk_action_leads_to_one_confirmation_and_reports_each_issue(client, 
     editor = login(client, user_with(*ISSUE_VIEW, "submit_issue"))
     ready, incomplete = draft(), make_interview(status=Issue.Status.DRAFT, questions=0)
     response = editor.post(
-        reverse("admin:briefs_issue_changelist"), {"action": "step_submit", "_selected_action": [ready.pk, incomplete.pk]}
+        reverse("admin:briefs_issue_changelist"),
+        {"action": "step_submit", "_selected_action": [ready.pk, incomplete.pk]},
     )
     assert response.status_code == 302 and "step/submit/" in response["Location"]
-    response = editor.post(response["Location"], {"ids": f"{ready.pk},{incomplete.pk}", "comment": "Batch."}, follow=True)
+    response = editor.post(
+        response["Location"], {"ids": f"{ready.pk},{incomplete.pk}", "comment": "Batch."}, follow=True
+    )
     html = response.content.decode()
     assert f"Submit for review: done for No. {ready.number}" in html
     assert f"No. {incomplete.number} cannot be moved on yet: an interview needs at least one question." in html
@@ -298,7 +314,17 @@ def test_status_cannot_be_set_through_the_issue_form(editor_client):
 #: Which role may take which step: the Editor drafts and submits; the editor-in-chief does everything.
 ROLE_STEPS = {
     "Editor": {"submit", "discard_change"},
-    "Editor-in-chief": {"submit", "approve", "send_back", "publish", "unschedule", "publish_change", "discard_change", "withdraw", "republish"},
+    "Editor-in-chief": {
+        "submit",
+        "approve",
+        "send_back",
+        "publish",
+        "unschedule",
+        "publish_change",
+        "discard_change",
+        "withdraw",
+        "republish",
+    },
     "Programme staff": set(),
 }
 
@@ -312,7 +338,9 @@ def test_each_role_may_take_exactly_its_steps_and_is_refused_the_others(user_in_
 
 
 @pytest.mark.parametrize("step, status", [("approve", "in_review"), ("publish", "approved"), ("withdraw", "published")])
-def test_an_editor_is_refused_approving_publishing_and_withdrawing_by_button_bulk_action_and_crafted_post(client, user_in_role, step, status):
+def test_an_editor_is_refused_approving_publishing_and_withdrawing_by_button_bulk_action_and_crafted_post(
+    client, user_in_role, step, status
+):
     client.force_login(user_in_role("Editor"))
     issue = make_interview(status=status, public_from=start_of(datetime.date(2019, 2, 1)))
     assert client.get(step_url(step, issue)).status_code == 403
@@ -329,7 +357,9 @@ def test_the_editor_in_chief_takes_an_issue_from_draft_to_published_with_the_but
     client.force_login(user_in_role("Editor-in-chief"))
     issue = draft()
     for step in ("submit", "approve", "publish"):
-        assert client.post(step_url(step, issue), {"ids": str(issue.pk), "when": "now", "comment": ""}).status_code == 302
+        assert (
+            client.post(step_url(step, issue), {"ids": str(issue.pk), "when": "now", "comment": ""}).status_code == 302
+        )
     assert status_of(issue) == "published" and Client().get(issue.get_absolute_url()).status_code == 200
 
 
@@ -344,4 +374,7 @@ def test_someone_refused_the_issue_page_is_not_listed_as_having_it_open(client, 
     issue = draft()
     client.force_login(user_with(name="nobody"))
     assert client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).status_code == 403
-    assert "Also open for editing" not in editor_client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).content.decode()
+    assert (
+        "Also open for editing"
+        not in editor_client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).content.decode()
+    )

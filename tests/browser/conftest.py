@@ -13,7 +13,6 @@ CHROMIUM_FLAGS = [
 ]
 
 
-
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():

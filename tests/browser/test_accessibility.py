@@ -76,7 +76,9 @@ def demo_site(django_db_setup, django_db_blocker):
 
 
 def _report(path, violations):
-    lines = [f"axe-core found {len(violations)} violation(s) of WCAG 2.1 A/AA (and {', '.join(EXTRA_RULES)}) on {path}:"]
+    lines = [
+        f"axe-core found {len(violations)} violation(s) of WCAG 2.1 A/AA (and {', '.join(EXTRA_RULES)}) on {path}:"
+    ]
     for v in violations:
         lines.append(f"- {v['id']} [{v['impact']}] {v['help']}")
         for node in v["nodes"]:

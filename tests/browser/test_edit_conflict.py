@@ -22,12 +22,19 @@ def _sign_in(browser, live_server, username):
     return context, page
 
 
-def test_two_editors_in_two_browsers_the_second_save_is_refused_and_nothing_typed_is_lost(browser, live_server, django_user_model):
+def test_two_editors_in_two_browsers_the_second_save_is_refused_and_nothing_typed_is_lost(
+    browser, live_server, django_user_model
+):
     for username, first in (("albina", "Albina"), ("janny", "Janny")):
-        django_user_model.objects.create_superuser(username, f"{username}@example.org", "a-long-test-password", first_name=first, last_name="Editor")
+        django_user_model.objects.create_superuser(
+            username, f"{username}@example.org", "a-long-test-password", first_name=first, last_name="Editor"
+        )
     issue = make_interview(status=Issue.Status.DRAFT, title="The original title")
     change = f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/"
-    (first_context, albina), (second_context, janny) = _sign_in(browser, live_server, "albina"), _sign_in(browser, live_server, "janny")
+    (first_context, albina), (second_context, janny) = (
+        _sign_in(browser, live_server, "albina"),
+        _sign_in(browser, live_server, "janny"),
+    )
     try:
         albina.goto(change)
         janny.goto(change)
@@ -45,7 +52,11 @@ def test_two_editors_in_two_browsers_the_second_save_is_refused_and_nothing_type
         janny.click("input[name=_continue]")
         janny.wait_for_selector(".errorlist.nonfield")
         refusal = janny.locator(".errorlist.nonfield").inner_text()
-        assert "Your changes were NOT saved" in refusal and "Albina Editor saved it at" in refusal and "Changed Title." in refusal
+        assert (
+            "Your changes were NOT saved" in refusal
+            and "Albina Editor saved it at" in refusal
+            and "Changed Title." in refusal
+        )
         assert janny.input_value("#id_title") == "Janny's title"
         assert "Added by Janny." in answer.inner_text()
         assert Issue.objects.get(pk=issue.pk).title == "Albina's title"

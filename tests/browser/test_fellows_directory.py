@@ -10,8 +10,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_filter_by_country_keeps_the_choice_in_the_address_and_leads_to_the_person(page, live_server):
-    make_fellowship(person=make_person(given_name="Aigerim", family_name="Sarsenova", slug="aigerim-sarsenova"),
-                    country="KZ", thesis_title="Trade in the steppe")
+    make_fellowship(
+        person=make_person(given_name="Aigerim", family_name="Sarsenova", slug="aigerim-sarsenova"),
+        country="KZ",
+        thesis_title="Trade in the steppe",
+    )
     make_fellowship(person=make_person(given_name="Nino", family_name="Beridze", slug="nino-beridze"), country="GE")
 
     page.goto(f"{live_server.url}/fellows/")

@@ -80,7 +80,9 @@ def _insert_footnote(page, selector, note):
     page.keyboard.type(note)
 
 
-def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published_with_notes_1_and_2_linked(add_issue, live_server):
+def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published_with_notes_1_and_2_linked(
+    add_issue, live_server
+):
     series = make_series(name="EUCACIS in Brief", slug="eucacis-in-brief")
     make_about(series, "About EUCACIS")
     make_person(given_name="Albina", family_name="Muratbekova", biography="<p>Fellow 2017-2019.</p>")

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from briefs.models import AboutSection, Contribution, EditorialMembership, Footnote, Issue, Question, Series
 from demo import eucacis_in_brief_06 as seed
-from briefs.models import AboutSection, Contribution, Footnote, Issue, Question, Series
-from briefs.models import EditorialMembership
 from people.models import Fellowship, Organisation, Person, Programme
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "eucacis-in-brief-06.txt"
@@ -38,7 +37,12 @@ def test_the_demo_issue_is_published_with_its_parts_attached(demo_issue):
     assert demo_issue.status == "published" and demo_issue.publication_date.isoformat() == "2019-02-01"
     assert demo_issue.series.issn == "2627-7190"
     assert list(demo_issue.questions.values_list("sort_order", flat=True)) == [1, 2, 3, 4]
-    assert sorted(demo_issue.footnotes.values_list("label", flat=True)) == ["dostyk", "trade-forum", "turkistan", "year-events"]
+    assert sorted(demo_issue.footnotes.values_list("label", flat=True)) == [
+        "dostyk",
+        "trade-forum",
+        "turkistan",
+        "year-events",
+    ]
     assert demo_issue.contributions.get(role="interviewee").speaker_label == "EB"
     programme = demo_issue.series.programme
     assert (programme.short_name, programme.programme_type) == ("EUCACIS", "PhD Support Programme")

@@ -43,7 +43,9 @@ def issue_post(series, *, contributions=(), questions=(), footnotes=(), **fields
         "introduction": "<p>Introduction.</p>",
         "body": "",
     } | fields
-    data |= _rows("contributions", list(contributions), ["sort_order", "person", "role", "speaker_label", "printed_biography"])
+    data |= _rows(
+        "contributions", list(contributions), ["sort_order", "person", "role", "speaker_label", "printed_biography"]
+    )
     data |= _rows("questions", list(questions), ["sort_order", "question", "answer", "speaker"])
     data |= _rows("footnotes", list(footnotes), ["label", "text"])
     return data
@@ -114,7 +116,9 @@ def test_a_marker_with_no_note_also_marks_the_field_that_holds_it(editor_client,
             questions=[{"question": "<p>Q one?</p>", "answer": "<p>Answer with a typo[^tarde].</p>"}],
         ),
     )
-    assert "cites [^tarde]" in " ".join(response.context["inline_admin_formsets"][1].formset.forms[0].errors.get("answer", []))
+    assert "cites [^tarde]" in " ".join(
+        response.context["inline_admin_formsets"][1].formset.forms[0].errors.get("answer", [])
+    )
     assert "cites [^ctx]" in " ".join(response.context["adminform"].form.errors.get("introduction", []))
 
 
@@ -212,7 +216,9 @@ def test_an_interview_credits_an_interviewer_not_an_author_and_says_so_on_the_ro
 
 def test_an_interviewer_outside_an_interview_is_marked_on_its_role(editor_client, people):
     rows = [{"person": str(people["author"].pk), "role": "interviewer"}]
-    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), kind="opinion", body="<p>B</p>", contributions=rows))
+    response = editor_client.post(
+        ADD_ISSUE, issue_post(make_series(), kind="opinion", body="<p>B</p>", contributions=rows)
+    )
     assert field_errors(response) == {
         "contributions-0-role": [
             "Only an interview has an interviewer. Set the kind of piece to “Interview”, or this role to “Author”."
@@ -474,8 +480,6 @@ def test_the_issue_page_has_the_prose_editor_marker_help_and_view_on_site(editor
     view_on_site = re.search(r'<a href="([^"]+)" class="viewsitelink">View on site</a>', html).group(1)
     response = editor_client.get(view_on_site)
     assert response.status_code == 302 and response["Location"].endswith(demo_issue.get_absolute_url())
-
-
 
 
 def _initial(response, field):

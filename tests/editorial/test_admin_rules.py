@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from briefs.models import EditorialMembership, Issue, Question
-from tests.editorial.test_admin_forms import ADD_ISSUE, _rows, interview_rows, issue_post, people  # noqa: F401
 from tests.conftest import make_interview, make_membership, make_person, make_series
+from tests.editorial.test_admin_forms import ADD_ISSUE, _rows, interview_rows, issue_post, people  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +22,16 @@ def _errors_of(response):
 @pytest.mark.parametrize("typed", ["[^Silk visa]", "[^ visa]", "[^trade-forum", "[^"])
 @pytest.mark.parametrize(
     "field, where",
-    [("introduction", "The introduction"), ("body", "The body"), ("question", "This question"), ("answer", "This answer")],
+    [
+        ("introduction", "The introduction"),
+        ("body", "The body"),
+        ("question", "This question"),
+        ("answer", "This answer"),
+    ],
 )
-def test_a_malformed_marker_is_an_error_naming_the_field_and_nothing_is_saved(editor_client, people, typed, field, where):
+def test_a_malformed_marker_is_an_error_naming_the_field_and_nothing_is_saved(
+    editor_client, people, typed, field, where
+):
     text = f"<p>Visas{typed} for tourists.</p>"
     question = {"question": "<p>Q?</p>", "answer": "<p>A.</p>"}
     fields = {}
@@ -38,7 +45,9 @@ def test_a_malformed_marker_is_an_error_naming_the_field_and_nothing_is_saved(ed
     assert response.status_code == 200
     errors = " ".join(_errors_of(response))
     assert f"{where} has 1 malformed footnote marker: “{typed}”" in errors
-    assert f"Visas{typed} for tourists." in response.content.decode().replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    assert f"Visas{typed} for tourists." in response.content.decode().replace("&lt;", "<").replace("&gt;", ">").replace(
+        "&quot;", '"'
+    )
     assert not Issue.objects.exists() and not Question.objects.exists()
 
 
@@ -86,24 +95,47 @@ def test_a_malformed_marker_saved_another_way_is_not_printed_on_the_page(client)
 def _series_with_issue_and_team():
     series = make_series()
     make_interview(series, publication_date=datetime.date(2019, 2, 1))
-    kept = make_membership(series, role="editor", person=make_person(family_name="Schulz"), end_date=datetime.date(2020, 6, 30))
-    later = make_membership(series, role="editor", person=make_person(family_name="Newer"), start_date=datetime.date(2021, 1, 1))
+    kept = make_membership(
+        series, role="editor", person=make_person(family_name="Schulz"), end_date=datetime.date(2020, 6, 30)
+    )
+    later = make_membership(
+        series, role="editor", person=make_person(family_name="Newer"), start_date=datetime.date(2021, 1, 1)
+    )
     return series, kept, later
 
 
 def _series_change_post(series, memberships, delete=()):
     data = {
-        "programme": str(series.programme_id), "name": series.name, "slug": series.slug, "introduction": "",
-        "issn": series.issn, "place_of_publication": "", "website": "", "email": "", "hashtag": "",
+        "programme": str(series.programme_id),
+        "name": series.name,
+        "slug": series.slug,
+        "introduction": "",
+        "issn": series.issn,
+        "place_of_publication": "",
+        "website": "",
+        "email": "",
+        "hashtag": "",
     }
     data |= _rows("about_sections", [], ["sort_order", "title", "body"])
     rows = [
-        {"id": str(m.pk), "series": str(series.pk), "role": m.role, "person": str(m.person_id), "position": m.position,
-         "start_date": m.start_date.isoformat() if m.start_date else "", "end_date": m.end_date.isoformat() if m.end_date else "",
-         "sort_order": str(m.sort_order), "DELETE": "on" if m in delete else ""}
+        {
+            "id": str(m.pk),
+            "series": str(series.pk),
+            "role": m.role,
+            "person": str(m.person_id),
+            "position": m.position,
+            "start_date": m.start_date.isoformat() if m.start_date else "",
+            "end_date": m.end_date.isoformat() if m.end_date else "",
+            "sort_order": str(m.sort_order),
+            "DELETE": "on" if m in delete else "",
+        }
         for m in memberships
     ]
-    data |= _rows("editorial_memberships", rows, ["id", "series", "role", "person", "position", "start_date", "end_date", "sort_order", "DELETE"])
+    data |= _rows(
+        "editorial_memberships",
+        rows,
+        ["id", "series", "role", "person", "position", "start_date", "end_date", "sort_order", "DELETE"],
+    )
     data["editorial_memberships-INITIAL_FORMS"] = str(len(rows))
     return data
 
@@ -112,7 +144,8 @@ def test_a_team_term_printed_in_a_published_issue_cannot_be_deleted_from_the_ser
     series, kept, later = _series_with_issue_and_team()
     number = series.issues.get().number
     response = editor_client.post(
-        reverse("admin:briefs_series_change", args=[series.pk]), _series_change_post(series, [kept, later], delete=[kept])
+        reverse("admin:briefs_series_change", args=[series.pk]),
+        _series_change_post(series, [kept, later], delete=[kept]),
     )
     assert response.status_code == 200
     errors = " ".join(_errors_of(response))
@@ -124,7 +157,8 @@ def test_a_team_term_printed_in_a_published_issue_cannot_be_deleted_from_the_ser
 def test_a_term_no_published_issue_shows_can_be_deleted(editor_client):
     series, kept, later = _series_with_issue_and_team()
     response = editor_client.post(
-        reverse("admin:briefs_series_change", args=[series.pk]), _series_change_post(series, [kept, later], delete=[later])
+        reverse("admin:briefs_series_change", args=[series.pk]),
+        _series_change_post(series, [kept, later], delete=[later]),
     )
     assert response.status_code == 302
     assert not EditorialMembership.objects.filter(pk=later.pk).exists()

@@ -22,7 +22,9 @@ def two_editors(django_user_model):
     clients = []
     for name, full in (("albina", "Albina Muratbekova"), ("janny", "Janny Schulz")):
         first, last = full.split()
-        user = django_user_model.objects.create_superuser(name, f"{name}@example.org", "pw-for-tests-only", first_name=first, last_name=last)
+        user = django_user_model.objects.create_superuser(
+            name, f"{name}@example.org", "pw-for-tests-only", first_name=first, last_name=last
+        )
         client = Client()
         client.force_login(user)
         clients.append(client)
@@ -87,11 +89,16 @@ def test_the_second_save_is_refused_naming_who_changed_what_and_everything_typed
 def test_a_change_to_an_inline_alone_also_makes_a_later_save_from_an_older_form_conflict(two_editors, issue):
     albina, janny = two_editors
     albinas, jannys = open_form(albina, issue), open_form(janny, issue)
-    assert save(albina, issue, albinas | {"questions-0-question": "<p>Albina's sharper question?</p>"}).status_code == 302
+    assert (
+        save(albina, issue, albinas | {"questions-0-question": "<p>Albina's sharper question?</p>"}).status_code == 302
+    )
     response = save(janny, issue, jannys | {"questions-1-answer": "<p>Janny's fuller answer.</p>"})
     html = response.content.decode()
     assert "NOT saved" in html and "Changed Question" in html
-    assert [q.answer for q in Issue.objects.get(pk=issue.pk).questions.order_by("sort_order")] == ["<p>Answer 0[^n0].</p>", "<p>Answer 1[^n1].</p>"]
+    assert [q.answer for q in Issue.objects.get(pk=issue.pk).questions.order_by("sort_order")] == [
+        "<p>Answer 0[^n0].</p>",
+        "<p>Answer 1[^n1].</p>",
+    ]
 
 
 def test_a_workflow_step_taken_meanwhile_is_named_in_the_refusal(two_editors, issue, django_user_model):
@@ -144,9 +151,20 @@ def test_a_row_another_editor_deleted_stays_on_the_page_with_what_was_typed_and_
     issue = make_interview(status=Issue.Status.DRAFT, questions=4, footnotes=4)
     albinas, jannys = open_form(albina, issue), open_form(janny, issue)
     deleted = albinas["questions-1-id"]
-    assert save(albina, issue, albinas | {"questions-1-DELETE": "on", "footnotes-1-DELETE": "on", "questions-1-answer": "<p>Answer 1.</p>"}).status_code == 302
+    assert (
+        save(
+            albina,
+            issue,
+            albinas
+            | {"questions-1-DELETE": "on", "footnotes-1-DELETE": "on", "questions-1-answer": "<p>Answer 1.</p>"},
+        ).status_code
+        == 302
+    )
 
-    typed = jannys | {"questions-1-answer": "<p>Janny's fuller answer[^n1].</p>", "questions-3-answer": "<p>Janny's last answer[^n3].</p>"}
+    typed = jannys | {
+        "questions-1-answer": "<p>Janny's fuller answer[^n1].</p>",
+        "questions-3-answer": "<p>Janny's last answer[^n3].</p>",
+    }
     response = save(janny, issue, typed)
     html = response.content.decode()
     assert "NOT saved" in html

@@ -29,6 +29,7 @@ def plan(data, programme, name="fellows.csv", encoding="auto"):
 
 # ----------------------------------------------------------------- reading
 
+
 def test_utf8_with_or_without_a_byte_order_mark_is_read():
     assert decode("Müller".encode("utf-8-sig")) == ("Müller", "utf-8")
     assert decode("Müller".encode()) == ("Müller", "utf-8")
@@ -72,17 +73,21 @@ def test_xlsx_is_read_with_years_as_whole_numbers():
     assert rows == [["Asel", "Nurova", "2017", "2019", "KZ"]] and used == "xlsx"
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("f.xlsx", b"not a zip", "This is not a .xlsx file"),
-    ("f.xls", b"x", "Save it as .xlsx"),
-    ("f.csv", b"", "empty"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("f.xlsx", b"not a zip", "This is not a .xlsx file"),
+        ("f.xls", b"x", "Save it as .xlsx"),
+        ("f.csv", b"", "empty"),
+    ],
+)
 def test_unreadable_files_are_refused_with_a_reason(name, data, message):
     with pytest.raises(ImportFileError, match=message):
         read_table(name, data)
 
 
 # ----------------------------------------------------------------- planning
+
 
 @pytest.mark.django_db
 def test_missing_required_columns_are_named():
@@ -94,11 +99,11 @@ def test_missing_required_columns_are_named():
 def test_each_row_error_names_its_row_column_and_reason():
     rows = [
         GOOD[0],
-        ",Nurova,,2017,2019,,,KZ,,",                      # row 3: missing given name
-        "Asel,Nurova,,2019,2017,,,KZ,,",                   # row 4: reversed years
-        "Dana,Sadykova,,2017,2019,,,Kazakstan,,",          # row 5: unknown country
+        ",Nurova,,2017,2019,,,KZ,,",  # row 3: missing given name
+        "Asel,Nurova,,2019,2017,,,KZ,,",  # row 4: reversed years
+        "Dana,Sadykova,,2017,2019,,,Kazakstan,,",  # row 5: unknown country
         "Albina,Muratbekova,albina@example.org,2017,2019,,,KZ,,",  # row 6: duplicate of row 2
-        "Timur,Aliev,,20x7,2019,,,KZ,,",                   # row 7: bad year
+        "Timur,Aliev,,20x7,2019,,,KZ,,",  # row 7: bad year
         "Timur,Aliev,not-an-email,2017,2019,,,KZ,Astrology,",  # row 8: email and discipline
     ]
     result = plan(csv_bytes(*rows), make_programme())
@@ -116,7 +121,8 @@ def test_each_row_error_names_its_row_column_and_reason():
 def test_the_same_person_and_cohort_twice_is_an_error_on_the_second_row():
     rows = [GOOD[1], GOOD[1].replace("Tbilisi,GE", "Batumi,GE")]
     assert [r.errors for r in plan(csv_bytes(*rows), make_programme()).rows] == [
-        [], [("", "duplicate of row 2: the same person and cohort")],
+        [],
+        [("", "duplicate of row 2: the same person and cohort")],
     ]
 
 
@@ -127,7 +133,9 @@ def test_people_are_matched_by_email_then_by_name_and_new_ones_are_flagged():
     by_name = make_person(given_name="Nino", family_name="Beridze")
     result = plan(csv_bytes(*GOOD, "New,Person,,2017,2019,,,KZ,,"), programme)
     assert [(r.outcome, r.person) for r in result.rows] == [
-        ("existing person", by_email), ("existing person", by_name), ("new person", None),
+        ("existing person", by_email),
+        ("existing person", by_name),
+        ("new person", None),
     ]
 
 
@@ -157,6 +165,7 @@ def test_planning_writes_nothing_and_costs_a_fixed_number_of_queries(django_asse
 
 # ----------------------------------------------------------------- writing
 
+
 @pytest.mark.django_db
 def test_importing_creates_people_and_fellowships_and_a_second_import_changes_nothing():
     programme = make_programme()
@@ -165,7 +174,11 @@ def test_importing_creates_people_and_fellowships_and_a_second_import_changes_no
     assert (report.people_created, report.fellowships_created) == (2, 2)
     albina = Person.objects.get(email="albina@example.org")
     fellowship = albina.fellowships.get()
-    assert (fellowship.cohort, fellowship.country.code, fellowship.discipline) == ("2017–2019", "KZ", "political-science")
+    assert (fellowship.cohort, fellowship.country.code, fellowship.discipline) == (
+        "2017–2019",
+        "KZ",
+        "political-science",
+    )
     again = apply_import(plan(data, programme))
     assert (again.people_created, again.fellowships_created, again.fellowships_unchanged) == (0, 0, 2)
     assert Person.objects.count() == 2 and Fellowship.objects.count() == 2
@@ -182,8 +195,13 @@ def test_a_corrected_row_updates_the_existing_fellowship():
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
     programme = make_programme()
-    existing = make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
-                               start_year=2019, end_year=2021, city="Old city")
+    existing = make_fellowship(
+        person=make_person(given_name="Nino", family_name="Beridze"),
+        programme=programme,
+        start_year=2019,
+        end_year=2021,
+        city="Old city",
+    )
     rows = [f"Given{i},Family{i},,2017,2019,,,KZ,," for i in range(5)]
     result = plan(csv_bytes(GOOD[1], *rows), programme)
     real_create = Fellowship.objects.create
@@ -226,7 +244,10 @@ def test_the_admin_previews_then_imports_only_on_confirmation(editor_client):
 
     preview_id = preview.context["preview_id"]
     done = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)
-    assert "2 fellowship(s) added" in done.content.decode() and "1 row(s) with errors were skipped" in done.content.decode()
+    assert (
+        "2 fellowship(s) added" in done.content.decode()
+        and "1 row(s) with errors were skipped" in done.content.decode()
+    )
     assert Fellowship.objects.count() == 2
     again = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)  # confirming twice adds nothing
     assert "imported already" in again.content.decode()
@@ -312,10 +333,21 @@ def test_imported_fellows_are_not_listed_publicly_unless_the_file_says_so(client
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("cell, listed", [
-    ("yes", True), ("Yes", True), ("TRUE", True), ("1", True), ("y", True),
-    ("no", False), ("No", False), ("false", False), ("0", False), ("n", False),
-])
+@pytest.mark.parametrize(
+    "cell, listed",
+    [
+        ("yes", True),
+        ("Yes", True),
+        ("TRUE", True),
+        ("1", True),
+        ("y", True),
+        ("no", False),
+        ("No", False),
+        ("false", False),
+        ("0", False),
+        ("n", False),
+    ],
+)
 def test_the_listed_column_accepts_yes_no_true_false_and_1_0(cell, listed):
     (row,) = plan(csv_bytes(f"Asel,Nurova,,2017,2019,,,KZ,,,{cell}", header=LISTED_HEADER), make_programme()).rows
     assert row.ok and row.values["listed_publicly"] is listed
@@ -326,18 +358,30 @@ def test_another_value_in_the_listed_column_is_an_error_naming_row_and_column():
     rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,maybe"]
     result = plan(csv_bytes(*rows, header=HEADER.replace(",thesis title", ",thesis title,Public")), make_programme())
     assert result.rows[0].ok
-    assert (result.rows[1].number, result.rows[1].errors) == (3, [(
-        "listed",
-        "“maybe” is neither yes nor no (y/n, true/false and 1/0 work too): write yes if the fellow agreed "
-        "to be listed in the public directory, no if not; left empty, a new fellow is not listed",
-    )])
+    assert (result.rows[1].number, result.rows[1].errors) == (
+        3,
+        [
+            (
+                "listed",
+                "“maybe” is neither yes nor no (y/n, true/false and 1/0 work too): write yes if the fellow agreed "
+                "to be listed in the public directory, no if not; left empty, a new fellow is not listed",
+            )
+        ],
+    )
 
 
 @pytest.mark.django_db
 def test_a_reimport_changes_an_existing_fellow_s_listing_only_when_the_file_states_it():
     programme = make_programme()
-    asel = make_fellowship(person=make_person(given_name="Asel", family_name="Nurova"), programme=programme,
-                           start_year=2017, end_year=2019, country="KZ", home_institution="", listed_publicly=True)
+    asel = make_fellowship(
+        person=make_person(given_name="Asel", family_name="Nurova"),
+        programme=programme,
+        start_year=2017,
+        end_year=2019,
+        country="KZ",
+        home_institution="",
+        listed_publicly=True,
+    )
     same = "Asel,Nurova,,2017,2019,,,KZ,,"
     assert apply_import(plan(csv_bytes(same), programme)).fellowships_unchanged == 1
     assert apply_import(plan(csv_bytes(same + ",", header=LISTED_HEADER), programme)).fellowships_unchanged == 1
@@ -351,8 +395,13 @@ def test_a_reimport_changes_an_existing_fellow_s_listing_only_when_the_file_stat
 @pytest.mark.django_db
 def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
     programme = make_programme()
-    make_fellowship(person=make_person(given_name="Nino", family_name="Beridze"), programme=programme,
-                    start_year=2019, end_year=2021, listed_publicly=True)
+    make_fellowship(
+        person=make_person(given_name="Nino", family_name="Beridze"),
+        programme=programme,
+        start_year=2019,
+        end_year=2021,
+        listed_publicly=True,
+    )
     rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,", "Nino,Beridze,,2019,2021,,,GE,,,"]
     html = upload(editor_client, csv_bytes(*rows, header=LISTED_HEADER), programme).content.decode()
     assert '<th scope="col">Listed publicly</th>' in html
@@ -361,6 +410,7 @@ def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
 
 
 # ----------------------------------------------------------------- who may import
+
 
 def signed_in(client, user):
     client.force_login(user)
@@ -442,9 +492,14 @@ def test_an_editor_cannot_reach_the_import(client_in_role, known_fellow_file):
 
 # ----------------------------------------------------------------- bad files (issue 9)
 
+
 def confirm(client, preview, **extra):
     """Post the preview page's confirmation form as the browser would: its hidden fields, nothing else."""
-    fields = dict(re.findall(r'<input type="hidden" name="(?!csrfmiddlewaretoken)([^"]+)" value="([^"]*)"', preview.content.decode()))
+    fields = dict(
+        re.findall(
+            r'<input type="hidden" name="(?!csrfmiddlewaretoken)([^"]+)" value="([^"]*)"', preview.content.decode()
+        )
+    )
     assert fields, "the preview has no confirmation form"
     return client.post(IMPORT, fields | extra, follow=True)
 
@@ -473,11 +528,13 @@ def test_an_email_two_people_here_share_is_an_error_naming_them():
     second = make_person(given_name="Alina", family_name="Muratova", email="Albina@Example.org")
     (row,) = plan(csv_bytes(GOOD[0]), make_programme()).rows
     assert row.person is None
-    assert row.errors == [(
-        "email",
-        f"2 people here have this email: Albina Muratbekova (no. {first.pk}), Alina Muratova (no. {second.pk}); "
-        "give each their own email in the admin, then import again",
-    )]
+    assert row.errors == [
+        (
+            "email",
+            f"2 people here have this email: Albina Muratbekova (no. {first.pk}), Alina Muratova (no. {second.pk}); "
+            "give each their own email in the admin, then import again",
+        )
+    ]
 
 
 @pytest.mark.django_db
@@ -550,16 +607,23 @@ def test_csv_rows_are_counted_while_reading_too(monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("column, value, reason", [
-    (0, "A" * 101, "is 101 characters long; at most 100 fit"),
-    (1, "B" * 101, "is 101 characters long; at most 100 fit"),
-    (5, "U" * 256, "is 256 characters long; at most 255 fit"),
-    (6, "C" * 121, "is 121 characters long; at most 120 fit"),
-    (9, "T" * 501, "is 501 characters long; at most 500 fit"),
-    (0, "Alb\x00ina", "contains an invisible control character (U+0000) at position 4; retype the text there"),
-    (6, "Alma\x00ty", "contains an invisible control character (U+0000) at position 5; retype the text there"),
-    (9, "Energy\x1btransit", "contains an invisible control character (U+001B) at position 7; retype the text there"),
-])
+@pytest.mark.parametrize(
+    "column, value, reason",
+    [
+        (0, "A" * 101, "is 101 characters long; at most 100 fit"),
+        (1, "B" * 101, "is 101 characters long; at most 100 fit"),
+        (5, "U" * 256, "is 256 characters long; at most 255 fit"),
+        (6, "C" * 121, "is 121 characters long; at most 120 fit"),
+        (9, "T" * 501, "is 501 characters long; at most 500 fit"),
+        (0, "Alb\x00ina", "contains an invisible control character (U+0000) at position 4; retype the text there"),
+        (6, "Alma\x00ty", "contains an invisible control character (U+0000) at position 5; retype the text there"),
+        (
+            9,
+            "Energy\x1btransit",
+            "contains an invisible control character (U+001B) at position 7; retype the text there",
+        ),
+    ],
+)
 def test_a_value_too_long_or_with_a_control_character_is_an_error_on_its_row_and_column(column, value, reason):
     cells = GOOD[1].split(",")
     cells[column] = value
@@ -611,10 +675,13 @@ def test_a_confirmation_that_fails_in_the_database_saves_nothing_and_says_so(edi
     assert not Fellowship.objects.exists() and not Person.objects.exists()
 
 
-@pytest.mark.parametrize("text", [
-    "山田,太郎,2017,2019\n鈴木,一郎,2018,2020\n",  # reads as “ŽR“c,‘¾˜Y” in Windows-1252: accepted garbled before
-    "佐藤,花子,2017,2019\n",  # not Windows-1252 at all (byte 8D)
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "山田,太郎,2017,2019\n鈴木,一郎,2018,2020\n",  # reads as “ŽR“c,‘¾˜Y” in Windows-1252: accepted garbled before
+        "佐藤,花子,2017,2019\n",  # not Windows-1252 at all (byte 8D)
+    ],
+)
 def test_a_shift_jis_file_is_not_read_as_garbled_windows_1252(text):
     data = text.encode("shift_jis")
     with pytest.raises(ImportFileError, match="Japanese.*Shift-JIS"):

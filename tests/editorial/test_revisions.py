@@ -81,7 +81,9 @@ def revisions_of(issue):
 
 
 def staff_with(django_user_model, username, *codenames):
-    user = django_user_model.objects.create_user(username, f"{username}@example.org", "pw-for-tests-only", is_staff=True)
+    user = django_user_model.objects.create_user(
+        username, f"{username}@example.org", "pw-for-tests-only", is_staff=True
+    )
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="briefs", codename__in=codenames))
     return user
 
@@ -233,12 +235,16 @@ def test_restoring_never_changes_the_workflow_state_and_moves_edit_version_on(ed
     assert draft.edit_version == 8  # never set back: a form opened before the restore is outdated
 
 
-def test_restoring_a_public_issue_prepares_the_restored_version_and_readers_keep_the_published_one(editor_client, draft):
+def test_restoring_a_public_issue_prepares_the_restored_version_and_readers_keep_the_published_one(
+    editor_client, draft
+):
     from briefs.models import PendingChange
     from briefs.workflow import apply_transition
 
     first = _two_revisions(editor_client, draft)  # the title was "Changed title" in the second
-    Issue.objects.filter(pk=draft.pk).update(status=Issue.Status.PUBLISHED, public_from=timezone.now() - datetime.timedelta(days=1))
+    Issue.objects.filter(pk=draft.pk).update(
+        status=Issue.Status.PUBLISHED, public_from=timezone.now() - datetime.timedelta(days=1)
+    )
     response = editor_client.post(restore_url(draft, first), follow=True)
     assert "as a prepared change: readers still see the published version" in response.content.decode()
     draft.refresh_from_db()
@@ -262,7 +268,9 @@ def test_an_editor_without_the_restore_permission_gets_403_and_nothing_changes(
     editor_client, client, django_user_model, draft
 ):
     first = _two_revisions(editor_client, draft)
-    client.force_login(staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue"))
+    client.force_login(
+        staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue")
+    )
 
     assert client.get(restore_url(draft, first)).status_code == 403
     assert client.post(restore_url(draft, first)).status_code == 403
@@ -288,7 +296,10 @@ def test_a_published_issue_cannot_be_deleted_from_its_page(editor_client):
     issue = make_interview()
     delete_url = reverse("admin:briefs_issue_delete", args=[issue.pk])
 
-    for response in (editor_client.get(delete_url, follow=True), editor_client.post(delete_url, {"post": "yes"}, follow=True)):
+    for response in (
+        editor_client.get(delete_url, follow=True),
+        editor_client.post(delete_url, {"post": "yes"}, follow=True),
+    ):
         assert "Only drafts can be deleted" in response.content.decode()
     assert Issue.objects.filter(pk=issue.pk).exists()
     assert f'href="{delete_url}"' not in editor_client.get(change_url(issue)).content.decode()
@@ -317,7 +328,10 @@ def _recover(client, issue_pk):
 
 def test_a_deleted_draft_is_recovered_with_its_questions_footnotes_and_contributors(editor_client, draft):
     saved_once(editor_client, draft)
-    pk, parts = draft.pk, (list(draft.questions.values()), list(draft.footnotes.values()), list(draft.contributions.values()))
+    pk, parts = (
+        draft.pk,
+        (list(draft.questions.values()), list(draft.footnotes.values()), list(draft.contributions.values())),
+    )
 
     response = editor_client.post(reverse("admin:briefs_issue_delete", args=[pk]), {"post": "yes"})
     assert response.status_code == 302 and not Issue.objects.filter(pk=pk).exists()
@@ -352,7 +366,9 @@ def test_recovering_needs_the_restore_permission(editor_client, client, django_u
     saved_once(editor_client, draft)
     editor_client.post(reverse("admin:briefs_issue_delete", args=[draft.pk]), {"post": "yes"})
     version = Version.objects.get_deleted(Issue).get(object_id=str(draft.pk))
-    client.force_login(staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue"))
+    client.force_login(
+        staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue")
+    )
     recover_url = reverse("admin:briefs_issue_recover", args=[version.pk])
     assert client.get(recover_url).status_code == 403 and client.post(recover_url).status_code == 403
     assert not Issue.objects.filter(pk=draft.pk).exists()
@@ -376,7 +392,11 @@ def test_the_demo_loader_makes_a_revision_of_the_issue_with_its_questions_and_fo
     # The series has a revision of its own, so reverting one never touches the other.
     assert not kept.filter(content_type__model__in=["series", "aboutsection"]).exists()
     series = Version.objects.get_for_object(Series.objects.get(pk=demo_issue.series_id))[0].revision
-    assert series.version_set.filter(content_type__model="aboutsection").count() == demo_issue.series.about_sections.count() > 0
+    assert (
+        series.version_set.filter(content_type__model="aboutsection").count()
+        == demo_issue.series.about_sections.count()
+        > 0
+    )
     assert not series.version_set.filter(content_type__model="issue").exists()
 
 
@@ -416,13 +436,20 @@ def test_a_series_keeps_the_history_of_its_about_sections_and_team(editor_client
 
     revision = Version.objects.get_for_object(series).first().revision
     assert revision.version_set.get(content_type__model="series").field_dict["name"] == "Renamed"
-    assert revision.version_set.get(content_type__model="aboutsection").field_dict["body"] == "<p>Changed about text.</p>"
-    assert revision.version_set.get(content_type__model="editorialmembership").field_dict["position"] == "Managing editor"
+    assert (
+        revision.version_set.get(content_type__model="aboutsection").field_dict["body"] == "<p>Changed about text.</p>"
+    )
+    assert (
+        revision.version_set.get(content_type__model="editorialmembership").field_dict["position"] == "Managing editor"
+    )
     term = EditorialMembership.objects.get()
     assert Version.objects.get_for_object(term).count() == 2
     assert Version.objects.get_for_object(AboutSection.objects.get()).count() == 2
     history = editor_client.get(reverse("admin:briefs_series_history", args=[series.pk])).content.decode()
-    assert reverse("admin:briefs_series_revision", args=[series.pk, Version.objects.get_for_object(series).first().pk]) in history
+    assert (
+        reverse("admin:briefs_series_revision", args=[series.pk, Version.objects.get_for_object(series).first().pk])
+        in history
+    )
     assert editor_client.get(reverse("admin:briefs_editorialmembership_history", args=[term.pk])).status_code == 200
 
 
@@ -449,7 +476,10 @@ def test_a_person_keeps_history_with_their_fellowships(editor_client):
     assert editor_client.post(url, data).status_code == 302
 
     revision = Version.objects.get_for_object(person).get().revision
-    assert revision.version_set.get(content_type__model="person").field_dict["affiliation"] == "Institute of Oriental Studies"
+    assert (
+        revision.version_set.get(content_type__model="person").field_dict["affiliation"]
+        == "Institute of Oriental Studies"
+    )
     assert revision.version_set.get(content_type__model="fellowship").field_dict["thesis_title"] == "Trade and visas"
     assert editor_client.get(reverse("admin:people_person_history", args=[person.pk])).status_code == 200
     assert Version.objects.get_for_object(Fellowship.objects.get()).count() == 1
@@ -477,7 +507,9 @@ def test_restoring_a_persons_earlier_revision_keeps_the_photo_they_have_now(edit
 
 
 def test_the_list_of_deleted_drafts_is_only_for_those_who_may_recover_them(client, django_user_model):
-    client.force_login(staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue"))
+    client.force_login(
+        staff_with(django_user_model, "junior", "view_issue", "change_issue", "add_issue", "delete_issue")
+    )
     assert client.get(reverse("admin:briefs_issue_recoverlist")).status_code == 403
 
 

@@ -12,17 +12,27 @@ from editorial import roles
 pytestmark = pytest.mark.django_db
 
 EDITOR_PERMISSIONS = {
-    *(f"briefs.{action}_{model}" for model in ("issue", "contribution", "question", "footnote", "correction")
-      for action in ("add", "change", "delete", "view")),
+    *(
+        f"briefs.{action}_{model}"
+        for model in ("issue", "contribution", "question", "footnote", "correction")
+        for action in ("add", "change", "delete", "view")
+    ),
     "briefs.submit_issue",
     # Topics and places: added and renamed, but deleting one untags every issue.
     *(f"briefs.{action}_{model}" for model in ("topic", "place") for action in ("add", "change", "view")),
-    "briefs.view_series", "briefs.view_aboutsection", "briefs.view_editorialmembership",
-    "people.add_person", "people.change_person", "people.view_person",
+    "briefs.view_series",
+    "briefs.view_aboutsection",
+    "briefs.view_editorialmembership",
+    "people.add_person",
+    "people.change_person",
+    "people.view_person",
 }
 PROGRAMME_STAFF_PERMISSIONS = {
-    *(f"people.{action}_{model}" for model in ("person", "fellowship", "programme", "organisation")
-      for action in ("add", "change", "delete", "view")),
+    *(
+        f"people.{action}_{model}"
+        for model in ("person", "fellowship", "programme", "organisation")
+        for action in ("add", "change", "delete", "view")
+    ),
     "people.import_fellows",
 }
 WORKFLOW_PERMISSIONS = {f"briefs.{step}_issue" for step in ("submit", "approve", "publish", "withdraw", "restore")}
@@ -103,7 +113,9 @@ def test_a_permission_given_to_a_group_by_hand_is_removed_and_one_taken_away_is_
 def test_a_permission_missing_from_the_database_is_made_before_the_groups_are_set():
     Permission.objects.filter(codename="import_fellows").delete()  # as if migrate had not created it yet
     ensure_roles()
-    assert "people.import_fellows" in held_by("Programme staff") and "people.import_fellows" in held_by("Editor-in-chief")
+    assert "people.import_fellows" in held_by("Programme staff") and "people.import_fellows" in held_by(
+        "Editor-in-chief"
+    )
 
 
 def test_a_role_naming_a_permission_that_does_not_exist_fails_loudly(monkeypatch):
@@ -132,7 +144,11 @@ def test_make_run_s_demo_accounts_one_per_role_sign_in_with_the_printed_password
     printed = out.getvalue()
     for username, role in [("chief", "Editor-in-chief"), ("editor", "Editor"), ("programme", "Programme staff")]:
         user = get_user_model().objects.get(username=username)
-        assert (user.is_staff, user.is_superuser, list(user.groups.values_list("name", flat=True))) == (True, False, [role])
+        assert (user.is_staff, user.is_superuser, list(user.groups.values_list("name", flat=True))) == (
+            True,
+            False,
+            [role],
+        )
         assert not user.user_permissions.exists()
         assert f"user: {username} " in printed and role in printed
         assert user.is_active and user.check_password("demo-pw-1")

@@ -19,7 +19,7 @@ from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
 
-MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
+MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 #: The links' inline as the admin renders it when no row may be added: no “Add another” button.
 NO_ROWS_TO_ADD = 'name="share_links-MAX_NUM_FORMS" value="0"'
 
@@ -81,13 +81,19 @@ def form_data(page):
 def with_new_link(data, **row):
     """``data`` with one more row in the links' inline, as “Add another” makes it."""
     n = int(data["share_links-TOTAL_FORMS"])
-    data = data | {f"share_links-{n}-{name}": value for name, value in ({"valid_for_days": "7", "note": ""} | row).items()}
+    data = data | {
+        f"share_links-{n}-{name}": value for name, value in ({"valid_for_days": "7", "note": ""} | row).items()
+    }
     data["share_links-TOTAL_FORMS"] = str(n + 1)
     return data
 
 
-def test_a_row_added_on_the_issue_page_makes_a_link_by_that_editor_for_the_chosen_days(editor_client, editor, draft, clock):
-    data = with_new_link(form_data(editor_client.get(change_url(draft))), valid_for_days="12", note="for Erkin Baydarov")
+def test_a_row_added_on_the_issue_page_makes_a_link_by_that_editor_for_the_chosen_days(
+    editor_client, editor, draft, clock
+):
+    data = with_new_link(
+        form_data(editor_client.get(change_url(draft))), valid_for_days="12", note="for Erkin Baydarov"
+    )
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 302, response.context["errors"] if response.context else response
     link = ShareLink.objects.get(issue=draft)
@@ -108,13 +114,19 @@ def test_a_validity_outside_one_to_thirty_days_is_refused_and_nothing_is_saved(e
     response = editor_client.post(change_url(draft), data)
     assert response.status_code == 200
     errors = " ".join(str(e) for e in response.context["inline_admin_formsets"][-1].formset.errors)
-    assert ("between" in errors or "less than or equal to 30" in errors or "greater than or equal to 1" in errors
-            or "This field is required" in errors), errors
+    assert (
+        "between" in errors
+        or "less than or equal to 30" in errors
+        or "greater than or equal to 1" in errors
+        or "This field is required" in errors
+    ), errors
     assert not ShareLink.objects.exists()
     assert Issue.objects.get(pk=draft.pk).title == "Trade across the Syr Darya"
 
 
-def test_the_issue_page_lists_each_link_with_its_full_address_maker_expiry_and_state(editor_client, editor, draft, clock):
+def test_the_issue_page_lists_each_link_with_its_full_address_maker_expiry_and_state(
+    editor_client, editor, draft, clock
+):
     active = share_issue(issue=draft, by=editor, note="for Erkin Baydarov")
     revoked = share_issue(issue=draft, by=editor, days=3)
     revoke_share_link(link=revoked, by=editor)
@@ -165,7 +177,9 @@ def test_permission_to_change_issues_is_all_it_takes_to_make_a_link(client, djan
     assert ShareLink.objects.get(issue=draft).created_by.username == "staff-view_issue-change_issue"
 
 
-def test_a_user_without_permission_to_change_issues_cannot_make_a_link(client, django_user_model, draft, editor, editor_client):
+def test_a_user_without_permission_to_change_issues_cannot_make_a_link(
+    client, django_user_model, draft, editor, editor_client
+):
     data = with_new_link(form_data(editor_client.get(change_url(draft))))
     for codenames in [("view_issue",), ("view_issue", "add_sharelink", "change_sharelink")]:
         user = staff_with(django_user_model, *codenames)

@@ -16,15 +16,17 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from demo import eucacis_in_brief_06 as seed
 from briefs.document import issue_document
 from briefs.models import Issue
+from demo import eucacis_in_brief_06 as seed
 from editorial.word_import import WordFileError, check_docx_size, match_people, read_docx, recognise
 from people.models import Person
 
 UPLOAD = reverse("admin:briefs_issue_import_word")
 needs_pandoc = pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed (apt-get install pandoc)")
-needs_soffice = pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+needs_soffice = pytest.mark.skipif(
+    not shutil.which("soffice"), reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)"
+)
 
 
 def _markdown(html):
@@ -35,7 +37,14 @@ def _markdown(html):
 
 def no6_markdown():
     """No. 6 as the author typed it: title, byline, introduction, numbered questions, “EB:” answers, footnotes."""
-    lines = [f"# {seed.TITLE}", "", "Interview by Albina Muratbekova with Dr Erkin Baydarov", "", _markdown(seed.INTRODUCTION), ""]
+    lines = [
+        f"# {seed.TITLE}",
+        "",
+        "Interview by Albina Muratbekova with Dr Erkin Baydarov",
+        "",
+        _markdown(seed.INTRODUCTION),
+        "",
+    ]
     for number, (question, answer) in enumerate(seed.QUESTIONS, 1):
         lines += [f"{number}\\. {_markdown(question)}", "", "EB: " + _markdown(answer), ""]
     lines += [f"[^{label}]: {_markdown(note)}\n" for label, note in seed.FOOTNOTES.items()]
@@ -59,12 +68,34 @@ def no6_files(tmp_path_factory):
     files = {"pandoc": pandoc_docx(no6_markdown(), folder, "no6")}
     if shutil.which("soffice"):
         subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{folder}/lo-profile", "--headless", "--convert-to", "odt", "--outdir", str(folder / "odt"), str(folder / "no6.docx")],
-            check=True, capture_output=True, timeout=120,
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder}/lo-profile",
+                "--headless",
+                "--convert-to",
+                "odt",
+                "--outdir",
+                str(folder / "odt"),
+                str(folder / "no6.docx"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         subprocess.run(
-            ["soffice", f"-env:UserInstallation=file://{folder}/lo-profile", "--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder / "lo"), str(folder / "odt" / "no6.odt")],
-            check=True, capture_output=True, timeout=120,
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{folder}/lo-profile",
+                "--headless",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(folder / "lo"),
+                str(folder / "odt" / "no6.odt"),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         files["libreoffice"] = (folder / "lo" / "no6.docx").read_bytes()
     return files
@@ -201,7 +232,11 @@ def test_what_is_not_imported_is_listed(tmp_path):
 
 def test_text_that_reads_like_markup_stays_text_and_links_are_sanitised():
     data = word_docx(
-        [_para(_run("A &lt;script&gt;alert(1)&lt;/script&gt; title"), style="Title"), _para(_run("By A B")), _para(_run("&lt;b onclick=x&gt;Body&lt;/b&gt;"))]
+        [
+            _para(_run("A &lt;script&gt;alert(1)&lt;/script&gt; title"), style="Title"),
+            _para(_run("By A B")),
+            _para(_run("&lt;b onclick=x&gt;Body&lt;/b&gt;")),
+        ]
     )
     found = recognise(read_docx(data))
     assert "<script" not in found.body and "&lt;b onclick=x&gt;" in found.body
@@ -255,14 +290,19 @@ def test_no6_becomes_a_draft_whose_page_matches_the_printed_issue(editor_client,
     assert "questions and answers: 4" in html and "footnotes: 4" in html
     assert "matched to" in html and "a new person will be added" not in html
     assert re.search(r'name="number" value="7"', html)  # the next free number
-    assert re.search(r'type="date" name="publication_date" value="\d{4}-\d{2}-\d{2}"', html), "a date the browser's date field shows"
+    assert re.search(r'type="date" name="publication_date" value="\d{4}-\d{2}-\d{2}"', html), (
+        "a date the browser's date field shows"
+    )
     assert Issue.objects.count() == 1  # nothing saved before the confirm
 
     created = editor_client.post(response["Location"], {"number": "7", "publication_date": "2019-02-01"})
     assert created.status_code == 302
     draft = Issue.objects.get(series=demo_issue.series, number=7)
     assert draft.status == "draft" and Person.objects.count() == people_before
-    imported, printed = issue_document(draft), issue_document(Issue.objects.select_related("series__programme").get(pk=demo_issue.pk))
+    imported, printed = (
+        issue_document(draft),
+        issue_document(Issue.objects.select_related("series__programme").get(pk=demo_issue.pk)),
+    )
     assert imported.plain_text() == printed.plain_text()
     assert [n.html for n in imported.texts("web").notes] == [n.html for n in printed.texts("web").notes]
 
@@ -275,7 +315,10 @@ def test_new_people_are_added_once_and_found_again_by_the_next_import(editor_cli
     for number in ("1", "2"):
         response = _upload(editor_client, word_interview(), series)
         editor_client.post(response["Location"], {"number": number, "publication_date": "2019-02-01"})
-    assert Person.objects.filter(family_name="Schulz").count() == 1 and Person.objects.filter(family_name="Sarsen").count() == 1
+    assert (
+        Person.objects.filter(family_name="Schulz").count() == 1
+        and Person.objects.filter(family_name="Sarsen").count() == 1
+    )
     assert Person.objects.get(family_name="Schulz").honorific == "Prof. Dr"
     second = Issue.objects.get(series=series, number=2)
     assert second.contributions.get(role="interviewee").speaker_label == "DS"
@@ -290,7 +333,9 @@ def test_an_existing_issue_is_never_overwritten(editor_client):
     response = _upload(editor_client, word_interview(), series)
     page = editor_client.post(response["Location"], {"number": "3", "publication_date": "2019-02-01"})
     assert "already has a No. 3; the import never overwrites an issue" in page.content.decode()
-    assert Issue.objects.get(pk=existing.pk).title == "Already here" and Issue.objects.filter(series=series).count() == 1
+    assert (
+        Issue.objects.get(pk=existing.pk).title == "Already here" and Issue.objects.filter(series=series).count() == 1
+    )
 
 
 @pytest.mark.django_db
@@ -350,13 +395,21 @@ def test_a_name_given_twice_is_credited_once_and_said_so(editor_client):
     data = word_docx([_title("Twice"), _para(_run("By Anna Smith and Anna Smith")), _para(_run("Body text."))])
     preview = editor_client.get(_upload(editor_client, data, series)["Location"]).content.decode()
     assert "Anna Smith is named twice as author: added once" in preview
-    response = editor_client.post(_upload(editor_client, data, series)["Location"], {"number": "1", "publication_date": "2019-02-01"})
+    response = editor_client.post(
+        _upload(editor_client, data, series)["Location"], {"number": "1", "publication_date": "2019-02-01"}
+    )
     assert response.status_code == 302
     assert Issue.objects.get(series=series).contributions.count() == 1
 
 
 def test_characters_written_as_entities_come_back_as_characters_in_the_title_and_names():
-    data = word_docx([_title("Tom &amp; Jerry &lt;b&gt; said &quot;hi&quot;"), _para(_run("By Anna O'Neil &amp; Bob Smith")), _para(_run("Body."))])
+    data = word_docx(
+        [
+            _title("Tom &amp; Jerry &lt;b&gt; said &quot;hi&quot;"),
+            _para(_run("By Anna O'Neil &amp; Bob Smith")),
+            _para(_run("Body.")),
+        ]
+    )
     found = recognise(read_docx(data))
     assert found.title == 'Tom & Jerry <b> said "hi"'
     assert [p.name for p in found.authors] == ["Anna O'Neil", "Bob Smith"]
@@ -364,30 +417,44 @@ def test_characters_written_as_entities_come_back_as_characters_in_the_title_and
 
 def test_a_tables_text_is_kept_as_paragraphs_and_said_so():
     table = "<w:tbl><w:tr><w:tc>" + _para(_run("IMPORTANT cell text")) + "</w:tc></w:tr></w:tbl>"
-    found = recognise(read_docx(word_docx([_title("Table"), _para(_run("By Ann Bee")), _para(_run("before")), table, _para(_run("after"))])))
+    found = recognise(
+        read_docx(
+            word_docx([_title("Table"), _para(_run("By Ann Bee")), _para(_run("before")), table, _para(_run("after"))])
+        )
+    )
     assert found.body == "<p>before</p><p>IMPORTANT cell text</p><p>after</p>"
     assert any("table" in p for p in found.problems)
 
 
 def test_a_word_footnote_the_text_never_cites_is_named_as_left_out():
-    data = word_docx([_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1))], footnotes=[(1, "one"), (2, "two")])
+    data = word_docx(
+        [_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1))],
+        footnotes=[(1, "one"), (2, "two")],
+    )
     assert "1 footnote(s) of the file are cited nowhere in its text" in " ".join(recognise(read_docx(data)).problems)
 
 
 def test_marker_like_text_typed_by_the_author_is_flagged():
-    data = word_docx([_title("Typed"), _para(_run("By Anna Lee")), _para(_run("Typed [^x] and [^1] here"), _note_ref(1))], footnotes=[(1, "one")])
+    data = word_docx(
+        [_title("Typed"), _para(_run("By Anna Lee")), _para(_run("Typed [^x] and [^1] here"), _note_ref(1))],
+        footnotes=[(1, "one")],
+    )
     problems = " ".join(recognise(read_docx(data)).problems)
     assert "“[^1]”, “[^x]” typed as text" in problems
 
 
 def test_a_sentence_starting_with_by_is_not_a_byline():
-    data = word_docx([_title("Fake byline"), _para(_run("By the way, the river flows north.")), _para(_run("More body."))])
+    data = word_docx(
+        [_title("Fake byline"), _para(_run("By the way, the river flows north.")), _para(_run("More body."))]
+    )
     found = recognise(read_docx(data))
     assert found.authors == [] and "By the way, the river flows north." in found.body
 
 
 def test_overlong_titles_and_names_and_invisible_characters_are_reported_or_removed():
-    data = word_docx([_title("T" * 1000), _para(_run("By Ana\u200b Lee\u202e and " + "A" * 150 + " Bee")), _para(_run("Body."))])
+    data = word_docx(
+        [_title("T" * 1000), _para(_run("By Ana\u200b Lee\u202e and " + "A" * 150 + " Bee")), _para(_run("Body."))]
+    )
     found = recognise(read_docx(data))
     match_people(found, Person.objects.none())
     problems = " ".join(found.problems)

@@ -8,7 +8,9 @@ from tests.imports.zips import xlsx_with_rows, zip_of
 
 MB = 1024 * 1024
 # The start of an Office file saved with a password: a compound file holding the encrypted package.
-ENCRYPTED_OFFICE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+ENCRYPTED_OFFICE = (
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le") + b"\0" * 64
+)
 OLD_WORD = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "WordDocument".encode("utf-16-le") + b"\0" * 64
 
 
@@ -33,13 +35,16 @@ def test_a_good_upload_comes_back_as_its_bytes():
     assert check_upload(b"plain,text", max_bytes=MB) == b"plain,text"
 
 
-@pytest.mark.parametrize("data, expected, message", [
-    (b"given name,family name\n", ".xlsx", "This is not a .xlsx file, or it is damaged"),
-    (b"%PDF-1.7\n...", ".docx", "This is not a .docx file but a PDF"),
-    (OLD_WORD, ".docx", r"older Word file \(.doc\)\. Open it in Word and save it as .docx"),
-    (ENCRYPTED_OFFICE, ".docx", "This file is password-protected; save it without a password"),
-    (ENCRYPTED_OFFICE, ".xlsx", "This file is password-protected; save it without a password"),
-])
+@pytest.mark.parametrize(
+    "data, expected, message",
+    [
+        (b"given name,family name\n", ".xlsx", "This is not a .xlsx file, or it is damaged"),
+        (b"%PDF-1.7\n...", ".docx", "This is not a .docx file but a PDF"),
+        (OLD_WORD, ".docx", r"older Word file \(.doc\)\. Open it in Word and save it as .docx"),
+        (ENCRYPTED_OFFICE, ".docx", "This file is password-protected; save it without a password"),
+        (ENCRYPTED_OFFICE, ".xlsx", "This file is password-protected; save it without a password"),
+    ],
+)
 def test_what_is_not_an_office_zip_is_refused_naming_what_was_expected(data, expected, message):
     with pytest.raises(ImportFileError, match=message):
         check_upload(data, max_bytes=MB, zip_expected=expected)
@@ -87,13 +92,16 @@ def test_a_2_mb_xlsx_that_unpacks_to_525_mb_is_refused_from_its_directory(xlsx_b
         check_upload(xlsx_bomb, max_bytes=2 * MB, zip_expected=".xlsx")
 
 
-@pytest.mark.parametrize("value, max_length, problem", [
-    ("Albina", 100, None),
-    ("A" * 100, 100, None),
-    ("A" * 101, 100, "is 101 characters long; at most 100 fit"),
-    ("Alb\x00ina", 100, "contains an invisible control character (U+0000) at position 4; retype the text there"),
-    ("Alb\x85ina", None, "contains an invisible control character (U+0085) at position 4; retype the text there"),
-    ("Two\nlines\tand a tab", None, None),
-])
+@pytest.mark.parametrize(
+    "value, max_length, problem",
+    [
+        ("Albina", 100, None),
+        ("A" * 100, 100, None),
+        ("A" * 101, 100, "is 101 characters long; at most 100 fit"),
+        ("Alb\x00ina", 100, "contains an invisible control character (U+0000) at position 4; retype the text there"),
+        ("Alb\x85ina", None, "contains an invisible control character (U+0085) at position 4; retype the text there"),
+        ("Two\nlines\tand a tab", None, None),
+    ],
+)
 def test_a_text_value_is_checked_for_length_and_control_characters(value, max_length, problem):
     assert text_problem(value, max_length=max_length) == problem

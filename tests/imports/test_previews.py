@@ -21,12 +21,15 @@ def test_a_preview_comes_back_to_its_user_with_its_payload_and_file():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("who, kind, preview_id, message", [
-    ("other", "people.fellows", None, "is not yours"),
-    ("same", "briefs.word", None, "is not yours"),
-    ("same", "people.fellows", "not-a-uuid", "is not yours"),
-    ("same", "people.fellows", "6f1c1b8e-0000-4000-8000-000000000000", "is not yours"),
-])
+@pytest.mark.parametrize(
+    "who, kind, preview_id, message",
+    [
+        ("other", "people.fellows", None, "is not yours"),
+        ("same", "briefs.word", None, "is not yours"),
+        ("same", "people.fellows", "not-a-uuid", "is not yours"),
+        ("same", "people.fellows", "6f1c1b8e-0000-4000-8000-000000000000", "is not yours"),
+    ],
+)
 def test_another_user_kind_or_id_finds_no_preview(who, kind, preview_id, message):
     user = make_staff()
     stored = store_preview(user, "people.fellows", {}, now=NOON)

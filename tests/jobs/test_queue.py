@@ -9,12 +9,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from printing import pdf_files
-from search import index as search
 from briefs.models import Issue, Question
-from printing.models import IssuePdf
 from briefs.pending import prepared_state
 from jobs.queue import one_job_per_issue
+from printing import pdf_files
+from printing.models import IssuePdf
+from search import index as search
 from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,9 @@ def test_saving_an_issue_with_ten_questions_enqueues_one_pdf_job_and_one_index_j
             question.save()
     assert jobs(pdf_files.build_issue_pdf) == [{"args": [issue.pk], "kwargs": {}}]
     assert jobs(search.index_issues_job) == [{"args": [[issue.pk]], "kwargs": {}}]
-    inserts = [q["sql"] for q in queries.captured_queries if DBTaskResult._meta.db_table in q["sql"] and "INSERT" in q["sql"]]
+    inserts = [
+        q["sql"] for q in queries.captured_queries if DBTaskResult._meta.db_table in q["sql"] and "INSERT" in q["sql"]
+    ]
     assert len(inserts) == 2, inserts
 
 
@@ -132,7 +134,9 @@ def test_a_full_disk_leaves_no_partial_file_and_the_row_keeps_the_previous_pdf(t
     issue.save()
     assert pdf_files.refresh_issue_pdf(Issue.objects.get(pk=issue.pk)) == "failed"
     after = IssuePdf.objects.get(issue=issue)
-    assert after.file.name == before.file.name and after.version == before.version  # the row still names the previous PDF
+    assert (
+        after.file.name == before.file.name and after.version == before.version
+    )  # the row still names the previous PDF
     assert sorted(p.name for p in tmp_path.rglob("*.pdf")) == [before.file.name.split("/")[-1]]  # no partial file
     assert after.failure == "the PDF could not be stored: No space left on device" and after.attempts == 1
 
@@ -156,7 +160,9 @@ def tiny_filesystem(tmp_path):
         subprocess.run(["umount", str(mountpoint)], check=False)
 
 
-def test_a_really_full_filesystem_leaves_no_partial_file_and_the_row_keeps_the_previous_pdf(tiny_filesystem, monkeypatch):
+def test_a_really_full_filesystem_leaves_no_partial_file_and_the_row_keeps_the_previous_pdf(
+    tiny_filesystem, monkeypatch
+):
     storage = FileSystemStorage(location=tiny_filesystem)
     monkeypatch.setattr(IssuePdf._meta.get_field("file"), "storage", storage)
     issue = make_interview()

@@ -9,9 +9,9 @@ from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from jobs import recovery
 from printing import pdf_files
 from search import index as search
-from jobs import recovery
 from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,9 @@ def database_jobs(settings):
 def running_job(*worker_ids, started=None):
     result = pdf_files.build_issue_pdf.enqueue(1)
     row = DBTaskResult.objects.get(pk=result.id)
-    DBTaskResult.objects.filter(pk=row.pk).update(status="RUNNING", worker_ids=list(worker_ids), started_at=started or timezone.now())
+    DBTaskResult.objects.filter(pk=row.pk).update(
+        status="RUNNING", worker_ids=list(worker_ids), started_at=started or timezone.now()
+    )
     return row.pk
 
 
@@ -83,11 +85,17 @@ def test_a_build_of_an_issue_already_being_built_elsewhere_waits_and_tries_again
     DBTaskResult.objects.all().delete()
     params = connection.settings_dict
     other = psycopg.connect(
-        dbname=params["NAME"], host=params["HOST"] or "127.0.0.1", port=params["PORT"] or 5432, user=params["USER"],
-        password=params["PASSWORD"], autocommit=True,
+        dbname=params["NAME"],
+        host=params["HOST"] or "127.0.0.1",
+        port=params["PORT"] or 5432,
+        user=params["USER"],
+        password=params["PASSWORD"],
+        autocommit=True,
     )
     try:
-        other.execute("SELECT pg_advisory_lock(%s, %s)", [pdf_files.PDF_LOCK_NAMESPACE, issue.pk])  # another worker's build
+        other.execute(
+            "SELECT pg_advisory_lock(%s, %s)", [pdf_files.PDF_LOCK_NAMESPACE, issue.pk]
+        )  # another worker's build
         with mock.patch.object(pdf_files, "build_pdf") as builds:
             assert pdf_files.build_issue_pdf.call(issue.pk) == "busy"
         assert builds.call_count == 0

@@ -55,7 +55,12 @@ class Database:
         if self.postgres:
             params = connection.settings_dict
             self.name = f"{params['NAME']}_worker"[:60]
-            self.server = {"host": params["HOST"] or "127.0.0.1", "port": params["PORT"] or 5432, "user": params["USER"], "password": params["PASSWORD"]}
+            self.server = {
+                "host": params["HOST"] or "127.0.0.1",
+                "port": params["PORT"] or 5432,
+                "user": params["USER"],
+                "password": params["PASSWORD"],
+            }
             with psycopg.connect(dbname="postgres", autocommit=True, **self.server) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{self.name}"')
                 admin.execute(f'CREATE DATABASE "{self.name}"')
@@ -104,7 +109,9 @@ def site(tmp_path):
     workers = []
 
     def run(*args, check=True):
-        return subprocess.run([*manage, *args], env=env, cwd=ROOT, check=check, timeout=300, capture_output=True, text=True)
+        return subprocess.run(
+            [*manage, *args], env=env, cwd=ROOT, check=check, timeout=300, capture_output=True, text=True
+        )
 
     def start_worker():
         worker = subprocess.Popen([*manage, "jobs_worker", "-v0"], env=env, cwd=ROOT)
@@ -148,7 +155,9 @@ def test_a_worker_killed_mid_build_leaves_the_job_to_the_next_worker_which_finis
     first.wait(timeout=10)
     assert job()[0] == "RUNNING" and built(big) is None, "killed mid-build: nothing stored"
     leftovers = [p for p in pdf_root.rglob("*.pdf")] if pdf_root.exists() else []
-    assert all(built(small) and p.name in built(small)[0] for p in leftovers), f"no partial file of the big issue: {leftovers}"
+    assert all(built(small) and p.name in built(small)[0] for p in leftovers), (
+        f"no partial file of the big issue: {leftovers}"
+    )
 
     second = start_worker()
     wait_for(lambda: built(big) and job()[0] == "SUCCESSFUL", 240)

@@ -28,8 +28,12 @@ GPS_MARKERS = (b"Exif", b"GPS", b"ns.adobe.com/xap", b"secret location")
 def person_post(photo, **fields):
     data = {"honorific": "Dr", "given_name": "Erkin", "family_name": "Baydarov", "slug": "erkin-baydarov"}
     for prefix in ("editorial_memberships", "fellowships"):
-        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0",
-                 f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"}
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
     return data | {"photo": photo} | fields
 
 
@@ -118,8 +122,12 @@ def change_url(person):
 def photo_state(person):
     person.refresh_from_db()
     return (
-        person.photo.name, person.photo_width, person.photo_height,
-        person.photo_display.name, person.photo_display_width, person.photo_display_height,
+        person.photo.name,
+        person.photo_width,
+        person.photo_height,
+        person.photo_display.name,
+        person.photo_display_width,
+        person.photo_display_height,
     )
 
 
@@ -147,9 +155,7 @@ def test_a_photo_is_resized_for_the_page_and_served_with_width_and_height(editor
 
 
 @pytest.mark.django_db
-def test_width_and_height_of_the_copy_are_stored_when_a_photo_is_added_to_an_existing_person(
-    editor_client, committed
-):
+def test_width_and_height_of_the_copy_are_stored_when_a_photo_is_added_to_an_existing_person(editor_client, committed):
     editor_client.post(ADD_PERSON, person_post(""))
     person = Person.objects.get()
     assert not person.photo
@@ -187,10 +193,19 @@ def bomb():
 REFUSED = {
     "truncated JPEG": (truncated_jpeg, {}, "This JPEG file is damaged or incomplete"),
     "corrupt PNG": (corrupt_png, {}, "This PNG file is damaged or incomplete"),
-    "text file named .jpg": (text_named_jpg, {}, "Upload a valid image: this file is not a picture in JPEG, PNG or WebP format."),
-    "GIF": (lambda: image_file((64, 64), fmt="GIF", name="p.gif"), {}, "This picture is in GIF format; photos must be JPEG, PNG or WebP."),
+    "text file named .jpg": (
+        text_named_jpg,
+        {},
+        "Upload a valid image: this file is not a picture in JPEG, PNG or WebP format.",
+    ),
+    "GIF": (
+        lambda: image_file((64, 64), fmt="GIF", name="p.gif"),
+        {},
+        "This picture is in GIF format; photos must be JPEG, PNG or WebP.",
+    ),
     "over the pixel limit": (
-        lambda: image_file((1200, 1000)), {"PERSON_PHOTO_MAX_PIXELS": 1_000_000},
+        lambda: image_file((1200, 1000)),
+        {"PERSON_PHOTO_MAX_PIXELS": 1_000_000},
         "This image is 1200 × 1000 pixels; photos may have at most 1 megapixels",
     ),
     "decompression bomb": (bomb, {}, "This image has far too many pixels to be processed safely"),
@@ -234,7 +249,9 @@ def test_gif_tiff_bmp_and_ico_are_refused_naming_the_accepted_formats(editor_cli
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("fmt, name, extension", [("JPEG", "p.jpg", "jpg"), ("PNG", "p.png", "png"), ("WEBP", "p.webp", "webp")])
+@pytest.mark.parametrize(
+    "fmt, name, extension", [("JPEG", "p.jpg", "jpg"), ("PNG", "p.png", "png"), ("WEBP", "p.webp", "webp")]
+)
 def test_jpeg_png_and_webp_are_accepted_whatever_the_file_is_called(editor_client, fmt, name, extension):
     response = editor_client.post(ADD_PERSON, person_post(image_file((64, 48), fmt=fmt, name="portrait")))
     assert response.status_code == 302
@@ -259,8 +276,11 @@ def test_a_camera_jpeg_with_preview_images_mpo_is_accepted_as_jpeg(editor_client
 @pytest.mark.django_db
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_the_stored_original_has_no_exif_gps_or_other_metadata_and_stands_upright(editor_client, fmt):
-    options = {"exif": gps_exif(), "xmp": b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
-               b"<rdf:Description xmlns:xap='http://ns.adobe.com/xap/1.0/'>secret location</rdf:Description></x:xmpmeta>"}
+    options = {
+        "exif": gps_exif(),
+        "xmp": b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>"
+        b"<rdf:Description xmlns:xap='http://ns.adobe.com/xap/1.0/'>secret location</rdf:Description></x:xmpmeta>",
+    }
     if fmt == "JPEG":
         options["comment"] = b"secret location"
     data = encoded(picture((60, 40)), fmt, **options)
@@ -312,7 +332,9 @@ def test_replacing_or_clearing_a_photo_deletes_the_old_files_once_committed(
         assert set(first) < set(stored_files(settings))  # until the commit, the old files stay
     assert callbacks
     person.refresh_from_db()
-    assert stored_files(settings) == sorted([on_disk(person.photo, settings.PHOTO_ORIGINALS_ROOT), on_disk(person.photo_display, settings.MEDIA_ROOT)])
+    assert stored_files(settings) == sorted(
+        [on_disk(person.photo, settings.PHOTO_ORIGINALS_ROOT), on_disk(person.photo_display, settings.MEDIA_ROOT)]
+    )
     assert not set(first) & set(stored_files(settings))
     with opened(person.photo_display) as stored:
         assert stored.size == (320, 160)
@@ -399,9 +421,9 @@ def test_pages_stay_up_when_the_display_copy_is_missing_and_its_size_unknown(
         responses = {url: client.get(url) for url in public_pages(person, issue)}
     assert {url: r.status_code for url, r in responses.items()} == dict.fromkeys(responses, 200)
     assert 'class="person-photo"' not in responses[person.get_absolute_url()].content.decode()
-    assert any(
-        r.levelname == "WARNING" and person.photo_display.name in r.getMessage() for r in caplog.records
-    ), caplog.text
+    assert any(r.levelname == "WARNING" and person.photo_display.name in r.getMessage() for r in caplog.records), (
+        caplog.text
+    )
     admin_list = editor_client.get(reverse("admin:people_person_changelist"))
     assert admin_list.status_code == 200
     form = editor_client.get(change_url(person)).content.decode()
@@ -443,7 +465,10 @@ def legacy_person(settings, *, original=None, display=None):
     person = make_person(given_name="Albina", family_name="Muratbekova", slug="albina-muratbekova")
     media = Path(settings.MEDIA_ROOT)
     names = {}
-    for field, name, data in [("photo", "people/albina.jpg", original), ("photo_display", "people/display/albina-320.jpg", display)]:
+    for field, name, data in [
+        ("photo", "people/albina.jpg", original),
+        ("photo_display", "people/display/albina-320.jpg", display),
+    ]:
         if data is not None:
             (media / name).parent.mkdir(parents=True, exist_ok=True)
             (media / name).write_bytes(data)
@@ -474,7 +499,9 @@ def test_repair_moves_a_public_original_to_private_storage_without_its_metadata(
     assert b"GPS" not in read(person.photo)
     assert (person.photo_width, person.photo_height) == (400, 600)  # turned upright
     assert (person.photo_display_width, person.photo_display_height) == (320, 480)
-    assert stored_files(settings) == sorted([on_disk(person.photo, settings.PHOTO_ORIGINALS_ROOT), on_disk(person.photo_display, settings.MEDIA_ROOT)])
+    assert stored_files(settings) == sorted(
+        [on_disk(person.photo, settings.PHOTO_ORIGINALS_ROOT), on_disk(person.photo_display, settings.MEDIA_ROOT)]
+    )
     assert "0 of 1 people with a photo changed" in repair()  # a second run finds nothing to do
 
 

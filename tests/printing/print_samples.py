@@ -38,7 +38,14 @@ def article_document(body, notes, *, title="A generated article"):
     programme = Programme(name="Programme", short_name="P", programme_type="PhD Support Programme")
     series = Series(name="Series", slug="series", programme=programme)
     issue = Issue(
-        pk=1, series=series, number=1, title=title, slug="a", kind=Issue.Kind.OPINION,
-        publication_date=datetime.date(2019, 2, 1), introduction="", body=body,
+        pk=1,
+        series=series,
+        number=1,
+        title=title,
+        slug="a",
+        kind=Issue.Kind.OPINION,
+        publication_date=datetime.date(2019, 2, 1),
+        introduction="",
+        body=body,
     )
     return assemble(issue, contributions=[], questions=[], notes=notes, about_sections=[], memberships=[])

@@ -14,11 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from printing import pdf as pdf_module
-from printing import pdf_files
-from demo import eucacis_in_brief_06 as seed
 from briefs.document import issue_document
 from briefs.models import AboutSection, EditorialMembership, Issue
+from demo import eucacis_in_brief_06 as seed
+from printing import pdf as pdf_module
+from printing import pdf_files
 from printing.models import IssuePdf
 from tests.conftest import make_interview, make_issue
 
@@ -76,9 +76,15 @@ def _without_page_furniture(page, document):
 
 def test_page_1_shows_series_number_date_author_and_title(no6_pages):
     cover = no6_pages[0]
-    for words in ["EUCACIS in Brief", "No. 6", "February 2019", "Albina Muratbekova",
-                  "PhD Support Programme", "The EU, Central Asia and the Caucasus in the International System",
-                  "RECENT CHANGES IN THE KAZAKH-UZBEK RELATIONS: INTERVIEW WITH ERKIN BAYDAROV"]:
+    for words in [
+        "EUCACIS in Brief",
+        "No. 6",
+        "February 2019",
+        "Albina Muratbekova",
+        "PhD Support Programme",
+        "The EU, Central Asia and the Caucasus in the International System",
+        "RECENT CHANGES IN THE KAZAKH-UZBEK RELATIONS: INTERVIEW WITH ERKIN BAYDAROV",
+    ]:
         assert words in cover
 
 
@@ -131,16 +137,28 @@ def test_footnote_urls_are_clickable_links(no6):
         for annotation in page.get("/Annots", [])
         if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]
     ]
-    assert "https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470" in uris
+    assert (
+        "https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470"
+        in uris
+    )
 
 
 def test_the_last_pages_have_the_author_the_team_of_five_and_the_imprint(no6_pages):
     back = " ".join(no6_pages[-2:])
     assert "About the Author" in back and plain(seed.AUTHOR["biography"]) in back
-    for role, honorific, given, family, position in seed.EDITORIAL_TEAM:
+    for _role, honorific, given, family, position in seed.EDITORIAL_TEAM:
         assert fold(f"{honorific} {given} {family}, {position}") in back
-    for words in ["Publishers:", "Editors:", "Layout:", "Place of publication: Berlin", "ISSN: 2627-7190",
-                  "Internet: www.eucacis.eu", "Email: info@eucacis.eu", "Hashtag: #EUCACIS", "published in February 2019"]:
+    for words in [
+        "Publishers:",
+        "Editors:",
+        "Layout:",
+        "Place of publication: Berlin",
+        "ISSN: 2627-7190",
+        "Internet: www.eucacis.eu",
+        "Email: info@eucacis.eu",
+        "Hashtag: #EUCACIS",
+        "published in February 2019",
+    ]:
         assert words in back
 
 
@@ -194,7 +212,9 @@ def test_a_note_that_cannot_be_placed_fails_the_build_loudly(no6, monkeypatch):
 
 @pytest.mark.django_db
 def test_kazakh_and_uzbek_letters_come_out_as_themselves():
-    issue = make_issue(kind="article", title="Oʻzbekiston va Қазақстан", body="<p>Oʻzbekiston, Қазақстан, Ўзбекистон.</p>")
+    issue = make_issue(
+        kind="article", title="Oʻzbekiston va Қазақстан", body="<p>Oʻzbekiston, Қазақстан, Ўзбекистон.</p>"
+    )
     data = pdf_module.build_pdf(issue_document(Issue.objects.select_related("series__programme").get(pk=issue.pk))).data
     text = " ".join(pages_of(data))
     assert "Oʻzbekiston, Қазақстан, Ўзбекистон." in text and "OʻZBEKISTON VA ҚАЗАҚСТАН" in text
@@ -302,13 +322,20 @@ def test_a_change_to_what_the_pdf_shows_builds_a_new_one(built, edit, django_cap
     # The replaced file stays one build longer (a download may be under way), then goes.
     assert after.previous_file == old_file and after.file.storage.exists(old_file)
     with django_capture_on_commit_callbacks(execute=True):  # removed once the row no longer naming it is committed
-        pdf_files.refresh_issue_pdf(Issue.objects.filter(pk=built.pk).update(slug="moved") and Issue.objects.get(pk=built.pk))
+        pdf_files.refresh_issue_pdf(
+            Issue.objects.filter(pk=built.pk).update(slug="moved") and Issue.objects.get(pk=built.pk)
+        )
     assert not after.file.storage.exists(old_file), "the file two builds old is removed"
     data = after.file.read()
     # The interviewee is named in the PDF's metadata (the cover names the author only).
     text = " ".join(pages_of(data)) + PdfReader(io.BytesIO(data)).metadata["/Keywords"]
-    expected = {"issue": "A corrected title", "about": "New text about IEP.", "team": "Layout and design, IEP",
-                "biography": "A corrected biography.", "name": "Erkin Baydarov-Kim"}[edit]
+    expected = {
+        "issue": "A corrected title",
+        "about": "New text about IEP.",
+        "team": "Layout and design, IEP",
+        "biography": "A corrected biography.",
+        "name": "Erkin Baydarov-Kim",
+    }[edit]
     assert expected in text
 
 
@@ -329,7 +356,9 @@ def test_a_draft_pdf_is_404_for_the_public_and_marked_draft_on_every_page_for_st
     assert Client().get(url).status_code == 404
     with django_capture_on_commit_callbacks(execute=True):  # the worker's job, run in-process here
         first = editor_client.get(url)
-    assert first.status_code == 503 and "being prepared" in first.content.decode() and "no-cache" in first["Cache-Control"]
+    assert (
+        first.status_code == 503 and "being prepared" in first.content.decode() and "no-cache" in first["Cache-Control"]
+    )
     response = editor_client.get(url)
     assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
     pages = pages_of(b"".join(response.streaming_content))
@@ -430,7 +459,9 @@ def test_generated_articles_whose_notes_weasyprint_misplaces_get_every_note_besi
 
 
 def _failing_build(*args, **kwargs):
-    raise pdf_module.FootnotePlacementError("EUCACIS in Brief No. 6: footnotes [4] could not be placed on the page that cites them")
+    raise pdf_module.FootnotePlacementError(
+        "EUCACIS in Brief No. 6: footnotes [4] could not be placed on the page that cites them"
+    )
 
 
 @pytest.mark.django_db
@@ -454,14 +485,19 @@ def test_a_failed_build_is_told_to_the_editor_and_readers_are_told_the_pdf_is_un
         editor_client.post(change, data)  # prepares the change: nothing is built for it yet
         assert builds.call_count == 0
         with django_capture_on_commit_callbacks(execute=True):  # the job runs once the publication commits
-            response = editor_client.post(publish_change, {"ids": str(built.pk), "comment": "Title corrected."}, follow=True)
+            response = editor_client.post(
+                publish_change, {"ids": str(built.pk), "comment": "Title corrected."}, follow=True
+            )
         assert builds.call_count == 1
         assert "The PDF is being made in the background" in response.content.decode()
         html = editor_client.get(change).content.decode()
         assert "Could not be built</strong> (1 failed attempt" in html
         assert "footnotes [4] could not be placed" in html and "The background worker tries again at" in html
         listing = editor_client.get(reverse("admin:briefs_issue_changelist")).content.decode()
-        assert "Could not be built</strong> (1 attempt, tried again at" in listing and "footnotes [4] could not be placed" in listing
+        assert (
+            "Could not be built</strong> (1 attempt, tried again at" in listing
+            and "footnotes [4] could not be placed" in listing
+        )
         pdf = IssuePdf.objects.get(issue=built)
         assert pdf.attempts == 1 and pdf.next_retry_at is not None and pdf.failed_at <= pdf.next_retry_at
         reader = client.get(reverse("reader:issue_pdf", args=["eucacis-in-brief", 6]))
@@ -514,7 +550,9 @@ def test_no6_needs_no_character_the_fonts_lack(no6):
 
 
 @pytest.mark.django_db
-def test_moving_a_team_term_to_another_series_rebuilds_the_series_it_left(built, django_capture_on_commit_callbacks, client):
+def test_moving_a_team_term_to_another_series_rebuilds_the_series_it_left(
+    built, django_capture_on_commit_callbacks, client
+):
     from tests.conftest import make_series
 
     other = make_series()

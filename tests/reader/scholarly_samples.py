@@ -8,16 +8,20 @@ Cyrillic name, and the Uzbek letters “Gʻ”/“Oʻ” (U+02BB).
 import datetime
 
 from briefs.document import assemble
-from reader.links import IssueLinks
 from briefs.models import Contribution, Issue, Series
 from people.models import Person, Programme
+from reader.links import IssueLinks
 
 OKINA = "\u02bb"  # MODIFIER LETTER TURNED COMMA, the Uzbek Latin “ʻ”
 
 
 def person(pk, given, family, honorific="", affiliation=""):
     return Person(
-        pk=pk, given_name=given, family_name=family, honorific=honorific, affiliation=affiliation,
+        pk=pk,
+        given_name=given,
+        family_name=family,
+        honorific=honorific,
+        affiliation=affiliation,
         slug=f"person-{pk}",
     )
 
@@ -37,15 +41,25 @@ def contribution(pk, who, role, label=""):
 
 def scholarly_document(*, authors=(ALBINA,), interviewees=(ERKIN,), title=None, kind="interview", corrections=()):
     programme = Programme(
-        name="The EU, Central Asia and the Caucasus in the International System", short_name="EUCACIS",
-        programme_type="PhD Support Programme", website="https://www.eucacis.eu/",
+        name="The EU, Central Asia and the Caucasus in the International System",
+        short_name="EUCACIS",
+        programme_type="PhD Support Programme",
+        website="https://www.eucacis.eu/",
     )
     series = Series(
-        name="EUCACIS in Brief", slug="eucacis-in-brief", programme=programme, issn="2627-7190",
-        place_of_publication="Berlin", website="https://www.eucacis.eu/",
+        name="EUCACIS in Brief",
+        slug="eucacis-in-brief",
+        programme=programme,
+        issn="2627-7190",
+        place_of_publication="Berlin",
+        website="https://www.eucacis.eu/",
     )
     issue = Issue(
-        pk=1, series=series, number=6, slug="recent-changes", kind=kind,
+        pk=1,
+        series=series,
+        number=6,
+        slug="recent-changes",
+        kind=kind,
         title=title or "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov",
         publication_date=datetime.date(2019, 2, 1),
         introduction="<p>Since 2016, relations deepened[^a]. A second sentence follows.</p><p>Another paragraph.</p>",
@@ -55,8 +69,13 @@ def scholarly_document(*, authors=(ALBINA,), interviewees=(ERKIN,), title=None, 
     contributions = [contribution(i, who, role) for i, who in enumerate(authors, start=1)]
     contributions += [contribution(50 + i, who, "interviewee", "EB") for i, who in enumerate(interviewees)]
     return assemble(
-        issue, contributions=contributions, questions=[("<p>Q?</p>", "<p>A.</p>", None)] if kind == "interview" else [],
-        notes={"a": "<p>A note.</p>"}, about_sections=[], memberships=[], corrections=corrections,
+        issue,
+        contributions=contributions,
+        questions=[("<p>Q?</p>", "<p>A.</p>", None)] if kind == "interview" else [],
+        notes={"a": "<p>A note.</p>"},
+        about_sections=[],
+        memberships=[],
+        corrections=corrections,
     )
 
 
@@ -69,4 +88,4 @@ LINKS = IssueLinks(
     series="https://briefs.example.org/series/eucacis-in-brief/",
 )
 
-CORRECTED = (datetime.datetime(2019, 3, 4, 10, 0, tzinfo=datetime.timezone.utc), "A date was wrong."),
+CORRECTED = ((datetime.datetime(2019, 3, 4, 10, 0, tzinfo=datetime.UTC), "A date was wrong."),)

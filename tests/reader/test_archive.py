@@ -10,11 +10,19 @@ from django.http import QueryDict
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from reader.archive import AUTHOR_CHOICES, address, read_filters
-from demo.generate import generate_issues
 from briefs.models import Contribution, Issue, Place, Topic
+from demo.generate import generate_issues
+from reader.archive import AUTHOR_CHOICES, address, read_filters
 from reader.people_public import parts_played, term_years
-from tests.conftest import VERSION_QUERIES, settle_content_version, make_interview, make_issue, make_membership, make_person, make_series
+from tests.conftest import (
+    VERSION_QUERIES,
+    make_interview,
+    make_issue,
+    make_membership,
+    make_person,
+    make_series,
+    settle_content_version,
+)
 
 JAN_1 = datetime.date(2024, 1, 1)
 
@@ -24,7 +32,13 @@ JAN_1 = datetime.date(2024, 1, 1)
 
 def test_filters_are_read_from_the_address_and_what_cannot_be_used_is_set_aside_with_a_note():
     filters = read_filters(QueryDict("year=2019&kind=interview&topic=energy&place=kazakhstan&author=a-b&page=2"))
-    assert filters.values == {"year": 2019, "kind": "interview", "topic": "energy", "place": "kazakhstan", "author": "a-b"}
+    assert filters.values == {
+        "year": 2019,
+        "kind": "interview",
+        "topic": "energy",
+        "place": "kazakhstan",
+        "author": "a-b",
+    }
     assert filters.notes == ()
     bad = read_filters(QueryDict("year=19x&kind=poem&topic=%3Cscript%3E&place=&author=" + "x" * 300))
     assert bad.values == {}
@@ -65,6 +79,7 @@ def test_the_parts_a_person_played_are_counted_in_words():
 
 # -- the archive -----------------------------------------------------------------
 
+
 def _options(html, name):
     """``{value: text}`` of the filter ``name``'s options, and the selected value."""
     tree = lxml_html.fromstring(html)
@@ -85,7 +100,10 @@ def tagged(db):
     energy, water = Topic.objects.create(name="Energy"), Topic.objects.create(name="Water")
     kz = Place.objects.create(name="Kazakhstan", country="KZ")
     ca = Place.objects.create(name="Central Asia", kind=Place.Kind.REGION)
-    ana, bo = make_person(given_name="Ana", family_name="Alm", slug="ana"), make_person(given_name="Bo", family_name="Berg", slug="bo")
+    ana, bo = (
+        make_person(given_name="Ana", family_name="Alm", slug="ana"),
+        make_person(given_name="Bo", family_name="Berg", slug="bo"),
+    )
 
     def issue(title, year, kind, topics, places, author):
         made = make_issue(series, title=title, publication_date=datetime.date(year, 5, 1), kind=kind)
@@ -144,7 +162,9 @@ def test_each_filter_narrows_the_archive_to_published_issues(client, tagged, par
 @pytest.mark.django_db
 def test_the_author_filter_counts_what_a_person_wrote_or_conducted_not_interviews_they_gave(client, tagged):
     ana = Issue.objects.get(title="Energy in Kazakhstan").contributions.get().person
-    make_interview(tagged, authors=1, title="An interview with Ana").contributions.filter(role="interviewee").update(person=ana)
+    make_interview(tagged, authors=1, title="An interview with Ana").contributions.filter(role="interviewee").update(
+        person=ana
+    )
     html = client.get(reverse("reader:archive"), {"author": "ana"}).content.decode()
     assert "An interview with Ana" not in _titles(html)
     authors, _ = _options(html, "author")
@@ -172,7 +192,9 @@ def test_a_chosen_author_beyond_the_offered_ones_keeps_their_true_count(client, 
 def test_the_filters_in_use_are_listed_each_with_a_link_that_removes_it(client, tagged):
     html = client.get(reverse("reader:archive"), {"topic": "water", "author": "ana"}).content.decode()
     tree = lxml_html.fromstring(html)
-    used = {li.text_content().split(" Remove")[0]: li.find("a").get("href") for li in tree.cssselect(".active-filters li")}
+    used = {
+        li.text_content().split(" Remove")[0]: li.find("a").get("href") for li in tree.cssselect(".active-filters li")
+    }
     assert used == {"Topic: Water": "/issues/?author=ana", "Author: Ana Alm": "/issues/?topic=water"}
 
 
@@ -206,7 +228,9 @@ def test_a_chosen_topic_that_matches_nothing_with_the_other_filters_stays_chosen
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["year=%00", "kind=' OR 1=1 --", "topic=" + "a" * 10_000, "place=%E2%80%AE", "author=%ff"])
+@pytest.mark.parametrize(
+    "query", ["year=%00", "kind=' OR 1=1 --", "topic=" + "a" * 10_000, "place=%E2%80%AE", "author=%ff"]
+)
 def test_hostile_filter_values_give_a_normal_page(client, tagged, query):
     response = client.get(reverse("reader:archive") + "?" + query)
     assert response.status_code == 200
@@ -229,7 +253,9 @@ def test_a_topic_place_or_person_the_public_may_not_see_is_not_named_by_the_filt
     draft = Issue.objects.get(title="Draft on energy")
     draft.topics.add(Topic.objects.create(name="Secret merger"))
     draft.places.add(Place.objects.create(name="Atlantis", kind=Place.Kind.REGION))
-    Contribution.objects.create(issue=draft, person=make_person(given_name="Hidden", family_name="Source", slug="hidden"), role="author")
+    Contribution.objects.create(
+        issue=draft, person=make_person(given_name="Hidden", family_name="Source", slug="hidden"), role="author"
+    )
     for params in ({"topic": "secret-merger"}, {"place": "atlantis"}, {"author": "hidden"}):
         for url in (reverse("reader:archive"), reverse("reader:place_detail", args=["central-asia"])):
             if "place" in params and "places" in url:
@@ -298,8 +324,14 @@ def test_no_6_is_about_kazakhstan_uzbekistan_and_central_asia(demo_issue):
 @pytest.mark.django_db
 def test_an_editors_page_shows_their_editorial_roles_with_years_not_only_no_published_issues(client, demo_issue):
     person = make_person(given_name="Susann", family_name="Heine", slug="susann")
-    make_membership(demo_issue.series, person=person, role="editor", position="Programme Manager",
-                    start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2019, 12, 31))
+    make_membership(
+        demo_issue.series,
+        person=person,
+        role="editor",
+        position="Programme Manager",
+        start_date=datetime.date(2017, 1, 1),
+        end_date=datetime.date(2019, 12, 31),
+    )
     make_membership(demo_issue.series, person=person, role="publisher", start_date=datetime.date(2020, 1, 1))
     html = client.get(person.get_absolute_url()).content.decode()
     roles = [li.text_content() for li in lxml_html.fromstring(html).cssselect(".person-roles li")]
@@ -313,7 +345,9 @@ def test_an_editors_page_shows_their_editorial_roles_with_years_not_only_no_publ
 @pytest.mark.django_db
 def test_a_term_that_has_not_begun_is_not_shown(client, demo_issue):
     person = make_person(slug="later")
-    make_membership(demo_issue.series, person=person, start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2018, 1, 1))
+    make_membership(
+        demo_issue.series, person=person, start_date=datetime.date(2017, 1, 1), end_date=datetime.date(2018, 1, 1)
+    )
     make_membership(demo_issue.series, person=person, role="publisher", start_date=datetime.date(2999, 1, 1))
     html = client.get(person.get_absolute_url()).content.decode()
     roles = [li.text_content() for li in lxml_html.fromstring(html).cssselect(".person-roles li")]
@@ -327,7 +361,9 @@ def test_a_person_page_counts_what_they_wrote_conducted_and_were_interviewed_in(
     Contribution.objects.create(issue=make_issue(), person=person, role="author")
     Contribution.objects.create(issue=make_issue(), person=person, role="author")
     Contribution.objects.create(issue=make_interview(authors=0), person=person, role="interviewee", speaker_label="GO")
-    Contribution.objects.create(issue=make_issue(status=Issue.Status.DRAFT, public_from=None), person=person, role="author")
+    Contribution.objects.create(
+        issue=make_issue(status=Issue.Status.DRAFT, public_from=None), person=person, role="author"
+    )
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Gʻulom Oʻrinov wrote 2 issues, conducted 1 interview and was interviewed in 1 issue." in html
 
@@ -374,9 +410,14 @@ def test_a_topic_name_is_unique_whatever_its_case(client_in_role, demo_issue):
 @pytest.mark.django_db
 def test_a_country_needs_its_country_and_a_region_has_none(client_in_role, db):
     client = client_in_role("Editor-in-chief")
-    response = client.post(reverse("admin:briefs_place_add"), {"name": "Kyrgyzstan", "slug": "kyrgyzstan", "kind": "country", "country": ""})
+    response = client.post(
+        reverse("admin:briefs_place_add"),
+        {"name": "Kyrgyzstan", "slug": "kyrgyzstan", "kind": "country", "country": ""},
+    )
     assert "Choose the country, or make this a region." in response.content.decode()
-    response = client.post(reverse("admin:briefs_place_add"), {"name": "Fergana", "slug": "fergana", "kind": "region", "country": "KG"})
+    response = client.post(
+        reverse("admin:briefs_place_add"), {"name": "Fergana", "slug": "fergana", "kind": "region", "country": "KG"}
+    )
     assert "A region is not one country" in response.content.decode()
     assert not Place.objects.exists()
 
@@ -409,7 +450,10 @@ def test_with_1000_issues_the_archive_with_every_filter_and_a_topic_page_keep_th
         assert response.status_code == 200
     assert issue.title in client.get(reverse("reader:archive"), every).content.decode()
     with django_assert_max_num_queries(ARCHIVE_QUERIES + 1):  # and the topic
-        assert client.get(reverse("reader:topic_detail", args=[every["topic"]]), {"year": every["year"]}).status_code == 200
+        assert (
+            client.get(reverse("reader:topic_detail", args=[every["topic"]]), {"year": every["year"]}).status_code
+            == 200
+        )
     with django_assert_max_num_queries(ARCHIVE_QUERIES + 1):
         assert client.get(reverse("reader:place_detail", args=[every["place"]])).status_code == 200
 
@@ -421,7 +465,9 @@ def test_the_counts_are_made_once_per_content_version_and_every_change_counts_ag
     settings.PAGE_CACHE_ENABLED = False  # the counts' own keeping is measured, not the page cache
     url = reverse("reader:archive")
     client.get(url, {"topic": "water"})
-    with django_assert_num_queries(3 + VERSION_QUERIES):  # the count, the page, the authors: the filters' counts were kept
+    with django_assert_num_queries(
+        3 + VERSION_QUERIES
+    ):  # the count, the page, the authors: the filters' counts were kept
         html = client.get(url, {"topic": "water", "page": "1"}).content.decode()
     assert _options(html, "topic")[0]["water"] == "Water (2)"
     make_issue(tagged, title="More water").topics.add(Topic.objects.get(slug="water"))
@@ -458,14 +504,20 @@ def test_the_kept_counts_never_carry_one_readers_note_to_another(client, setting
 @pytest.mark.django_db
 def test_a_topic_page_never_shows_the_counts_kept_for_the_whole_archive(client, settings, tagged):
     settings.PAGE_CACHE_ENABLED = False
-    assert _options(client.get(reverse("reader:archive")).content.decode(), "place")[0]["central-asia"] == "Central Asia (2)"
+    assert (
+        _options(client.get(reverse("reader:archive")).content.decode(), "place")[0]["central-asia"]
+        == "Central Asia (2)"
+    )
     html = client.get(reverse("reader:topic_detail", args=["energy"])).content.decode()
     assert _options(html, "place")[0]["central-asia"] == "Central Asia (1)"
 
 
 @pytest.mark.django_db
 def test_the_filter_forms_empty_choices_are_dropped_from_the_address_so_a_listing_has_one_address(client, tagged):
-    response = client.get(reverse("reader:archive"), {"year": "2019", "kind": "", "topic": "energy", "place": "", "author": " ", "page": "2"})
+    response = client.get(
+        reverse("reader:archive"),
+        {"year": "2019", "kind": "", "topic": "energy", "place": "", "author": " ", "page": "2"},
+    )
     assert response.status_code == 302 and response["Location"] == "/issues/?year=2019&topic=energy&page=2"
     response = client.get(reverse("reader:topic_detail", args=["energy"]), {"year": "", "kind": ""})
     assert response.status_code == 302 and response["Location"] == "/topics/energy/"
@@ -474,9 +526,18 @@ def test_the_filter_forms_empty_choices_are_dropped_from_the_address_so_a_listin
 @pytest.mark.django_db
 def test_the_admins_topic_and_place_lists_count_each_ones_published_issues_only(client_in_role, tagged):
     client = client_in_role("Editor")
-    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_topic_changelist")).content.decode()).cssselect("#result_list tbody tr")
-    counts = {row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content() for row in rows}
+    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_topic_changelist")).content.decode()).cssselect(
+        "#result_list tbody tr"
+    )
+    counts = {
+        row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content()
+        for row in rows
+    }
     assert counts == {"Energy": "2", "Water": "2"}  # the draft on energy does not count
-    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_place_changelist")).content.decode()).cssselect("#result_list tbody tr")
-    assert {row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content() for row in rows} == {
-        "Central Asia": "2", "Kazakhstan": "2"}
+    rows = lxml_html.fromstring(client.get(reverse("admin:briefs_place_changelist")).content.decode()).cssselect(
+        "#result_list tbody tr"
+    )
+    assert {
+        row.cssselect("th a")[0].text_content(): row.cssselect("td.field-published_issues")[0].text_content()
+        for row in rows
+    } == {"Central Asia": "2", "Kazakhstan": "2"}

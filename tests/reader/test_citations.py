@@ -14,7 +14,14 @@ from bibtexparser import middlewares
 from reader import citations
 from reader.citations import bibtex, csl_item, formatted_citations, latex_escape, render_csl, ris
 from tests.reader.scholarly_samples import (
-    ALBINA, CYRILLIC, ERKIN, LINKS, OKINA, UZBEK, VAN_DER_BERG, scholarly_document,
+    ALBINA,
+    CYRILLIC,
+    ERKIN,
+    LINKS,
+    OKINA,
+    UZBEK,
+    VAN_DER_BERG,
+    scholarly_document,
 )
 
 
@@ -30,7 +37,12 @@ def parse_bibtex(text, *, decode=True):
     extra = [middlewares.LatexDecodingMiddleware()] if decode else []
     library = bibtexparser.parse_string(
         text,
-        append_middleware=[*extra, middlewares.SeparateCoAuthors(), middlewares.SplitNameParts(), middlewares.MonthIntMiddleware(True)],
+        append_middleware=[
+            *extra,
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+            middlewares.MonthIntMiddleware(True),
+        ],
     )
     assert not library.failed_blocks, library.failed_blocks
     (entry,) = library.entries
@@ -66,7 +78,10 @@ def test_no6_like_interview_in_apa_chicago_and_harvard():
         "Muratbekova, Albina. 2019. Recent Changes in the Kazakh-Uzbek Relations: Interview with Erkin Baydarov. "
         f"EUCACIS in Brief No. 6. {publisher}. {LINKS.page}."
     )
-    assert styles["harvard"] == f"Muratbekova, A. (2019) {title}. EUCACIS in Brief 6. Berlin: {publisher}. Available at: {LINKS.page}."
+    assert (
+        styles["harvard"]
+        == f"Muratbekova, A. (2019) {title}. EUCACIS in Brief 6. Berlin: {publisher}. Available at: {LINKS.page}."
+    )
 
 
 def test_the_title_is_in_italics_and_the_series_is_named_once():
@@ -99,7 +114,10 @@ def test_chicago_keeps_given_names_whole_although_citeproc_py_would_initialise_t
     ],
 )
 def test_names_in_each_style_particles_cyrillic_okina_and_no_honorific(author, apa, chicago, harvard):
-    styles = {key: plain(html) for key, html in rendered(scholarly_document(authors=(author,), kind="article", interviewees=())).items()}
+    styles = {
+        key: plain(html)
+        for key, html in rendered(scholarly_document(authors=(author,), kind="article", interviewees=())).items()
+    }
     assert styles["apa"].startswith(apa)
     assert styles["chicago"].startswith(chicago)
     assert styles["harvard"].startswith(harvard)
@@ -165,7 +183,9 @@ def test_bibtex_names_particles_braced_cyrillic_and_okina_kept_no_honorific():
     assert "author      = {{van der Berg}, Jan and Жумабаева, Айгерим and " + f"O{OKINA}rinov, G{OKINA}ulom}}," in text
     authors = parse_bibtex(text, decode=False).fields_dict["author"].value
     assert [(a.first, a.last) for a in authors] == [
-        (["Jan"], ["{van der Berg}"]), (["Айгерим"], ["Жумабаева"]), ([f"G{OKINA}ulom"], [f"O{OKINA}rinov"]),
+        (["Jan"], ["{van der Berg}"]),
+        (["Айгерим"], ["Жумабаева"]),
+        ([f"G{OKINA}ulom"], [f"O{OKINA}rinov"]),
     ]
     assert "Dr" not in text.split("title")[0] and "Prof" not in text
 
@@ -205,7 +225,9 @@ def test_ris_is_a_report_record_with_every_field():
 
 
 def test_ris_names_and_values_stay_on_one_line():
-    document = scholarly_document(authors=(VAN_DER_BERG, CYRILLIC, UZBEK), kind="article", interviewees=(), title="A\ntitle\r\non lines")
+    document = scholarly_document(
+        authors=(VAN_DER_BERG, CYRILLIC, UZBEK), kind="article", interviewees=(), title="A\ntitle\r\non lines"
+    )
     fields = parse_ris(ris(document, LINKS))
     assert ris_values(fields, "AU") == ["van der Berg, Jan", "Жумабаева, Айгерим", f"O{OKINA}rinov, G{OKINA}ulom"]
     assert dict(fields)["TI"] == "A title on lines"

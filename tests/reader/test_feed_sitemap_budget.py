@@ -4,10 +4,10 @@ import pytest
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
-from demo.generate import generate_issues
-from reader.feeds import FEED_ITEMS
 from briefs.models import Contribution, Issue, Place, Topic
+from demo.generate import generate_issues
 from printing.models import IssuePdf
+from reader.feeds import FEED_ITEMS
 from reader.sitemaps import SITEMAPS
 
 pytestmark = pytest.mark.django_db
@@ -44,11 +44,12 @@ def _busiest(model, relation):
 
 
 def test_each_feed_costs_a_fixed_number_of_queries(client, thousand_issues, django_assert_max_num_queries):
-    person_slug = (
-        Contribution.objects.values("person__slug").annotate(n=Count("pk")).order_by("-n")[0]["person__slug"]
-    )
-    feeds = {"site": ([], SITE_FEED_QUERIES), "series": ([thousand_issues.slug], SUBJECT_FEED_QUERIES),
-             "person": ([person_slug], SUBJECT_FEED_QUERIES)}
+    person_slug = Contribution.objects.values("person__slug").annotate(n=Count("pk")).order_by("-n")[0]["person__slug"]
+    feeds = {
+        "site": ([], SITE_FEED_QUERIES),
+        "series": ([thousand_issues.slug], SUBJECT_FEED_QUERIES),
+        "person": ([person_slug], SUBJECT_FEED_QUERIES),
+    }
     if _resolves("reader:topic_detail"):
         feeds["topic"] = ([_busiest(Topic, "issues").slug], SUBJECT_FEED_QUERIES)
     if _resolves("reader:place_detail"):
@@ -62,10 +63,14 @@ def test_each_feed_costs_a_fixed_number_of_queries(client, thousand_issues, djan
             assert entries == (FEED_ITEMS if kind in ("site", "series", "topic") else entries) and entries > 1, kind
 
 
-def test_the_sitemap_index_and_each_section_cost_a_fixed_number_of_queries(client, thousand_issues, django_assert_max_num_queries):
+def test_the_sitemap_index_and_each_section_cost_a_fixed_number_of_queries(
+    client, thousand_issues, django_assert_max_num_queries
+):
     with django_assert_max_num_queries(INDEX_QUERIES):
         assert client.get(reverse("sitemap_index")).status_code == 200
-    sections = [name for name in SITEMAPS if name not in ("topics", "places") or _resolves(f"reader:{name[:-1]}_detail")]
+    sections = [
+        name for name in SITEMAPS if name not in ("topics", "places") or _resolves(f"reader:{name[:-1]}_detail")
+    ]
     for name in sections:
         with django_assert_max_num_queries(SECTION_QUERIES):
             response = client.get(reverse("sitemap_section", kwargs={"section": name}))

@@ -11,11 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
+from briefs.models import Contribution, Correction, Issue, Place, Topic
 from demo import eucacis_in_brief_06 as seed
 from reader.feeds import FEED_ITEMS, SUMMARY_LENGTH
-from briefs.models import Contribution, Correction, Issue, Place, Topic
 from reader.summaries import summary_from_html
-from tests.conftest import VERSION_QUERIES, make_fellowship, make_issue, make_membership, make_person, make_series, start_of
+from tests.conftest import (
+    VERSION_QUERIES,
+    make_fellowship,
+    make_issue,
+    make_membership,
+    make_person,
+    make_series,
+    start_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,8 +77,8 @@ def test_no6s_entry_has_title_authors_dates_summary_categories_and_link(client, 
     if fmt == "atom":
         assert entry.authors[0]["href"] == "http://testserver/people/albina-muratbekova/"
         assert entry.updated_parsed == entry.published_parsed
-    public_from = demo_issue.public_from.astimezone(datetime.timezone.utc)
-    assert datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.timezone.utc) == public_from
+    public_from = demo_issue.public_from.astimezone(datetime.UTC)
+    assert datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.UTC) == public_from
     assert unescape(entry.summary) == summary_from_html(seed.INTRODUCTION, SUMMARY_LENGTH)
     assert entry.summary.startswith("Since the beginning of Shavkat Mirziyoyev´s presidency")
     terms = [tag.term for tag in entry.tags]
@@ -103,7 +111,9 @@ def hostile_issue():
 
 @pytest.mark.parametrize("kind", ["site", "series", "person", "topic", "place"])
 @pytest.mark.parametrize("fmt", ["atom", "rss"])
-def test_hostile_text_gives_feeds_that_parse_cleanly_with_the_control_characters_dropped(client, hostile_issue, kind, fmt):
+def test_hostile_text_gives_feeds_that_parse_cleanly_with_the_control_characters_dropped(
+    client, hostile_issue, kind, fmt
+):
     feed = parse(client, feed_urls(hostile_issue)[kind, fmt], fmt)
     (entry,) = feed.entries
     assert entry.title == CLEAN_TITLE
@@ -131,7 +141,7 @@ def test_a_correction_is_the_entrys_updated_date(client):
     corrected = timezone.make_aware(datetime.datetime(2019, 3, 3, 12, 30))
     Correction.objects.create(issue=issue, corrected_at=corrected, note="A date was wrong.")
     (entry,) = parse(client, reverse("reader:series_feed_atom", args=[issue.series.slug]), "atom").entries
-    as_utc = lambda parsed: datetime.datetime(*parsed[:6], tzinfo=datetime.timezone.utc)  # noqa: E731
+    as_utc = lambda parsed: datetime.datetime(*parsed[:6], tzinfo=datetime.UTC)  # noqa: E731
     assert as_utc(entry.updated_parsed) == corrected
     assert as_utc(entry.published_parsed) == issue.public_from
 
@@ -295,7 +305,8 @@ def test_a_topic_page_can_announce_its_feed():
 
     topic = Topic(name="Water", slug="water")
     assert [(link.title, link.url) for link in feed_links(topic)] == [
-        ("Water (Atom)", "/topics/water/feed/atom/"), ("Water (RSS)", "/topics/water/feed/rss/")
+        ("Water (Atom)", "/topics/water/feed/atom/"),
+        ("Water (RSS)", "/topics/water/feed/rss/"),
     ]
 
 

@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from reader.directory import group_by_cohort
 from people.models import Fellowship, FellowshipStatus, Programme, fellowship_status
+from reader.directory import group_by_cohort
 from tests.conftest import make_fellowship, make_membership, make_person, make_programme, make_series
 
 DIRECTORY = reverse("reader:fellows_directory")
@@ -48,8 +48,13 @@ def fellows(db):
     ]:
         person = make_person(given_name=given, family_name="Fellow", email=f"{given.lower()}@private.example")
         make_fellowship(
-            person=person, country=country, discipline=discipline, start_year=years[0], end_year=years[1],
-            thesis_title=thesis, notes=f"Private note about {given}",
+            person=person,
+            country=country,
+            discipline=discipline,
+            start_year=years[0],
+            end_year=years[1],
+            thesis_title=thesis,
+            notes=f"Private note about {given}",
         )
         people[key] = person
     return people
@@ -85,7 +90,9 @@ def test_filters_work_alone_and_combined(client, fellows, query, expected):
 
 
 def test_an_empty_result_says_so_and_offers_to_clear_the_filters(client, fellows):
-    html = client.get(DIRECTORY, {"country": "KZ", "discipline": "political-science", "status": "alumni"}).content.decode()
+    html = client.get(
+        DIRECTORY, {"country": "KZ", "discipline": "political-science", "status": "alumni"}
+    ).content.decode()
     assert "No fellows match these filters." in html and 'href="/fellows/">show all fellows' in html
 
 
@@ -115,13 +122,21 @@ def test_the_person_page_lists_fellowships_newest_first(client, fellows):
     assert items == [("2005–2007", "alumni"), ("2001–2003", "alumni")]
 
 
-def test_the_directory_is_paginated_and_costs_three_queries_whatever_the_number_of_fellows(client, db, django_assert_num_queries, settings):
+def test_the_directory_is_paginated_and_costs_three_queries_whatever_the_number_of_fellows(
+    client, db, django_assert_num_queries, settings
+):
     settings.PAGE_CACHE_ENABLED = False  # rendering is measured here
     programme = make_programme()
     people = [make_person() for _ in range(500)]
     Fellowship.objects.bulk_create(
-        Fellowship(person=p, programme=programme, start_year=2000 + i % 20, end_year=2002 + i % 20,
-                   country=["KZ", "GE", "AM", "UZ"][i % 4], listed_publicly=True)
+        Fellowship(
+            person=p,
+            programme=programme,
+            start_year=2000 + i % 20,
+            end_year=2002 + i % 20,
+            country=["KZ", "GE", "AM", "UZ"][i % 4],
+            listed_publicly=True,
+        )
         for i, p in enumerate(people)
     )
     with django_assert_num_queries(3):  # the country choices, the count, the page
@@ -136,8 +151,14 @@ def test_the_directory_keeps_its_filters_from_page_to_page_and_shows_every_fello
     programme = make_programme()
     people = [make_person() for _ in range(130)]
     Fellowship.objects.bulk_create(
-        Fellowship(person=p, programme=programme, start_year=2010, end_year=2012,
-                   country=["KZ", "GE"][i % 2], listed_publicly=True)
+        Fellowship(
+            person=p,
+            programme=programme,
+            start_year=2010,
+            end_year=2012,
+            country=["KZ", "GE"][i % 2],
+            listed_publicly=True,
+        )
         for i, p in enumerate(people)
     )
     seen, url, params = [], DIRECTORY, {"country": "KZ"}
@@ -154,10 +175,15 @@ def test_the_directory_keeps_its_filters_from_page_to_page_and_shows_every_fello
 
 def test_the_team_page_shows_current_and_former_members(client, db):
     series = make_series()
-    make_membership(series, role="editor", person=make_person(given_name="Now", family_name="Editor"), position="Manager")
     make_membership(
-        series, role="publisher", person=make_person(given_name="Past", family_name="Publisher"),
-        start_date=datetime.date(1999, 1, 1), end_date=datetime.date(2001, 6, 30),
+        series, role="editor", person=make_person(given_name="Now", family_name="Editor"), position="Manager"
+    )
+    make_membership(
+        series,
+        role="publisher",
+        person=make_person(given_name="Past", family_name="Publisher"),
+        start_date=datetime.date(1999, 1, 1),
+        end_date=datetime.date(2001, 6, 30),
     )
     html = client.get(reverse("reader:series_team", args=[series.slug])).content.decode()
     current = html.split("Former members")[0]
@@ -184,7 +210,9 @@ def test_an_unlisted_fellow_is_not_in_the_directory_nor_among_its_country_choice
 
 def test_the_person_page_shows_only_listed_fellowships(client, fellows):
     person = fellows["kz_old"]
-    make_fellowship(person=person, start_year=2005, end_year=2007, thesis_title="Unlisted thesis", listed_publicly=False)
+    make_fellowship(
+        person=person, start_year=2005, end_year=2007, thesis_title="Unlisted thesis", listed_publicly=False
+    )
     html = client.get(person.get_absolute_url()).content.decode()
     assert "Trade in the steppe" in html and "Unlisted thesis" not in html
     assert re.findall(r"<li>Fellow of [^,]+, (\d{4}–\d{4})", html) == ["2001–2003"]
@@ -200,11 +228,17 @@ def test_fellowships_recorded_before_the_consent_field_stay_listed():
     try:
         call_command("migrate", *before_consent, verbosity=0)
         old = MigrationExecutor(connection).loader.project_state(before_consent).apps
-        person = old.get_model("people", "Person").objects.create(given_name="Old", family_name="Fellow", slug="old-fellow")
+        person = old.get_model("people", "Person").objects.create(
+            given_name="Old", family_name="Fellow", slug="old-fellow"
+        )
         programme = old.get_model("people", "Programme").objects.create(name="P", short_name="P", slug="p")
-        old.get_model("people", "Fellowship").objects.create(person_id=person.pk, programme_id=programme.pk, start_year=2001, end_year=2003)
+        old.get_model("people", "Fellowship").objects.create(
+            person_id=person.pk, programme_id=programme.pk, start_year=2001, end_year=2003
+        )
     finally:
         call_command("migrate", verbosity=0)
     assert Fellowship.objects.get(person__slug="old-fellow").listed_publicly is True
-    new = Fellowship.objects.create(person=make_person(), programme=Programme.objects.get(slug="p"), start_year=2020, end_year=2022)
+    new = Fellowship.objects.create(
+        person=make_person(), programme=Programme.objects.get(slug="p"), start_year=2020, end_year=2022
+    )
     assert new.listed_publicly is False

@@ -9,7 +9,14 @@ from lxml import html as lxml_html
 
 from reader.metadata import description, json_ld, page_metadata, render_json_ld
 from tests.reader.scholarly_samples import (
-    ALBINA, CORRECTED, CYRILLIC, LINKS, OKINA, UZBEK, VAN_DER_BERG, scholarly_document,
+    ALBINA,
+    CORRECTED,
+    CYRILLIC,
+    LINKS,
+    OKINA,
+    UZBEK,
+    VAN_DER_BERG,
+    scholarly_document,
 )
 
 
@@ -70,7 +77,9 @@ def test_highwire_tags_describe_a_technical_report():
     assert tags["citation_author"] == ["Muratbekova, Albina"]  # the interviewer; not the interviewee
     assert tags["citation_author_institution"] == ["Institute of Oriental Studies, Almaty"]
     assert tags["citation_publication_date"] == ["2019/02/01"]
-    assert tags["citation_technical_report_institution"] == ["The EU, Central Asia and the Caucasus in the International System (EUCACIS)"]
+    assert tags["citation_technical_report_institution"] == [
+        "The EU, Central Asia and the Caucasus in the International System (EUCACIS)"
+    ]
     assert tags["citation_technical_report_number"] == ["6"]
     assert tags["citation_issn"] == ["2627-7190"] and tags["citation_language"] == ["en"]
     assert tags["citation_pdf_url"] == [LINKS.pdf] and tags["citation_abstract_html_url"] == [LINKS.page]
@@ -81,10 +90,17 @@ def test_one_citation_author_per_author_in_order_with_particles_cyrillic_okina_a
     document = scholarly_document(authors=(VAN_DER_BERG, CYRILLIC, UZBEK, ALBINA), kind="article", interviewees=())
     tags = meta(page_of(document))
     assert tags["citation_author"] == [
-        "van der Berg, Jan", "Жумабаева, Айгерим", f"O{OKINA}rinov, G{OKINA}ulom", "Muratbekova, Albina",
+        "van der Berg, Jan",
+        "Жумабаева, Айгерим",
+        f"O{OKINA}rinov, G{OKINA}ulom",
+        "Muratbekova, Albina",
     ]
     assert tags["DC.creator"] == tags["citation_author"]
-    assert tags["citation_author_institution"] == ["Leiden University", f"O{OKINA}zbekiston Milliy Universiteti", "Institute of Oriental Studies, Almaty"]
+    assert tags["citation_author_institution"] == [
+        "Leiden University",
+        f"O{OKINA}zbekiston Milliy Universiteti",
+        "Institute of Oriental Studies, Almaty",
+    ]
 
 
 def test_dublin_core_names_the_report_its_series_and_issn():
@@ -119,7 +135,10 @@ def test_opengraph_describes_an_article_with_its_authors_pages():
     assert og["og:site_name"] == ["EUCACIS publications"]
     assert og["article:published_time"] == ["2019-02-01"]
     assert og["article:modified_time"] == ["2019-03-04T10:00:00+00:00"]
-    assert og["article:author"] == ["https://briefs.example.org/people/person-11/", "https://briefs.example.org/people/person-13/"]
+    assert og["article:author"] == [
+        "https://briefs.example.org/people/person-11/",
+        "https://briefs.example.org/people/person-13/",
+    ]
     assert og["og:description"][0].startswith("Since 2016")
 
 
@@ -129,22 +148,43 @@ def test_opengraph_describes_an_article_with_its_authors_pages():
 def test_json_ld_is_a_report_in_a_periodical_with_authors_publisher_and_pdf():
     data = report(page_of(scholarly_document()))
     assert data["@context"] == "https://schema.org" and data["@type"] == "Report"
-    assert data["reportNumber"] == "6" and data["name"] == data["headline"] == "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov"
+    assert (
+        data["reportNumber"] == "6"
+        and data["name"]
+        == data["headline"]
+        == "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov"
+    )
     assert data["datePublished"] == "2019-02-01" and data["inLanguage"] == "en" and data["url"] == LINKS.page
     assert data["description"].startswith("Since 2016")
-    assert data["author"] == [{
-        "@type": "Person", "name": "Albina Muratbekova", "givenName": "Albina", "familyName": "Muratbekova",
-        "url": "https://briefs.example.org/people/person-11/",
-        "affiliation": {"@type": "Organization", "name": "Institute of Oriental Studies, Almaty"},
-    }]
+    assert data["author"] == [
+        {
+            "@type": "Person",
+            "name": "Albina Muratbekova",
+            "givenName": "Albina",
+            "familyName": "Muratbekova",
+            "url": "https://briefs.example.org/people/person-11/",
+            "affiliation": {"@type": "Organization", "name": "Institute of Oriental Studies, Almaty"},
+        }
+    ]
     assert [c["name"] for c in data["contributor"]] == ["Erkin Baydarov"]  # the interviewee, without “Dr”
-    assert data["isPartOf"] == {"@type": "Periodical", "name": "EUCACIS in Brief", "issn": "2627-7190", "url": LINKS.series}
-    assert data["publisher"] == [{
-        "@type": "Organization", "name": "The EU, Central Asia and the Caucasus in the International System (EUCACIS)",
-        "alternateName": "EUCACIS", "url": "https://www.eucacis.eu/",
-    }]
+    assert data["isPartOf"] == {
+        "@type": "Periodical",
+        "name": "EUCACIS in Brief",
+        "issn": "2627-7190",
+        "url": LINKS.series,
+    }
+    assert data["publisher"] == [
+        {
+            "@type": "Organization",
+            "name": "The EU, Central Asia and the Caucasus in the International System (EUCACIS)",
+            "alternateName": "EUCACIS",
+            "url": "https://www.eucacis.eu/",
+        }
+    ]
     assert data["encoding"] == {
-        "@type": "MediaObject", "encodingFormat": "application/pdf", "contentUrl": LINKS.pdf,
+        "@type": "MediaObject",
+        "encodingFormat": "application/pdf",
+        "contentUrl": LINKS.pdf,
         "name": "EUCACIS-in-Brief-06-Muratbekova.pdf",
     }
 
@@ -162,7 +202,9 @@ def test_json_ld_names_particles_cyrillic_and_okina():
 def test_json_ld_lists_corrections():
     data = report(page_of(scholarly_document(corrections=CORRECTED)))
     assert data["dateModified"] == "2019-03-04T10:00:00+00:00"
-    assert data["correction"] == [{"@type": "CorrectionComment", "datePublished": "2019-03-04T10:00:00+00:00", "text": "A date was wrong."}]
+    assert data["correction"] == [
+        {"@type": "CorrectionComment", "datePublished": "2019-03-04T10:00:00+00:00", "text": "A date was wrong."}
+    ]
 
 
 @pytest.mark.parametrize("title", ["</script><script>alert(1)</script>", "<!-- x", "a & b", "\u2028line"])

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from briefs.models import Contribution, Issue
-from reader.people_public import public_people
 from people.models import Person
+from reader.people_public import public_people
 from tests.conftest import make_fellowship, make_issue, make_membership, make_person, make_series, start_of
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,9 @@ def test_every_person_link_on_a_public_page_leads_to_a_public_page(client):
     series = make_series()
     issue = make_issue(series, kind=Issue.Kind.INTERVIEW, body="")
     contributor(issue, role=Contribution.Role.INTERVIEWER)
-    Contribution.objects.create(issue=issue, person=make_person(), role=Contribution.Role.INTERVIEWEE, speaker_label="EB")
+    Contribution.objects.create(
+        issue=issue, person=make_person(), role=Contribution.Role.INTERVIEWEE, speaker_label="EB"
+    )
     make_membership(series, role="publisher")
     make_membership(series, role="editor", start_date=datetime.date(1999, 1, 1), end_date=datetime.date(2001, 6, 30))
     make_membership(series, role="editor", start_date=FAR_AHEAD)
@@ -117,8 +119,12 @@ def test_every_person_link_on_a_public_page_leads_to_a_public_page(client):
     make_fellowship(listed_publicly=False)
 
     to_visit = [
-        "/", reverse("reader:archive"), series.get_absolute_url(), reverse("reader:series_team", args=[series.slug]),
-        issue.get_absolute_url(), reverse("reader:fellows_directory"),
+        "/",
+        reverse("reader:archive"),
+        series.get_absolute_url(),
+        reverse("reader:series_team", args=[series.slug]),
+        issue.get_absolute_url(),
+        reverse("reader:fellows_directory"),
     ]
     visited, person_links = set(), set()
     while to_visit:

@@ -33,10 +33,14 @@ def cached_pages():
     return [key for key in versioning.cache()._cache if "sitecache:page" in key]
 
 
-@pytest.mark.parametrize("hidden", [
-    {"status": Issue.Status.DRAFT},
-    {"publication_date": datetime.date(2999, 1, 1)},  # scheduled
-], ids=["draft", "scheduled"])
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Issue.Status.DRAFT},
+        {"publication_date": datetime.date(2999, 1, 1)},  # scheduled
+    ],
+    ids=["draft", "scheduled"],
+)
 def test_staff_without_permission_to_view_issues_get_404_for_a_hidden_issue_s_page_and_pdf(hidden):
     issue = make_interview(title="A secret title", **hidden)
     staff = signed_in(make_staff("briefs.change_series", "people.view_person"))

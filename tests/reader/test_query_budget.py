@@ -4,7 +4,17 @@ import pytest
 from django.urls import reverse
 
 from briefs.models import Contribution
-from tests.conftest import VERSION_QUERIES, settle_content_version, make_fellowship, make_about, make_interview, make_issue, make_membership, make_person, make_series
+from tests.conftest import (
+    VERSION_QUERIES,
+    make_about,
+    make_fellowship,
+    make_interview,
+    make_issue,
+    make_membership,
+    make_person,
+    make_series,
+    settle_content_version,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +93,11 @@ def test_listings_read_only_the_columns_their_cards_show(client, settings):
         with CaptureQueriesContext(connection) as queries:
             assert issue.title in client.get(url).content.decode()
         sql = " ".join(q["sql"] for q in queries.captured_queries).replace('"', "")
-        unshown = ["briefs_issue.introduction", "briefs_issue.body", "briefs_contribution.printed_biography",
-                   "people_person.biography", "people_person.email"]
+        unshown = [
+            "briefs_issue.introduction",
+            "briefs_issue.body",
+            "briefs_contribution.printed_biography",
+            "people_person.biography",
+            "people_person.email",
+        ]
         assert not [column for column in unshown if column in sql], url

@@ -66,7 +66,9 @@ def test_every_rich_text_field_is_clean_on_the_issue_page(client):
 
 def test_plain_text_fields_are_escaped_everywhere_they_show(client):
     series = make_series(name=f"Series {XSS}", place_of_publication=XSS)
-    person = make_person(given_name=XSS, family_name="<b>Bold</b>", honorific="<i>Dr</i>", affiliation=XSS, biography=f"<p>{XSS}</p>")
+    person = make_person(
+        given_name=XSS, family_name="<b>Bold</b>", honorific="<i>Dr</i>", affiliation=XSS, biography=f"<p>{XSS}</p>"
+    )
     issue = make_issue(series, title=f"Title {XSS}")
     Contribution.objects.create(issue=issue, person=person, role="author")
     for url in [issue.get_absolute_url(), person.get_absolute_url(), "/", "/issues/", series.get_absolute_url()]:

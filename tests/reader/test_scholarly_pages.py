@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from lxml import html as lxml_html
 
-from reader import citations
 from briefs.models import Contribution, Issue
+from reader import citations
 from tests.conftest import VERSION_QUERIES, make_interview, make_person, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,9 @@ pytestmark = pytest.mark.django_db
 NO6_TITLE = "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov"
 PUBLISHER = "The EU, Central Asia and the Caucasus in the International System (EUCACIS)"
 BASE = "http://testserver"
-NO6_URL = f"{BASE}/series/eucacis-in-brief/6/recent-changes-in-the-kazakh-uzbek-relations-interview-with-erkin-baydarov/"
+NO6_URL = (
+    f"{BASE}/series/eucacis-in-brief/6/recent-changes-in-the-kazakh-uzbek-relations-interview-with-erkin-baydarov/"
+)
 NO6_PDF = f"{BASE}/series/eucacis-in-brief/6/pdf/"
 
 
@@ -71,7 +73,9 @@ def test_no6_meta_tags_as_lxml_reads_them(no6):
             print(f"  {key} = {value}")
     assert tags["citation_title"] == [NO6_TITLE]
     assert tags["citation_author"] == ["Muratbekova, Albina"]
-    assert tags["citation_author_institution"] == ["Institute of Oriental Studies and Al Farabi Kazakh National University"]
+    assert tags["citation_author_institution"] == [
+        "Institute of Oriental Studies and Al Farabi Kazakh National University"
+    ]
     assert tags["citation_publication_date"] == ["2019/02/01"]
     assert tags["citation_technical_report_institution"] == [PUBLISHER]
     assert tags["citation_technical_report_number"] == ["6"]
@@ -102,9 +106,17 @@ def test_no6_opengraph_and_json_ld_as_extruct_reads_them(no6):
     assert data["@type"] == "Report" and data["reportNumber"] == "6" and data["name"] == NO6_TITLE
     assert data["datePublished"] == "2019-02-01" and data["inLanguage"] == "en" and data["url"] == NO6_URL
     assert data["author"][0]["name"] == "Albina Muratbekova"
-    assert data["author"][0]["affiliation"] == {"@type": "Organization", "name": "Institute of Oriental Studies and Al Farabi Kazakh National University"}
+    assert data["author"][0]["affiliation"] == {
+        "@type": "Organization",
+        "name": "Institute of Oriental Studies and Al Farabi Kazakh National University",
+    }
     assert data["contributor"][0]["name"] == "Erkin Baydarov"
-    assert data["isPartOf"] == {"@type": "Periodical", "name": "EUCACIS in Brief", "issn": "2627-7190", "url": f"{BASE}/series/eucacis-in-brief/"}
+    assert data["isPartOf"] == {
+        "@type": "Periodical",
+        "name": "EUCACIS in Brief",
+        "issn": "2627-7190",
+        "url": f"{BASE}/series/eucacis-in-brief/",
+    }
     assert data["publisher"][0]["name"] == PUBLISHER
     # The institutions that organise the programme publish with it, as the printed issue's team says.
     assert [(p["@type"], p["name"], p.get("alternateName")) for p in data["publisher"][1:]] == [
@@ -113,7 +125,9 @@ def test_no6_opengraph_and_json_ld_as_extruct_reads_them(no6):
     ]
     assert data["encoding"]["contentUrl"] == NO6_PDF and data["encoding"]["encodingFormat"] == "application/pdf"
     assert {t["name"] for t in data["about"]} >= {"Bilateral relations", "Trade and investment"}
-    assert {"@type": "Country", "name": "Kazakhstan", "identifier": "KZ", "url": f"{BASE}/places/kazakhstan/"} in data["spatialCoverage"]
+    assert {"@type": "Country", "name": "Kazakhstan", "identifier": "KZ", "url": f"{BASE}/places/kazakhstan/"} in data[
+        "spatialCoverage"
+    ]
     assert {"@type": "Place", "name": "Central Asia", "url": f"{BASE}/places/central-asia/"} in data["spatialCoverage"]
 
 
@@ -127,7 +141,10 @@ def test_no6_cite_this_block_in_apa_chicago_and_harvard(no6):
     assert block["cite-harvard"] == (
         f"Muratbekova, A. (2019) {NO6_TITLE}. EUCACIS in Brief 6. Berlin: {PUBLISHER}. Available at: {NO6_URL}."
     )
-    assert f'href="{BASE}/series/eucacis-in-brief/6/cite.bib"' in no6 and f'href="{BASE}/series/eucacis-in-brief/6/cite.ris"' in no6
+    assert (
+        f'href="{BASE}/series/eucacis-in-brief/6/cite.bib"' in no6
+        and f'href="{BASE}/series/eucacis-in-brief/6/cite.ris"' in no6
+    )
     assert '<script src="/static/js/cite.js" defer></script>' in no6
 
 
@@ -138,7 +155,12 @@ def test_no6_bibtex_parses_with_bibtexparser(client, demo_issue):
     assert response.status_code == 200 and response["Content-Type"] == "application/x-bibtex; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="EUCACIS-in-Brief-06-Muratbekova.bib"'
     library = bibtexparser.parse_string(
-        text, append_middleware=[middlewares.LatexDecodingMiddleware(), middlewares.SeparateCoAuthors(), middlewares.SplitNameParts()]
+        text,
+        append_middleware=[
+            middlewares.LatexDecodingMiddleware(),
+            middlewares.SeparateCoAuthors(),
+            middlewares.SplitNameParts(),
+        ],
     )
     assert not library.failed_blocks
     (entry,) = library.entries
@@ -175,7 +197,9 @@ def test_the_issue_page_is_canonical_at_its_full_address_whatever_the_query(clie
 
 
 def _citation_urls(issue):
-    return [reverse(name, args=[issue.series.slug, issue.number]) for name in ("reader:issue_bibtex", "reader:issue_ris")]
+    return [
+        reverse(name, args=[issue.series.slug, issue.number]) for name in ("reader:issue_bibtex", "reader:issue_ris")
+    ]
 
 
 def test_citation_files_of_a_draft_are_404_for_the_public_and_a_preview_for_editors(client, client_in_role):
@@ -251,9 +275,17 @@ def test_an_editor_s_preview_of_a_draft_is_not_canonical():
 
 def test_an_interview_s_interviewees_are_contributors_not_authors(client):
     issue = make_interview(authors=2)
-    Contribution.objects.create(issue=issue, person=make_person(given_name="Second", family_name="Interviewee"), role="interviewee", speaker_label="SI")
+    Contribution.objects.create(
+        issue=issue,
+        person=make_person(given_name="Second", family_name="Interviewee"),
+        role="interviewee",
+        speaker_label="SI",
+    )
     tags = meta_tags(client.get(issue.get_absolute_url()).content.decode())
-    interviewers = [f"{c.person.family_name}, {c.person.given_name}" for c in issue.contributions.filter(role="interviewer").order_by("sort_order")]
+    interviewers = [
+        f"{c.person.family_name}, {c.person.given_name}"
+        for c in issue.contributions.filter(role="interviewer").order_by("sort_order")
+    ]
     assert tags["citation_author"] == interviewers
     assert "Interviewee, Second" in tags["DC.contributor"] and "Interviewee, Second" not in tags["citation_author"]
 
@@ -269,7 +301,10 @@ def test_show_citations_prints_no6_s_metadata_citations_and_files(demo_issue, se
     text = out.getvalue()
     assert "citation_author = Muratbekova, Albina" in text
     assert '"@type": "Report"' in text
-    assert f"Muratbekova, A. (2019). {NO6_TITLE} (EUCACIS in Brief No. 6). {PUBLISHER}. https://briefs.example.org/series/" in text
+    assert (
+        f"Muratbekova, A. (2019). {NO6_TITLE} (EUCACIS in Brief No. 6). {PUBLISHER}. https://briefs.example.org/series/"
+        in text
+    )
     assert "@techreport{eucacis-in-brief-06," in text and "TY  - RPRT" in text
 
 
@@ -278,10 +313,14 @@ def test_an_author_s_new_affiliation_shows_in_the_metadata_on_the_next_request(c
     author = issue.contributions.get(role="interviewer").person
     author.affiliation = "First University"
     author.save()
-    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == ["First University"]
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == [
+        "First University"
+    ]
     author.affiliation = "Second University"
     author.save()
-    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == ["Second University"]
+    assert meta_tags(client.get(issue.get_absolute_url()).content.decode())["citation_author_institution"] == [
+        "Second University"
+    ]
 
 
 def test_with_the_cache_down_the_metadata_still_follows_every_change(client, settings, monkeypatch):

@@ -32,7 +32,10 @@ def index(client):
     """``[(loc, lastmod or None)]`` of /sitemap.xml."""
     root = _xml(client, "/sitemap.xml")
     assert root.tag == f"{{{NS['sm']}}}sitemapindex"
-    return [(s.findtext("sm:loc", namespaces=NS), s.findtext("sm:lastmod", namespaces=NS)) for s in root.iterfind("sm:sitemap", NS)]
+    return [
+        (s.findtext("sm:loc", namespaces=NS), s.findtext("sm:lastmod", namespaces=NS))
+        for s in root.iterfind("sm:sitemap", NS)
+    ]
 
 
 def section(client, name, page=None):
@@ -40,7 +43,10 @@ def section(client, name, page=None):
     url = reverse("sitemap_section", kwargs={"section": name}) + (f"?p={page}" if page else "")
     root = _xml(client, url)
     assert root.tag == f"{{{NS['sm']}}}urlset"
-    return {u.findtext("sm:loc", namespaces=NS): u.findtext("sm:lastmod", namespaces=NS) for u in root.iterfind("sm:url", NS)}
+    return {
+        u.findtext("sm:loc", namespaces=NS): u.findtext("sm:lastmod", namespaces=NS)
+        for u in root.iterfind("sm:url", NS)
+    }
 
 
 def test_the_index_names_every_section_with_absolute_addresses(client, demo_issue):
@@ -53,7 +59,9 @@ def test_the_issues_section_lists_published_issues_at_their_canonical_address_wi
     series = make_series()
     public = make_issue(series, publication_date=datetime.date(2019, 2, 1))
     corrected = make_issue(series, publication_date=datetime.date(2019, 5, 1))
-    Correction.objects.create(issue=corrected, corrected_at=timezone.make_aware(datetime.datetime(2020, 7, 9, 12)), note="x")
+    Correction.objects.create(
+        issue=corrected, corrected_at=timezone.make_aware(datetime.datetime(2020, 7, 9, 12)), note="x"
+    )
     for status in (Issue.Status.DRAFT, Issue.Status.WITHDRAWN, Issue.Status.APPROVED):
         make_issue(series, status=status)
     make_issue(series, publication_date=datetime.date(2999, 1, 1))  # scheduled
@@ -96,8 +104,15 @@ def test_the_people_section_lists_exactly_the_people_with_a_public_page(client, 
 
 def test_the_pages_and_series_sections(client, demo_issue):
     empty = make_series(slug="no-issues-yet")
-    assert section(client, "pages") == {f"{ORIGIN}/": "2019-02-01", f"{ORIGIN}/issues/": "2019-02-01", f"{ORIGIN}/fellows/": None}
-    assert section(client, "series") == {f"{ORIGIN}/series/eucacis-in-brief/": "2019-02-01", f"{ORIGIN}/series/no-issues-yet/": None}
+    assert section(client, "pages") == {
+        f"{ORIGIN}/": "2019-02-01",
+        f"{ORIGIN}/issues/": "2019-02-01",
+        f"{ORIGIN}/fellows/": None,
+    }
+    assert section(client, "series") == {
+        f"{ORIGIN}/series/eucacis-in-brief/": "2019-02-01",
+        f"{ORIGIN}/series/no-issues-yet/": None,
+    }
     assert empty.get_absolute_url() == "/series/no-issues-yet/"
 
 
@@ -133,7 +148,11 @@ def test_a_long_section_is_paged_and_the_index_names_each_page(client, monkeypat
     issues = [make_issue(series, number=n, publication_date=datetime.date(2019, 1, n)) for n in range(1, 6)]
     locations = [loc for loc, _ in index(client)]
     issue_pages = [loc for loc in locations if "sitemap-issues.xml" in loc]
-    assert issue_pages == [f"{ORIGIN}/sitemap-issues.xml", f"{ORIGIN}/sitemap-issues.xml?p=2", f"{ORIGIN}/sitemap-issues.xml?p=3"]
+    assert issue_pages == [
+        f"{ORIGIN}/sitemap-issues.xml",
+        f"{ORIGIN}/sitemap-issues.xml?p=2",
+        f"{ORIGIN}/sitemap-issues.xml?p=3",
+    ]
     pages = [section(client, "issues", page) for page in (1, 2, 3)]
     assert [len(p) for p in pages] == [2, 2, 1]
     assert set().union(*pages) == {ORIGIN + i.get_absolute_url() for i in issues}

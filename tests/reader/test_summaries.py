@@ -22,7 +22,23 @@ def test_what_readers_never_read_is_not_summarised():
 
 @pytest.mark.parametrize(
     "character",
-    ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x0e", "\x1f", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\ud800", "\ufffe", "\uffff"],
+    [
+        "\x00",
+        "\x01",
+        "\x08",
+        "\x0b",
+        "\x0c",
+        "\x0e",
+        "\x1f",
+        "\x7f",
+        "\x85",
+        "\x9f",
+        "\u2028",
+        "\u2029",
+        "\ud800",
+        "\ufffe",
+        "\uffff",
+    ],
 )
 def test_characters_xml_forbids_or_readers_cannot_see_are_dropped(character):
     text = clean_text(f"Oʻzbekiston{character} и Қазақстан 🇺🇿")

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from demo import eucacis_in_brief_06 as seed
 from briefs.models import Issue
-from tests.conftest import make_interview, make_issue, make_membership, make_series, start_of
+from demo import eucacis_in_brief_06 as seed
+from tests.conftest import make_interview, make_issue, make_series, start_of
 
 pytestmark = pytest.mark.django_db
 
@@ -62,10 +62,16 @@ def test_no6_footnotes_are_numbered_1_to_4_in_order_with_full_text_and_anchors_b
         assert _text(source) in _text(html)
         assert f'href="#fnref-{number}"' in html
         assert f'<a href="#fn-{number}" id="fnref-{number}" aria-label="Note {number}">{number}</a>' in page
-    assert 'href="https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470"' in notes[0][1]
+    assert (
+        'href="https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470"'
+        in notes[0][1]
+    )
     # each reference sits after the printed words
     for words, number in [
-        ("economic cooperation", 1), ("Turkistan region", 2), ("were planned in Kazakhstan", 3), ("Dostyk Order of the First degree", 4),
+        ("economic cooperation", 1),
+        ("Turkistan region", 2),
+        ("were planned in Kazakhstan", 3),
+        ("Dostyk Order of the First degree", 4),
     ]:
         assert re.search(re.escape(words) + r'<sup class="fn-ref"><a href="#fn-%d"' % number, page)
 
@@ -115,7 +121,10 @@ def test_a_draft_is_404_for_the_public_and_a_labelled_preview_for_staff(editor_c
 
 
 def test_a_scheduled_issue_is_hidden_until_its_time_and_previewed_as_such_by_staff(editor_client):
-    future = make_interview(publication_date=datetime.date(2999, 1, 1), public_from=start_of(datetime.date(2999, 1, 1)) + datetime.timedelta(hours=9, minutes=30))
+    future = make_interview(
+        publication_date=datetime.date(2999, 1, 1),
+        public_from=start_of(datetime.date(2999, 1, 1)) + datetime.timedelta(hours=9, minutes=30),
+    )
     assert Client().get(future.get_absolute_url()).status_code == 404
     response = editor_client.get(future.get_absolute_url())
     html = response.content.decode()
@@ -140,7 +149,11 @@ def test_a_short_or_outdated_address_redirects_to_the_issue(client, demo_issue):
 def test_the_archive_lists_published_issues_newest_first_and_paginates(client):
     series = make_series()
     for number in range(1, 15):  # No. 1 in January 2019 … No. 14 in February 2020
-        make_issue(series, number=number, publication_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=31 * (number - 1)))
+        make_issue(
+            series,
+            number=number,
+            publication_date=datetime.date(2019, 1, 1) + datetime.timedelta(days=31 * (number - 1)),
+        )
     make_issue(series, number=99, status=Issue.Status.DRAFT, title="Secret draft")
     first = client.get(reverse("reader:archive")).content.decode()
     assert "Page 1 of 2" in first and "Secret draft" not in first
@@ -165,7 +178,7 @@ def test_the_person_page_shows_name_affiliation_bio_and_published_issues_only(cl
     person = demo_issue.contributions.get(role="interviewee").person
     make_interview(status=Issue.Status.DRAFT, title="Unpublished draft")
     html = client.get(person.get_absolute_url()).content.decode()
-    assert "<h1 id=\"person-name\">Dr Erkin Baydarov</h1>" in html
+    assert '<h1 id="person-name">Dr Erkin Baydarov</h1>' in html
     assert "Institute of Oriental Studies, Almaty" in html
     assert demo_issue.title in html and "interviewed)" in html
     assert "Erkin Baydarov was interviewed in 1 issue." in html

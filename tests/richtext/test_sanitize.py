@@ -11,8 +11,8 @@ ATTACKS = [
     '<p onclick="alert(1)">para</p>',
     '<iframe src="https://evil.example/"></iframe>',
     '<a href="JaVaScRiPt:alert(1)">click</a>',
-    '<svg><script>alert(1)</script></svg>',
-    '<style>body{display:none}</style>',
+    "<svg><script>alert(1)</script></svg>",
+    "<style>body{display:none}</style>",
 ]
 
 

@@ -17,20 +17,21 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from search import index as search
-from demo.generate import generate_issues
 from briefs.models import Contribution, Footnote, Issue, Question
+from briefs.workflow import apply_transition
+from demo.generate import generate_issues
+from people.models import Person
 from search.models import IssueSearch
 from search.text import MAX_QUERY_LENGTH
-from briefs.workflow import apply_transition
-from people.models import Person
-from tests.editorial.test_edit_conflicts import open_form, save
 from tests.conftest import make_interview, make_issue, make_person, make_series, start_of
+from tests.editorial.test_edit_conflicts import open_form, save
 
 pytestmark = pytest.mark.django_db
 
 POSTGRES = connection.vendor == "postgresql"
-postgres_only = pytest.mark.skipif(not POSTGRES, reason="full-text search (ranking, stemming, unaccent, ts_headline) is PostgreSQL's")
+postgres_only = pytest.mark.skipif(
+    not POSTGRES, reason="full-text search (ranking, stemming, unaccent, ts_headline) is PostgreSQL's"
+)
 sqlite_only = pytest.mark.skipif(POSTGRES, reason="the simpler match of folded words is SQLite's")
 
 SEARCH_URL = reverse("reader:search")
@@ -228,7 +229,9 @@ def test_queryset_updates_reindex_the_issues_they_change(interview, committed):
         Person.objects.filter(family_name=person.family_name).update(family_name="Zhumabekov")
     assert found("Zhumabekov") == ["Aral interview"]
     with committed():
-        Contribution.objects.filter(issue=interview, role="interviewer").update(person=make_person(family_name="Ospanov"))
+        Contribution.objects.filter(issue=interview, role="interviewer").update(
+            person=make_person(family_name="Ospanov")
+        )
     assert found("Ospanov") == ["Aral interview"] and found("Zhumabekov") == []
 
 
@@ -436,7 +439,9 @@ def test_a_title_hit_ranks_above_a_footnote_hit_whatever_the_dates(committed):
         newer = make_interview(series, footnotes=1, title="Newer interview", publication_date=datetime.date(2024, 1, 1))
         Footnote.objects.filter(issue=newer).update(text="<p>The Dostyk Order.</p>")
         older = make_issue(series, title="The Dostyk Order", publication_date=datetime.date(2015, 1, 1))
-        body_hit = make_issue(series, title="Body", body="<p>The Dostyk Order again.</p>", publication_date=datetime.date(2020, 1, 1))
+        body_hit = make_issue(
+            series, title="Body", body="<p>The Dostyk Order again.</p>", publication_date=datetime.date(2020, 1, 1)
+        )
     assert found("Dostyk") == [older.title, body_hit.title, newer.title]
 
 
@@ -444,8 +449,12 @@ def test_a_title_hit_ranks_above_a_footnote_hit_whatever_the_dates(committed):
 def test_a_name_ranks_above_the_text_and_the_introduction_above_the_body(committed):
     series = make_series()
     with committed():
-        body = make_issue(series, title="One", body="<p>Ergashev wrote.</p>", publication_date=datetime.date(2025, 1, 1))
-        intro = make_issue(series, title="Two", introduction="<p>Ergashev wrote.</p>", publication_date=datetime.date(2024, 1, 1))
+        body = make_issue(
+            series, title="One", body="<p>Ergashev wrote.</p>", publication_date=datetime.date(2025, 1, 1)
+        )
+        intro = make_issue(
+            series, title="Two", introduction="<p>Ergashev wrote.</p>", publication_date=datetime.date(2024, 1, 1)
+        )
         named = make_issue(series, title="Three", publication_date=datetime.date(2015, 1, 1))
         Contribution.objects.create(issue=named, person=make_person(family_name="Ergashev"), role="author")
     assert found("Ergashev") == [named.title, intro.title, body.title]
@@ -493,7 +502,9 @@ def test_the_headline_marks_stemmed_and_unaccented_matches(committed):
 def test_sqlite_every_word_must_start_a_word_and_title_hits_come_first(committed):
     series = make_series()
     with committed():
-        newer = make_issue(series, title="Newer", body="<p>Caspian pipeline reforms.</p>", publication_date=datetime.date(2024, 1, 1))
+        newer = make_issue(
+            series, title="Newer", body="<p>Caspian pipeline reforms.</p>", publication_date=datetime.date(2024, 1, 1)
+        )
         titled = make_issue(series, title="Caspian pipeline", publication_date=datetime.date(2015, 1, 1))
         make_issue(series, title="Only Caspian", publication_date=datetime.date(2025, 1, 1))
     assert found("caspian pipeline") == [titled.title, newer.title]

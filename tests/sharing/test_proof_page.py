@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from printing import draft_pdfs
-
 from briefs.models import Issue
+from printing import draft_pdfs
 from sharing.services import revoke_share_link, share_issue
 from sharing.tokens import token_for
 from sitecache import versioning
@@ -28,7 +27,7 @@ from tests.conftest import make_interview, make_series
 
 pytestmark = pytest.mark.django_db
 
-MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
+MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 SECOND = datetime.timedelta(seconds=1)
 
@@ -100,7 +99,9 @@ def test_a_scheduled_issue_can_be_proofread_before_it_goes_public(client, link):
     assert response.status_code == 200 and "Proofreading copy — not published." in _html(response)
 
 
-def test_the_page_offers_the_draft_pdf_built_for_the_link_and_marked_draft(client, link, django_capture_on_commit_callbacks):
+def test_the_page_offers_the_draft_pdf_built_for_the_link_and_marked_draft(
+    client, link, django_capture_on_commit_callbacks
+):
     html = _html(client.get(link.get_absolute_url()))
     assert f'href="{link.get_pdf_url()}"' in html and "(PDF, marked DRAFT)" in html
     with mock.patch("printing.draft_pdfs.build_pdf", wraps=draft_pdfs.build_pdf) as builds:

@@ -12,7 +12,7 @@ from tests.conftest import make_interview
 
 pytestmark = pytest.mark.django_db
 
-MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.timezone.utc)
+MADE = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from briefs.models import Footnote, Issue, Question
 from sitecache import versioning
 from sitecache.models import ContentVersion
-from tests.editorial.test_edit_conflicts import open_form, save
 from tests.conftest import make_interview, make_series
+from tests.editorial.test_edit_conflicts import open_form, save
 
 
 def _stored_version():
@@ -40,9 +40,9 @@ def test_saving_an_issue_with_10_questions_through_the_admin_renews_the_version_
     client.force_login(editor)
     issue = make_interview(questions=10, status=Issue.Status.DRAFT)
     fields = open_form(client, issue)
-    edited = fields | {"title": "A new title"} | {
-        f"questions-{n}-answer": f"<p>A longer answer {n}.</p>" for n in range(10)
-    }
+    edited = (
+        fields | {"title": "A new title"} | {f"questions-{n}-answer": f"<p>A longer answer {n}.</p>" for n in range(10)}
+    )
     before = _stored_version()
     with CaptureQueriesContext(connection) as queries, _search_index_renewals() as by_the_index:
         assert save(client, issue, edited).status_code == 302
@@ -100,8 +100,10 @@ def test_a_commit_renews_even_with_every_cache_down():
 
     issue = make_interview()
     before = _stored_version()
-    with mock.patch("sitecache.middleware.page_store", side_effect=ConnectionError("redis is down")), \
-            mock.patch.object(versioning, "cache", side_effect=ConnectionError("redis is down")):
+    with (
+        mock.patch("sitecache.middleware.page_store", side_effect=ConnectionError("redis is down")),
+        mock.patch.object(versioning, "cache", side_effect=ConnectionError("redis is down")),
+    ):
         issue.title = "Saved while Redis was down"
         issue.save()
     assert _stored_version() != before

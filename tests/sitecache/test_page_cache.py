@@ -24,7 +24,9 @@ def issue():
     return make_interview(series, title="The original title", publication_date=datetime.date(2019, 2, 1))
 
 
-def test_a_second_anonymous_request_is_served_from_the_cache_after_one_query_for_the_version(client, issue, django_assert_num_queries):
+def test_a_second_anonymous_request_is_served_from_the_cache_after_one_query_for_the_version(
+    client, issue, django_assert_num_queries
+):
     first = client.get(issue.get_absolute_url())
     with django_assert_num_queries(1):  # the content version's row
         second = client.get(issue.get_absolute_url())
@@ -33,7 +35,13 @@ def test_a_second_anonymous_request_is_served_from_the_cache_after_one_query_for
 
 
 def test_anonymous_responses_never_vary_on_cookies_and_let_a_cdn_revalidate(client, issue):
-    for url in ["/", reverse("reader:archive"), issue.get_absolute_url(), issue.series.get_absolute_url(), reverse("reader:fellows_directory")]:
+    for url in [
+        "/",
+        reverse("reader:archive"),
+        issue.get_absolute_url(),
+        issue.series.get_absolute_url(),
+        reverse("reader:fellows_directory"),
+    ]:
         for response in (client.get(url), client.get(url)):  # rendered, then cached
             assert "Cookie" not in response.get("Vary", ""), url
             assert "public" in response["Cache-Control"] and "must-revalidate" in response["Cache-Control"], url
@@ -47,7 +55,9 @@ def test_a_matching_etag_gets_304_without_rendering(client, issue, django_assert
     assert response.status_code == 304 and response["ETag"] == etag and not response.content
 
 
-def test_if_modified_since_alone_never_hides_an_edit_made_within_the_same_second(client, issue, django_capture_on_commit_callbacks):
+def test_if_modified_since_alone_never_hides_an_edit_made_within_the_same_second(
+    client, issue, django_capture_on_commit_callbacks
+):
     last_modified = client.get(issue.get_absolute_url())["Last-Modified"]
     with django_capture_on_commit_callbacks(execute=True):
         _title_edit(issue)  # within the same second as the page above
@@ -168,7 +178,6 @@ def test_renew_content_version_makes_every_cached_page_render_again(client, issu
     import io
 
     from django.core.management import call_command
-
     from django.db import connection
 
     etag = client.get(issue.get_absolute_url())["ETag"]
@@ -184,7 +193,9 @@ def test_renew_content_version_makes_every_cached_page_render_again(client, issu
 
 def test_a_team_term_ending_renews_the_team_page_the_day_after_its_last_day(client, issue):
     last_day = timezone.localdate() + datetime.timedelta(days=3)
-    make_membership(issue.series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"), end_date=last_day)
+    make_membership(
+        issue.series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"), end_date=last_day
+    )
     team = reverse("reader:series_team", args=[issue.series.slug])
     assert "Fabian Weber" in client.get(team).content.decode().split("Former members")[0]
     next_day = timezone.make_aware(datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time.min))
@@ -202,8 +213,14 @@ def test_a_new_year_renews_the_pages_even_with_nothing_scheduled(issue):
 def test_a_cached_page_keeps_every_security_header_it_was_rendered_with(client, issue):
     rendered = client.get(issue.get_absolute_url())
     cached = client.get(issue.get_absolute_url())
-    for header in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options",
-                   "Cross-Origin-Opener-Policy", "Content-Type"):
+    for header in (
+        "Content-Security-Policy",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "X-Frame-Options",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+    ):
         assert rendered.get(header) and cached.get(header) == rendered.get(header), header
 
 

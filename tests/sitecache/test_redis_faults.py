@@ -27,7 +27,9 @@ from tests.conftest import make_interview, make_series
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed (apt-get install redis-server)"),
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None, reason="redis-server is not installed (apt-get install redis-server)"
+    ),
 ]
 
 TIMEOUT = 0.25
@@ -37,9 +39,16 @@ def test_redis_gives_up_connecting_and_reading_within_a_quarter_second_by_defaul
     import sys
 
     out = subprocess.run(
-        [sys.executable, "-c", "import eucacis.settings as s; o = s.CACHES['default']['OPTIONS']; "
-         "print(o['socket_connect_timeout'], o['socket_timeout'])"],
-        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "DEBUG": "1"}, capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-c",
+            "import eucacis.settings as s; o = s.CACHES['default']['OPTIONS']; "
+            "print(o['socket_connect_timeout'], o['socket_timeout'])",
+        ],
+        env={**os.environ, "REDIS_URL": "redis://127.0.0.1:1/0", "DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert [float(value) for value in out] == [TIMEOUT, TIMEOUT]
 
@@ -62,9 +71,24 @@ class RedisServer:
 
     def start(self, *extra):
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.folder), "--dbfilename", "dump.rdb", *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+                "--dbfilename",
+                "dump.rdb",
+                *extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while self.cli("PING") != "PONG":

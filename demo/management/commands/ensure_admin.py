@@ -7,10 +7,10 @@ can try the workflow as each role.
 
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.conf import settings
 from django.db import connection
 
 from editorial.roles import EDITOR, EDITOR_IN_CHIEF, PROGRAMME_STAFF, ensure_roles

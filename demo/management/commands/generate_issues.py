@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.generate import generate_issues
 from briefs.models import Series
+from demo.generate import generate_issues
 
 
 class Command(BaseCommand):
@@ -12,8 +12,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("count", type=int, help="How many issues to create (1 to 100000).")
-        parser.add_argument("--series", help="The slug of an existing series to add them to; by default a "
-                            "series “Generated Briefs” is made.")
+        parser.add_argument(
+            "--series",
+            help="The slug of an existing series to add them to; by default a series “Generated Briefs” is made.",
+        )
         parser.add_argument("--seed", type=int, default=0, help="Another seed gives other texts.")
 
     def handle(self, *args, count, series, seed, **options):

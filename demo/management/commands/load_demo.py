@@ -7,14 +7,10 @@ import datetime
 
 import reversion
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from jobs.queue import one_job_per_issue
-from demo import eucacis_in_brief_06 as seed
-from briefs.workflow import apply_transition
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -28,6 +24,9 @@ from briefs.models import (
     Series,
     Topic,
 )
+from briefs.workflow import apply_transition
+from demo import eucacis_in_brief_06 as seed
+from jobs.queue import one_job_per_issue
 from people.models import Fellowship, Organisation, Person, Programme
 
 
@@ -80,9 +79,10 @@ class Command(BaseCommand):
     def _load(self):
         programme_data = seed.PROGRAMME | {"description": seed.ABOUT_SECTIONS[0][1]}
         # By name too: the migration to programmes made one from the series' old text.
-        programme = Programme.objects.filter(
-            Q(slug=programme_data["slug"]) | Q(name=programme_data["name"])
-        ).first() or Programme()
+        programme = (
+            Programme.objects.filter(Q(slug=programme_data["slug"]) | Q(name=programme_data["name"])).first()
+            or Programme()
+        )
         for field, value in programme_data.items():
             setattr(programme, field, value)
         programme.save()

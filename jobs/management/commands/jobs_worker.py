@@ -23,8 +23,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=settings.JOBS_POLL_SECONDS,
-                            help="seconds between looks at an empty queue (default: JOBS_POLL_SECONDS)")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=settings.JOBS_POLL_SECONDS,
+            help="seconds between looks at an empty queue (default: JOBS_POLL_SECONDS)",
+        )
         parser.add_argument("--batch", action="store_true", help="run what is queued, then exit")
         parser.add_argument("--worker-id", default=None, help="unique per worker (default: random)")
 

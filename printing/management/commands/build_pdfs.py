@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from briefs.models import series_front_matter_changed
-from briefs.models import Issue, Series
+from briefs.models import Issue, Series, series_front_matter_changed
 from printing.models import IssuePdf
 from printing.pdf_files import refresh_issue_pdfs
 
@@ -17,9 +16,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--series", help="only this series (its web-address slug)")
-        parser.add_argument(
-            "--retry", action="store_true", help="build again the versions whose build failed before"
-        )
+        parser.add_argument("--retry", action="store_true", help="build again the versions whose build failed before")
         parser.add_argument(
             "--fail-on-error", action="store_true", help="exit with status 1 if a PDF could not be built"
         )

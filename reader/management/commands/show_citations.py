@@ -14,11 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.html import strip_tags
 from lxml import html as lxml_html
 
-from reader.citations import bibtex, csl_item, formatted_citations, ris
 from briefs.document import issue_document
+from briefs.models import Issue
+from reader.citations import bibtex, csl_item, formatted_citations, ris
 from reader.links import issue_links
 from reader.metadata import page_metadata
-from briefs.models import Issue
 
 
 class Command(BaseCommand):
@@ -28,17 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--series", default="eucacis-in-brief", help="the series' web address (slug)")
         parser.add_argument("--number", type=int, default=6)
         parser.add_argument(
-            "--site-url", default="", help="the site's address for absolute links (default: SITE_URL, else http://127.0.0.1:8000)"
+            "--site-url",
+            default="",
+            help="the site's address for absolute links (default: SITE_URL, else http://127.0.0.1:8000)",
         )
 
     def handle(self, *args, series, number, site_url, **options):
-        issue = (
-            Issue.objects.select_related("series__programme")
-            .filter(series__slug=series, number=number)
-            .first()
-        )
+        issue = Issue.objects.select_related("series__programme").filter(series__slug=series, number=number).first()
         if issue is None:
-            raise CommandError(f"No issue No. {number} in the series “{series}” (python manage.py load_demo loads No. 6).")
+            raise CommandError(
+                f"No issue No. {number} in the series “{series}” (python manage.py load_demo loads No. 6)."
+            )
         document = issue_document(issue)
         links = issue_links(document, (site_url or settings.SITE_URL or "http://127.0.0.1:8000").rstrip("/"))
         metadata = page_metadata(document, links)
