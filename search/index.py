@@ -37,17 +37,12 @@ from django.db.models.signals import post_delete, post_save
 from django_tasks import task
 
 from briefs.models import Contribution, Footnote, Issue, Question
+from common.signals import post_bulk_create, pre_queryset_update
 from jobs import queue
 from people.models import Person
 from search import text as search_text
 from search.models import IssueSearch
-from sitecache.versioning import (
-    content_changed,
-    new_state,
-    post_bulk_create,
-    pre_queryset_update,
-    writes_are_rolled_back,
-)
+from sitecache.versioning import content_changed, new_state, writes_are_rolled_back
 
 logger = logging.getLogger(__name__)
 

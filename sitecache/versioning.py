@@ -36,9 +36,10 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import IntegrityError, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from common.signals import post_bulk_create, pre_queryset_update
 
 logger = logging.getLogger(__name__)
 
@@ -353,17 +354,6 @@ def writes_rolled_back():
         yield
     finally:
         _rolled_back.depth -= 1
-
-
-#: Bulk writes send no model signals. These two let whatever else follows
-#: content writes (the search index) follow them too, as the content version does:
-#:
-#: ``pre_queryset_update``: before ``update(**values)``, while ``queryset`` still
-#: selects the rows it is about to change (the update may change what it selects).
-#: ``bulk_update()`` sends it too: Django makes it an ``update()`` of this queryset.
-#: ``post_bulk_create``: after ``bulk_create()``, with the created ``objs``.
-pre_queryset_update = Signal()
-post_bulk_create = Signal()
 
 
 class ContentQuerySet(models.QuerySet):
