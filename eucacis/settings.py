@@ -277,8 +277,9 @@ PAGE_CACHE_LOCAL_PAGES = int(os.environ.get("PAGE_CACHE_LOCAL_PAGES", 200))
 # Seconds a CDN may serve a page without asking again (0: it always revalidates).
 PAGE_CACHE_SHARED_MAX_AGE = int(os.environ.get("PAGE_CACHE_SHARED_MAX_AGE", 0))
 # What each process keeps under the content version (issue documents, the series'
-# front matter, metadata, citations, archive counts). Off only to measure renders
-# from scratch, as for the first reader after a change (scripts/bench.py).
+# front matter, an issue page's metadata, the archive's counts). Off only to measure
+# renders as for the first reader after a change (scripts/bench.py). Citations are
+# kept by what they cite, not by version: a change that alters them renders them anew.
 CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 # After the shared cache fails (down, stalled, full), each process renders pages
 # without it for this many seconds before trying it again.

@@ -26,7 +26,6 @@ import threading
 from dataclasses import dataclass
 from html import escape
 
-from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -207,8 +206,6 @@ def formatted_citations(item):
     production, 30 days), so a worker renders an issue's citations only if no
     worker has since it last changed.
     """
-    if not settings.CONTENT_CACHES:  # the benchmark's renders from scratch
-        return tuple(FormattedCitation(c.key, c.label, mark_safe(c.html)) for c in render_csl(item))
     key = citations_key(item)
     found = _recent.get(key)
     if found is not None:
@@ -236,8 +233,6 @@ def cite_this_html(item, links):
     rendering its two dozen template variables on every page cost more than all
     the page's other metadata.
     """
-    if not settings.CONTENT_CACHES:  # the benchmark's renders from scratch
-        return render_to_string("includes/cite_this.html", {"citations": formatted_citations(item), "links": links})
     key = f"{citations_key(item)}:block:{links.bibtex}|{links.ris}"
     found = _recent.get(key)
     if found is None:
