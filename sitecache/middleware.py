@@ -170,6 +170,8 @@ class PageCacheMiddleware:
         key = _page_key(request)
         # The one read every request makes: the content version, from the database.
         state = state_now()
+        if state is None:  # the database cannot say which pages are current: none is
+            return self.get_response(request)
         etag = _etag(state, key)
         if _not_modified(request, etag):
             return _validators(HttpResponseNotModified(), etag, state)

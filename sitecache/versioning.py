@@ -27,14 +27,14 @@ import logging
 import threading
 import uuid
 import weakref
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, models, router, transaction
+from django.db import DatabaseError, IntegrityError, models, router, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -282,10 +282,11 @@ _request_version = contextvars.ContextVar("sitecache_request_version", default=N
 
 
 class _RequestVersion:
-    __slots__ = ("state",)
+    __slots__ = ("state", "unknown")
 
     def __init__(self):
         self.state = None
+        self.unknown = False  # the database could not say it: not asked again in this request
 
 
 @contextmanager
@@ -302,15 +303,33 @@ def _forget_request_version():
     holder = _request_version.get()
     if holder is not None:
         holder.state = None  # a write during the request: what follows reads the version again
+        holder.unknown = False
 
 
 def state_now():
-    """The content state to serve under, as this connection sees it; the row is read once per request."""
+    """The content state to serve under, as this connection sees it; the row is read once per request.
+
+    None when the database cannot say it now (the row locked by a writer, or the
+    write that settles a scheduled change refused): then this request is served
+    from no cache and keeps nothing in one, and is rendered from the database.
+    """
     connection = _connection()
     holder = _request_version.get()
+    if holder is not None and holder.unknown:
+        return None
     state = None if holder is None else holder.state
     if state is None:
-        state = current_state(_stored_state(connection), timezone.now())
+        try:
+            # Inside a transaction the attempt gets a savepoint of its own, so that a
+            # refused write leaves the transaction usable (PostgreSQL); outside one
+            # each statement stands alone and opens no transaction (SQLite's write lock).
+            with transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext():
+                state = current_state(_stored_state(connection), timezone.now())
+        except DatabaseError:
+            logger.warning("The content version could not be read or settled: rendering without caches", exc_info=True)
+            if holder is not None:
+                holder.unknown = True
+            return None
         if holder is not None:
             holder.state = state
     return _as_seen(connection, state)
@@ -326,7 +345,8 @@ def version_now():
     """
     if not settings.CONTENT_CACHES:
         return None
-    return state_now().version
+    state = state_now()
+    return None if state is None else state.version
 
 
 # -- writes that are tried out and undone -------------------------------------------------

@@ -203,3 +203,24 @@ def test_the_anonymous_reader_in_a_fresh_client_gets_the_page_of_the_version_it_
     assert "The first title" in Client().get(issue.get_absolute_url()).content.decode()
     Issue.objects.filter(pk=issue.pk).update(title="The second title")
     assert "The second title" in Client().get(issue.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_when_the_version_cannot_be_read_no_page_is_served_from_a_cache_and_the_edit_shows(client):
+    """A locked or refusing database row (SQLite's "database table is locked") fails closed, never 500."""
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    issue = make_interview(title="The title as first cached")
+    assert "The title as first cached" in client.get(issue.get_absolute_url()).content.decode()  # cached now
+    Issue.objects.filter(pk=issue.pk).update(title="The title as edited")
+    locked = OperationalError("database table is locked")
+    with mock.patch.object(versioning, "_stored_state", side_effect=locked), CaptureQueriesContext(connection):
+        response = client.get(issue.get_absolute_url())
+        again = client.get(issue.get_absolute_url())
+    assert response.status_code == 200 and "The title as edited" in response.content.decode()
+    assert "ETag" not in response  # nothing claims to be current
+    assert again.status_code == 200 and "The title as edited" in again.content.decode()
+    # Once the row answers again, pages are cached as before.
+    assert "ETag" in client.get(issue.get_absolute_url())
