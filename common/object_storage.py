@@ -115,6 +115,8 @@ def serve_media(request, name):
     streams the object from the private bucket. Missing: 404. Storage down: 503
     with a short page, never a traceback.
     """
+    if "\x00" in name:  # no stored file has one; the file system refuses it with ValueError
+        raise Http404("No such file.")
     try:
         file = default_storage.open(name, "rb")
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"

@@ -15,10 +15,13 @@ issue are removed when a newer one is stored.
 import logging
 
 from django.core.files.storage import storages
+from django.http import FileResponse
+from django.shortcuts import render
 from django_tasks import task
 
 from briefs.document import issue_document
 from briefs.models import Issue
+from common.object_storage import STORAGE_ERRORS, storage_unavailable
 from jobs import queue
 from printing.pdf import build_pdf, pdf_version
 from printing.pdf_files import store_new_file
@@ -66,3 +69,26 @@ def build_draft_pdf(issue_id):
             storage.delete(f"{folder}/{old}")
     logger.info("Built the draft PDF of %s: %s pages in %.2f s", document.subject, build.pages, build.seconds)
     return "built"
+
+
+def draft_pdf_response(request, issue, document):
+    """The stored draft PDF of this version; else "being prepared" while the worker builds it (never built here).
+
+    For staff previews (``reader``) and proofreading links (``sharing``). The
+    storage failing is a 503 page, never a traceback.
+    """
+    try:
+        name = stored_draft(issue, document)
+        if name is not None:
+            return FileResponse(
+                storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename
+            )
+    except FileNotFoundError:
+        name = None  # removed meanwhile: built again
+    except STORAGE_ERRORS:
+        logger.exception("The draft PDF of %s cannot be read: the file storage fails", document.subject)
+        return storage_unavailable(request, f"The draft PDF of {document.subject}", doc=document)
+    request_draft(issue)
+    response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
+    response["Retry-After"] = "5"
+    return response

@@ -109,13 +109,18 @@ def refresh_issue_pdf(issue, *, retry=False):
         return "removed"
     document = issue_document(issue)
     version = pdf_version(document)
-    if (
-        stored is not None
-        and stored.file
-        and stored.version == version
-        and stored.file.storage.exists(stored.file.name)
-    ):
-        return "current"
+    try:
+        if (
+            stored is not None
+            and stored.file
+            and stored.version == version
+            and stored.file.storage.exists(stored.file.name)
+        ):
+            return "current"
+    except STORAGE_ERRORS as error:  # the storage cannot say: recorded on the issue and tried again
+        logger.exception("Could not check the stored PDF of %s", document.subject)
+        _record_failure(stored, version, error)
+        return "failed"
     if stored is not None and stored.failed_version == version and not retry:
         if stored.next_retry_at is None or stored.next_retry_at > timezone.now():
             return "waiting" if stored.next_retry_at is not None else "failed"

@@ -1,7 +1,6 @@
 import logging
 from functools import wraps
 
-from django.core.files.storage import storages
 from django.db.models import Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +15,9 @@ from common.lru import LRU
 from common.object_storage import STORAGE_ERRORS, storage_unavailable
 from common.pagination import paginate
 from common.site_url import canonical_query, site_root
+from jobs import queue
 from printing import draft_pdfs
-from printing.pdf_files import current_failure, current_pdf
+from printing.pdf_files import build_issue_pdf, current_failure, current_pdf
 from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from reader.citations import bibtex, cite_this_html, csl_item, ris
 from reader.directory import label_status
@@ -282,10 +282,11 @@ def _stored_pdf_response(request, issue, document):
     stored = current_pdf(issue, document)
     if stored is not None:
         try:
-            # Reads the file (from S3: the whole object) before the response starts.
+            # Opening it reaches the storage (S3: the object's head) before the response starts.
             return FileResponse(stored.file.open("rb"), content_type="application/pdf", filename=document.pdf_filename)
         except FileNotFoundError:
             logger.warning("The stored PDF of %s is missing from storage: %s", document.subject, stored.file.name)
+            queue.enqueue_unless_waiting(build_issue_pdf, issue.pk)  # the worker builds it again
         except STORAGE_ERRORS:
             logger.exception("The stored PDF of %s cannot be read: the file storage fails", document.subject)
             return storage_unavailable(request, f"The PDF of {document.subject}", doc=document)
@@ -298,26 +299,13 @@ def _stored_pdf_response(request, issue, document):
     return response
 
 
-def _draft_pdf_response(request, issue, document):
-    """The stored draft PDF of this version, else "being prepared" while the worker builds it (never built here)."""
-    name = draft_pdfs.stored_draft(issue, document)
-    if name is None:
-        draft_pdfs.request_draft(issue)
-        response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
-        response["Retry-After"] = "5"
-        return response
-    return FileResponse(
-        storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename
-    )
-
-
 @_gone_if_withdrawn
 def issue_pdf(request, series_slug, number):
     """The printed brief. Readers get the stored PDF; those who may preview also get drafts (built by the worker)."""
     issue = _get_issue(request, series_slug, number)
     document = _issue_document(issue)
     if issue.status != Issue.Status.PUBLISHED:  # only those who may preview get this far with a draft
-        response = _draft_pdf_response(request, issue, document)
+        response = draft_pdfs.draft_pdf_response(request, issue, document)
     else:
         response = _stored_pdf_response(request, issue, document)
     if not issue.is_public:

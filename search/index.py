@@ -201,8 +201,12 @@ RETRY_DELAYS = [10, 60, 600]
 def index_issues_job(issue_ids, attempt=1):
     """The job: index these issues again from their committed rows, then renew the content version."""
     try:
+        # The edit's commit renewed the content version already; a search page rendered
+        # since then showed the index before this update. The renewal is written with
+        # the index rows, so both are committed or neither is (and the job retried).
         with transaction.atomic():
             index_issues(issue_ids)
+            new_state()
     except Exception:
         logger.exception("Could not update the search index of %s issues (attempt %s)", len(issue_ids), attempt)
         later = queue.backoff(attempt, RETRY_DELAYS)
@@ -210,12 +214,6 @@ def index_issues_job(issue_ids, attempt=1):
             raise  # recorded as failed by the worker; rebuild_search_index catches up
         queue.enqueue(index_issues_job, issue_ids, attempt=attempt + 1, run_after=later)
         return "retrying"
-    try:
-        # The edit's commit renewed the content version already; a search page
-        # rendered since then showed the index before this update.
-        new_state()
-    except Exception:
-        logger.exception("Could not renew the content version after updating the search index")
     return "indexed"
 
 

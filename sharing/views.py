@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 
-from django.core.files.storage import storages
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,14 +134,5 @@ def proof_pdf(request, token):
     )
     if refusal is not None:
         return refusal
-    document = issue_document(issue)
-    name = draft_pdfs.stored_draft(issue, document)
-    if name is None:
-        # Never built for a request: the worker builds it once for this version of the draft.
-        draft_pdfs.request_draft(issue)
-        response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
-        response["Retry-After"] = "5"
-        return response
-    return FileResponse(
-        storages["issue_pdfs"].open(name, "rb"), content_type="application/pdf", filename=document.pdf_filename
-    )
+    # Never built for a request: the worker builds it once for this version of the draft.
+    return draft_pdfs.draft_pdf_response(request, issue, issue_document(issue))

@@ -284,3 +284,9 @@ def test_publishing_with_s3_down_keeps_the_issue_and_its_pdf_is_built_once_s3_is
     call_command("build_pdfs", "--retry", stdout=io.StringIO())  # what the retry job does when it is due
     response = client.get(pdf_url(issue))
     assert response.status_code == 200 and body(response).startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
+def test_a_media_name_no_storage_can_hold_is_404_not_500(client):
+    for name in ["a%00", "people/display/x%00.jpg"]:
+        assert client.get(f"/media/{name}").status_code == 404

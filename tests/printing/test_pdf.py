@@ -275,6 +275,24 @@ def test_reading_the_page_or_the_pdf_builds_nothing(client, built):
 
 
 @pytest.mark.django_db
+def test_a_stored_pdf_lost_from_storage_is_built_again_by_the_worker_not_by_the_reader(
+    built, django_capture_on_commit_callbacks
+):
+    stored = _stored(built)
+    stored.file.storage.delete(stored.file.name)  # lost from the disk or the bucket
+    url = reverse("reader:issue_pdf", args=["eucacis-in-brief", 6])
+    with mock.patch.object(pdf_files, "build_pdf", wraps=pdf_files.build_pdf) as builds:
+        with django_capture_on_commit_callbacks(execute=False) as jobs:
+            response = Client().get(url)
+        assert builds.call_count == 0  # not built in the reader's request
+    assert response.status_code == 503 and "The PDF is being prepared" in response.content.decode()
+    assert len(jobs) == 1  # a build job, run once the request is over (the tests' backend: at its commit)
+    jobs[0]()  # the worker's turn
+    response = Client().get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+@pytest.mark.django_db
 def test_an_unchanged_issue_is_never_rebuilt(built, django_capture_on_commit_callbacks):
     with mock.patch.object(pdf_files, "build_pdf", wraps=pdf_files.build_pdf) as builds:
         with django_capture_on_commit_callbacks(execute=True):

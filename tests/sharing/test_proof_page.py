@@ -317,3 +317,14 @@ def test_a_revoked_link_stays_revoked_when_the_issue_is_public(client, clock, li
     revoke_share_link(link=link, by=None, now=MADE)
     _publish(link.issue, public_from=MADE)
     assert client.get(link.get_absolute_url()).status_code == 410
+
+
+def test_the_draft_pdf_with_the_file_storage_down_is_an_honest_503_never_a_traceback(client, link):
+    from unittest import mock
+
+    from printing import draft_pdfs
+
+    with mock.patch.object(draft_pdfs, "stored_draft", side_effect=OSError("the storage does not answer")):
+        response = client.get(reverse("sharing:proof_pdf", args=[link.token]))
+    assert response.status_code == 503 and response["Retry-After"] == "120"
+    assert "Nothing is lost" in _html(response)
