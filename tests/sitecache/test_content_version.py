@@ -224,3 +224,18 @@ def test_when_the_version_cannot_be_read_no_page_is_served_from_a_cache_and_the_
     assert again.status_code == 200 and "The title as edited" in again.content.decode()
     # Once the row answers again, pages are cached as before.
     assert "ETag" in client.get(issue.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_a_cached_page_s_links_never_carry_another_reader_s_tracking_parameters(client):
+    """A person's page copies its address's parameters into its page links: only the ones it reads."""
+    from briefs.models import Contribution
+    from tests.conftest import make_issue, make_person
+
+    person, series = make_person(biography="<p>Writes a lot.</p>"), make_series()
+    for _ in range(26):  # two pages of 25
+        Contribution.objects.create(issue=make_issue(series), person=person, role=Contribution.Role.AUTHOR)
+    first = client.get(person.get_absolute_url(), {"utm_source": "newsletter-of-someone-else"}).content.decode()
+    assert "utm_source" not in first and 'href="?page=2"' in first
+    again = client.get(person.get_absolute_url()).content.decode()  # the page as cached by the first reader
+    assert "utm_source" not in again
