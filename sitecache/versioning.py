@@ -253,25 +253,36 @@ def current_state(stored, now):
     from the committed rows, and kept for everyone (only if the version is still
     the one it was worked out for).
     """
+    connection = _connection()
     if stored is None:
-        return new_state(now)
+        with _own_savepoint(connection):
+            return new_state(now)
     if stored.next_change is None:
         next_change = _next_change(now)
-        connection = _connection()
         version = stored.version.split(".")[0]  # as stored, without this connection's suffix
-        if (
-            _model()
-            .objects.using(connection.alias)
-            .filter(pk=ROW, version=version)
-            .update(next_change=next_change.timestamp())
-        ):
+        with _own_savepoint(connection):
+            noted = (
+                _model()
+                .objects.using(connection.alias)
+                .filter(pk=ROW, version=version)
+                .update(next_change=next_change.timestamp())
+            )
+        if noted:
             renewal = _live(_record(connection).renewal)
             if renewal is not None:  # worked out from this transaction's rows: again if it writes more
                 renewal.next_change_noted = True
         stored = ContentState(stored.version, stored.changed_at, next_change)
     if now >= stored.next_change:
-        return new_state(now)
+        with _own_savepoint(connection):
+            return new_state(now)
     return stored
+
+
+def _own_savepoint(connection):
+    """A reader's write inside a transaction gets a savepoint of its own, so that a refused
+    write (a locked row) leaves the transaction usable (PostgreSQL); outside one each
+    statement stands alone and opens no transaction (SQLite's write lock)."""
+    return transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext()
 
 
 # -- the version of the request being served ------------------------------------------
@@ -320,11 +331,7 @@ def state_now():
     state = None if holder is None else holder.state
     if state is None:
         try:
-            # Inside a transaction the attempt gets a savepoint of its own, so that a
-            # refused write leaves the transaction usable (PostgreSQL); outside one
-            # each statement stands alone and opens no transaction (SQLite's write lock).
-            with transaction.atomic(using=connection.alias) if connection.in_atomic_block else nullcontext():
-                state = current_state(_stored_state(connection), timezone.now())
+            state = current_state(_stored_state(connection), timezone.now())
         except DatabaseError:
             logger.warning("The content version could not be read or settled: rendering without caches", exc_info=True)
             if holder is not None:
