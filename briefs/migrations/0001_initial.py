@@ -7,322 +7,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="AboutSection",
+            name='AboutSection',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("title", models.CharField(help_text="E.g. “About the Series”.", max_length=200, verbose_name="title")),
-                (
-                    "body",
-                    models.TextField(
-                        help_text="The section's text, as printed on the inside cover.", verbose_name="text"
-                    ),
-                ),
-                (
-                    "sort_order",
-                    models.PositiveIntegerField(default=0, help_text="Lower comes first.", verbose_name="order"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(help_text='E.g. “About the Series”.', max_length=200, verbose_name='title')),
+                ('body', models.TextField(help_text="The section's text, as printed on the inside cover.", verbose_name='text')),
+                ('sort_order', models.PositiveIntegerField(default=0, help_text='Lower comes first.', verbose_name='order')),
             ],
             options={
-                "verbose_name": "about section",
-                "verbose_name_plural": "about sections",
-                "ordering": ["sort_order", "pk"],
+                'verbose_name': 'about section',
+                'verbose_name_plural': 'about sections',
+                'ordering': ['sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Contribution",
+            name='Contribution',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("author", "Author"), ("interviewer", "Interviewer"), ("interviewee", "Interviewee")],
-                        default="author",
-                        help_text="Authors and interviewers are credited on the cover and under “About the author”.",
-                        max_length=20,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "speaker_label",
-                    models.CharField(
-                        blank=True,
-                        help_text="For an interviewee: the initials that open each answer, e.g. “EB”.",
-                        max_length=12,
-                        verbose_name="speaker label",
-                    ),
-                ),
-                (
-                    "printed_biography",
-                    models.TextField(
-                        blank=True,
-                        help_text="For an author or interviewer: the “About the author” text of this issue. Left empty, it is copied from the person's current biography when saved, and then kept as printed even if the person's biography changes later.",
-                        verbose_name="biography printed in this issue",
-                    ),
-                ),
-                (
-                    "sort_order",
-                    models.PositiveIntegerField(default=0, help_text="Lower comes first.", verbose_name="order"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('author', 'Author'), ('interviewer', 'Interviewer'), ('interviewee', 'Interviewee')], default='author', help_text='Authors and interviewers are credited on the cover and under “About the author”.', max_length=20, verbose_name='role')),
+                ('speaker_label', models.CharField(blank=True, help_text='For an interviewee: the initials that open each answer, e.g. “EB”.', max_length=12, verbose_name='speaker label')),
+                ('printed_biography', models.TextField(blank=True, help_text="For an author or interviewer: the “About the author” text of this issue. Left empty, it is copied from the person's current biography when saved, and then kept as printed even if the person's biography changes later.", verbose_name='biography printed in this issue')),
+                ('sort_order', models.PositiveIntegerField(default=0, help_text='Lower comes first.', verbose_name='order')),
             ],
             options={
-                "verbose_name": "contributor",
-                "verbose_name_plural": "contributors",
-                "ordering": ["sort_order", "pk"],
+                'verbose_name': 'contributor',
+                'verbose_name_plural': 'contributors',
+                'ordering': ['sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Footnote",
+            name='Footnote',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "label",
-                    models.CharField(
-                        help_text="The name used in the text's marker: label “source” is cited as [^source]. Not printed; the site numbers notes by where they are first cited.",
-                        max_length=40,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                re.compile("^[A-Za-z0-9][A-Za-z0-9_-]*$"),
-                                code="footnote_label",
-                                message="A label is letters, digits, - or _ with no spaces, e.g. “source” or “1”.",
-                            )
-                        ],
-                        verbose_name="label",
-                    ),
-                ),
-                (
-                    "text",
-                    models.TextField(help_text="The note as printed. Web addresses become links.", verbose_name="note"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(help_text="The name used in the text's marker: label “source” is cited as [^source]. Not printed; the site numbers notes by where they are first cited.", max_length=40, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9][A-Za-z0-9_-]*$'), code='footnote_label', message='A label is letters, digits, - or _ with no spaces, e.g. “source” or “1”.')], verbose_name='label')),
+                ('text', models.TextField(help_text='The note as printed. Web addresses become links.', verbose_name='note')),
             ],
             options={
-                "verbose_name": "footnote",
-                "verbose_name_plural": "footnotes",
-                "ordering": ["pk"],
+                'verbose_name': 'footnote',
+                'verbose_name_plural': 'footnotes',
+                'ordering': ['pk'],
             },
         ),
         migrations.CreateModel(
-            name="Issue",
+            name='Issue',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "number",
-                    models.PositiveIntegerField(
-                        help_text="The issue's number within its series (“No. 6” is 6). Each number is used once per series.",
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="number",
-                    ),
-                ),
-                (
-                    "title",
-                    models.CharField(
-                        help_text="The full title as printed, e.g. “Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov”.",
-                        max_length=300,
-                        verbose_name="title",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="Words for the issue's web address, filled in from the title.",
-                        max_length=200,
-                        verbose_name="web address",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("interview", "Interview"),
-                            ("opinion", "Opinion piece"),
-                            ("article", "Short article"),
-                        ],
-                        default="article",
-                        help_text="An interview shows its questions and answers; other kinds show the body text.",
-                        max_length=20,
-                        verbose_name="kind of piece",
-                    ),
-                ),
-                (
-                    "publication_date",
-                    models.DateField(
-                        help_text="The day the issue appears. Pages show the month and year (“February 2019”). A published issue with a date in the future stays hidden until that day.",
-                        verbose_name="publication date",
-                    ),
-                ),
-                (
-                    "introduction",
-                    models.TextField(
-                        blank=True,
-                        help_text="The opening paragraphs: the context, and for an interview who the interviewee is. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.",
-                        verbose_name="introduction",
-                    ),
-                ),
-                (
-                    "body",
-                    models.TextField(
-                        blank=True,
-                        help_text="The text of an opinion piece or article; for an interview, any text after the questions. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.",
-                        verbose_name="body",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft"), ("published", "Published")],
-                        default="draft",
-                        help_text="Drafts are visible only to editors (use “View on site” to preview). Published issues are public from their publication date.",
-                        max_length=20,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(blank=True, editable=False, null=True, verbose_name="published at"),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(help_text="The issue's number within its series (“No. 6” is 6). Each number is used once per series.", validators=[django.core.validators.MinValueValidator(1)], verbose_name='number')),
+                ('title', models.CharField(help_text='The full title as printed, e.g. “Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov”.', max_length=300, verbose_name='title')),
+                ('slug', models.SlugField(help_text="Words for the issue's web address, filled in from the title.", max_length=200, verbose_name='web address')),
+                ('kind', models.CharField(choices=[('interview', 'Interview'), ('opinion', 'Opinion piece'), ('article', 'Short article')], default='article', help_text='An interview shows its questions and answers; other kinds show the body text.', max_length=20, verbose_name='kind of piece')),
+                ('publication_date', models.DateField(help_text='The day the issue appears. Pages show the month and year (“February 2019”). A published issue with a date in the future stays hidden until that day.', verbose_name='publication date')),
+                ('introduction', models.TextField(blank=True, help_text='The opening paragraphs: the context, and for an interview who the interviewee is. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.', verbose_name='introduction')),
+                ('body', models.TextField(blank=True, help_text='The text of an opinion piece or article; for an interview, any text after the questions. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.', verbose_name='body')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', help_text='Drafts are visible only to editors (use “View on site” to preview). Published issues are public from their publication date.', max_length=20, verbose_name='status')),
+                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published at')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "verbose_name": "issue",
-                "verbose_name_plural": "issues",
-                "ordering": ["-publication_date", "-number"],
+                'verbose_name': 'issue',
+                'verbose_name_plural': 'issues',
+                'ordering': ['-publication_date', '-number'],
             },
         ),
         migrations.CreateModel(
-            name="Question",
+            name='Question',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "question",
-                    models.TextField(
-                        help_text="The question without its number: the site numbers questions 1, 2, 3… in order. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.",
-                        verbose_name="question",
-                    ),
-                ),
-                (
-                    "answer",
-                    models.TextField(
-                        help_text="The answer without the speaker's initials: the site opens it with the interviewee's speaker label. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.",
-                        verbose_name="answer",
-                    ),
-                ),
-                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('question', models.TextField(help_text='The question without its number: the site numbers questions 1, 2, 3… in order. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.', verbose_name='question')),
+                ('answer', models.TextField(help_text="The answer without the speaker's initials: the site opens it with the interviewee's speaker label. To cite a footnote, type its label in square brackets with a caret where the reference belongs, e.g. [^source] or [^1]. The site numbers notes 1, 2, 3… in reading order.", verbose_name='answer')),
+                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
             ],
             options={
-                "verbose_name": "question and answer",
-                "verbose_name_plural": "questions and answers",
-                "ordering": ["sort_order", "pk"],
+                'verbose_name': 'question and answer',
+                'verbose_name_plural': 'questions and answers',
+                'ordering': ['sort_order', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Series",
+            name='Series',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="The series' name as printed on the cover, e.g. “EUCACIS in Brief”.",
-                        max_length=200,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The part of the web address that names the series, e.g. “eucacis-in-brief”.",
-                        max_length=100,
-                        unique=True,
-                        verbose_name="web address",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.CharField(
-                        help_text="The programme that publishes the series, as printed on the cover, e.g. “The EU, Central Asia and the Caucasus in the International System”.",
-                        max_length=255,
-                        verbose_name="publishing programme",
-                    ),
-                ),
-                (
-                    "programme_type",
-                    models.CharField(
-                        blank=True,
-                        help_text="The line printed above the programme's name, e.g. “PhD Support Programme”.",
-                        max_length=120,
-                        verbose_name="programme type",
-                    ),
-                ),
-                (
-                    "introduction",
-                    models.TextField(
-                        blank=True,
-                        help_text="A short paragraph for the home page saying what the series publishes.",
-                        verbose_name="introduction",
-                    ),
-                ),
-                (
-                    "issn",
-                    models.CharField(
-                        blank=True,
-                        help_text="The series' ISSN for the online edition, e.g. 2627-7190. The check digit is verified.",
-                        max_length=9,
-                        validators=[briefs.validators.validate_issn],
-                        verbose_name="ISSN",
-                    ),
-                ),
-                (
-                    "place_of_publication",
-                    models.CharField(
-                        blank=True,
-                        help_text="Printed in the imprint, e.g. “Berlin”.",
-                        max_length=120,
-                        verbose_name="place of publication",
-                    ),
-                ),
-                (
-                    "website",
-                    models.URLField(
-                        blank=True,
-                        help_text="The programme's website, e.g. https://www.eucacis.eu/.",
-                        verbose_name="website",
-                    ),
-                ),
-                (
-                    "email",
-                    models.EmailField(
-                        blank=True,
-                        help_text="The address printed in the imprint, e.g. info@eucacis.eu.",
-                        max_length=254,
-                        verbose_name="contact email",
-                    ),
-                ),
-                (
-                    "hashtag",
-                    models.CharField(
-                        blank=True,
-                        help_text="Printed in the imprint, e.g. #EUCACIS.",
-                        max_length=60,
-                        validators=[
-                            django.core.validators.RegexValidator(
-                                "^#\\w+$",
-                                code="hashtag",
-                                message="A hashtag starts with # followed by letters, digits or _ and no spaces, e.g. #EUCACIS.",
-                            )
-                        ],
-                        verbose_name="hashtag",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text="The series' name as printed on the cover, e.g. “EUCACIS in Brief”.", max_length=200, verbose_name='name')),
+                ('slug', models.SlugField(help_text='The part of the web address that names the series, e.g. “eucacis-in-brief”.', max_length=100, unique=True, verbose_name='web address')),
+                ('programme', models.CharField(help_text='The programme that publishes the series, as printed on the cover, e.g. “The EU, Central Asia and the Caucasus in the International System”.', max_length=255, verbose_name='publishing programme')),
+                ('programme_type', models.CharField(blank=True, help_text="The line printed above the programme's name, e.g. “PhD Support Programme”.", max_length=120, verbose_name='programme type')),
+                ('introduction', models.TextField(blank=True, help_text='A short paragraph for the home page saying what the series publishes.', verbose_name='introduction')),
+                ('issn', models.CharField(blank=True, help_text="The series' ISSN for the online edition, e.g. 2627-7190. The check digit is verified.", max_length=9, validators=[briefs.validators.validate_issn], verbose_name='ISSN')),
+                ('place_of_publication', models.CharField(blank=True, help_text='Printed in the imprint, e.g. “Berlin”.', max_length=120, verbose_name='place of publication')),
+                ('website', models.URLField(blank=True, help_text="The programme's website, e.g. https://www.eucacis.eu/.", verbose_name='website')),
+                ('email', models.EmailField(blank=True, help_text='The address printed in the imprint, e.g. info@eucacis.eu.', max_length=254, verbose_name='contact email')),
+                ('hashtag', models.CharField(blank=True, help_text='Printed in the imprint, e.g. #EUCACIS.', max_length=60, validators=[django.core.validators.RegexValidator('^#\\w+$', code='hashtag', message='A hashtag starts with # followed by letters, digits or _ and no spaces, e.g. #EUCACIS.')], verbose_name='hashtag')),
             ],
             options={
-                "verbose_name": "series",
-                "verbose_name_plural": "series",
-                "ordering": ["name"],
+                'verbose_name': 'series',
+                'verbose_name_plural': 'series',
+                'ordering': ['name'],
             },
         ),
     ]

@@ -6,124 +6,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("briefs", "0001_initial"),
-        ("people", "0001_initial"),
+        ('briefs', '0001_initial'),
+        ('people', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="contribution",
-            name="person",
-            field=models.ForeignKey(
-                help_text="Start typing a name. Add the person first if they are not listed.",
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="contributions",
-                to="people.person",
-                verbose_name="person",
-            ),
+            model_name='contribution',
+            name='person',
+            field=models.ForeignKey(help_text='Start typing a name. Add the person first if they are not listed.', on_delete=django.db.models.deletion.PROTECT, related_name='contributions', to='people.person', verbose_name='person'),
         ),
         migrations.AddField(
-            model_name="issue",
-            name="published_by",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="published_issues",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="published by",
-            ),
+            model_name='issue',
+            name='published_by',
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='published_issues', to=settings.AUTH_USER_MODEL, verbose_name='published by'),
         ),
         migrations.AddField(
-            model_name="footnote",
-            name="issue",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="footnotes",
-                to="briefs.issue",
-                verbose_name="issue",
-            ),
+            model_name='footnote',
+            name='issue',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='footnotes', to='briefs.issue', verbose_name='issue'),
         ),
         migrations.AddField(
-            model_name="contribution",
-            name="issue",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="contributions",
-                to="briefs.issue",
-                verbose_name="issue",
-            ),
+            model_name='contribution',
+            name='issue',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contributions', to='briefs.issue', verbose_name='issue'),
         ),
         migrations.AddField(
-            model_name="question",
-            name="issue",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="questions",
-                to="briefs.issue",
-                verbose_name="issue",
-            ),
+            model_name='question',
+            name='issue',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='briefs.issue', verbose_name='issue'),
         ),
         migrations.AddField(
-            model_name="question",
-            name="speaker",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Only needed when the issue has several interviewees: who gives this answer.",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="people.person",
-                verbose_name="answered by",
-            ),
+            model_name='question',
+            name='speaker',
+            field=models.ForeignKey(blank=True, help_text='Only needed when the issue has several interviewees: who gives this answer.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.person', verbose_name='answered by'),
         ),
         migrations.AddField(
-            model_name="issue",
-            name="series",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="issues",
-                to="briefs.series",
-                verbose_name="series",
-            ),
+            model_name='issue',
+            name='series',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='briefs.series', verbose_name='series'),
         ),
         migrations.AddField(
-            model_name="aboutsection",
-            name="series",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="about_sections",
-                to="briefs.series",
-                verbose_name="series",
-            ),
+            model_name='aboutsection',
+            name='series',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='about_sections', to='briefs.series', verbose_name='series'),
         ),
         migrations.AddConstraint(
-            model_name="footnote",
-            constraint=models.UniqueConstraint(
-                fields=("issue", "label"),
-                name="footnote_label_unique_in_issue",
-                violation_error_message="Another footnote of this issue has this label; labels must differ.",
-            ),
+            model_name='footnote',
+            constraint=models.UniqueConstraint(fields=('issue', 'label'), name='footnote_label_unique_in_issue', violation_error_message='Another footnote of this issue has this label; labels must differ.'),
         ),
         migrations.AddConstraint(
-            model_name="contribution",
-            constraint=models.UniqueConstraint(
-                fields=("issue", "person", "role"),
-                name="contribution_unique_person_role",
-                violation_error_message="This person is already listed in this role.",
-            ),
+            model_name='contribution',
+            constraint=models.UniqueConstraint(fields=('issue', 'person', 'role'), name='contribution_unique_person_role', violation_error_message='This person is already listed in this role.'),
         ),
         migrations.AddConstraint(
-            model_name="issue",
-            constraint=models.UniqueConstraint(
-                fields=("series", "number"),
-                name="issue_number_unique_in_series",
-                violation_error_message="This series already has an issue with this number. Each number is used once per series; check the number.",
-            ),
+            model_name='issue',
+            constraint=models.UniqueConstraint(fields=('series', 'number'), name='issue_number_unique_in_series', violation_error_message='This series already has an issue with this number. Each number is used once per series; check the number.'),
         ),
     ]

@@ -5,14 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0002_initial"),
+        ('briefs', '0002_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="series",
-            name="front_matter_token",
+            model_name='series',
+            name='front_matter_token',
             field=models.UUIDField(default=uuid.uuid4, editable=False),
         ),
     ]

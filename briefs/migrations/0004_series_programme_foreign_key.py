@@ -46,7 +46,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="series",
             name="programme_ref",
-            field=models.ForeignKey(null=True, on_delete=models.PROTECT, related_name="+", to="people.programme"),
+            field=models.ForeignKey(
+                null=True, on_delete=models.PROTECT, related_name="+", to="people.programme"
+            ),
         ),
         migrations.RunPython(link_programmes, unlink_programmes),
         # Defaults let the reverse re-add the columns before refilling them.

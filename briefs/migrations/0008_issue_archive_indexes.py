@@ -5,18 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0007_issue_pdf"),
+        ('briefs', '0007_issue_pdf'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="issue",
-            index=models.Index(fields=["-publication_date", "-number"], name="issue_archive_order"),
+            model_name='issue',
+            index=models.Index(fields=['-publication_date', '-number'], name='issue_archive_order'),
         ),
         migrations.AddIndex(
-            model_name="issue",
-            index=models.Index(fields=["series", "-publication_date", "-number"], name="issue_series_archive_order"),
+            model_name='issue',
+            index=models.Index(fields=['series', '-publication_date', '-number'], name='issue_series_archive_order'),
         ),
     ]

@@ -17,177 +17,70 @@ def public_from_publication_day(apps, schema_editor):
         Issue.objects.filter(pk=issue.pk).update(public_from=start)
 
 
+
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0008_issue_archive_indexes"),
+        ('briefs', '0008_issue_archive_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="issue",
-            options={
-                "ordering": ["-publication_date", "-number"],
-                "permissions": [
-                    ("submit_issue", "Can submit an issue for review"),
-                    ("approve_issue", "Can approve an issue in review, or send it back"),
-                    ("publish_issue", "Can publish or schedule an issue, and publish changes to it"),
-                    ("withdraw_issue", "Can withdraw a published issue"),
-                    ("restore_issue", "Can restore an earlier revision of an issue"),
-                ],
-                "verbose_name": "issue",
-                "verbose_name_plural": "issues",
-            },
+            name='issue',
+            options={'ordering': ['-publication_date', '-number'], 'permissions': [('submit_issue', 'Can submit an issue for review'), ('approve_issue', 'Can approve an issue in review, or send it back'), ('publish_issue', 'Can publish or schedule an issue, and publish changes to it'), ('withdraw_issue', 'Can withdraw a published issue'), ('restore_issue', 'Can restore an earlier revision of an issue')], 'verbose_name': 'issue', 'verbose_name_plural': 'issues'},
         ),
         migrations.AddField(
-            model_name="issue",
-            name="edit_version",
-            field=models.PositiveIntegerField(
-                default=1,
-                editable=False,
-                help_text="Counts the saves of this issue, to refuse a save made from an outdated form.",
-                verbose_name="edit version",
-            ),
+            model_name='issue',
+            name='edit_version',
+            field=models.PositiveIntegerField(default=1, editable=False, help_text='Counts the saves of this issue, to refuse a save made from an outdated form.', verbose_name='edit version'),
         ),
         migrations.AddField(
-            model_name="issue",
-            name="public_from",
-            field=models.DateTimeField(
-                blank=True,
-                editable=False,
-                help_text="When a published issue becomes public: the moment it was published, or the time it was scheduled for.",
-                null=True,
-                verbose_name="public from",
-            ),
+            model_name='issue',
+            name='public_from',
+            field=models.DateTimeField(blank=True, editable=False, help_text='When a published issue becomes public: the moment it was published, or the time it was scheduled for.', null=True, verbose_name='public from'),
         ),
         migrations.AddField(
-            model_name="issue",
-            name="withdrawal_notice",
-            field=models.TextField(
-                blank=True,
-                editable=False,
-                help_text="Shown at a withdrawn issue's address, which answers 410 Gone.",
-                verbose_name="withdrawal notice",
-            ),
+            model_name='issue',
+            name='withdrawal_notice',
+            field=models.TextField(blank=True, editable=False, help_text="Shown at a withdrawn issue's address, which answers 410 Gone.", verbose_name='withdrawal notice'),
         ),
         migrations.AlterField(
-            model_name="issue",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("draft", "Draft"),
-                    ("in_review", "In review"),
-                    ("approved", "Approved"),
-                    ("published", "Published"),
-                    ("withdrawn", "Withdrawn"),
-                ],
-                default="draft",
-                editable=False,
-                help_text="Changed only by the workflow's actions (submit, approve, publish, withdraw), never by the form.",
-                max_length=20,
-                verbose_name="status",
-            ),
+            model_name='issue',
+            name='status',
+            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], default='draft', editable=False, help_text="Changed only by the workflow's actions (submit, approve, publish, withdraw), never by the form.", max_length=20, verbose_name='status'),
         ),
         migrations.CreateModel(
-            name="Correction",
+            name='Correction',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("corrected_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="corrected at")),
-                (
-                    "note",
-                    models.TextField(
-                        help_text="One or two sentences for readers: what was wrong and what it says now.",
-                        max_length=1000,
-                        verbose_name="correction note",
-                    ),
-                ),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "issue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="corrections",
-                        to="briefs.issue",
-                        verbose_name="issue",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('corrected_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='corrected at')),
+                ('note', models.TextField(help_text='One or two sentences for readers: what was wrong and what it says now.', max_length=1000, verbose_name='correction note')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='briefs.issue', verbose_name='issue')),
             ],
             options={
-                "verbose_name": "correction",
-                "verbose_name_plural": "corrections",
-                "ordering": ["corrected_at", "pk"],
+                'verbose_name': 'correction',
+                'verbose_name_plural': 'corrections',
+                'ordering': ['corrected_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="IssueTransition",
+            name='IssueTransition',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "from_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("in_review", "In review"),
-                            ("approved", "Approved"),
-                            ("published", "Published"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=20,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("in_review", "In review"),
-                            ("approved", "Approved"),
-                            ("published", "Published"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=20,
-                        verbose_name="to",
-                    ),
-                ),
-                ("name", models.CharField(max_length=40, verbose_name="action")),
-                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
-                ("comment", models.TextField(blank=True, verbose_name="comment")),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "issue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="transitions",
-                        to="briefs.issue",
-                        verbose_name="issue",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='from')),
+                ('to_status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('published', 'Published'), ('withdrawn', 'Withdrawn')], max_length=20, verbose_name='to')),
+                ('name', models.CharField(max_length=40, verbose_name='action')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
+                ('comment', models.TextField(blank=True, verbose_name='comment')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='briefs.issue', verbose_name='issue')),
             ],
             options={
-                "verbose_name": "workflow step",
-                "verbose_name_plural": "workflow steps",
-                "ordering": ["-at", "-pk"],
+                'verbose_name': 'workflow step',
+                'verbose_name_plural': 'workflow steps',
+                'ordering': ['-at', '-pk'],
             },
         ),
         migrations.RunPython(public_from_publication_day, migrations.RunPython.noop),

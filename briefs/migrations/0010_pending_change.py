@@ -7,42 +7,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0009_workflow"),
+        ('briefs', '0009_workflow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="PendingChange",
+            name='PendingChange',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("data", models.JSONField(verbose_name="prepared version")),
-                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="last saved")),
-                (
-                    "by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="by",
-                    ),
-                ),
-                (
-                    "issue",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="pending_change",
-                        to="briefs.issue",
-                        verbose_name="issue",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('data', models.JSONField(verbose_name='prepared version')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last saved')),
+                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('issue', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='pending_change', to='briefs.issue', verbose_name='issue')),
             ],
             options={
-                "verbose_name": "prepared change",
-                "verbose_name_plural": "prepared changes",
+                'verbose_name': 'prepared change',
+                'verbose_name_plural': 'prepared changes',
             },
         ),
     ]

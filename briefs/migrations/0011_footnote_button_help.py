@@ -6,59 +6,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0010_pending_change"),
+        ('briefs', '0010_pending_change'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="footnote",
-            name="label",
-            field=models.CharField(
-                help_text="Filled in when you insert the footnote with the toolbar's footnote button. It is the name used in the text's marker: label “source” is cited as [^source]. Not printed; the site numbers notes by where they are first cited.",
-                max_length=40,
-                validators=[
-                    django.core.validators.RegexValidator(
-                        re.compile("^[A-Za-z0-9][A-Za-z0-9_-]*$"),
-                        code="footnote_label",
-                        message="A label is letters, digits, - or _ with no spaces, e.g. “source” or “1”.",
-                    )
-                ],
-                verbose_name="label",
-            ),
+            model_name='footnote',
+            name='label',
+            field=models.CharField(help_text="Filled in when you insert the footnote with the toolbar's footnote button. It is the name used in the text's marker: label “source” is cited as [^source]. Not printed; the site numbers notes by where they are first cited.", max_length=40, validators=[django.core.validators.RegexValidator(re.compile('^[A-Za-z0-9][A-Za-z0-9_-]*$'), code='footnote_label', message='A label is letters, digits, - or _ with no spaces, e.g. “source” or “1”.')], verbose_name='label'),
         ),
         migrations.AlterField(
-            model_name="issue",
-            name="body",
-            field=models.TextField(
-                blank=True,
-                help_text="The text of an opinion piece or article; for an interview, any text after the questions. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.",
-                verbose_name="body",
-            ),
+            model_name='issue',
+            name='body',
+            field=models.TextField(blank=True, help_text="The text of an opinion piece or article; for an interview, any text after the questions. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.", verbose_name='body'),
         ),
         migrations.AlterField(
-            model_name="issue",
-            name="introduction",
-            field=models.TextField(
-                blank=True,
-                help_text="The opening paragraphs: the context, and for an interview who the interviewee is. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.",
-                verbose_name="introduction",
-            ),
+            model_name='issue',
+            name='introduction',
+            field=models.TextField(blank=True, help_text="The opening paragraphs: the context, and for an interview who the interviewee is. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.", verbose_name='introduction'),
         ),
         migrations.AlterField(
-            model_name="question",
-            name="answer",
-            field=models.TextField(
-                help_text="The answer without the speaker's initials: the site opens it with the interviewee's speaker label. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.",
-                verbose_name="answer",
-            ),
+            model_name='question',
+            name='answer',
+            field=models.TextField(help_text="The answer without the speaker's initials: the site opens it with the interviewee's speaker label. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.", verbose_name='answer'),
         ),
         migrations.AlterField(
-            model_name="question",
-            name="question",
-            field=models.TextField(
-                help_text="The question without its number: the site numbers questions 1, 2, 3… in order. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.",
-                verbose_name="question",
-            ),
+            model_name='question',
+            name='question',
+            field=models.TextField(help_text="The question without its number: the site numbers questions 1, 2, 3… in order. To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button: it adds the note under Footnotes, ready to type. (A marker can also be typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers notes 1, 2, 3… in reading order.", verbose_name='question'),
         ),
     ]

@@ -6,143 +6,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0011_footnote_button_help"),
+        ('briefs', '0011_footnote_button_help'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Place",
+            name='Place',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="As readers see it, e.g. “Uzbekistan” or “Central Asia”.",
-                        max_length=100,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The last part of the place's page address, filled in from the name.",
-                        max_length=120,
-                        unique=True,
-                        verbose_name="web address",
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("country", "Country"), ("region", "Region")],
-                        default="country",
-                        max_length=10,
-                        verbose_name="kind",
-                    ),
-                ),
-                (
-                    "country",
-                    django_countries.fields.CountryField(
-                        blank=True,
-                        help_text="For a country: the country, so that its name and code are standard (ISO 3166). Leave empty for a region.",
-                        max_length=2,
-                        verbose_name="country",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='As readers see it, e.g. “Uzbekistan” or “Central Asia”.', max_length=100, verbose_name='name')),
+                ('slug', models.SlugField(help_text="The last part of the place's page address, filled in from the name.", max_length=120, unique=True, verbose_name='web address')),
+                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region')], default='country', max_length=10, verbose_name='kind')),
+                ('country', django_countries.fields.CountryField(blank=True, help_text='For a country: the country, so that its name and code are standard (ISO 3166). Leave empty for a region.', max_length=2, verbose_name='country')),
             ],
             options={
-                "verbose_name": "country or region",
-                "verbose_name_plural": "countries and regions",
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("name"),
-                        name="place_name_unique_ignoring_case",
-                        violation_error_message="A country or region with this name exists already; choose it instead.",
-                    ),
-                    models.UniqueConstraint(
-                        condition=models.Q(("country", ""), _negated=True),
-                        fields=("country",),
-                        name="place_country_unique",
-                        violation_error_message="This country is listed already; choose it instead of adding it again.",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            models.Q(("country", ""), ("kind", "region")),
-                            models.Q(("kind", "region"), _negated=True),
-                            _connector="OR",
-                        ),
-                        name="place_region_has_no_country",
-                        violation_error_message="A region is not one country: leave the country empty, or make it a country.",
-                    ),
-                ],
+                'verbose_name': 'country or region',
+                'verbose_name_plural': 'countries and regions',
+                'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='place_name_unique_ignoring_case', violation_error_message='A country or region with this name exists already; choose it instead.'), models.UniqueConstraint(condition=models.Q(('country', ''), _negated=True), fields=('country',), name='place_country_unique', violation_error_message='This country is listed already; choose it instead of adding it again.'), models.CheckConstraint(condition=models.Q(models.Q(('country', ''), ('kind', 'region')), models.Q(('kind', 'region'), _negated=True), _connector='OR'), name='place_region_has_no_country', violation_error_message='A region is not one country: leave the country empty, or make it a country.')],
             },
         ),
         migrations.AddField(
-            model_name="issue",
-            name="places",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="The countries or regions the issue concerns. Start typing to choose.",
-                related_name="issues",
-                to="briefs.place",
-                verbose_name="countries and regions",
-            ),
+            model_name='issue',
+            name='places',
+            field=models.ManyToManyField(blank=True, help_text='The countries or regions the issue concerns. Start typing to choose.', related_name='issues', to='briefs.place', verbose_name='countries and regions'),
         ),
         migrations.CreateModel(
-            name="Topic",
+            name='Topic',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="The topic as readers see it, e.g. “Regional cooperation”. Short, and written the way the series writes it: a topic is shared by every issue that has it.",
-                        max_length=80,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The last part of the topic's page address, filled in from the name.",
-                        max_length=100,
-                        unique=True,
-                        verbose_name="web address",
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="Optional: one or two sentences shown on the topic's page.",
-                        max_length=600,
-                        verbose_name="description",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='The topic as readers see it, e.g. “Regional cooperation”. Short, and written the way the series writes it: a topic is shared by every issue that has it.', max_length=80, verbose_name='name')),
+                ('slug', models.SlugField(help_text="The last part of the topic's page address, filled in from the name.", max_length=100, unique=True, verbose_name='web address')),
+                ('description', models.TextField(blank=True, help_text="Optional: one or two sentences shown on the topic's page.", max_length=600, verbose_name='description')),
             ],
             options={
-                "verbose_name": "topic",
-                "verbose_name_plural": "topics",
-                "ordering": ["name"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        django.db.models.functions.text.Lower("name"),
-                        name="topic_name_unique_ignoring_case",
-                        violation_error_message="A topic with this name exists already; choose it instead of adding it again.",
-                    )
-                ],
+                'verbose_name': 'topic',
+                'verbose_name_plural': 'topics',
+                'ordering': ['name'],
+                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('name'), name='topic_name_unique_ignoring_case', violation_error_message='A topic with this name exists already; choose it instead of adding it again.')],
             },
         ),
         migrations.AddField(
-            model_name="issue",
-            name="topics",
-            field=models.ManyToManyField(
-                blank=True,
-                help_text="What the issue is about, for the archive's filters and the topic pages. Start typing to choose; add a topic only when none fits.",
-                related_name="issues",
-                to="briefs.topic",
-                verbose_name="topics",
-            ),
+            model_name='issue',
+            name='topics',
+            field=models.ManyToManyField(blank=True, help_text="What the issue is about, for the archive's filters and the topic pages. Start typing to choose; add a topic only when none fits.", related_name='issues', to='briefs.topic', verbose_name='topics'),
         ),
     ]

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0012_topics_and_places"),
+        ('briefs', '0012_topics_and_places'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="issue",
-            index=models.Index(
-                fields=["status", "public_from"], include=("publication_date", "kind"), name="issue_public"
-            ),
+            model_name='issue',
+            index=models.Index(fields=['status', 'public_from'], include=('publication_date', 'kind'), name='issue_public'),
         ),
     ]

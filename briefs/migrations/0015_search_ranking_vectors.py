@@ -5,23 +5,20 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("briefs", "0014_issue_search"),
+        ('briefs', '0014_issue_search'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="issuesearch",
-            name="notes_vector",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, null=True, verbose_name="footnotes vector"
-            ),
+            model_name='issuesearch',
+            name='notes_vector',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='footnotes vector'),
         ),
         migrations.AddField(
-            model_name="issuesearch",
-            name="rank_vector",
-            field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, null=True, verbose_name="ranking vector"
-            ),
+            model_name='issuesearch',
+            name='rank_vector',
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='ranking vector'),
         ),
     ]

@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,43 +16,19 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="ImportPreview",
+            name='ImportPreview',
             fields=[
-                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                (
-                    "kind",
-                    models.CharField(help_text="E.g. “people.fellows”.", max_length=60, verbose_name="kind of import"),
-                ),
-                ("created_at", models.DateTimeField(db_index=True, verbose_name="made at")),
-                (
-                    "payload",
-                    models.JSONField(
-                        help_text="What the confirmation needs, as JSON.", verbose_name="what the preview showed"
-                    ),
-                ),
-                (
-                    "data",
-                    models.BinaryField(
-                        blank=True,
-                        help_text="The file itself, if the import needs it.",
-                        null=True,
-                        verbose_name="uploaded file",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="import_previews",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="made by",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('kind', models.CharField(help_text='E.g. “people.fellows”.', max_length=60, verbose_name='kind of import')),
+                ('created_at', models.DateTimeField(db_index=True, verbose_name='made at')),
+                ('payload', models.JSONField(help_text='What the confirmation needs, as JSON.', verbose_name='what the preview showed')),
+                ('data', models.BinaryField(blank=True, help_text='The file itself, if the import needs it.', null=True, verbose_name='uploaded file')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_previews', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
             ],
             options={
-                "verbose_name": "import preview",
-                "verbose_name_plural": "import previews",
-                "indexes": [models.Index(fields=["user", "kind", "created_at"], name="imports_preview_user_kind")],
+                'verbose_name': 'import preview',
+                'verbose_name_plural': 'import previews',
+                'indexes': [models.Index(fields=['user', 'kind', 'created_at'], name='imports_preview_user_kind')],
             },
         ),
     ]

@@ -6,171 +6,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("briefs", "0001_initial"),
+        ('briefs', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Person",
+            name='Person',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "honorific",
-                    models.CharField(
-                        blank=True,
-                        help_text="Academic title printed before the name, exactly as the series prints it: “Dr”, “Prof. Dr”, “PD Dr”. Leave empty for none.",
-                        max_length=40,
-                        verbose_name="honorific",
-                    ),
-                ),
-                (
-                    "given_name",
-                    models.CharField(
-                        help_text="First name(s), e.g. “Albina”.", max_length=100, verbose_name="given name"
-                    ),
-                ),
-                (
-                    "family_name",
-                    models.CharField(
-                        help_text="Surname, used for sorting, e.g. “Muratbekova”.",
-                        max_length=100,
-                        verbose_name="family name",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The last part of the person's page address, e.g. “albina-muratbekova”. Filled in from the name; change it only before the page is shared.",
-                        max_length=120,
-                        unique=True,
-                        verbose_name="web address",
-                    ),
-                ),
-                (
-                    "affiliation",
-                    models.CharField(
-                        blank=True,
-                        help_text="Current institution and position in one line, e.g. “Institute of Oriental Studies, Almaty”. Shown on the person's page.",
-                        max_length=255,
-                        verbose_name="affiliation",
-                    ),
-                ),
-                (
-                    "biography",
-                    models.TextField(
-                        blank=True,
-                        help_text="The current biography, shown on the person's page. A new issue copies it as the “About the author” text printed in that issue; editing it here later does not change issues that were already written.",
-                        verbose_name="biography",
-                    ),
-                ),
-                (
-                    "photo",
-                    models.ImageField(
-                        blank=True,
-                        height_field="photo_height",
-                        help_text="A portrait in JPEG, PNG or WebP, at most 5 MB. Optional.",
-                        upload_to="people/",
-                        validators=[people.validators.validate_photo_size],
-                        verbose_name="photo",
-                        width_field="photo_width",
-                    ),
-                ),
-                ("photo_width", models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ("photo_height", models.PositiveIntegerField(blank=True, editable=False, null=True)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('honorific', models.CharField(blank=True, help_text='Academic title printed before the name, exactly as the series prints it: “Dr”, “Prof. Dr”, “PD Dr”. Leave empty for none.', max_length=40, verbose_name='honorific')),
+                ('given_name', models.CharField(help_text='First name(s), e.g. “Albina”.', max_length=100, verbose_name='given name')),
+                ('family_name', models.CharField(help_text='Surname, used for sorting, e.g. “Muratbekova”.', max_length=100, verbose_name='family name')),
+                ('slug', models.SlugField(help_text="The last part of the person's page address, e.g. “albina-muratbekova”. Filled in from the name; change it only before the page is shared.", max_length=120, unique=True, verbose_name='web address')),
+                ('affiliation', models.CharField(blank=True, help_text="Current institution and position in one line, e.g. “Institute of Oriental Studies, Almaty”. Shown on the person's page.", max_length=255, verbose_name='affiliation')),
+                ('biography', models.TextField(blank=True, help_text="The current biography, shown on the person's page. A new issue copies it as the “About the author” text printed in that issue; editing it here later does not change issues that were already written.", verbose_name='biography')),
+                ('photo', models.ImageField(blank=True, height_field='photo_height', help_text='A portrait in JPEG, PNG or WebP, at most 5 MB. Optional.', upload_to='people/', validators=[people.validators.validate_photo_size], verbose_name='photo', width_field='photo_width')),
+                ('photo_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ('photo_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
-                "verbose_name": "person",
-                "verbose_name_plural": "people",
-                "ordering": ["family_name", "given_name"],
+                'verbose_name': 'person',
+                'verbose_name_plural': 'people',
+                'ordering': ['family_name', 'given_name'],
             },
         ),
         migrations.CreateModel(
-            name="EditorialMembership",
+            name='EditorialMembership',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("publisher", "Publisher"), ("editor", "Editor"), ("layout", "Layout")],
-                        help_text="The heading the person is listed under in the imprint.",
-                        max_length=20,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "position",
-                    models.CharField(
-                        blank=True,
-                        help_text="Printed after the name, e.g. “Head of International Programmes, IEP”.",
-                        max_length=255,
-                        verbose_name="position",
-                    ),
-                ),
-                (
-                    "start_date",
-                    models.DateField(
-                        blank=True,
-                        help_text="First day in this role. Leave empty if they held it from the series' start.",
-                        null=True,
-                        verbose_name="in office from",
-                    ),
-                ),
-                (
-                    "end_date",
-                    models.DateField(
-                        blank=True,
-                        help_text="Last day in this role. Leave empty while they still hold it.",
-                        null=True,
-                        verbose_name="in office until",
-                    ),
-                ),
-                (
-                    "sort_order",
-                    models.PositiveIntegerField(
-                        default=0, help_text="Order within the role; lower comes first.", verbose_name="order"
-                    ),
-                ),
-                (
-                    "series",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="editorial_memberships",
-                        to="briefs.series",
-                        verbose_name="series",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        help_text="Start typing a name. Add the person first if they are not listed.",
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="editorial_memberships",
-                        to="people.person",
-                        verbose_name="person",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('publisher', 'Publisher'), ('editor', 'Editor'), ('layout', 'Layout')], help_text='The heading the person is listed under in the imprint.', max_length=20, verbose_name='role')),
+                ('position', models.CharField(blank=True, help_text='Printed after the name, e.g. “Head of International Programmes, IEP”.', max_length=255, verbose_name='position')),
+                ('start_date', models.DateField(blank=True, help_text="First day in this role. Leave empty if they held it from the series' start.", null=True, verbose_name='in office from')),
+                ('end_date', models.DateField(blank=True, help_text='Last day in this role. Leave empty while they still hold it.', null=True, verbose_name='in office until')),
+                ('sort_order', models.PositiveIntegerField(default=0, help_text='Order within the role; lower comes first.', verbose_name='order')),
+                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='editorial_memberships', to='briefs.series', verbose_name='series')),
+                ('person', models.ForeignKey(help_text='Start typing a name. Add the person first if they are not listed.', on_delete=django.db.models.deletion.PROTECT, related_name='editorial_memberships', to='people.person', verbose_name='person')),
             ],
             options={
-                "verbose_name": "editorial team membership",
-                "verbose_name_plural": "editorial team",
-                "ordering": ["sort_order", "pk"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(
-                            ("end_date__isnull", True),
-                            ("start_date__isnull", True),
-                            ("end_date__gte", models.F("start_date")),
-                            _connector="OR",
-                        ),
-                        name="editorial_membership_ends_after_start",
-                        violation_error_message="The term cannot end before it starts.",
-                    )
-                ],
+                'verbose_name': 'editorial team membership',
+                'verbose_name_plural': 'editorial team',
+                'ordering': ['sort_order', 'pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='editorial_membership_ends_after_start', violation_error_message='The term cannot end before it starts.')],
             },
         ),
     ]

@@ -7,219 +7,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0001_initial"),
+        ('people', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Organisation",
+            name='Organisation',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="Full name, e.g. “Institut für Europäische Politik”.",
-                        max_length=255,
-                        verbose_name="name",
-                    ),
-                ),
-                (
-                    "short_name",
-                    models.CharField(blank=True, help_text="E.g. “IEP”.", max_length=40, verbose_name="short name"),
-                ),
-                (
-                    "website",
-                    models.URLField(blank=True, help_text="E.g. https://www.iep-berlin.de/.", verbose_name="website"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='Full name, e.g. “Institut für Europäische Politik”.', max_length=255, verbose_name='name')),
+                ('short_name', models.CharField(blank=True, help_text='E.g. “IEP”.', max_length=40, verbose_name='short name')),
+                ('website', models.URLField(blank=True, help_text='E.g. https://www.iep-berlin.de/.', verbose_name='website')),
             ],
             options={
-                "verbose_name": "organisation",
-                "verbose_name_plural": "organisations",
-                "ordering": ["name"],
+                'verbose_name': 'organisation',
+                'verbose_name_plural': 'organisations',
+                'ordering': ['name'],
             },
         ),
         migrations.AddField(
-            model_name="person",
-            name="email",
-            field=models.EmailField(
-                blank=True,
-                help_text="Private: for programme staff and for matching spreadsheet imports. Never shown on the public site.",
-                max_length=254,
-                verbose_name="email",
-            ),
+            model_name='person',
+            name='email',
+            field=models.EmailField(blank=True, help_text='Private: for programme staff and for matching spreadsheet imports. Never shown on the public site.', max_length=254, verbose_name='email'),
         ),
         migrations.CreateModel(
-            name="Programme",
+            name='Programme',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "name",
-                    models.CharField(
-                        help_text="Full name, e.g. “The EU, Central Asia and the Caucasus in the International System”.",
-                        max_length=255,
-                        verbose_name="name",
-                    ),
-                ),
-                ("short_name", models.CharField(help_text="E.g. “EUCACIS”.", max_length=40, verbose_name="short name")),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="E.g. “eucacis”.", max_length=60, unique=True, verbose_name="web address"
-                    ),
-                ),
-                (
-                    "programme_type",
-                    models.CharField(
-                        blank=True,
-                        help_text="Printed above the name on a series' cover, e.g. “PhD Support Programme”.",
-                        max_length=120,
-                        verbose_name="programme type",
-                    ),
-                ),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="What the programme is and does (the “About” text).",
-                        verbose_name="description",
-                    ),
-                ),
-                (
-                    "website",
-                    models.URLField(blank=True, help_text="E.g. https://www.eucacis.eu/.", verbose_name="website"),
-                ),
-                (
-                    "funders",
-                    models.ManyToManyField(
-                        blank=True, related_name="funded_programmes", to="people.organisation", verbose_name="funded by"
-                    ),
-                ),
-                (
-                    "organisers",
-                    models.ManyToManyField(
-                        blank=True,
-                        related_name="organised_programmes",
-                        to="people.organisation",
-                        verbose_name="organised by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(help_text='Full name, e.g. “The EU, Central Asia and the Caucasus in the International System”.', max_length=255, verbose_name='name')),
+                ('short_name', models.CharField(help_text='E.g. “EUCACIS”.', max_length=40, verbose_name='short name')),
+                ('slug', models.SlugField(help_text='E.g. “eucacis”.', max_length=60, unique=True, verbose_name='web address')),
+                ('programme_type', models.CharField(blank=True, help_text="Printed above the name on a series' cover, e.g. “PhD Support Programme”.", max_length=120, verbose_name='programme type')),
+                ('description', models.TextField(blank=True, help_text='What the programme is and does (the “About” text).', verbose_name='description')),
+                ('website', models.URLField(blank=True, help_text='E.g. https://www.eucacis.eu/.', verbose_name='website')),
+                ('funders', models.ManyToManyField(blank=True, related_name='funded_programmes', to='people.organisation', verbose_name='funded by')),
+                ('organisers', models.ManyToManyField(blank=True, related_name='organised_programmes', to='people.organisation', verbose_name='organised by')),
             ],
             options={
-                "verbose_name": "programme",
-                "verbose_name_plural": "programmes",
-                "ordering": ["name"],
+                'verbose_name': 'programme',
+                'verbose_name_plural': 'programmes',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Fellowship",
+            name='Fellowship',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "start_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="First year of the fellowship, e.g. 2017.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1950),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="cohort start year",
-                    ),
-                ),
-                (
-                    "end_year",
-                    models.PositiveSmallIntegerField(
-                        help_text="Last year of the fellowship, e.g. 2019.",
-                        validators=[
-                            django.core.validators.MinValueValidator(1950),
-                            django.core.validators.MaxValueValidator(2100),
-                        ],
-                        verbose_name="cohort end year",
-                    ),
-                ),
-                (
-                    "home_institution",
-                    models.CharField(
-                        blank=True,
-                        help_text="The university or academy where the fellow writes the thesis.",
-                        max_length=255,
-                        verbose_name="home institution",
-                    ),
-                ),
-                ("city", models.CharField(blank=True, help_text="E.g. “Almaty”.", max_length=120, verbose_name="city")),
-                (
-                    "country",
-                    django_countries.fields.CountryField(
-                        blank=True, help_text="Country of the home institution.", max_length=2, verbose_name="country"
-                    ),
-                ),
-                (
-                    "discipline",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("political-science", "Political science"),
-                            ("contemporary-history", "Contemporary history"),
-                            ("economics", "Economics"),
-                            ("international-relations", "International relations"),
-                            ("law", "Law"),
-                            ("sociology", "Sociology"),
-                            ("other", "Other"),
-                        ],
-                        help_text="The thesis' field.",
-                        max_length=40,
-                        verbose_name="discipline",
-                    ),
-                ),
-                (
-                    "thesis_title",
-                    models.CharField(
-                        blank=True, help_text="Working title is fine.", max_length=500, verbose_name="thesis title"
-                    ),
-                ),
-                (
-                    "notes",
-                    models.TextField(
-                        blank=True,
-                        help_text="For programme staff only; never shown on the public site.",
-                        verbose_name="private notes",
-                    ),
-                ),
-                (
-                    "person",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="fellowships",
-                        to="people.person",
-                        verbose_name="fellow",
-                    ),
-                ),
-                (
-                    "programme",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="fellowships",
-                        to="people.programme",
-                        verbose_name="programme",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('start_year', models.PositiveSmallIntegerField(help_text='First year of the fellowship, e.g. 2017.', validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='cohort start year')),
+                ('end_year', models.PositiveSmallIntegerField(help_text='Last year of the fellowship, e.g. 2019.', validators=[django.core.validators.MinValueValidator(1950), django.core.validators.MaxValueValidator(2100)], verbose_name='cohort end year')),
+                ('home_institution', models.CharField(blank=True, help_text='The university or academy where the fellow writes the thesis.', max_length=255, verbose_name='home institution')),
+                ('city', models.CharField(blank=True, help_text='E.g. “Almaty”.', max_length=120, verbose_name='city')),
+                ('country', django_countries.fields.CountryField(blank=True, help_text='Country of the home institution.', max_length=2, verbose_name='country')),
+                ('discipline', models.CharField(blank=True, choices=[('political-science', 'Political science'), ('contemporary-history', 'Contemporary history'), ('economics', 'Economics'), ('international-relations', 'International relations'), ('law', 'Law'), ('sociology', 'Sociology'), ('other', 'Other')], help_text="The thesis' field.", max_length=40, verbose_name='discipline')),
+                ('thesis_title', models.CharField(blank=True, help_text='Working title is fine.', max_length=500, verbose_name='thesis title')),
+                ('notes', models.TextField(blank=True, help_text='For programme staff only; never shown on the public site.', verbose_name='private notes')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fellowships', to='people.person', verbose_name='fellow')),
+                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fellowships', to='people.programme', verbose_name='programme')),
             ],
             options={
-                "verbose_name": "fellowship",
-                "verbose_name_plural": "fellowships",
-                "ordering": ["-start_year", "-end_year", "person__family_name"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("end_year__gte", models.F("start_year"))),
-                        name="fellowship_ends_after_start",
-                        violation_error_message="The cohort's end year is before its start year.",
-                    ),
-                    models.UniqueConstraint(
-                        fields=("person", "programme", "start_year"),
-                        name="fellowship_unique_per_cohort",
-                        violation_error_message="This person already has a fellowship in this programme starting that year.",
-                    ),
-                ],
+                'verbose_name': 'fellowship',
+                'verbose_name_plural': 'fellowships',
+                'ordering': ['-start_year', '-end_year', 'person__family_name'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_year__gte', models.F('start_year'))), name='fellowship_ends_after_start', violation_error_message="The cohort's end year is before its start year."), models.UniqueConstraint(fields=('person', 'programme', 'start_year'), name='fellowship_unique_per_cohort', violation_error_message='This person already has a fellowship in this programme starting that year.')],
             },
         ),
     ]

@@ -6,44 +6,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0002_programmes_fellowships_email"),
+        ('people', '0002_programmes_fellowships_email'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="person",
-            name="photo_display",
-            field=models.ImageField(
-                blank=True,
-                editable=False,
-                height_field="photo_display_height",
-                upload_to="people/display/",
-                verbose_name="photo as shown",
-                width_field="photo_display_width",
-            ),
+            model_name='person',
+            name='photo_display',
+            field=models.ImageField(blank=True, editable=False, height_field='photo_display_height', upload_to='people/display/', verbose_name='photo as shown', width_field='photo_display_width'),
         ),
         migrations.AddField(
-            model_name="person",
-            name="photo_display_height",
+            model_name='person',
+            name='photo_display_height',
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name="person",
-            name="photo_display_width",
+            model_name='person',
+            name='photo_display_width',
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo",
-            field=people.photos.PhotoField(
-                blank=True,
-                height_field="photo_height",
-                help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional; the site shows a copy resized for its pages.",
-                upload_to="people/",
-                validators=[people.validators.validate_photo_size],
-                verbose_name="photo",
-                width_field="photo_width",
-            ),
+            model_name='person',
+            name='photo',
+            field=people.photos.PhotoField(blank=True, height_field='photo_height', help_text='A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional; the site shows a copy resized for its pages.', upload_to='people/', validators=[people.validators.validate_photo_size], verbose_name='photo', width_field='photo_width'),
         ),
     ]

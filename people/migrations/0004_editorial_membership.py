@@ -4,13 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0003_person_photo_display_copy"),
-        ("briefs", "0006_copy_editorial_memberships"),
+        ('people', '0003_person_photo_display_copy'),
+        ('briefs', '0006_copy_editorial_memberships'),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name="EditorialMembership",
+            name='EditorialMembership',
         ),
     ]

@@ -6,53 +6,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0004_editorial_membership"),
+        ('people', '0004_editorial_membership'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="person",
-            name="photo",
-            field=people.photos.PhotoField(
-                blank=True,
-                help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. The site shows a copy resized for its pages; the file you upload is kept without its metadata (such as where the photo was taken).",
-                upload_to="people/",
-                validators=[people.validators.validate_photo_size],
-                verbose_name="photo",
-            ),
+            model_name='person',
+            name='photo',
+            field=people.photos.PhotoField(blank=True, help_text='A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. The site shows a copy resized for its pages; the file you upload is kept without its metadata (such as where the photo was taken).', upload_to='people/', validators=[people.validators.validate_photo_size], verbose_name='photo'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo_display",
-            field=models.ImageField(
-                blank=True, editable=False, upload_to="people/display/", verbose_name="photo as shown"
-            ),
+            model_name='person',
+            name='photo_display',
+            field=models.ImageField(blank=True, editable=False, upload_to='people/display/', verbose_name='photo as shown'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo_display_height",
-            field=models.PositiveIntegerField(
-                blank=True, editable=False, null=True, verbose_name="height of the photo as shown"
-            ),
+            model_name='person',
+            name='photo_display_height',
+            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='height of the photo as shown'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo_display_width",
-            field=models.PositiveIntegerField(
-                blank=True, editable=False, null=True, verbose_name="width of the photo as shown"
-            ),
+            model_name='person',
+            name='photo_display_width',
+            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='width of the photo as shown'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo_height",
-            field=models.PositiveIntegerField(
-                blank=True, editable=False, null=True, verbose_name="height of the photo"
-            ),
+            model_name='person',
+            name='photo_height',
+            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='height of the photo'),
         ),
         migrations.AlterField(
-            model_name="person",
-            name="photo_width",
-            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name="width of the photo"),
+            model_name='person',
+            name='photo_width',
+            field=models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='width of the photo'),
         ),
     ]

@@ -7,21 +7,15 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0005_person_photo_sizes_stored_not_read"),
+        ('people', '0005_person_photo_sizes_stored_not_read'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="person",
-            name="photo",
-            field=people.photos.PhotoField(
-                blank=True,
-                help_text="A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. The site shows a copy resized for its pages; the file you upload is kept privately, without its metadata (such as where the photo was taken).",
-                storage=people.storage.person_photo_original_storage,
-                upload_to="people/",
-                validators=[people.validators.validate_photo_size],
-                verbose_name="photo",
-            ),
+            model_name='person',
+            name='photo',
+            field=people.photos.PhotoField(blank=True, help_text='A portrait in JPEG, PNG or WebP, at most 5 MB and 40 megapixels. Optional. The site shows a copy resized for its pages; the file you upload is kept privately, without its metadata (such as where the photo was taken).', storage=people.storage.person_photo_original_storage, upload_to='people/', validators=[people.validators.validate_photo_size], verbose_name='photo'),
         ),
     ]

@@ -4,18 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0006_person_photo_originals_private"),
+        ('people', '0006_person_photo_originals_private'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="fellowship",
-            name="listed_publicly",
-            field=models.BooleanField(
-                default=False,
-                help_text="Tick only once the fellow has agreed to be listed. A listed fellowship appears in the public fellows directory and on the fellow's page, and gives the fellow a public page. An unlisted one is seen only here; the fellow then has a public page only if they wrote for a published issue or serve on an editorial team.",
-                verbose_name="listed in the public directory",
-            ),
+            model_name='fellowship',
+            name='listed_publicly',
+            field=models.BooleanField(default=False, help_text="Tick only once the fellow has agreed to be listed. A listed fellowship appears in the public fellows directory and on the fellow's page, and gives the fellow a public page. An unlisted one is seen only here; the fellow then has a public page only if they wrote for a published issue or serve on an editorial team.", verbose_name='listed in the public directory'),
         ),
     ]

@@ -12,6 +12,7 @@ def keep_existing_fellowships_listed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
         ("people", "0007_fellowship_listed_publicly"),
     ]

@@ -4,18 +4,14 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0008_existing_fellowships_stay_listed"),
+        ('people', '0008_existing_fellowships_stay_listed'),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name="fellowship",
-            options={
-                "ordering": ["-start_year", "-end_year", "person__family_name"],
-                "permissions": [("import_fellows", "Can import fellows from a spreadsheet")],
-                "verbose_name": "fellowship",
-                "verbose_name_plural": "fellowships",
-            },
+            name='fellowship',
+            options={'ordering': ['-start_year', '-end_year', 'person__family_name'], 'permissions': [('import_fellows', 'Can import fellows from a spreadsheet')], 'verbose_name': 'fellowship', 'verbose_name_plural': 'fellowships'},
         ),
     ]

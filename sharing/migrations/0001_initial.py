@@ -8,85 +8,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("briefs", "0009_workflow"),
+        ('briefs', '0009_workflow'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ShareLink",
+            name='ShareLink',
             fields=[
-                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                (
-                    "note",
-                    models.CharField(
-                        blank=True,
-                        help_text="Whom you send it to, e.g. “for Erkin Baydarov”. Only editors see this.",
-                        max_length=200,
-                        verbose_name="for",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name="made at"),
-                ),
-                (
-                    "expires_at",
-                    models.DateTimeField(
-                        editable=False,
-                        help_text="After this moment the link shows a page saying it has expired.",
-                        verbose_name="valid until",
-                    ),
-                ),
-                ("revoked_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="revoked at")),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="made by",
-                    ),
-                ),
-                (
-                    "issue",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="share_links",
-                        to="briefs.issue",
-                        verbose_name="issue",
-                    ),
-                ),
-                (
-                    "revoked_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="revoked by",
-                    ),
-                ),
+                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ('note', models.CharField(blank=True, help_text='Whom you send it to, e.g. “for Erkin Baydarov”. Only editors see this.', max_length=200, verbose_name='for')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='made at')),
+                ('expires_at', models.DateTimeField(editable=False, help_text='After this moment the link shows a page saying it has expired.', verbose_name='valid until')),
+                ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='revoked at')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='made by')),
+                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='share_links', to='briefs.issue', verbose_name='issue')),
+                ('revoked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='revoked by')),
             ],
             options={
-                "verbose_name": "proofreading link",
-                "verbose_name_plural": "proofreading links",
-                "ordering": ["-created_at"],
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("expires_at__gt", models.F("created_at"))),
-                        name="share_link_expires_after_it_is_made",
-                        violation_error_message="A link must stay valid for some time after it is made.",
-                    )
-                ],
+                'verbose_name': 'proofreading link',
+                'verbose_name_plural': 'proofreading links',
+                'ordering': ['-created_at'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('created_at'))), name='share_link_expires_after_it_is_made', violation_error_message='A link must stay valid for some time after it is made.')],
             },
         ),
     ]
