@@ -116,6 +116,10 @@ def refresh_issue_pdf(issue, *, retry=False):
             and stored.version == version
             and stored.file.storage.exists(stored.file.name)
         ):
+            if stored.failed_version:  # a failure to check it, now answered: nothing to tell the editors
+                stored.failed_version, stored.failure, stored.failed_at = "", "", None
+                stored.attempts, stored.next_retry_at = 0, None
+                stored.save()
             return "current"
     except STORAGE_ERRORS as error:  # the storage cannot say: recorded on the issue and tried again
         logger.exception("Could not check the stored PDF of %s", document.subject)

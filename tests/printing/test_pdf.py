@@ -293,6 +293,18 @@ def test_a_stored_pdf_lost_from_storage_is_built_again_by_the_worker_not_by_the_
 
 
 @pytest.mark.django_db
+def test_a_storage_that_cannot_say_whether_the_pdf_exists_is_a_recorded_failure_retried_later(built):
+    stored = _stored(built)
+    with mock.patch.object(type(stored.file.storage), "exists", side_effect=OSError("the storage does not answer")):
+        assert pdf_files.refresh_issue_pdf(built) == "failed"
+    failed = _stored(built)
+    assert "the storage does not answer" in failed.failure and failed.attempts == 1
+    assert failed.file.name == stored.file.name  # the stored PDF's record is kept
+    assert pdf_files.refresh_issue_pdf(built, retry=True) == "current"  # the storage answers again
+    assert _stored(built).failure == "" and _stored(built).attempts == 0  # and the editors are told nothing more
+
+
+@pytest.mark.django_db
 def test_an_unchanged_issue_is_never_rebuilt(built, django_capture_on_commit_callbacks):
     with mock.patch.object(pdf_files, "build_pdf", wraps=pdf_files.build_pdf) as builds:
         with django_capture_on_commit_callbacks(execute=True):
