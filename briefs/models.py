@@ -2,6 +2,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -37,6 +38,15 @@ class RemembersLoadedValues(models.Model):
         instance = super().from_db(db, field_names, values)
         instance._loaded_values = dict(zip(field_names, values))
         return instance
+
+    def never_seen_by_readers(self):
+        """A part of a working copy (``Issue.never_seen_by_readers``); rows without an issue are seen."""
+        if not hasattr(type(self), "issue"):
+            return False
+        try:
+            return self.issue.is_working_copy  # the admin's inlines hold their issue: no query
+        except ObjectDoesNotExist:  # the issue is being deleted with it
+            return False
 
     def loaded_and_current(self, attname):
         """The set of this field's value when loaded (if it was) and now."""
@@ -408,18 +418,23 @@ class IssueQuerySet(ContentQuerySet):
             .first()
         )
 
+    def originals(self):
+        """The issues themselves, without the working copies of public ones (``briefs.working_copies``)."""
+        return self.filter(working_copy_of__isnull=True)
+
     def newest_first(self):
         return self.order_by("-publication_date", "-number")
 
     def next_free_number(self, series):
         """The number a new issue of ``series`` would take: one after its highest."""
-        highest = self.filter(series=series).aggregate(highest=models.Max("number"))["highest"]
+        highest = self.originals().filter(series=series).aggregate(highest=models.Max("number"))["highest"]
         return (highest or 0) + 1
 
     def usual_kind(self, series):
         """The kind of piece ``series`` publishes most (the latest issue's on a tie), or None."""
         counts = (
-            self.filter(series=series)
+            self.originals()
+            .filter(series=series)
             .values("kind")
             .annotate(n=models.Count("pk"), latest=models.Max("number"))
             .order_by("-n", "-latest")
@@ -548,6 +563,40 @@ class Issue(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # -- a working copy (briefs.working_copies): the next version of a public issue ---------
+    working_copy_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copies",
+        verbose_name="working copy of",
+        help_text="Set on a working copy: the public issue whose next version it holds.",
+    )
+    #: Which of the issue's rows each of the copy's rows was copied from, per inline:
+    #: ``{"contributions": {"<issue row id>": <copy row id>}, ...}`` (a form opened on the issue saves into the copy).
+    copied_rows = models.JSONField("copied rows", default=dict, blank=True, editable=False)
+    copy_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="working copy started by",
+    )
+    copy_discarded_at = models.DateTimeField("discarded at", null=True, blank=True, editable=False)
+    copy_discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="discarded by",
+    )
+
     objects = IssueQuerySet.as_manager()
 
     class Meta:
@@ -572,14 +621,38 @@ class Issue(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["series", "number"],
+                # A working copy holds the number its issue will have once the copy is published.
+                condition=models.Q(working_copy_of__isnull=True),
                 name="issue_number_unique_in_series",
                 violation_error_message="This series already has an issue with this number. "
                 "Each number is used once per series; check the number.",
-            )
+            ),
+            # One working copy in progress per issue; discarded ones are kept.
+            models.UniqueConstraint(
+                fields=["working_copy_of"],
+                condition=models.Q(working_copy_of__isnull=False, copy_discarded_at__isnull=True),
+                name="issue_one_working_copy",
+            ),
         ]
 
     def __str__(self):
         return f"{self.series.name} No. {self.number}: {self.title}" if self.series_id else self.title
+
+    @property
+    def is_working_copy(self):
+        return self.working_copy_of_id is not None
+
+    def never_seen_by_readers(self):
+        """A working copy: its writes change no page (sitecache); publishing it writes the issue's rows."""
+        return self.is_working_copy
+
+    def is_public(self, *, now=None):
+        """Readers see this issue now: the rule of :meth:`IssueQuerySet.published`, for one issue."""
+        return (
+            self.status == IssueStatus.PUBLISHED
+            and self.public_from is not None
+            and self.public_from <= (now or timezone.now())
+        )
 
     @property
     def is_published(self):
@@ -823,26 +896,3 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note
-
-
-class PendingChange(models.Model):
-    """The next version of a published issue, prepared in the admin and not yet public.
-
-    Readers keep the published text until an editor publishes the change
-    (``briefs.pending``). ``data`` holds the issue's text fields and its
-    contributors, questions and footnotes as they will be.
-    """
-
-    issue = models.OneToOneField(Issue, on_delete=models.CASCADE, related_name="pending_change", verbose_name="issue")
-    data = models.JSONField("prepared version")
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="by"
-    )
-    at = models.DateTimeField("last saved", default=timezone.now)
-
-    class Meta:
-        verbose_name = "prepared change"
-        verbose_name_plural = "prepared changes"
-
-    def __str__(self):
-        return f"Prepared change of {self.issue_id}"

@@ -53,9 +53,14 @@ ISSUE_WORKFLOW_FIELDS = (
     "updated_at",
     "created_at",
 )
+#: A working copy's bookkeeping (``briefs.working_copies``): never kept in a revision. Whether a
+#: version is a working copy's (``working_copy_of``) is kept, and never restored.
+ISSUE_COPY_FIELDS = ("copied_rows", "copy_started_by", "copy_discarded_at", "copy_discarded_by")
 #: What a revision of an issue keeps and a restore brings back.
 ISSUE_CONTENT_FIELDS = tuple(
-    f.name for f in Issue._meta.local_concrete_fields if not f.primary_key and f.name not in ISSUE_WORKFLOW_FIELDS
+    f.name
+    for f in Issue._meta.local_concrete_fields
+    if not f.primary_key and f.name not in (*ISSUE_WORKFLOW_FIELDS, *ISSUE_COPY_FIELDS, "working_copy_of")
 )
 #: The issue's many-to-many fields: a revision keeps them and a restore brings them back.
 ISSUE_TAG_FIELDS = ("topics", "places")
@@ -69,7 +74,9 @@ if not reversion.is_registered(Issue):
     for _model in (Contribution, Question, Footnote, Correction, AboutSection, EditorialMembership):
         reversion.register(_model)
     reversion.register(
-        Issue, exclude=ISSUE_WORKFLOW_FIELDS, follow=("contributions", "questions", "footnotes", "corrections")
+        Issue,
+        exclude=(*ISSUE_WORKFLOW_FIELDS, *ISSUE_COPY_FIELDS),
+        follow=("contributions", "questions", "footnotes", "corrections"),
     )
     # The token only tells the workers to read the front matter again.
     reversion.register(Series, exclude=("front_matter_token",), follow=("about_sections", "editorial_memberships"))
@@ -166,6 +173,14 @@ def _issue_and_tags(field_dict):
     return Issue(**fields), tags
 
 
+def _new_rows_of(issue, parts):
+    """The parts of a revision as new rows of ``issue`` (a working copy), their old keys dropped."""
+    for objs in parts.values():
+        for obj in objs:
+            obj.pk, obj.issue_id = None, issue.pk
+    return parts
+
+
 def _set_tags(issue, tags):
     for name, pks in tags.items():
         field = getattr(issue, name)
@@ -214,11 +229,14 @@ def _put_back(parts, models):
 
 
 def _number_taken(series_id, number, *, other_than=None):
-    return Issue.objects.filter(series_id=series_id, number=number).exclude(pk=other_than).exists()
+    return Issue.objects.originals().filter(series_id=series_id, number=number).exclude(pk=other_than).exists()
 
 
-def restore_issue_revision(*, issue, version, by, now=None):
+def restore_issue_revision(*, issue, version, by, now=None, into=None):
     """Make ``issue`` say again what it said in ``version``: its texts, contributors, questions and footnotes.
+
+    ``into``: the issue's working copy, for an issue readers see: the copy is
+    made to say it, and readers see it once the copy is published.
 
     The issue's workflow state (status, public_from, who published it) stays as
     it is, and ``edit_version`` moves on by one, as after any save, so that a
@@ -233,12 +251,14 @@ def restore_issue_revision(*, issue, version, by, now=None):
     now = now or timezone.now()
     saved = version.field_dict
     comment = f"Restored the revision of {describe_revision(version.revision)}"
+    if into is not None and into.working_copy_of_id != issue.pk:
+        raise ValueError(f"Issue {into.pk} is not a working copy of issue {issue.pk}.")
     with transaction.atomic(), reversion.create_revision():
-        current = Issue.objects.select_for_update().get(pk=issue.pk)
+        current = Issue.objects.select_for_update().get(pk=(into or issue).pk)
         for name in ISSUE_CONTENT_FIELDS:
             attname = Issue._meta.get_field(name).attname
             setattr(current, attname, saved[attname])
-        if _number_taken(current.series_id, current.number, other_than=current.pk):
+        if _number_taken(current.series_id, current.number, other_than=issue.pk):
             raise ValidationError(
                 "This revision cannot be restored: its number, No. %(number)s, is now used by another issue of "
                 "the series. Change that issue's number first.",
@@ -246,23 +266,37 @@ def restore_issue_revision(*, issue, version, by, now=None):
                 params={"number": current.number},
             )
         current.edit_version += 1  # a form opened before the restore must not save over it
-        current.save(update_fields=[*ISSUE_CONTENT_FIELDS, "edit_version", "updated_at"])
+        current.copied_rows = {}  # the copy's rows are the revision's now, copied from none of the issue's
+        current.save(update_fields=[*ISSUE_CONTENT_FIELDS, "edit_version", "updated_at", "copied_rows"])
         _set_tags(current, _issue_and_tags(saved)[1])
         for model in RESTORED_PARTS:
             model.objects.filter(issue=current).delete()
-        left_out = _put_back(_issue_parts(version.revision, current.pk, RESTORED_PARTS), RESTORED_PARTS)
+        parts = _issue_parts(version.revision, issue.pk, RESTORED_PARTS)
+        left_out = _put_back(_new_rows_of(current, parts) if into is not None else parts, RESTORED_PARTS)
         reversion.set_user(by)
         reversion.set_comment(comment)
         reversion.set_date_created(now)
         reversion.add_to_revision(current)
-    for name in (*(Issue._meta.get_field(n).attname for n in ISSUE_CONTENT_FIELDS), "edit_version", "updated_at"):
-        setattr(issue, name, getattr(current, name))
+    if into is None:
+        for name in (*(Issue._meta.get_field(n).attname for n in ISSUE_CONTENT_FIELDS), "edit_version", "updated_at"):
+            setattr(issue, name, getattr(current, name))
     return RestoreResult(comment=comment, left_out=left_out)
 
 
 def deleted_issue_versions():
-    """The last version of each deleted issue, newest first: what “Recover deleted issues” offers."""
+    """The last version of each deleted issue, newest first: what “Recover deleted issues” offers.
+
+    Working copies published into their issue have no versions left (``forget_copy``).
+    """
     return Version.objects.get_deleted(Issue).select_related("revision", "revision__user").order_by("-pk")
+
+
+def forget_copy(copy):
+    """A working copy published into its issue: its own versions go, so it is not offered as a deleted issue.
+
+    Its content lives on in the issue's revision that publishing it makes.
+    """
+    Version.objects.get_for_object(copy).delete()
 
 
 def recover_deleted_issue(*, version, by, now=None):

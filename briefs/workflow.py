@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from briefs.models import Issue, IssueStatus, IssueTransition, PendingChange
-from briefs.pending import discard_change, is_live, next_edit_version, publish_change
+from briefs import working_copies
+from briefs.models import Issue, IssueStatus, IssueTransition
 from briefs.services import saved_issue_problems
 
 S = IssueStatus
@@ -34,7 +34,8 @@ class Transition:
     #: What the button does, said to the editor on the confirmation page.
     explanation: str
     sources: tuple
-    target: str
+    #: The status it leads to; None: the issue stays where it is (a change published or discarded).
+    target: str | None
     #: The permission it needs, as ``app_label.codename``.
     permission: str
     #: Refused while the issue is incomplete (no author, no questions...).
@@ -98,18 +99,21 @@ TRANSITIONS = {
         Transition(
             "publish_change",
             "Publish the prepared change",
-            "Readers see the issue as prepared from now on. If the change alters the text, a correction note "
-            "is shown on the issue's page (“Corrected on …: …”).",
+            "Readers see the issue as prepared from now on. If the change alters the text, or moves the issue "
+            "to another number, series, web address or date, a correction note is shown on the issue's page "
+            "(“Corrected on …: …”), and its old addresses lead to the new one.",
             (S.PUBLISHED,),
-            S.PUBLISHED,
+            None,
             "briefs.publish_issue",
         ),
         Transition(
             "discard_change",
             "Discard the prepared change",
-            "The prepared change is dropped; readers keep the published version, and the form shows it again.",
+            "The prepared change is set aside; readers keep the published version, and the form shows it again. "
+            "The discarded change is kept: it can be restored from the issue's History page. Only its author or "
+            "someone who may publish can discard it.",
             (S.PUBLISHED, S.WITHDRAWN),
-            S.PUBLISHED,
+            None,
             "briefs.change_issue",
         ),
         Transition(
@@ -139,30 +143,29 @@ def applies_to(transition, issue, *, now=None):
     """Whether ``transition`` can start from where ``issue`` is now."""
     if issue.status not in transition.sources:
         return False
+    if issue.is_working_copy:
+        return False  # a working copy is published or discarded through its issue
     if transition.name == "unschedule":  # only an issue that is not public yet
-        return issue.public_from is not None and issue.public_from > (now or timezone.now())
+        return issue.status == S.PUBLISHED and not issue.is_public(now=now)
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
-        return is_live(issue, now=now)
+        return issue.is_public(now=now)
     if transition.name in ("publish_change", "discard_change"):
-        return _has_prepared_change(issue)
+        return working_copies.current_copy(issue) is not None
     return True
-
-
-def _has_prepared_change(issue):
-    """Asked once per issue object: the Workflow box asks it for two of its buttons."""
-    if not hasattr(issue, "_has_prepared_change"):
-        issue._has_prepared_change = PendingChange.objects.filter(issue=issue).exists()
-    return issue._has_prepared_change
 
 
 def available_transitions(issue, user, *, now=None):
     """The steps ``user`` may take with ``issue`` now, in workflow order."""
-    return [t for t in TRANSITIONS.values() if applies_to(t, issue, now=now) and t.allows(user)]
+    steps = [t for t in TRANSITIONS.values() if t.allows(user) and applies_to(t, issue, now=now)]
+    if any(t.name == "discard_change" for t in steps):
+        if not working_copies.may_discard(working_copies.current_copy(issue), user):
+            steps = [t for t in steps if t.name != "discard_change"]
+    return steps
 
 
 def describe_status(issue, *, now=None):
     """The status as an editor needs it: “Scheduled for 3 March 2019, 09:00” rather than “Published”."""
-    if issue.status == S.PUBLISHED and issue.public_from and issue.public_from > (now or timezone.now()):
+    if issue.status == S.PUBLISHED and issue.public_from and not issue.is_public(now=now):
         return "Scheduled for " + date_format(timezone.localtime(issue.public_from), "j F Y, H:i")
     return issue.get_status_display()
 
@@ -242,7 +245,7 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
         previous = current.status
         _enter(current, transition, by=by, comment=comment, at=at, now=now)
         step = IssueTransition.objects.create(
-            issue=current, from_status=previous, to_status=transition.target, name=name, by=by, at=now, comment=comment
+            issue=current, from_status=previous, to_status=current.status, name=name, by=by, at=now, comment=comment
         )
         reversion.set_user(by)
         reversion.set_comment(_revision_comment(name, comment, at))
@@ -254,9 +257,17 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
 
 
 def _enter(issue, transition, *, by, comment, at, now):
+    if transition.name == "publish_change":
+        working_copies.publish(issue, by=by, note=comment, now=now)
+        issue.refresh_from_db()
+        return
+    if transition.name == "discard_change":
+        working_copies.discard(issue, by=by, now=now)
+        issue.refresh_from_db()
+        return
     fields = ["status", "edit_version", "updated_at"]
     issue.status = transition.target
-    issue.edit_version = next_edit_version(issue)  # a form opened before this step must not save over it
+    issue.edit_version += 1  # a form opened before this step must not save over it
     if transition.name in ("publish", "republish"):
         if transition.name == "publish":
             issue.public_from = at or now
@@ -272,12 +283,4 @@ def _enter(issue, transition, *, by, comment, at, now):
     elif transition.name == "withdraw":
         issue.withdrawal_notice = comment
         fields.append("withdrawal_notice")
-    elif transition.name == "publish_change":
-        live = publish_change(issue, by=by, note=comment, now=now)
-        issue.edit_version = live.edit_version
-        return
-    elif transition.name == "discard_change":
-        discard_change(issue)
-        issue.refresh_from_db(fields=["edit_version"])
-        return
     issue.save(update_fields=fields)

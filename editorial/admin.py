@@ -1,5 +1,4 @@
 import re
-from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +12,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from briefs.document import issue_document
@@ -29,9 +29,17 @@ from briefs.models import (
     Topic,
     published_condition,
 )
-from briefs.pending import capture, change_alters_text, edits_are_prepared, keep_prepared, pending_of, prepared_state
-from briefs.workflow import TRANSITIONS, apply_transition, available_transitions, describe_status
-from editorial.editing import describe_others, keep_rows_deleted_meanwhile, note_closed, note_open
+from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
+from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy
+from briefs.working_copies import start as start_working_copy
+from editorial.editing import (
+    describe_authors,
+    describe_others,
+    keep_rows_deleted_meanwhile,
+    note_closed,
+    note_open,
+    rows_of_copy,
+)
 from editorial.forms import (
     ContributionForm,
     ContributionFormSet,
@@ -293,9 +301,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         js = ["admin/js/sortable-inlines.js"]
         css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("contributions__person")
-
     def get_changeform_initial_data(self, request):
         """A new issue starts in the only series (or the one in ``?series=``), with its next free
         number and the kind of piece that series publishes most."""
@@ -314,25 +319,35 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                 initial.setdefault("kind", usual)
         return initial
 
+    # The Publication box of a working copy's page shows its issue's.
+
     @admin.display(description="status")
     def workflow_status(self, obj):
-        return describe_status(obj) if obj.pk else "Draft"
+        return describe_status(_issue_of(obj)) if obj.pk else "Draft"
+
+    @admin.display(description="published at")
+    def published_at(self, obj):
+        issue = _issue_of(obj)
+        return date_format(timezone.localtime(issue.published_at), "j F Y, H:i") if issue.published_at else "—"
+
+    @admin.display(description="published by")
+    def published_by(self, obj):
+        return _issue_of(obj).published_by or "—"
 
     @admin.display(description="workflow history")
     def workflow_history(self, obj):
-        steps = list(obj.transitions.select_related("by")[:20]) if obj.pk else []
+        steps = list(_issue_of(obj).transitions.select_related("by")[:20]) if obj.pk else []
         if not steps:
             return "No steps yet: the issue is a draft."
         return format_html(
             '<ol class="workflow-history">{}</ol>',
             format_html_join(
                 "",
-                "<li>{}: {} → {}, by {}{}</li>",
+                "<li>{}: {}, by {}{}</li>",
                 (
                     (
                         date_format(timezone.localtime(step.at), "j F Y, H:i"),
-                        step.get_from_status_display(),
-                        step.get_to_status_display(),
+                        describe_step(step),
                         step.by or "the system",
                         format_html(". “{}”", step.comment) if step.comment else "",
                     )
@@ -354,7 +369,23 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         )
         return [step, prepared, *super().get_urls()]
 
-    # -- changes to a public issue are prepared, not applied (briefs.pending) --
+    # -- a public issue is edited in its working copy (briefs.working_copies) --
+
+    def get_queryset(self, request):
+        # The issues themselves; a working copy is edited through its issue's page (WorkingCopyAdmin).
+        return super().get_queryset(request).originals().prefetch_related("contributions__person")
+
+    @cached_property
+    def working_copies(self):
+        """The admin that edits working copies: not registered, reached only through an issue's page."""
+        return WorkingCopyAdmin(self.model, self.admin_site)
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and (obj.is_working_copy or edits_go_to_a_copy(obj)):
+            # A public issue is not shared for proofreading: it has its address (sharing.services).
+            inlines = [inline for inline in inlines if not isinstance(inline, ShareLinkInline)]
+        return inlines
 
     def _keep_rows_deleted_meanwhile(self, request, issue):
         """Before the admin reads the form: rows someone deleted meanwhile stay on the page as new rows."""
@@ -379,84 +410,60 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
-            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+            return self._issue_or_its_copy(request, object_id, form_url, extra_context)
         # One transaction, and one PDF job and one search job per issue, however many rows the form saves.
         with one_job_per_issue():
-            return self._changeform_with_prepared_changes(request, object_id, form_url, extra_context)
+            return self._issue_or_its_copy(request, object_id, form_url, extra_context)
 
-    def _changeform_with_prepared_changes(self, request, object_id, form_url, extra_context):
+    def _issue_or_its_copy(self, request, object_id, form_url, extra_context):
         issue = self.get_object(request, unquote(object_id)) if object_id else None
-        if issue is None or not edits_are_prepared(issue):
+        if issue is None or not edits_go_to_a_copy(issue):
             self._keep_rows_deleted_meanwhile(request, issue)
             return super().changeform_view(request, object_id, form_url, extra_context)
-        pending = pending_of(issue)
-        extra_context = {**(extra_context or {}), "preparing": True, "pending": pending}
-        request._published_pdf_status = self._pdf_status(issue)
-        request._preparing_change = True
-        request._prepared_log = None
-        prepared = None
-        with prepared_state(issue) as committed:
-            self._keep_rows_deleted_meanwhile(request, issue)
-            response = super().changeform_view(request, object_id, form_url, extra_context)
-            if request.method == "POST" and response.status_code == 302:
-                prepared = capture(issue, committed_pks=committed)
-            if hasattr(response, "render"):
-                response.render()  # the form reads the prepared rows: render before they are rolled back
-        if prepared is not None:
-            keep_prepared(issue, prepared, by=request.user)
-            super().log_change(request, issue, request._prepared_log or [{"changed": {"fields": ["prepared change"]}}])
-        return response
-
-    @contextmanager
-    def create_revision(self, request):
-        """No revision around the page of an issue whose edits are prepared.
-
-        Its rows are tried out in a savepoint and rolled back (``briefs.pending``); a
-        revision would record them anyway. The prepared change becomes a revision
-        when it is published.
-        """
-        if getattr(request, "_preparing_change", False):
-            yield
-            return
-        with super().create_revision(request):
-            yield
-
-    def log_change(self, request, obj, message):
-        if getattr(request, "_preparing_change", False):
-            request._prepared_log = message  # logged once the prepared change is kept
-            return None
-        return super().log_change(request, obj, message)
-
-    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
-        if getattr(request, "_preparing_change", False) and level == messages.SUCCESS:
-            message = (
-                "Your change is saved as a prepared change: readers still see the published version. "
-                "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
-            )
-        return super().message_user(request, message, level, *args, **kwargs)
+        copy = current_copy(issue)
+        if request.method == "POST" and self.has_change_permission(request, issue):
+            if copy is not None or request.POST.get("loaded_version") == str(issue.edit_version):
+                # The first save of a change starts the working copy; the form's rows are the copy's from then on.
+                copy = start_working_copy(issue, by=request.user)
+                request.POST = rows_of_copy(request.POST, issue=issue, copy=copy)
+            # Else a form of the issue older than its last step or discarded change: the issue's own form
+            # refuses it (the edit-conflict check), and no copy is started for it.
+        context = {
+            **(extra_context or {}),
+            "preparing": True,
+            "issue": issue,
+            "copy": copy,
+            "copy_authors": describe_authors(copy) if copy is not None else "",
+        }
+        if copy is None:  # nothing prepared yet: the form shows the issue as readers see it
+            return super().changeform_view(request, object_id, form_url, context)
+        self.working_copies._keep_rows_deleted_meanwhile(request, copy)
+        return self.working_copies.changeform_view(request, str(copy.pk), form_url, context)
 
     def prepared_preview_view(self, request, object_id):
-        """The issue's page as it will be once its prepared change is published."""
+        """The issue's page as it will be once its working copy is published."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied  # before looking the issue up: staff without permission learn nothing
         issue = self.get_object(request, unquote(object_id))
         if issue is None:
             raise Http404("No such issue.")
-        with prepared_state(issue):
-            fresh = Issue.objects.select_related("series__programme").get(pk=issue.pk)
-            document = issue_document(fresh)
-            response = TemplateResponse(
-                request,
-                "reader/issue_detail.html",
-                {
-                    "doc": document,
-                    "texts": document.texts("web"),
-                    "is_public": False,
-                    "issue": fresh,
-                    "prepared_preview": True,
-                },
-            )
-            response.render()
+        copy = current_copy(issue)
+        if copy is None:
+            self.message_user(request, "There is no prepared change to preview.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issue.pk]))
+        copy = Issue.objects.select_related("series__programme").get(pk=copy.pk)
+        document = issue_document(copy)
+        response = TemplateResponse(
+            request,
+            "reader/issue_detail.html",
+            {
+                "doc": document,
+                "texts": document.texts("web"),
+                "is_public": False,
+                "issue": copy,
+                "prepared_preview": True,
+            },
+        )
         add_never_cache_headers(response)
         return response
 
@@ -469,8 +476,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             # Only someone who may edit it counts as having it open (others get 403 below).
             "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
         }
-        # Set before reversion's change_view opens its revision: a prepared change makes none (see create_revision).
-        request._preparing_change = issue is not None and edits_are_prepared(issue)
         response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
         if issue and response.status_code == 302 and not response.url.startswith(request.path):
             note_closed(issue.pk, request.user)  # saved and left the page
@@ -517,6 +522,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                     done.append(issue)
                 except ValidationError as error:
                     refused.append(" ".join(error.messages))
+                except PermissionDenied as error:  # a step allowed in general, not for this issue (a discard)
+                    refused.append(f"No. {issue.number}: {error}")
             for message in refused:
                 self.message_user(request, message, messages.ERROR)
             if done:
@@ -544,20 +551,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         }
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
-    def get_object(self, request, object_id, from_field=None):
-        issue = super().get_object(request, object_id, from_field)
-        if issue is not None and hasattr(request, "_published_pdf_status"):
-            issue._published_pdf_status = request._published_pdf_status
-        return issue
-
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
-        if hasattr(
-            obj, "_published_pdf_status"
-        ):  # the form shows a prepared change; the PDF is the published version's
+        if obj.is_working_copy:
             return format_html(
                 "{} <em>This is the published version's PDF; it is rebuilt when the prepared change is published.</em>",
-                obj._published_pdf_status,
+                self._pdf_status(obj.working_copy_of),
             )
         return self._pdf_status(obj)
 
@@ -637,6 +636,60 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     @admin.display(description="authors")
     def authors(self, obj):
         return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
+
+
+def _issue_of(obj):
+    """The issue itself, for an issue or its working copy."""
+    return obj.working_copy_of if obj.is_working_copy else obj
+
+
+def describe_step(step):
+    """“Approved → Published”, or what a step that leaves the status as it was did (“Prepared change published”)."""
+    if step.from_status == step.to_status:
+        return REVISION_COMMENTS.get(step.name, step.name)
+    return f"{step.get_from_status_display()} → {step.get_to_status_display()}"
+
+
+class WorkingCopyAdmin(IssueAdmin):
+    """The issue page's form and inlines, for a public issue's working copy (``briefs.working_copies``).
+
+    Not registered: :meth:`IssueAdmin.changeform_view` hands it the request
+    when the issue's edits go to its working copy, so the page keeps the
+    issue's address. It saves like any issue page (checks, inlines, the
+    edit-conflict check, a revision), into the copy.
+    """
+
+    view_on_site = False  # the copy has no address of its own: the page offers its preview
+    save_as = False
+
+    def get_queryset(self, request):
+        return (
+            Issue.objects.filter(working_copy_of__isnull=False, copy_discarded_at__isnull=True)
+            .select_related("working_copy_of")
+            .prefetch_related("contributions__person")
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The plain issue page (ModelAdmin's), not IssueAdmin's routing to working copies.
+        return super(IssueAdmin, self).changeform_view(request, object_id, form_url, extra_context)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def log_change(self, request, obj, message):
+        # In the issue's own log, where the edit-conflict check and its history look.
+        return super().log_change(request, obj.working_copy_of, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if level == messages.SUCCESS:
+            message = (
+                "Your change is saved in the working copy: readers still see the published version. "
+                "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
+            )
+        return super().message_user(request, message, level, *args, **kwargs)
 
 
 def _add_step_actions(model_admin):

@@ -95,6 +95,8 @@ def changes_since(issue, *, version, loaded_at):
     and the workflow's steps.
     """
     events = []
+    if issue.is_working_copy:  # its saves are logged, and its workflow steps taken, on its issue
+        issue = issue.working_copy_of
     if loaded_at is not None:
         entries = LogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(Issue), object_id=str(issue.pk), action_time__gt=loaded_at
@@ -152,10 +154,7 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
                 if key.startswith(f"{prefix}-{index}-")
             }
             row_id = (row.get("id") or [""])[0]
-            # Prepared rows have negative ids (briefs.pending).
-            vanished = (
-                index < initial and row_id and not (re.fullmatch(r"-?[0-9]{1,18}", row_id) and int(row_id) in ids)
-            )
+            vanished = index < initial and row_id and not (re.fullmatch(r"[0-9]{1,18}", row_id) and int(row_id) in ids)
             rows.append((index, row, vanished))
         if not any(vanished for _i, _r, vanished in rows):
             continue
@@ -173,3 +172,34 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
         data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
         data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(moved) + len(extra))
     return data, rescued
+
+
+def rows_of_copy(post, *, issue, copy):
+    """Form data sent from ``issue``'s page, for its working copy: the issue's rows named as the copy's copies of them.
+
+    A form opened before the working copy existed names the issue's rows; the
+    copy records which of its rows copies which (``copied_rows``). Rows it does
+    not know stay as they are (the edit-conflict check and
+    :func:`keep_rows_deleted_meanwhile` deal with them).
+    """
+    data = post.copy()
+    for prefix in INLINE_ROWS:
+        mapping = copy.copied_rows.get(prefix, {})
+        try:
+            total = min(int(post.get(f"{prefix}-TOTAL_FORMS", "")), 1000)
+        except ValueError:
+            continue
+        for index in range(total):
+            if post.get(f"{prefix}-{index}-issue") != str(issue.pk):
+                continue
+            data[f"{prefix}-{index}-issue"] = str(copy.pk)
+            row_id = post.get(f"{prefix}-{index}-id", "")
+            if row_id in mapping:
+                data[f"{prefix}-{index}-id"] = str(mapping[row_id])
+    return data
+
+
+def describe_authors(copy):
+    """“started by Albina Muratbekova on 3 March, 10:32”: for the working copy's notice."""
+    who = _display_name(copy.copy_started_by) if copy.copy_started_by else "someone"
+    return f"started by {who} on {date_format(timezone.localtime(copy.created_at), 'j F Y, H:i')}"

@@ -101,7 +101,13 @@ class IssueForm(forms.ModelForm):
         series, number = cleaned.get("series"), cleaned.get("number")
         if series is None or number is None:
             return
-        taken = Issue.objects.filter(series=series, number=number).exclude(pk=self.instance.pk).first()
+        # A working copy holds its issue's number (briefs.working_copies); other copies hold theirs.
+        taken = (
+            Issue.objects.originals()
+            .filter(series=series, number=number)
+            .exclude(pk__in=[self.instance.pk, self.instance.working_copy_of_id])
+            .first()
+        )
         if taken is not None:
             self.add_error(
                 "number",

@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,9 +27,9 @@ from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from briefs import working_copies
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
-from briefs.pending import capture, edits_are_prepared, keep_prepared, prepared_state
 from briefs.revisions import (
     deleted_issue_versions,
     describe_revision,
@@ -40,6 +41,7 @@ from briefs.revisions import (
     recover_deleted_issue,
     restore_issue_revision,
 )
+from editorial.editing import describe_authors
 from editorial.forms import membership_deletion_problem
 
 RESTORE_PERMISSION = "briefs.restore_issue"
@@ -141,6 +143,11 @@ class IssueHistoryAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.compare_view),
                 name="briefs_issue_compare",
             ),
+            path(
+                "<path:object_id>/history/discarded/<int:copy_id>/restore/",
+                self.admin_site.admin_view(self.restore_discarded_view),
+                name="briefs_issue_restore_discarded",
+            ),
             *super().get_urls(),
         ]
 
@@ -178,10 +185,46 @@ class IssueHistoryAdmin(VersionAdmin):
             ],
             "compare_url": reverse("admin:briefs_issue_compare", args=[quote(issue.pk)]),
             "can_restore": request.user.has_perm(RESTORE_PERMISSION) and self.has_change_permission(request, issue),
+            "discarded": [
+                {
+                    "copy": copy,
+                    "started": describe_authors(copy),
+                    "restore_url": reverse("admin:briefs_issue_restore_discarded", args=[quote(issue.pk), copy.pk]),
+                    "changes": [
+                        p.label for p in compare_issues(issue_text_now(issue), issue_text_now(copy)) if p.changed
+                    ],
+                }
+                for copy in working_copies.discarded_copies(issue)
+            ],
+            "can_restore_discarded": self.has_change_permission(request, issue),
             **(extra_context or {}),
         }
         # Django's history page, with the revisions instead of the log entries.
         return super(VersionAdmin, self).history_view(request, object_id, context)
+
+    def restore_discarded_view(self, request, object_id, copy_id):
+        """POST: a discarded prepared change becomes the issue's working copy again."""
+        issue = self._issue_or_404(request, object_id)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        copy = working_copies.discarded_copies(issue).filter(pk=copy_id).first()
+        if copy is None:
+            raise Http404("No such discarded change of this issue.")
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:briefs_issue_history", args=[quote(issue.pk)]))
+        try:
+            with transaction.atomic():
+                working_copies.restore(copy, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:briefs_issue_history", args=[quote(issue.pk)]))
+        self.message_user(
+            request,
+            "The discarded change is the prepared change again: the form shows it. Readers still see the published "
+            "version until it is published.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[quote(issue.pk)]))
 
     def compare_view(self, request, object_id):
         """Two revisions of the issue side by side, word by word: older first, whatever order they were picked in."""
@@ -224,16 +267,12 @@ class IssueHistoryAdmin(VersionAdmin):
             raise Http404("No such revision of this issue.")
         history_url = reverse("admin:briefs_issue_history", args=[quote(issue.pk)])
         if request.method == "POST":
-            live = edits_are_prepared(issue)
+            live = working_copies.edits_go_to_a_copy(issue)
             try:
-                if live:
-                    # Readers keep the published text: the restored version becomes the prepared change.
-                    with prepared_state(issue) as committed:
-                        result = restore_issue_revision(issue=issue, version=version, by=request.user)
-                        prepared = capture(issue, committed_pks=committed)
-                    keep_prepared(issue, prepared, by=request.user)
-                else:
-                    result = restore_issue_revision(issue=issue, version=version, by=request.user)
+                with transaction.atomic():
+                    # Readers keep the published text: the revision is restored into the working copy.
+                    copy = working_copies.start(issue, by=request.user) if live else None
+                    result = restore_issue_revision(issue=issue, version=version, by=request.user, into=copy)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(history_url)

@@ -259,8 +259,7 @@ CACHES = {
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_CONTENT_APPS = ["briefs", "people"]
-# A prepared change of a published issue is not what readers see until it is published.
-PAGE_CACHE_IGNORED_MODELS = ["briefs.PendingChange"]
+PAGE_CACHE_IGNORED_MODELS = []
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).

@@ -19,11 +19,10 @@ such a block each signal enqueues at once: more rows, the same outcome (jobs
 are idempotent: a second one finds the work done). The collection lives only as
 long as the ``with`` block; it is not a queue that outlives a transaction.
 
-**Never for rolled-back writes.** Writes inside
-:func:`sitecache.versioning.writes_rolled_back` (a prepared change tried out in
-a savepoint that is always rolled back) note nothing. Any other savepoint
-rolled back inside :func:`one_job_per_issue` still gets its issues' job: the
-job then finds nothing changed and does nothing (the one imprecision, harmless).
+**Never for rolled-back writes.** A rolled-back transaction takes its jobs
+with it. A savepoint rolled back inside :func:`one_job_per_issue` still gets
+its issues' job: the job then finds nothing changed and does nothing (the one
+imprecision, harmless).
 """
 
 import contextvars
@@ -33,8 +32,6 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
-
-from sitecache.versioning import writes_are_rolled_back
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +82,6 @@ def changed(enqueue_for, ids=(), issue_filter=None):
     ``ids``: issue ids; ``issue_filter``: a Q on Issue for issues found from the
     rows when the jobs are enqueued (a series, a person).
     """
-    if writes_are_rolled_back():
-        return  # a prepared change being tried out: rolled back before anyone reads it
     ids = {i for i in ids if i is not None}
     filters = [] if issue_filter is None else [issue_filter]
     collection = _collection.get()

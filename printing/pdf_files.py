@@ -251,12 +251,14 @@ def pdfs_need_refresh(issue_filter=None, ids=()):
 
 
 def _issue_changed(sender, instance, **kwargs):
-    pdfs_need_refresh(ids=[instance.pk])
+    if not instance.never_seen_by_readers():  # a working copy prints nothing until it is published
+        pdfs_need_refresh(ids=[instance.pk])
 
 
 def _part_changed(sender, instance, **kwargs):
     # The issue it was part of and the one it is part of now, if it moved.
-    pdfs_need_refresh(ids=instance.loaded_and_current("issue_id"))
+    if not instance.never_seen_by_readers():
+        pdfs_need_refresh(ids=instance.loaded_and_current("issue_id"))
 
 
 def _series_part_changed(sender, instance, **kwargs):

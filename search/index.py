@@ -12,11 +12,10 @@ contributions, questions, footnotes; a person's save) or through
 :class:`~sitecache.versioning.ContentQuerySet`'s bulk writes (``update()``,
 ``bulk_create()``, ``bulk_update()``). Each notes which issues it touched, and
 one job per transaction (:mod:`jobs.queue`) indexes them again in the worker
-process, from the rows as committed. Writes inside :func:`~sitecache.versioning.writes_rolled_back` (a
-prepared change being tried out in a savepoint, ``briefs.pending``) note
-nothing: readers only ever find what is published. Signals rather than calls in
-each service because the writes come from many places (admin inlines, prepared
-changes, restores, imports, bulk actions, the demo loader), and one missed call
+process, from the rows as committed. Readers only ever find what is published
+(a working copy of a public issue is indexed like a draft, and never found). Signals rather than calls in
+each service because the writes come from many places (admin inlines, working
+copies, restores, imports, bulk actions, the demo loader), and one missed call
 would leave the index wrong without anyone noticing; the rows are read again
 rather than trusted from the signal, so a write counts however it was made.
 Writes behind Django's back (raw SQL, a restore): ``manage.py rebuild_search_index``.
@@ -42,7 +41,7 @@ from jobs import queue
 from people.models import Person
 from search import text as search_text
 from search.models import IssueSearch
-from sitecache.versioning import content_changed, new_state, writes_are_rolled_back
+from sitecache.versioning import content_changed, new_state
 
 logger = logging.getLogger(__name__)
 
@@ -218,13 +217,16 @@ def index_issues_job(issue_ids, attempt=1):
 
 
 def _issue_saved(sender, instance, update_fields=None, **kwargs):
+    if instance.never_seen_by_readers():  # a working copy is found once it is published, as its issue
+        return
     if update_fields is None or ISSUE_FIELDS & set(update_fields):
         issues_changed([instance.pk])
 
 
 def _part_changed(sender, instance, **kwargs):
     # The issue it was part of and the one it is part of now, if it moved.
-    issues_changed(instance.loaded_and_current("issue_id"))
+    if not instance.never_seen_by_readers():
+        issues_changed(instance.loaded_and_current("issue_id"))
 
 
 def _person_saved(sender, instance, created=False, update_fields=None, **kwargs):
@@ -235,8 +237,6 @@ def _person_saved(sender, instance, created=False, update_fields=None, **kwargs)
 def _updating(sender, queryset, values, **kwargs):
     """A queryset ``update()`` or ``bulk_update()``: note the issues of the rows it is about to change (and the ones they move to)."""
     fields = set(values)
-    if writes_are_rolled_back():
-        return
     if sender is Issue:
         if fields & ISSUE_FIELDS:
             issues_changed(queryset.values_list("pk", flat=True))
@@ -256,8 +256,6 @@ def _related_name(model):
 
 def _bulk_created(sender, objs, **kwargs):
     """``bulk_create()`` of issues or their parts (new people are in no issue yet)."""
-    if writes_are_rolled_back():
-        return
     if sender is Issue:
         issues_changed([obj.pk for obj in objs])
     elif sender in PART_FIELDS:

@@ -24,7 +24,6 @@ front matter, an issue page's metadata, the archive's counts) key on it.
 import contextvars
 import itertools
 import logging
-import threading
 import uuid
 import weakref
 from contextlib import contextmanager, nullcontext
@@ -356,33 +355,6 @@ def version_now():
     return None if state is None else state.version
 
 
-# -- writes that are tried out and undone -------------------------------------------------
-# Kept for ``briefs.pending`` and ``search.index``; the content version itself no
-# longer needs it: a rolled-back savepoint undoes its renewal by itself.
-
-_rolled_back = threading.local()
-
-
-def writes_are_rolled_back():
-    """Whether the writes being made now will be rolled back (see :func:`writes_rolled_back`)."""
-    return bool(getattr(_rolled_back, "depth", 0))
-
-
-@contextmanager
-def writes_rolled_back():
-    """Writes inside are undone before anyone reads them (a savepoint rolled back).
-
-    For trying out changes that readers must not see (``briefs.pending``): the
-    search index notes nothing for them. The content version needs no telling:
-    its renewal inside the savepoint is rolled back with the writes.
-    """
-    _rolled_back.depth = getattr(_rolled_back, "depth", 0) + 1
-    try:
-        yield
-    finally:
-        _rolled_back.depth -= 1
-
-
 class ContentQuerySet(models.QuerySet):
     """A queryset whose bulk writes renew the content version, as saves do."""
 
@@ -418,7 +390,11 @@ def content_models():
     ]
 
 
-def _changed(sender, **kwargs):
+def _changed(sender, instance=None, **kwargs):
+    # A row that says readers never see it (a working copy's, briefs.working_copies) changes no page.
+    hidden = getattr(instance, "never_seen_by_readers", None)
+    if hidden is not None and hidden():
+        return
     content_changed()
 
 

@@ -10,7 +10,6 @@ from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
 from briefs.models import Issue, Question
-from briefs.pending import prepared_state
 from jobs.queue import one_job_per_issue
 from printing import pdf_files
 from printing.models import IssuePdf
@@ -82,20 +81,22 @@ def test_writes_in_a_rolled_back_savepoint_enqueue_nothing(database_jobs):
     assert DBTaskResult.objects.count() == 0
 
 
-def test_a_prepared_change_tried_out_many_times_enqueues_nothing_and_leaves_nothing_behind(database_jobs):
-    """The preview of a prepared change writes in a savepoint that is always rolled back (briefs.pending)."""
+def test_saving_a_working_copy_builds_no_pdf_and_publishing_it_builds_the_issues_once(database_jobs):
+    """A public issue's edits go to its working copy (briefs.working_copies): readers' PDF waits for publication."""
+    from briefs import working_copies
+
     issue = make_interview(questions=10)
     DBTaskResult.objects.all().delete()
     for _ in range(20):
-        with one_job_per_issue(), prepared_state(issue):
-            for question in Question.objects.filter(issue=issue):
-                question.answer = "<p>Tried out.</p>"
+        with one_job_per_issue():
+            copy = working_copies.start(issue, by=None)
+            for question in Question.objects.filter(issue=copy):
+                question.answer = "<p>Corrected.</p>"
                 question.save()
-    assert DBTaskResult.objects.count() == 0
-    # A real save afterwards enqueues its jobs as usual, and nothing more.
+    assert jobs(pdf_files.build_issue_pdf) == []
     with one_job_per_issue():
-        issue.save()
-    assert len(jobs(pdf_files.build_issue_pdf)) == 1 and len(jobs(search.index_issues_job)) == 1
+        working_copies.publish(issue, by=None, note="Answers corrected.")
+    assert [a["args"][0] for a in jobs(pdf_files.build_issue_pdf)] == [issue.pk]
 
 
 def test_a_change_to_a_series_enqueues_one_job_per_published_issue(database_jobs):

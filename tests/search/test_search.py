@@ -261,7 +261,7 @@ def test_deleting_an_issue_removes_its_row(interview, committed):
     assert not IssueSearch.objects.exists()
 
 
-def test_a_prepared_change_to_a_public_issue_is_not_found_until_it_is_published(committed, editor_client, editor):
+def test_a_working_copy_of_a_public_issue_is_not_found_until_it_is_published(committed, editor_client, editor):
     with committed():
         issue = make_interview(footnotes=2, title="The published title")
     fields = open_form(editor_client, issue) | {
@@ -270,13 +270,13 @@ def test_a_prepared_change_to_a_public_issue_is_not_found_until_it_is_published(
     }
     with committed():
         assert save(editor_client, issue, fields).status_code == 302
-    assert issue.pending_change  # kept as a prepared change
+    from briefs import working_copies
+
+    assert working_copies.current_copy(issue).title == "The Baikonur title"  # kept in the working copy
     assert found("Baikonur") == [] and found("Kyzylorda") == []
     assert found("published title") == ["The published title"]
-    from briefs.pending import publish_change
-
     with committed():
-        publish_change(issue, by=editor, note="The title and an answer were corrected.")
+        working_copies.publish(issue, by=editor, note="The title and an answer were corrected.")
     assert found("Baikonur") == ["The Baikonur title"] and found("Kyzylorda") == ["The Baikonur title"]
 
 

@@ -124,18 +124,25 @@ def test_a_page_read_inside_a_savepoint_that_is_rolled_back_is_never_served_afte
 
 
 @pytest.mark.django_db
-def test_a_prepared_change_tried_out_leaves_no_trace_in_the_version_or_the_pages(client):
-    from briefs.pending import prepared_state
+def test_a_working_copys_writes_leave_the_version_and_the_pages_alone_and_publishing_it_renews_them(client):
+    from briefs import working_copies
 
-    issue = make_interview(title="The committed title")
+    issue = make_interview(title="The committed title", footnotes=1)
     client.get(issue.get_absolute_url())
     before = versioning.read_state()
-    with transaction.atomic():
-        with prepared_state(issue):
-            Issue.objects.filter(pk=issue.pk).update(title="A title tried out")
-            assert "A title tried out" in client.get(issue.get_absolute_url()).content.decode()
-        assert versioning.read_state() == before
-        assert "The committed title" in client.get(issue.get_absolute_url()).content.decode()
+    copy = working_copies.start(issue, by=None)
+    copy.title = "A title in the working copy"
+    copy.save()
+    for question in copy.questions.all():
+        question.answer = "<p>Changed in the copy.</p>"
+        question.save()
+    copy.footnotes.first().delete()
+    copy.topics.set([])
+    assert versioning.read_state() == before
+    assert "The committed title" in client.get(issue.get_absolute_url()).content.decode()
+    working_copies.publish(issue, by=None, note="Title corrected.")
+    assert versioning.read_state() != before
+    assert "A title in the working copy" in client.get(issue.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

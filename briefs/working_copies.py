@@ -1,0 +1,235 @@
+"""A public issue is edited in a working copy, and readers see the change once it is published.
+
+Readers see an issue's own rows. While an editor corrects a public issue (or
+one that was public and is withdrawn), their edits go to a **working copy**: a
+second ``Issue`` row with ``working_copy_of`` set, and contributors, questions,
+footnotes, topics and places of its own, copied from the issue when the first
+edit is saved (:func:`start`). Everything an issue row can do, the copy does:
+the same admin form, prose editor and footnote button, checks and edit-conflict
+check, and the issue document for its preview. It is never public: it is not
+``published`` (its status stays Draft), and lists of issues leave it out
+(``Issue.objects.originals()``).
+
+- :func:`publish` makes the copy's content the issue's, in one transaction,
+  with a correction note when the change alters what readers read, moved
+  addresses included; the copy is then deleted.
+- :func:`discard` sets the copy aside (``copy_discarded_at``); it is kept, and
+  :func:`restore` makes it the working copy again.
+
+This follows djangocms-versioning (content rows copied into a draft version)
+rather than Wagtail's revisions (a serialised page edited as JSON), because a
+copy in the issue's own tables is edited by Django's admin and inline formsets
+as they are; see docs/architecture.md.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, Question
+from briefs.revisions import forget_copy
+
+#: The issue's own fields that a working copy holds; the workflow's fields are never copied.
+CONTENT_FIELDS = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body")
+#: The fields whose change moves the issue to another address, or re-dates it: readers see it.
+ADDRESS_FIELDS = ("series_id", "number", "slug", "publication_date")
+#: The copied parts: inline prefix → model.
+PARTS = {"contributions": Contribution, "questions": Question, "footnotes": Footnote}
+TAG_FIELDS = ("topics", "places")
+
+
+def is_live(issue, *, now=None):
+    """Readers see this issue now."""
+    return issue.is_public(now=now)
+
+
+def edits_go_to_a_copy(issue, *, now=None):
+    """Edits to this issue go to a working copy: readers see it, or saw it before it was withdrawn.
+
+    A withdrawn issue's edits wait too, so that publishing it again shows the
+    text readers knew, and the change follows with its correction note.
+    """
+    return not issue.is_working_copy and (is_live(issue, now=now) or issue.status == IssueStatus.WITHDRAWN)
+
+
+def current_copy(issue):
+    """The issue's working copy in progress, or None."""
+    return Issue.objects.filter(working_copy_of=issue, copy_discarded_at__isnull=True).first()
+
+
+def discarded_copies(issue):
+    """The issue's discarded working copies, newest first (they can be restored)."""
+    return (
+        Issue.objects.filter(working_copy_of=issue, copy_discarded_at__isnull=False)
+        .select_related("copy_discarded_by", "copy_started_by")
+        .order_by("-copy_discarded_at", "-pk")
+    )
+
+
+def start(issue, *, by):
+    """The issue's working copy: the one in progress, or a new copy of the issue as readers see it.
+
+    Call inside a transaction; the issue's row is locked so that two editors
+    starting at the same moment get the same copy.
+    """
+    live = Issue.objects.select_for_update().get(pk=issue.pk)
+    copy = current_copy(live)
+    if copy is not None:
+        return copy
+    copy = Issue(
+        working_copy_of=live,
+        status=IssueStatus.DRAFT,
+        edit_version=live.edit_version,  # a form opened on the issue saves into the copy without a conflict
+        copy_started_by=by,
+        **{name: getattr(live, name) for name in CONTENT_FIELDS},
+    )
+    copy.save(force_insert=True)
+    for name in TAG_FIELDS:
+        getattr(copy, name).set(getattr(live, name).all())
+    copy.copied_rows = {prefix: _copy_rows(model, live, copy) for prefix, model in PARTS.items()}
+    copy.save(update_fields=["copied_rows"])
+    return copy
+
+
+def _copy_rows(model, source, target):
+    """Copy ``source``'s rows of ``model`` to ``target``; returns {source row id (str): copy row id}."""
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "issue"]
+    mapping = {}
+    for row in model.objects.filter(issue=source).order_by("pk"):
+        # A new row rather than the loaded one sent back: the signals see a row of the copy only.
+        copied = model(issue=target, **{name: getattr(row, name) for name in fields})
+        copied.save(force_insert=True)
+        mapping[str(row.pk)] = copied.pk
+    return mapping
+
+
+def text_of(issue):
+    """What readers read of the issue, as plain text, and where they find it: to tell whether a change alters it."""
+    from briefs.document import issue_document
+
+    document = issue_document(Issue.objects.select_related("series__programme").get(pk=issue.pk))
+    where = "\n".join(f"{name}: {getattr(issue, name)}" for name in ADDRESS_FIELDS)
+    return where + "\n" + document.plain_text()
+
+
+def change_alters_text(issue):
+    """Whether publishing the issue's working copy changes what readers read or where they find it."""
+    copy = current_copy(issue)
+    return copy is not None and text_of(copy) != text_of(issue)
+
+
+def may_discard(copy, user):
+    """The copy's author (who started it or saved it) or someone who may publish changes."""
+    if user.has_perm("briefs.publish_issue"):
+        return True
+    return user.pk is not None and user.pk in authors_of(copy)
+
+
+def authors_of(copy):
+    """The users who started or saved the working copy."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    saved = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Issue),
+        object_id=str(copy.working_copy_of_id),
+        action_flag=CHANGE,
+        action_time__gte=copy.created_at,
+    ).values_list("user_id", flat=True)
+    return {copy.copy_started_by_id, *saved} - {None}
+
+
+def publish(issue, *, by, note="", now=None):
+    """Make the issue's working copy public, in the caller's transaction; returns the issue.
+
+    ``note`` (the correction note readers see) is required when the change
+    alters what readers read, or moves the issue (number, series, web address,
+    date). Every earlier address of the issue then leads to the new one
+    (``briefs.addresses``).
+    """
+    now = now or timezone.now()
+    note = (note or "").strip()
+    live = Issue.objects.select_for_update().get(pk=issue.pk)
+    copy = current_copy(live)
+    if copy is None:
+        raise ValidationError("There is no prepared change to publish.", code="no_pending_change")
+    if text_of(copy) != text_of(live) and not note:
+        raise ValidationError(
+            "This change alters the text readers have read, or where they find it: write a short correction "
+            "note for them.",
+            code="correction_note_required",
+        )
+    taken = Issue.objects.originals().filter(series_id=copy.series_id, number=copy.number).exclude(pk=live.pk).first()
+    if taken is not None:
+        raise ValidationError(
+            "The change gives the issue No. %(number)s, which another issue of the series has (“%(title)s”). "
+            "Change the number in the prepared change first.",
+            code="number_taken",
+            params={"number": copy.number, "title": taken.title},
+        )
+    # ADDRESSES: remember_address(live) once briefs.addresses lands
+    for name in CONTENT_FIELDS:
+        setattr(live, name, getattr(copy, name))
+    live.edit_version = max(live.edit_version, copy.edit_version) + 1
+    try:
+        with transaction.atomic():
+            live.save()
+    except IntegrityError as error:  # the number was taken in the instant since the check
+        raise ValidationError(
+            "Another issue of the series took No. %(number)s a moment ago. Change the number in the prepared "
+            "change first.",
+            code="number_taken",
+            params={"number": copy.number},
+        ) from error
+    for name in TAG_FIELDS:
+        getattr(live, name).set(getattr(copy, name).all())
+    for model in PARTS.values():
+        model.objects.filter(issue=live).delete()
+        model.objects.filter(issue=copy).update(issue=live)
+    if note:
+        Correction.objects.create(issue=live, note=note, by=by, corrected_at=now)
+    forget_copy(copy)
+    copy.delete()
+    return live
+
+
+def discard(issue, *, by, now=None):
+    """Set the issue's working copy aside; readers keep the published version, and the copy is kept.
+
+    Only the copy's author or someone who may publish may discard it.
+    """
+    live = Issue.objects.select_for_update().get(pk=issue.pk)
+    copy = current_copy(live)
+    if copy is None:
+        raise ValidationError("There is no prepared change to discard.", code="no_pending_change")
+    if not may_discard(copy, by):
+        raise PermissionDenied("Only the editor who prepared this change, or someone who may publish, may discard it.")
+    copy.copy_discarded_at, copy.copy_discarded_by = now or timezone.now(), by
+    copy.save(update_fields=["copy_discarded_at", "copy_discarded_by", "updated_at"])
+    # A form showing the copy is outdated: saving it must not start a new copy from it unawares.
+    live.edit_version = max(live.edit_version, copy.edit_version) + 1
+    live.save(update_fields=["edit_version", "updated_at"])
+    return copy
+
+
+def restore(copy, *, by):
+    """Make a discarded working copy the issue's working copy again (there must be none in progress)."""
+    live = Issue.objects.select_for_update().get(pk=copy.working_copy_of_id)
+    if current_copy(live) is not None:
+        raise ValidationError(
+            "No. %(number)s has a prepared change in progress: publish or discard it before restoring another.",
+            code="copy_in_progress",
+            params={"number": live.number},
+        )
+    copy = Issue.objects.select_for_update().get(pk=copy.pk)
+    if copy.copy_discarded_at is None:
+        raise ValidationError("This change was not discarded.", code="not_discarded")
+    copy.copy_discarded_at, copy.copy_discarded_by = None, None
+    # Forms open on the issue are outdated by the change they now show.
+    copy.edit_version = (
+        max(live.edit_version, Issue.objects.filter(working_copy_of=live).aggregate(v=Max("edit_version"))["v"] or 0)
+        + 1
+    )
+    copy.save(update_fields=["copy_discarded_at", "copy_discarded_by", "edit_version", "updated_at"])
+    return copy
