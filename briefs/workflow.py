@@ -139,8 +139,14 @@ TRANSITIONS = {
 }
 
 
-def applies_to(transition, issue, *, now=None):
-    """Whether ``transition`` can start from where ``issue`` is now."""
+_UNKNOWN = object()
+
+
+def applies_to(transition, issue, *, now=None, copy=_UNKNOWN):
+    """Whether ``transition`` can start from where ``issue`` is now.
+
+    ``copy``: the issue's working copy (or None), when the caller has read it already.
+    """
     if issue.status not in transition.sources:
         return False
     if issue.is_working_copy:
@@ -150,16 +156,16 @@ def applies_to(transition, issue, *, now=None):
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
         return issue.is_public(now=now)
     if transition.name in ("publish_change", "discard_change"):
-        return working_copies.current_copy(issue) is not None
+        return (working_copies.current_copy(issue) if copy is _UNKNOWN else copy) is not None
     return True
 
 
 def available_transitions(issue, user, *, now=None):
-    """The steps ``user`` may take with ``issue`` now, in workflow order."""
-    steps = [t for t in TRANSITIONS.values() if t.allows(user) and applies_to(t, issue, now=now)]
-    if any(t.name == "discard_change" for t in steps):
-        if not working_copies.may_discard(working_copies.current_copy(issue), user):
-            steps = [t for t in steps if t.name != "discard_change"]
+    """The steps ``user`` may take with ``issue`` now, in workflow order (the working copy read once)."""
+    copy = working_copies.current_copy(issue) if working_copies.edits_go_to_a_copy(issue, now=now) else None
+    steps = [t for t in TRANSITIONS.values() if t.allows(user) and applies_to(t, issue, now=now, copy=copy)]
+    if copy is not None and not working_copies.may_discard(copy, user):
+        steps = [t for t in steps if t.name != "discard_change"]
     return steps
 
 

@@ -24,7 +24,7 @@ as they are; see docs/architecture.md.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, Question
@@ -70,13 +70,31 @@ def discarded_copies(issue):
 def start(issue, *, by):
     """The issue's working copy: the one in progress, or a new copy of the issue as readers see it.
 
-    Call inside a transaction; the issue's row is locked so that two editors
+    Call inside a transaction: the issue's row is locked, so that two editors
     starting at the same moment get the same copy.
     """
-    live = Issue.objects.select_for_update().get(pk=issue.pk)
-    copy = current_copy(live)
+    return open_copy(issue, by=by)[0]
+
+
+def open_copy(issue, *, by, only_at_version=None):
+    """``(copy, started)``: the issue's working copy, and whether this call started it (see :func:`start`).
+
+    ``only_at_version``: start none (``(None, False)``) unless the issue is
+    still at this edit version (the version of the form that asks for it).
+    """
+    rows = Issue.objects.select_for_update().filter(
+        Q(pk=issue.pk) | Q(working_copy_of=issue.pk, copy_discarded_at__isnull=True)
+    )
+    live, copy = None, None
+    for row in rows:  # one query for both, locked
+        if row.pk == issue.pk:
+            live = row
+        else:
+            copy = row
     if copy is not None:
-        return copy
+        return copy, False
+    if only_at_version is not None and str(live.edit_version) != str(only_at_version):
+        return None, False
     copy = Issue(
         working_copy_of=live,
         status=IssueStatus.DRAFT,
@@ -86,22 +104,24 @@ def start(issue, *, by):
     )
     copy.save(force_insert=True)
     for name in TAG_FIELDS:
-        getattr(copy, name).set(getattr(live, name).all())
+        through = getattr(Issue, name).through
+        target = getattr(Issue, name).field.m2m_reverse_name()  # the column: topic_id, place_id
+        tagged = through.objects.filter(issue=live).values_list(target, flat=True)
+        through.objects.bulk_create([through(issue=copy, **{target: pk}) for pk in tagged])
     copy.copied_rows = {prefix: _copy_rows(model, live, copy) for prefix, model in PARTS.items()}
     copy.save(update_fields=["copied_rows"])
-    return copy
+    return copy, True
 
 
 def _copy_rows(model, source, target):
     """Copy ``source``'s rows of ``model`` to ``target``; returns {source row id (str): copy row id}."""
     fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key and f.name != "issue"]
-    mapping = {}
-    for row in model.objects.filter(issue=source).order_by("pk"):
-        # A new row rather than the loaded one sent back: the signals see a row of the copy only.
-        copied = model(issue=target, **{name: getattr(row, name) for name in fields})
-        copied.save(force_insert=True)
-        mapping[str(row.pk)] = copied.pk
-    return mapping
+    rows = list(model.objects.filter(issue=source).order_by("pk"))
+    # New rows rather than the loaded ones sent back: what is told of them is the copy's only.
+    copies = model.objects.bulk_create(
+        [model(issue=target, **{name: getattr(row, name) for name in fields}) for row in rows]
+    )
+    return {str(row.pk): copied.pk for row, copied in zip(rows, copies, strict=True)}
 
 
 def text_of(issue):

@@ -1,18 +1,20 @@
 import re
+from contextlib import contextmanager
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery, Value
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html, format_html_join
 
 from briefs.document import issue_document
@@ -30,8 +32,7 @@ from briefs.models import (
     published_condition,
 )
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
-from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy
-from briefs.working_copies import start as start_working_copy
+from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, open_copy
 from editorial.editing import (
     describe_authors,
     describe_others,
@@ -373,29 +374,33 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def get_queryset(self, request):
         # The issues themselves; a working copy is edited through its issue's page (WorkingCopyAdmin).
-        return super().get_queryset(request).originals().prefetch_related("contributions__person")
+        return super().get_queryset(request).originals()
+
+    def get_changelist(self, request, **kwargs):
+        return IssueChangeList
 
     @cached_property
     def working_copies(self):
         """The admin that edits working copies: not registered, reached only through an issue's page."""
         return WorkingCopyAdmin(self.model, self.admin_site)
 
-    def get_inline_instances(self, request, obj=None):
-        inlines = super().get_inline_instances(request, obj)
+    def get_inlines(self, request, obj):
         if obj is not None and (obj.is_working_copy or edits_go_to_a_copy(obj)):
             # A public issue is not shared for proofreading: it has its address (sharing.services).
-            inlines = [inline for inline in inlines if not isinstance(inline, ShareLinkInline)]
-        return inlines
+            return [inline for inline in self.inlines if inline is not ShareLinkInline]
+        return self.inlines
 
-    def _keep_rows_deleted_meanwhile(self, request, issue):
+    def _keep_rows_deleted_meanwhile(self, request, issue_pk):
         """Before the admin reads the form: rows someone deleted meanwhile stay on the page as new rows."""
-        if request.method != "POST" or issue is None:
+        if request.method != "POST" or not issue_pk:
             return
-        existing = {
-            "contributions": set(issue.contributions.values_list("pk", flat=True)),
-            "questions": set(issue.questions.values_list("pk", flat=True)),
-            "footnotes": set(issue.footnotes.values_list("pk", flat=True)),
-        }
+        existing = {"contributions": set(), "questions": set(), "footnotes": set()}
+        rows = [
+            model.objects.filter(issue=issue_pk).order_by().annotate(inline=Value(prefix)).values_list("inline", "pk")
+            for prefix, model in (("contributions", Contribution), ("questions", Question), ("footnotes", Footnote))
+        ]
+        for prefix, pk in rows[0].union(*rows[1:], all=True):  # one query
+            existing[prefix].add(pk)
         data, rescued = keep_rows_deleted_meanwhile(request.POST, existing)
         if rescued:
             request.POST = data
@@ -410,35 +415,41 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
-            return self._issue_or_its_copy(request, object_id, form_url, extra_context)
+            return super().changeform_view(request, object_id, form_url, extra_context)
         # One transaction, and one PDF job and one search job per issue, however many rows the form saves.
         with one_job_per_issue():
-            return self._issue_or_its_copy(request, object_id, form_url, extra_context)
-
-    def _issue_or_its_copy(self, request, object_id, form_url, extra_context):
-        issue = self.get_object(request, unquote(object_id)) if object_id else None
-        if issue is None or not edits_go_to_a_copy(issue):
-            self._keep_rows_deleted_meanwhile(request, issue)
+            if object_id and _ID.fullmatch(str(object_id)):
+                self._keep_rows_deleted_meanwhile(request, int(object_id))
             return super().changeform_view(request, object_id, form_url, extra_context)
-        copy = current_copy(issue)
+
+    def _change_in_working_copy(self, request, issue, form_url, context):
+        """The page of an issue whose edits go to its working copy: the copy's form, or the issue's before there is one."""
         if request.method == "POST" and self.has_change_permission(request, issue):
-            if copy is not None or request.POST.get("loaded_version") == str(issue.edit_version):
+            with one_job_per_issue():  # the copy started and the save: one transaction
                 # The first save of a change starts the working copy; the form's rows are the copy's from then on.
-                copy = start_working_copy(issue, by=request.user)
-                request.POST = rows_of_copy(request.POST, issue=issue, copy=copy)
-            # Else a form of the issue older than its last step or discarded change: the issue's own form
-            # refuses it (the edit-conflict check), and no copy is started for it.
+                # A form of the issue older than its last step or discarded change starts none: the issue's
+                # own form refuses it (the edit-conflict check).
+                copy, started = open_copy(
+                    issue, by=request.user, only_at_version=request.POST.get("loaded_version", "")
+                )
+                if copy is not None:
+                    request.POST = rows_of_copy(request.POST, issue=issue, copy=copy)
+                    if not started:  # rows of the copy may have been deleted meanwhile
+                        self._keep_rows_deleted_meanwhile(request, copy.pk)
+                return self._working_copy_page(request, issue, copy, form_url, context)
+        return self._working_copy_page(request, issue, current_copy(issue), form_url, context)
+
+    def _working_copy_page(self, request, issue, copy, form_url, context):
         context = {
-            **(extra_context or {}),
+            **context,
             "preparing": True,
             "issue": issue,
             "copy": copy,
             "copy_authors": describe_authors(copy) if copy is not None else "",
         }
         if copy is None:  # nothing prepared yet: the form shows the issue as readers see it
-            return super().changeform_view(request, object_id, form_url, context)
-        self.working_copies._keep_rows_deleted_meanwhile(request, copy)
-        return self.working_copies.changeform_view(request, str(copy.pk), form_url, context)
+            return super().change_view(request, str(issue.pk), form_url, context)
+        return self.working_copies.change_view(request, str(copy.pk), form_url, context)
 
     def prepared_preview_view(self, request, object_id):
         """The issue's page as it will be once its working copy is published."""
@@ -468,15 +479,19 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        issue = self.get_object(request, object_id)
+        issue = self.get_object(request, unquote(object_id))
         may_edit = issue is not None and self.has_change_permission(request, issue)
         extra = {
-            "transitions": available_transitions(issue, request.user) if issue else [],
+            # Read when the page shows them (not for a save that goes on to another page).
+            "transitions": SimpleLazyObject(lambda: available_transitions(issue, request.user) if issue else []),
             "workflow_status": describe_status(issue) if issue else "",
             # Only someone who may edit it counts as having it open (others get 403 below).
             "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
         }
-        response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
+        if issue is not None and edits_go_to_a_copy(issue):
+            response = self._change_in_working_copy(request, issue, form_url, extra | (extra_context or {}))
+        else:
+            response = super().change_view(request, object_id, form_url, extra | (extra_context or {}))
         if issue and response.status_code == 302 and not response.url.startswith(request.path):
             note_closed(issue.pk, request.user)  # saved and left the page
         return response
@@ -638,6 +653,13 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         return ", ".join(c.person.name for c in obj.contributions.all() if c.is_author)
 
 
+class IssueChangeList(ChangeList):
+    """The list of issues, with the authors it shows read in one query."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).prefetch_related("contributions__person")
+
+
 def _issue_of(obj):
     """The issue itself, for an issue or its working copy."""
     return obj.working_copy_of if obj.is_working_copy else obj
@@ -663,15 +685,25 @@ class WorkingCopyAdmin(IssueAdmin):
     save_as = False
 
     def get_queryset(self, request):
-        return (
-            Issue.objects.filter(working_copy_of__isnull=False, copy_discarded_at__isnull=True)
-            .select_related("working_copy_of")
-            .prefetch_related("contributions__person")
+        return Issue.objects.filter(working_copy_of__isnull=False, copy_discarded_at__isnull=True).select_related(
+            "working_copy_of__series"
         )
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+    def change_view(self, request, object_id, form_url="", extra_context=None):
         # The plain issue page (ModelAdmin's), not IssueAdmin's routing to working copies.
+        return super(IssueAdmin, self).change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super(IssueAdmin, self).changeform_view(request, object_id, form_url, extra_context)
+
+    @contextmanager
+    def create_revision(self, request):
+        # A working copy's saves make no revision: publishing it makes one of the issue, with its note.
+        yield
+
+    def get_fieldsets(self, request, obj=None):
+        # No “Note on this change”: the correction note asked when the change is published says it.
+        return [fieldset for fieldset in super().get_fieldsets(request, obj) if fieldset[0] != "Note on this change"]
 
     def has_add_permission(self, request):
         return False

@@ -185,7 +185,39 @@ def _live_forms(formset):
     return [form for _index, form in sorted(live, key=key)]
 
 
-class OrderedInlineFormSet(forms.BaseInlineFormSet):
+class KnownRowField(forms.ModelChoiceField):
+    """An inline row's id, found among the rows its formset has read: no query per row, no other issue's row."""
+
+    def __init__(self, rows, *args, **kwargs):
+        self.rows = rows
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.rows().get(str(value))
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return row
+
+
+class KnownRowsFormSet(forms.BaseInlineFormSet):
+    """An issue's inline rows, whose ids are checked against the rows read for the form (:class:`KnownRowField`)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name = self.model._meta.pk.name
+        field = form.fields.get(name)
+        if isinstance(field, forms.ModelChoiceField):
+            form.fields[name] = KnownRowField(
+                self._rows_by_id, field.queryset, initial=field.initial, required=False, widget=field.widget
+            )
+
+    def _rows_by_id(self):
+        return {str(row.pk): row for row in self.get_queryset()}  # read once by the formset
+
+
+class OrderedInlineFormSet(KnownRowsFormSet):
     """Saves rows numbered 1..n in the order :func:`_live_forms` gives them."""
 
     def add_fields(self, form, index):
@@ -410,7 +442,7 @@ class FootnoteForm(forms.ModelForm):
         return normalise_label(self.cleaned_data["label"])
 
 
-class FootnoteFormSet(SiblingFormSetMixin, forms.BaseInlineFormSet):
+class FootnoteFormSet(SiblingFormSetMixin, KnownRowsFormSet):
     inline_role = "footnotes"
 
     def validate_unique(self):

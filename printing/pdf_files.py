@@ -289,6 +289,8 @@ def _tags_set(sender, instance, action, reverse, pk_set, **kwargs):
     """Topics or places added to or removed from issues."""
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
+    if not reverse and instance.never_seen_by_readers():  # a working copy's topics: nothing printed changes
+        return
     if not reverse:
         pdfs_need_refresh(Q(pk=instance.pk))
     elif action == "pre_clear":  # a topic cleared of its issues: find them while they are there

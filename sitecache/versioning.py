@@ -367,8 +367,9 @@ class ContentQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            post_bulk_create.send(sender=self.model, objs=created)
+        seen = [obj for obj in created if not never_seen_by_readers(obj)]
+        if seen:
+            post_bulk_create.send(sender=self.model, objs=seen)
             content_changed()
         return created
 
@@ -390,12 +391,15 @@ def content_models():
     ]
 
 
-def _changed(sender, instance=None, **kwargs):
-    # A row that says readers never see it (a working copy's, briefs.working_copies) changes no page.
+def never_seen_by_readers(instance):
+    """A row that says readers never see it (a working copy's, ``briefs.working_copies``): its writes change no page."""
     hidden = getattr(instance, "never_seen_by_readers", None)
-    if hidden is not None and hidden():
-        return
-    content_changed()
+    return hidden is not None and hidden()
+
+
+def _changed(sender, instance=None, **kwargs):
+    if not never_seen_by_readers(instance):
+        content_changed()
 
 
 def connect():

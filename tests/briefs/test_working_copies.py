@@ -474,3 +474,18 @@ def test_restoring_a_revision_of_a_public_issue_restores_it_into_the_working_cop
     assert "as a prepared change: readers still see the published version" in response.content.decode()
     assert Issue.objects.get(pk=public_issue.pk).title == "Corrected twice"
     assert current_copy(public_issue).title == "Corrected"
+
+
+def test_saving_a_public_issue_costs_at_most_40_queries_starting_its_copy_and_30_saving_into_it(
+    editor_client, public_issue
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for _ in range(3):
+        fields = open_form(editor_client, public_issue)
+        with CaptureQueriesContext(connection) as queries:
+            assert save(editor_client, public_issue, fields).status_code == 302
+        counts.append(len(queries))
+    assert counts[0] <= 40 and counts[1] <= 30 and counts[2] == counts[1], counts
