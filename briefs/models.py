@@ -896,3 +896,34 @@ class Correction(models.Model):
 
     def __str__(self):
         return self.note
+
+
+class FormerAddress(models.Model):
+    """An address a public issue had before its series, number or web address changed.
+
+    Recorded when such a change to a live (or withdrawn) issue is published
+    (:func:`briefs.addresses.remember_address`), so that the old address answers
+    301 to the issue's address now. It names the issue, not the next address, so a
+    chain of moves (No. 6, then 66, then 67) leads to the current address in one hop.
+    The reader asks for it only where no public issue answers: a live issue at the
+    same number always wins.
+    """
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="former_addresses", verbose_name="issue")
+    series = models.ForeignKey(Series, on_delete=models.PROTECT, related_name="+", verbose_name="series")
+    number = models.PositiveIntegerField("number")
+    slug = models.SlugField("web address", max_length=200)
+    moved_at = models.DateTimeField("moved at", default=timezone.now)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "former address"
+        verbose_name_plural = "former addresses"
+        constraints = [
+            # One issue per old address: the one that had it last (see remember_address).
+            models.UniqueConstraint(fields=["series", "number", "slug"], name="former_address_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.series_id}/{self.number}/{self.slug} → issue {self.issue_id}"

@@ -22,11 +22,14 @@ copy in the issue's own tables is edited by Django's admin and inline formsets
 as they are; see docs/architecture.md.
 """
 
+from copy import copy as copy_of
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from briefs.addresses import remember_address
 from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, Question
 from briefs.revisions import forget_copy
 
@@ -188,7 +191,7 @@ def publish(issue, *, by, note="", now=None):
             code="number_taken",
             params={"number": copy.number, "title": taken.title},
         )
-    # ADDRESSES: remember_address(live) once briefs.addresses lands
+    was = copy_of(live)  # its address before: kept once the new one is written
     for name in CONTENT_FIELDS:
         setattr(live, name, getattr(copy, name))
     live.edit_version = max(live.edit_version, copy.edit_version) + 1
@@ -202,6 +205,7 @@ def publish(issue, *, by, note="", now=None):
             code="number_taken",
             params={"number": copy.number},
         ) from error
+    remember_address(was, now=now)  # the old address leads to the new one (briefs.addresses)
     for name in TAG_FIELDS:
         getattr(live, name).set(getattr(copy, name).all())
     for model in PARTS.values():

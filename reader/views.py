@@ -4,10 +4,12 @@ from functools import wraps
 from django.db.models import Count, Exists, OuterRef, Value
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, urlencode
 
+from briefs.addresses import issue_moved_from
 from briefs.document import issue_document, team_in_office
 from briefs.front_matter import front_matter
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
@@ -135,27 +137,60 @@ class IssueWithdrawn(Exception):
         self.issue = issue
 
 
-def _gone_if_withdrawn(view):
-    """Answer 410 Gone, with the withdrawal notice, for a withdrawn issue's address."""
+class IssueMoved(Exception):
+    """The address is one ``issue`` had before it moved: it answers 301 to the issue's address now."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except IssueWithdrawn as gone:
-            return render(request, "reader/issue_withdrawn.html", {"issue": gone.issue}, status=410)
-
-    return wrapper
+    def __init__(self, issue):
+        self.issue = issue
 
 
-def _get_issue(request, series_slug, number):
+def _issue_address(kind):
+    """A view of one kind of an issue's address (``kind`` names the URL of that kind the issue has now).
+
+    A withdrawn issue's address answers 410 Gone, with the withdrawal notice. An
+    address the issue had before it moved (:mod:`briefs.addresses`) answers 301
+    to the address of the same kind it has now; an old short address goes to
+    the page itself, in one hop.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except IssueWithdrawn as gone:
+                return render(request, "reader/issue_withdrawn.html", {"issue": gone.issue}, status=410)
+            except IssueMoved as moved:
+                return redirect(_address_now(moved.issue, kind), permanent=True)
+
+        return wrapper
+
+    return decorate
+
+
+def _address_now(issue, kind):
+    if kind == "issue_detail":
+        return issue.get_absolute_url()
+    return reverse(f"reader:{kind}", kwargs={"series_slug": issue.series.slug, "number": issue.number})
+
+
+def _follow_move(series_slug, number, slug=None, *, exact=False):
+    """Raise :class:`IssueMoved` if an issue readers may be sent to had this address."""
+    moved = issue_moved_from(series_slug, number, slug, exact=exact)
+    if moved is not None:
+        raise IssueMoved(moved)
+
+
+def _get_issue(request, series_slug, number, slug=None):
     """The issue, if this visitor may see it, with ``is_public`` set.
 
     Staff who may view issues (``PAGE_PREVIEW_PERMISSION``) also preview
     drafts, scheduled and withdrawn issues; whether the public can see one is
     asked of ``published()`` in the same query, not decided again here. For
     anyone else, other staff included, a withdrawn issue raises
-    :class:`IssueWithdrawn`, and anything else not public is a 404.
+    :class:`IssueWithdrawn`. Where no issue has the number, an issue that had
+    this address before it moved raises :class:`IssueMoved`; anything else not
+    public is a 404. ``slug`` is the page address's words, if it is one.
     """
     if may_preview(request):
         issues = Issue.objects.annotate(is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk"))))
@@ -172,24 +207,31 @@ def _get_issue(request, series_slug, number):
         withdrawn = (
             Issue.objects.filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
             .select_related("series")
-            .only("number", "title", "withdrawal_notice", "series__name", "series__slug")
+            .only("number", "title", "slug", "withdrawal_notice", "series__name", "series__slug")
             .first()
         )
         if withdrawn is not None:
+            if slug is not None and slug != withdrawn.slug:
+                # The words of another issue's page that had this number before it moved.
+                _follow_move(series_slug, number, slug, exact=True)
             raise IssueWithdrawn(withdrawn) from None
+        _follow_move(series_slug, number, slug)
         raise Http404("No issue is published at this address.") from None
 
 
-@_gone_if_withdrawn
+@_issue_address("issue_detail")
 def issue_short_url(request, series_slug, number):
     issue = _get_issue(request, series_slug, number)
     return redirect(issue, permanent=issue.is_public)
 
 
-@_gone_if_withdrawn
+@_issue_address("issue_detail")
 def issue_detail(request, series_slug, number, slug):
-    issue = _get_issue(request, series_slug, number)
+    issue = _get_issue(request, series_slug, number, slug)
     if slug != issue.slug:
+        # The words of another issue's page that had this number before it moved lead to that issue;
+        # other words, to this issue's page.
+        _follow_move(series_slug, number, slug, exact=True)
         return redirect(issue, permanent=issue.is_public)
     document = _issue_document(issue)
     meta, cite_this = _page_extras(document, issue_links(document, site_root(request)))
@@ -256,7 +298,7 @@ def _citation_file(request, series_slug, number, *, make, extension, content_typ
     return response
 
 
-@_gone_if_withdrawn
+@_issue_address("issue_bibtex")
 def issue_bibtex(request, series_slug, number):
     """The issue as a BibTeX @techreport, to download."""
     return _citation_file(
@@ -264,7 +306,7 @@ def issue_bibtex(request, series_slug, number):
     )
 
 
-@_gone_if_withdrawn
+@_issue_address("issue_ris")
 def issue_ris(request, series_slug, number):
     """The issue as a RIS record (TY  - RPRT), to download."""
     return _citation_file(
@@ -299,7 +341,7 @@ def _stored_pdf_response(request, issue, document):
     return response
 
 
-@_gone_if_withdrawn
+@_issue_address("issue_pdf")
 def issue_pdf(request, series_slug, number):
     """The printed brief. Readers get the stored PDF; those who may preview also get drafts (built by the worker)."""
     issue = _get_issue(request, series_slug, number)

@@ -489,3 +489,21 @@ def test_saving_a_public_issue_costs_at_most_40_queries_starting_its_copy_and_30
             assert save(editor_client, public_issue, fields).status_code == 302
         counts.append(len(queries))
     assert counts[0] <= 40 and counts[1] <= 30 and counts[2] == counts[1], counts
+
+
+def test_a_published_move_keeps_every_old_address_leading_to_the_new_one(editor_client, public_issue):
+    series, old_number, old_slug = public_issue.series.slug, public_issue.number, public_issue.slug
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"number": "66", "slug": "new-words"})
+    apply_transition(public_issue, "publish_change", by=_superuser(), comment="Renumbered: it was printed as No. 66.")
+    reader = Client()
+    base = f"/series/{series}/{old_number}/"
+    for old, new in [
+        (f"{base}{old_slug}/", f"/series/{series}/66/new-words/"),
+        (base, f"/series/{series}/66/new-words/"),
+        (f"{base}pdf/", f"/series/{series}/66/pdf/"),
+        (f"{base}cite.bib", f"/series/{series}/66/cite.bib"),
+        (f"{base}cite.ris", f"/series/{series}/66/cite.ris"),
+    ]:
+        response = reader.get(old)
+        assert (response.status_code, response["Location"]) == (301, new), old
+    assert "Renumbered: it was printed as No. 66." in reader_sees(Issue.objects.get(pk=public_issue.pk))

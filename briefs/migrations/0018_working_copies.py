@@ -38,7 +38,7 @@ def prepared_changes_to_working_copies(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("briefs", "0016_pdf_and_search_move_out"),
+        ("briefs", "0017_former_address"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
