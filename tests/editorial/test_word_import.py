@@ -17,7 +17,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from briefs.document import issue_document
-from briefs.models import Issue
+from briefs.models import Contribution, Footnote, Issue, Question
 from demo import eucacis_in_brief_06 as seed
 from editorial.word_import import WordFileError, check_docx_size, match_people, read_docx, recognise
 from people.models import Person
@@ -336,6 +336,41 @@ def test_an_existing_issue_is_never_overwritten(editor_client):
     assert (
         Issue.objects.get(pk=existing.pk).title == "Already here" and Issue.objects.filter(series=series).count() == 1
     )
+
+
+@pytest.mark.django_db
+def test_a_number_taken_by_another_confirm_after_it_was_checked_free_is_a_form_error_with_nothing_written(
+    editor_client,
+):
+    """Two confirms at the same moment: the second's check passed, then the first's issue took the number."""
+    from django.db import connection
+
+    from tests.conftest import make_issue, make_series
+
+    series = make_series()
+    preview = _upload(editor_client, word_interview(), series)["Location"]
+    raced = []
+
+    def another_confirm_takes_the_number_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if re.match(r'SELECT \S+ AS "a" FROM "briefs_issue" ', sql) and not raced:  # the check: the number is free
+            raced.append(True)  # before the insert below, which comes through here too
+            make_issue(series, number=4, title="Confirmed at the same moment")
+        return result
+
+    with connection.execute_wrapper(another_confirm_takes_the_number_first):
+        page = editor_client.post(preview, {"number": "4", "publication_date": "2019-02-01"})
+    assert raced and page.status_code == 200
+    assert [e.code for e in page.context["form"].errors.as_data()["number"]] == ["number_taken"]
+    assert "already has a No. 4; the import never overwrites an issue" in page.content.decode()
+    # Nothing of the draft was written: no issue, none of its new people, parts or notes.
+    assert not Issue.objects.filter(title__startswith="Water across borders").exists()
+    assert not Person.objects.filter(family_name__in=["Schulz", "Sarsen"]).exists()
+    assert not Question.objects.exists() and not Footnote.objects.exists() and not Contribution.objects.exists()
+    # The preview is kept: with another number the same confirm goes through, whole.
+    assert editor_client.post(preview, {"number": "5", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=5)
+    assert (draft.contributions.count(), draft.questions.count(), draft.footnotes.count()) == (2, 2, 2)
 
 
 @pytest.mark.django_db
