@@ -22,7 +22,8 @@ from django.test import Client
 
 from briefs.models import Issue
 from people.models import Person
-from tests.conftest import make_series
+from tests.conftest import make_interview, make_series
+from tests.editorial.test_edit_conflicts import open_form, save
 from tests.editorial.test_word_import import _para, _run, _title, _upload, word_docx, word_interview
 
 pytestmark = pytest.mark.skipif(
@@ -95,6 +96,36 @@ def two_editors(transactional_db, django_user_model):
         client.force_login(user)
         clients.append(client)
     return clients
+
+
+def test_two_saves_of_an_issue_from_the_same_version_at_once_save_one_and_refuse_the_other(two_editors):
+    albina, janny = two_editors
+    issue = make_interview(status=Issue.Status.DRAFT, title="The original title")
+    albinas, jannys = open_form(albina, issue), open_form(janny, issue)
+    reached, release = threading.Event(), threading.Event()
+
+    def albina_saves():
+        # Held once the edit-conflict check has read the issue's version (and locked its row).
+        with connection.execute_wrapper(held_after(r'^SELECT "briefs_issue"."edit_version" ', reached, release)):
+            return save(albina, issue, albinas | {"title": "Albina's title"})
+
+    first = Editor(albina_saves)
+    first.start()
+    assert reached.wait(PATIENCE), "Albina's save did not reach the edit-conflict check"
+    second = Editor(lambda: save(janny, issue, jannys | {"title": "Janny's title"}))
+    second.start()
+    janny_waited = another_connection_waits_for_a_lock("%edit_version%FOR UPDATE%")
+    release.set()
+
+    assert first.outcome().status_code == 302
+    refused = second.outcome()
+    assert refused.status_code == 200
+    assert "Your changes were NOT saved: someone else changed this issue after you opened it." in (
+        refused.content.decode()
+    )
+    issue.refresh_from_db()
+    assert (issue.title, issue.edit_version) == ("Albina's title", 2)
+    assert janny_waited, "Janny's save read the version while Albina's save had it locked"
 
 
 def _another_interview():
