@@ -461,6 +461,50 @@ def test_a_tables_text_is_kept_as_paragraphs_and_said_so():
     assert any("table" in p for p in found.problems)
 
 
+@pytest.mark.django_db
+def test_notes_cited_out_of_words_order_and_twice_are_labelled_1_2_3_in_reading_order(editor_client):
+    """Word numbers its notes by their ids, which follow the order they were added in, not where they
+    are cited. The imported labels follow the reading order, so that the label an editor sees in the
+    admin is the number a reader sees; a note cited twice keeps one label."""
+    from tests.conftest import make_series
+
+    data = word_docx(
+        [
+            _title("Notes added out of order: Interview with Dina Sarsen"),
+            _para(_run("Interview by Janny Schulz with Dina Sarsen")),
+            _para(_run("The added note is cited first"), _note_ref(3), _run(".")),
+            _para(_run("1. Which came first?")),
+            _para(
+                _run("DS: The oldest note"), _note_ref(1), _run(", then the added one again"), _note_ref(3), _run(".")
+            ),
+            _para(_run("2. And the middle one?")),
+            _para(_run("DS: Last"), _note_ref(2), _run(".")),
+        ],
+        footnotes=[(1, "Written first, cited second."), (2, "Written second, cited last."), (3, "Added last.")],
+    )
+    series = make_series()
+    preview = _upload(editor_client, data, series)["Location"]
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=1)
+
+    assert list(draft.footnotes.values_list("label", "text")) == [
+        ("1", "<p>Added last.</p>"),
+        ("2", "<p>Written first, cited second.</p>"),
+        ("3", "<p>Written second, cited last.</p>"),
+    ]
+    assert draft.introduction == "<p>The added note is cited first[^1].</p>"
+    assert list(draft.questions.values_list("answer", flat=True)) == [
+        "<p>The oldest note[^2], then the added one again[^1].</p>",
+        "<p>Last[^3].</p>",
+    ]
+    notes = issue_document(draft).texts("web").notes
+    assert [(n.number, n.label, n.html, len(n.backlinks)) for n in notes] == [
+        (1, "1", "<p>Added last.</p>", 2),
+        (2, "2", "<p>Written first, cited second.</p>", 1),
+        (3, "3", "<p>Written second, cited last.</p>", 1),
+    ]
+
+
 def test_a_word_footnote_the_text_never_cites_is_named_as_left_out():
     data = word_docx(
         [_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1))],
