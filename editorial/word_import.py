@@ -595,32 +595,48 @@ def next_free_number(series):
 def create_draft(recognised, choices, *, series, number, publication_date, by=None):
     """Create the draft issue the preview showed, in one transaction; returns it.
 
-    Never overwrites an issue: a number already used in the series is refused.
+    Never overwrites an issue: a number already used in the series, or taken by
+    another confirm at the same moment, is refused with a ValidationError
+    (``number_taken``), and nothing of this draft is written.
     People matched in the preview are used; the others are added once each.
     """
     from django.core.exceptions import ValidationError
-    from django.db import transaction
+    from django.db import IntegrityError, transaction
     from django.utils.text import slugify
 
     from briefs.models import Contribution, Footnote, Issue, IssueKind, Question
     from people.models import Person
 
-    with transaction.atomic():
-        if Issue.objects.select_for_update().filter(series=series, number=number).exists():
-            raise ValidationError(
-                f"{series.name} already has a No. {number}; the import never overwrites an issue. Choose another number.",
-                code="number_taken",
-            )
-        issue = Issue.objects.create(
-            series=series,
-            number=number,
-            title=recognised.title[:300],
-            slug=slugify(recognised.title)[:200] or f"issue-{number}",
-            kind=IssueKind.INTERVIEW if recognised.kind == "interview" else IssueKind.ARTICLE,
-            publication_date=publication_date,
-            introduction=recognised.introduction,
-            body=recognised.body,
+    def number_taken():
+        return ValidationError(
+            f"{series.name} already has a No. {number}; the import never overwrites an issue. Choose another "
+            f"number (the next free one is {next_free_number(series)}).",
+            code="number_taken",
         )
+
+    with transaction.atomic():
+        if Issue.objects.filter(series=series, number=number).exists():
+            raise number_taken()
+        try:
+            # Another confirm may take the number between the check above and this insert
+            # (on PostgreSQL nothing can lock a row that does not exist yet): the series'
+            # unique number (issue_number_unique_in_series) then refuses this insert, and its
+            # savepoint leaves the transaction usable to say so.
+            with transaction.atomic():
+                issue = Issue.objects.create(
+                    series=series,
+                    number=number,
+                    title=recognised.title[:300],
+                    slug=slugify(recognised.title)[:200] or f"issue-{number}",
+                    kind=IssueKind.INTERVIEW if recognised.kind == "interview" else IssueKind.ARTICLE,
+                    publication_date=publication_date,
+                    introduction=recognised.introduction,
+                    body=recognised.body,
+                )
+        except IntegrityError:
+            if not Issue.objects.filter(series=series, number=number).exists():
+                raise  # not the number: a fault to see, not the editor's to fix
+            raise number_taken() from None
         added, credited = {}, set()
         for order, choice in enumerate(choices):
             person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None

@@ -1,8 +1,10 @@
 """Series front matter kept in memory: never stale after an edit, whatever the path."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from briefs.front_matter import front_matter
@@ -166,3 +168,47 @@ def test_a_change_made_by_another_process_is_seen_through_the_token_or_the_versi
         )
     new_state()
     assert [s.title for s in front_matter(series).about_sections] == ["About the Programme", "Renamed elsewhere"]
+
+
+def test_an_edit_another_worker_commits_during_a_request_is_seen_through_the_series_token(transactional_db):
+    """The content version is read once per request; the series row is read afresh by the issue's query.
+
+    So an edit of the about sections or the team that another worker commits while a
+    request is under way is seen through the token that edit put on the series row,
+    not through the version: the front matter is never older than the series row it
+    is given. Each edit runs in a thread of its own, on a connection of its own.
+    """
+    from sitecache.versioning import serving, version_now
+
+    series = make_series()
+    section = make_about(series, "About the Programme", "<p>Original text.</p>")
+    member = make_person(given_name="Janny", family_name="Schulz")
+    make_membership(series, role="editor", person=member, position="Programme Manager")
+
+    def committed_by_another_worker(edit):
+        worker = threading.Thread(target=lambda: (edit(), connections.close_all()))
+        worker.start()
+        worker.join()
+
+    def shown(series_pk):
+        front = front_matter(Series.objects.get(pk=series_pk))  # as the issue's query reads it
+        return [s.title for s in front.about_sections], [str(m.person) for m in front.memberships]
+
+    with serving():
+        version = version_now()
+        assert shown(series.pk) == (["About the Programme"], ["Janny Schulz"])
+
+        section.title = "About EUCACIS"
+        committed_by_another_worker(section.save)
+        assert shown(series.pk) == (["About EUCACIS"], ["Janny Schulz"])
+
+        committed_by_another_worker(
+            lambda: make_membership(series, role="layout", person=make_person(given_name="Fabian", family_name="Weber"))
+        )
+        assert shown(series.pk) == (["About EUCACIS"], ["Janny Schulz", "Fabian Weber"])
+
+        member.honorific = "Dr"
+        committed_by_another_worker(member.save)
+        assert shown(series.pk) == (["About EUCACIS"], ["Dr Janny Schulz", "Fabian Weber"])
+
+        assert version_now() == version, "this request's version was read once, before the edits"

@@ -17,7 +17,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from briefs.document import issue_document
-from briefs.models import Issue
+from briefs.models import Contribution, Footnote, Issue, Question
 from demo import eucacis_in_brief_06 as seed
 from editorial.word_import import WordFileError, check_docx_size, match_people, read_docx, recognise
 from people.models import Person
@@ -339,6 +339,41 @@ def test_an_existing_issue_is_never_overwritten(editor_client):
 
 
 @pytest.mark.django_db
+def test_a_number_taken_by_another_confirm_after_it_was_checked_free_is_a_form_error_with_nothing_written(
+    editor_client,
+):
+    """Two confirms at the same moment: the second's check passed, then the first's issue took the number."""
+    from django.db import connection
+
+    from tests.conftest import make_issue, make_series
+
+    series = make_series()
+    preview = _upload(editor_client, word_interview(), series)["Location"]
+    raced = []
+
+    def another_confirm_takes_the_number_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if re.match(r'SELECT \S+ AS "a" FROM "briefs_issue" ', sql) and not raced:  # the check: the number is free
+            raced.append(True)  # before the insert below, which comes through here too
+            make_issue(series, number=4, title="Confirmed at the same moment")
+        return result
+
+    with connection.execute_wrapper(another_confirm_takes_the_number_first):
+        page = editor_client.post(preview, {"number": "4", "publication_date": "2019-02-01"})
+    assert raced and page.status_code == 200
+    assert [e.code for e in page.context["form"].errors.as_data()["number"]] == ["number_taken"]
+    assert "already has a No. 4; the import never overwrites an issue" in page.content.decode()
+    # Nothing of the draft was written: no issue, none of its new people, parts or notes.
+    assert not Issue.objects.filter(title__startswith="Water across borders").exists()
+    assert not Person.objects.filter(family_name__in=["Schulz", "Sarsen"]).exists()
+    assert not Question.objects.exists() and not Footnote.objects.exists() and not Contribution.objects.exists()
+    # The preview is kept: with another number the same confirm goes through, whole.
+    assert editor_client.post(preview, {"number": "5", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=5)
+    assert (draft.contributions.count(), draft.questions.count(), draft.footnotes.count()) == (2, 2, 2)
+
+
+@pytest.mark.django_db
 def test_a_bad_upload_is_an_error_on_the_file_field_and_nothing_is_stored(editor_client):
     from tests.conftest import make_series
 
@@ -424,6 +459,50 @@ def test_a_tables_text_is_kept_as_paragraphs_and_said_so():
     )
     assert found.body == "<p>before</p><p>IMPORTANT cell text</p><p>after</p>"
     assert any("table" in p for p in found.problems)
+
+
+@pytest.mark.django_db
+def test_notes_cited_out_of_words_order_and_twice_are_labelled_1_2_3_in_reading_order(editor_client):
+    """Word numbers its notes by their ids, which follow the order they were added in, not where they
+    are cited. The imported labels follow the reading order, so that the label an editor sees in the
+    admin is the number a reader sees; a note cited twice keeps one label."""
+    from tests.conftest import make_series
+
+    data = word_docx(
+        [
+            _title("Notes added out of order: Interview with Dina Sarsen"),
+            _para(_run("Interview by Janny Schulz with Dina Sarsen")),
+            _para(_run("The added note is cited first"), _note_ref(3), _run(".")),
+            _para(_run("1. Which came first?")),
+            _para(
+                _run("DS: The oldest note"), _note_ref(1), _run(", then the added one again"), _note_ref(3), _run(".")
+            ),
+            _para(_run("2. And the middle one?")),
+            _para(_run("DS: Last"), _note_ref(2), _run(".")),
+        ],
+        footnotes=[(1, "Written first, cited second."), (2, "Written second, cited last."), (3, "Added last.")],
+    )
+    series = make_series()
+    preview = _upload(editor_client, data, series)["Location"]
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=1)
+
+    assert list(draft.footnotes.values_list("label", "text")) == [
+        ("1", "<p>Added last.</p>"),
+        ("2", "<p>Written first, cited second.</p>"),
+        ("3", "<p>Written second, cited last.</p>"),
+    ]
+    assert draft.introduction == "<p>The added note is cited first[^1].</p>"
+    assert list(draft.questions.values_list("answer", flat=True)) == [
+        "<p>The oldest note[^2], then the added one again[^1].</p>",
+        "<p>Last[^3].</p>",
+    ]
+    notes = issue_document(draft).texts("web").notes
+    assert [(n.number, n.label, n.html, len(n.backlinks)) for n in notes] == [
+        (1, "1", "<p>Added last.</p>", 2),
+        (2, "2", "<p>Written first, cited second.</p>", 1),
+        (3, "3", "<p>Written second, cited last.</p>", 1),
+    ]
 
 
 def test_a_word_footnote_the_text_never_cites_is_named_as_left_out():
