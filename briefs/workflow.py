@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from briefs.models import Issue, IssueStatus, IssueTransition, PendingChange
-from briefs.pending import discard_change, is_live, next_edit_version, publish_change
+from briefs.pending import discard_change, next_edit_version, publish_change
 from briefs.services import saved_issue_problems
 
 S = IssueStatus
@@ -140,9 +140,9 @@ def applies_to(transition, issue, *, now=None):
     if issue.status not in transition.sources:
         return False
     if transition.name == "unschedule":  # only an issue that is not public yet
-        return issue.public_from is not None and issue.public_from > (now or timezone.now())
+        return issue.is_scheduled_now(now=now)
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
-        return is_live(issue, now=now)
+        return issue.is_public_now(now=now)
     if transition.name in ("publish_change", "discard_change"):
         return _has_prepared_change(issue)
     return True
@@ -162,7 +162,7 @@ def available_transitions(issue, user, *, now=None):
 
 def describe_status(issue, *, now=None):
     """The status as an editor needs it: “Scheduled for 3 March 2019, 09:00” rather than “Published”."""
-    if issue.status == S.PUBLISHED and issue.public_from and issue.public_from > (now or timezone.now()):
+    if issue.is_scheduled_now(now=now):
         return "Scheduled for " + date_format(timezone.localtime(issue.public_from), "j F Y, H:i")
     return issue.get_status_display()
 
