@@ -478,8 +478,10 @@ class Issue(models.Model):
     )
     publication_date = models.DateField(
         "publication date",
-        help_text="The day the issue appears. Pages show the month and year (“February 2019”). "
-        "A published issue with a date in the future stays hidden until that day.",
+        help_text="The date printed on the issue; pages show its month and year (“February 2019”). "
+        "It does not decide when readers see the issue: publishing does. Publishing an issue dated "
+        "after today asks whether to schedule it for the start of that day or to publish it now "
+        "with this date as printed.",
     )
     introduction = RichTextField(
         "introduction",
