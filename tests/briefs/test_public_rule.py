@@ -12,10 +12,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from lxml import etree
 
-from briefs.models import Issue
+from briefs.models import Issue, PendingChange
 from briefs.workflow import TRANSITIONS, applies_to, describe_status
-from tests.conftest import make_issue, make_series
+from tests.conftest import make_interview, make_issue, make_series
+from tests.editorial.test_edit_conflicts import open_form, save
 
 pytestmark = pytest.mark.django_db
 
@@ -88,12 +90,21 @@ def test_the_workflow_withdraws_what_is_public_and_unschedules_what_is_not_yet(o
         assert describe_status(issue, now=NOW) == "Scheduled for 2 March 2026, 10:00"
 
 
+@pytest.mark.parametrize("offset, public", BOUNDARY)
+def test_an_edit_is_prepared_exactly_when_readers_see_the_issue(editor_client, offset, public):
+    """Saving the form of an issue readers see keeps their text (a prepared change); of one not public yet, not."""
+    issue = make_interview(public_from=NOW + offset, title="The title as published")
+    with mock.patch("django.utils.timezone.now", return_value=NOW):
+        assert save(editor_client, issue, open_form(editor_client, issue) | {"title": "A new title"}).status_code == 302
+    issue.refresh_from_db()
+    assert PendingChange.objects.filter(issue=issue).exists() is public
+    assert issue.title == ("The title as published" if public else "A new title")
+
+
 # -- every public view agrees ---------------------------------------------------
 
 
 def _sitemap_locations(client):
-    from lxml import etree
-
     response = client.get(reverse("sitemap_section", kwargs={"section": "issues"}))
     assert response.status_code == 200
     return {loc.text for loc in etree.fromstring(response.content).iter("{*}loc")}
