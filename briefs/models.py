@@ -388,7 +388,8 @@ def published_condition(*, at=None, through=""):
 
     ``Contribution.objects.filter(published_condition(through="issue__"))`` joins
     the issue instead of asking ``issue__in=Issue.objects.published()``, which
-    SQLite answers by reading every published issue.
+    SQLite answers by reading every published issue. :meth:`Issue.is_public_now`
+    is the same rule for one issue in memory; a test holds the two together.
     """
     return models.Q(**{f"{through}status": IssueStatus.PUBLISHED, f"{through}public_from__lte": at or timezone.now()})
 
@@ -492,8 +493,10 @@ class Issue(models.Model):
     )
     publication_date = models.DateField(
         "publication date",
-        help_text="The day the issue appears. Pages show the month and year (“February 2019”). "
-        "A published issue with a date in the future stays hidden until that day.",
+        help_text="The date printed on the issue; pages show its month and year (“February 2019”). "
+        "It does not decide when readers see the issue: publishing does. Publishing an issue dated "
+        "after today asks whether to schedule it for the start of that day or to publish it now "
+        "with this date as printed.",
     )
     introduction = RichTextField(
         "introduction",
@@ -646,22 +649,33 @@ class Issue(models.Model):
         """A working copy: its writes change no page (sitecache); publishing it writes the issue's rows."""
         return self.is_working_copy
 
-    def is_public(self, *, now=None):
-        """Readers see this issue now: the rule of :meth:`IssueQuerySet.published`, for one issue."""
+    @property
+    def is_published(self):
+        return self.status == IssueStatus.PUBLISHED
+
+    def is_public_now(self, *, now=None):
+        """Whether readers see this issue at ``now`` (this moment if None).
+
+        The one rule for “public”, for an issue in memory: exactly the condition of
+        :meth:`IssueQuerySet.published` (:func:`published_condition`), published and
+        ``public_from`` at or before ``now``. The workflow, prepared changes and the
+        admin ask this; the public views ask the query. The printed
+        ``publication_date`` plays no part.
+        """
         return (
             self.status == IssueStatus.PUBLISHED
             and self.public_from is not None
             and self.public_from <= (now or timezone.now())
         )
 
-    @property
-    def is_published(self):
-        return self.status == IssueStatus.PUBLISHED
+    def is_scheduled_now(self, *, now=None):
+        """Published, with a moment to go public that has not come at ``now``: :meth:`is_public_now`'s other side."""
+        return self.is_published and self.public_from is not None and not self.is_public_now(now=now)
 
     @property
     def is_scheduled(self):
         """Published, with a moment to go public that has not come yet."""
-        return self.is_published and self.public_from is not None and self.public_from > timezone.now()
+        return self.is_scheduled_now()
 
     @property
     def is_interview(self):

@@ -152,9 +152,9 @@ def applies_to(transition, issue, *, now=None, copy=_UNKNOWN):
     if issue.is_working_copy:
         return False  # a working copy is published or discarded through its issue
     if transition.name == "unschedule":  # only an issue that is not public yet
-        return issue.status == S.PUBLISHED and not issue.is_public(now=now)
+        return issue.is_scheduled_now(now=now)
     if transition.name == "withdraw":  # a scheduled issue is unscheduled, not withdrawn
-        return issue.is_public(now=now)
+        return issue.is_public_now(now=now)
     if transition.name in ("publish_change", "discard_change"):
         return (working_copies.current_copy(issue) if copy is _UNKNOWN else copy) is not None
     return True
@@ -171,7 +171,7 @@ def available_transitions(issue, user, *, now=None):
 
 def describe_status(issue, *, now=None):
     """The status as an editor needs it: “Scheduled for 3 March 2019, 09:00” rather than “Published”."""
-    if issue.status == S.PUBLISHED and issue.public_from and not issue.is_public(now=now):
+    if issue.is_scheduled_now(now=now):
         return "Scheduled for " + date_format(timezone.localtime(issue.public_from), "j F Y, H:i")
     return issue.get_status_display()
 

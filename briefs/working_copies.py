@@ -44,7 +44,7 @@ TAG_FIELDS = ("topics", "places")
 
 def is_live(issue, *, now=None):
     """Readers see this issue now."""
-    return issue.is_public(now=now)
+    return issue.is_public_now(now=now)
 
 
 def edits_go_to_a_copy(issue, *, now=None):

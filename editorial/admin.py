@@ -1,3 +1,4 @@
+import datetime
 import re
 from contextlib import contextmanager
 
@@ -164,12 +165,36 @@ class FootnoteInline(admin.StackedInline):
 _ID = re.compile(r"[0-9]{1,18}")
 
 
+def _day(date):
+    return date_format(date, "j F Y")
+
+
 class TransitionForm(forms.Form):
+    """The confirmation of a workflow step: a comment and, to publish, when.
+
+    An issue's printed date does not decide when readers see it: ``public_from``
+    does (:meth:`briefs.models.Issue.is_public_now`). So publishing an issue dated
+    after today (site time zone) asks which is meant: public from the start of its
+    printed day (the default), or public now with the date as printed; a plain
+    “now” is refused for it.
+    """
+
+    #: ``when``: every value the form accepts. Only those that fit the chosen issues are shown.
+    NOW, ON_PRINTED_DATE, NOW_AS_PRINTED, AT = "now", "on_printed_date", "now_as_printed", "at"
+
     comment = forms.CharField(
         label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}), max_length=2000
     )
     when = forms.ChoiceField(
-        label="When", choices=[("now", "Now"), ("at", "At a later time")], initial="now", widget=forms.RadioSelect
+        label="When",
+        choices=[
+            (NOW, "Now"),
+            (ON_PRINTED_DATE, "On its printed date"),
+            (NOW_AS_PRINTED, "Now, with the date as printed"),
+            (AT, "At a later time"),
+        ],
+        initial=NOW,
+        widget=forms.RadioSelect,
     )
     at = forms.DateTimeField(
         label="Public from",
@@ -178,7 +203,7 @@ class TransitionForm(forms.Form):
         help_text="Date and time (site time zone) at which the issue becomes public.",
     )
 
-    def __init__(self, transition, *args, correction_needed=False, **kwargs):
+    def __init__(self, transition, *args, correction_needed=False, issues=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.transition = transition
         if transition.name == "publish_change":
@@ -197,20 +222,99 @@ class TransitionForm(forms.Form):
             self.fields["comment"].help_text = "Shown at the issue's address instead of the issue."
         else:
             self.fields["comment"].help_text = "Optional; kept in the issue's workflow history."
+        #: The chosen issues this step would publish although their printed date is after today.
+        self.dated_ahead = []
         if not transition.can_schedule:
             del self.fields["when"], self.fields["at"]
+            return
+        today = timezone.localdate()
+        self.dated_ahead = [i for i in issues if i.status in transition.sources and i.publication_date > today]
+        if self.dated_ahead:
+            self._offer_printed_date(today)
+        else:
+            self.fields["when"].widget.choices = [(self.NOW, "Now"), (self.AT, "At a later time")]
+
+    def _offer_printed_date(self, today):
+        when = self.fields["when"]
+        ahead = self.dated_ahead
+        zone = timezone.get_current_timezone_name()
+        if len(ahead) == 1:
+            issue = ahead[0]
+            on_date = (
+                f"On its printed date (default): scheduled, public from {_day(issue.publication_date)}, "
+                f"00:00 ({zone} time); hidden until then"
+            )
+            now_as_printed = (
+                f"Now, with the date as printed: public at once, dated {_day(issue.publication_date)} although "
+                "that day has not come"
+            )
+            explained = f"No. {issue.number} is dated {_day(issue.publication_date)}, after today ({_day(today)})."
+        else:
+            on_date = (
+                f"On their printed dates (default): each scheduled, public from 00:00 ({zone} time) on its "
+                "printed date and hidden until then; any dated today or earlier public at once"
+            )
+            now_as_printed = "Now, with the dates as printed: all public at once, each dated as printed"
+            explained = (
+                ", ".join(f"No. {i.number} is dated {_day(i.publication_date)}" for i in ahead)
+                + f": after today ({_day(today)})."
+            )
+        when.widget.choices = [
+            (self.ON_PRINTED_DATE, on_date),
+            (self.NOW_AS_PRINTED, now_as_printed),
+            (self.AT, "At a later time"),
+        ]
+        when.initial = self.ON_PRINTED_DATE
+        when.help_text = (
+            f"{explained} The printed date does not hide an issue: it is public from the moment it is "
+            "published or scheduled for."
+        )
 
     def clean(self):
         cleaned = super().clean()
         if self.transition.can_schedule:
-            if cleaned.get("when") == "at":
+            when = cleaned.get("when")
+            if when == self.AT:
                 if cleaned.get("at") is None and "at" not in self.errors:
                     self.add_error("at", "Choose the date and time at which the issue becomes public.")
                 elif cleaned.get("at") is not None and cleaned["at"] <= timezone.now():
                     self.add_error("at", "This time has passed; choose a later one, or publish now.")
             else:
                 cleaned["at"] = None
+            if when == self.NOW and self.dated_ahead:
+                # Never published ahead of its printed date by a plain “now” (a crafted post, or a form
+                # opened before the date was changed): the editor says which of the two is meant.
+                self.add_error("when", self._refusal())
         return cleaned
+
+    def _refusal(self):
+        ahead = self.dated_ahead
+        if len(ahead) == 1:
+            return ValidationError(
+                "No. %(number)s is dated %(date)s, after today: choose whether it becomes public at the start of "
+                "its printed date, or now with the date as printed.",
+                code="dated_after_today",
+                params={"number": ahead[0].number, "date": _day(ahead[0].publication_date)},
+            )
+        return ValidationError(
+            "%(numbers)s are dated after today: choose whether they become public at the start of their printed "
+            "dates, or now with the dates as printed.",
+            code="dated_after_today",
+            params={"numbers": ", ".join(f"No. {i.number}" for i in ahead[:-1]) + f" and No. {ahead[-1].number}"},
+        )
+
+    def moment_for(self, issue):
+        """When ``issue`` becomes public by this (valid) form: ``at`` for ``apply_transition``, None for now."""
+        if not self.transition.can_schedule:
+            return None
+        when = self.cleaned_data["when"]
+        if when == self.AT:
+            return self.cleaned_data["at"]
+        if when == self.ON_PRINTED_DATE:
+            start = timezone.make_aware(datetime.datetime.combine(issue.publication_date, datetime.time.min))
+            if start > timezone.now():
+                return start
+        return None  # now; also the printed day's start once it has come (the form was opened the day before)
 
 
 class CountsPublishedIssues:
@@ -521,7 +625,10 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             raise Http404("No issue was chosen.")
         correction_needed = name == "publish_change" and any(change_alters_text(issue) for issue in issues)
         form = TransitionForm(
-            transition, request.POST if request.method == "POST" else None, correction_needed=correction_needed
+            transition,
+            request.POST if request.method == "POST" else None,
+            correction_needed=correction_needed,
+            issues=issues,
         )
         if request.method == "POST" and form.is_valid():
             done, refused = [], []
@@ -532,7 +639,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                         name,
                         by=request.user,
                         comment=form.cleaned_data["comment"],
-                        at=form.cleaned_data.get("at"),
+                        at=form.moment_for(issue),
                     )
                     done.append(issue)
                 except ValidationError as error:
