@@ -585,6 +585,42 @@ def match_people(recognised, people):
 # -- the draft ---------------------------------------------------------------------
 
 
+def _add_person(choice):
+    """The person ``choice`` names, added; or the one of that name added since the preview.
+
+    Two imports confirmed at the same moment may both add the same new person: the
+    second's insert then meets the first's person on the unique slug. Its savepoint
+    keeps the transaction usable, and the person found by name is credited instead.
+    """
+    from django.db import IntegrityError, transaction
+    from django.utils.text import slugify
+
+    from people.models import Person
+
+    named = NamedPerson(choice.name, choice.honorific)
+    given_name, family_name = named.given_name[:100], named.family_name[:100]
+    while True:
+        same = list(
+            Person.objects.filter(given_name__iexact=given_name, family_name__iexact=family_name).order_by("pk")[:2]
+        )
+        if len(same) == 1:  # as the preview would match them now
+            return same[0]
+        person = Person(given_name=given_name, family_name=family_name, honorific=choice.honorific)
+        base = slugify(person.name)[:110] or "person"
+        slug, n = base, 2
+        while Person.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        person.slug = slug
+        try:
+            with transaction.atomic():
+                person.save()
+            return person
+        except IntegrityError:
+            if not Person.objects.filter(slug=slug).exists():
+                raise  # not the slug: a fault to see
+            # Taken since it was checked free: look again (each turn, someone else's person exists).
+
+
 def next_free_number(series):
     from briefs.models import Issue
 
@@ -598,7 +634,9 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
     Never overwrites an issue: a number already used in the series, or taken by
     another confirm at the same moment, is refused with a ValidationError
     (``number_taken``), and nothing of this draft is written.
-    People matched in the preview are used; the others are added once each.
+    People matched in the preview are used; the others are added once each,
+    unless someone of that name was added since the preview (by another import,
+    maybe confirmed at this very moment): then that person is credited.
     """
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError, transaction
@@ -644,19 +682,7 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                 key = (choice.name.casefold(),)
                 person = added.get(key)
                 if person is None:
-                    named = NamedPerson(choice.name, choice.honorific)
-                    person = Person(
-                        given_name=named.given_name[:100],
-                        family_name=named.family_name[:100],
-                        honorific=choice.honorific,
-                    )
-                    base = slugify(person.name)[:110] or "person"
-                    slug, n = base, 2
-                    while Person.objects.filter(slug=slug).exists():
-                        slug, n = f"{base}-{n}", n + 1
-                    person.slug = slug
-                    person.save()
-                    added[key] = person
+                    person = added[key] = _add_person(choice)
             if (person.pk, choice.role) in credited:  # the same person named twice in one role
                 continue
             credited.add((person.pk, choice.role))

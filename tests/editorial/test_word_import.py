@@ -551,3 +551,50 @@ def test_the_largest_word_file_fits_in_a_request():
     from django.conf import settings
 
     assert settings.MAX_REQUEST_BYTES > settings.WORD_IMPORT_MAX_BYTES
+
+
+# -- people added at the same moment --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_previews_of_the_same_file_confirmed_one_after_the_other_add_each_new_person_once(editor_client):
+    from tests.conftest import make_series
+
+    series = make_series()
+    previews = [_upload(editor_client, word_interview(), series)["Location"] for _ in range(2)]
+    for number, preview in enumerate(previews, 1):
+        assert editor_client.post(preview, {"number": str(number), "publication_date": "2019-02-01"}).status_code == 302
+    assert list(Person.objects.order_by("slug").values_list("slug", flat=True)) == ["dina-sarsen", "janny-schulz"]
+    assert Contribution.objects.filter(person__slug="dina-sarsen").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_person_added_by_another_confirm_after_the_slug_was_checked_free_is_credited_not_a_500(
+    editor_client,
+):
+    """Two imports confirmed at the same moment both add Dina Sarsen: the second's check found the
+    web address free, then the first's person took it. The second credits that person, whole."""
+    from django.db import connection
+
+    from tests.conftest import make_series
+
+    series = make_series()
+    preview = _upload(editor_client, word_interview(), series)["Location"]
+    raced = []
+
+    def another_confirm_adds_her_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if re.match(r'SELECT \S+ AS "a" FROM "people_person" WHERE "people_person"."slug" = ', sql) and (
+            not raced and "dina-sarsen" in (params or ())
+        ):
+            raced.append(True)  # before the insert below, which comes through here too
+            Person.objects.create(given_name="Dina", family_name="Sarsen", slug="dina-sarsen")
+        return result
+
+    with connection.execute_wrapper(another_confirm_adds_her_first):
+        response = editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"})
+    assert raced and response.status_code == 302
+    assert Person.objects.filter(family_name="Sarsen").count() == 1
+    draft = Issue.objects.get(series=series, number=1)
+    assert draft.contributions.get(role="interviewee").person == Person.objects.get(slug="dina-sarsen")
+    assert (draft.contributions.count(), draft.questions.count(), draft.footnotes.count()) == (2, 2, 2)
