@@ -5,15 +5,16 @@ pages and the confirm):
 
 1. :func:`read_docx` converts the file with mammoth (a well-kept .docx
    converter) to simple HTML, Word's footnotes included, and lists what it
-   leaves out: images, tables, comments, tracked changes, endnotes, styles it
-   does not know.
+   leaves out: images, tables, comments, tracked changes, styles it does not
+   know. Endnotes are kept as footnotes (Word numbers both from 1: each note is
+   keyed by its kind and number, ``footnote-1`` and ``endnote-1``).
 2. :func:`recognise` splits that HTML into blocks and finds the title, the
    byline (authors; for an interview, the interviewer and the interviewee), the
    introduction, the questions and answers (numbered “1.” / “2:” paragraphs,
    numbered list items, or paragraphs in bold) with the speaker label (“EB:”)
-   taken off the answers, or the body; Word's footnote references become
-   ``[^1]``, ``[^2]`` markers at the same places, and the notes become the
-   issue's footnotes.
+   taken off the answers, or the body; Word's footnote and endnote references
+   become ``[^1]``, ``[^2]`` markers at the same places, numbered in reading
+   order, and the notes become the issue's footnotes.
 
 Everything goes through the same sanitiser as typed text.
 """
@@ -45,6 +46,7 @@ p[style-name='Author'] => p.byline:fresh
 r[style-name='Footnote Reference'] =>
 r[style-name='Footnote Characters'] =>
 r[style-name='Footnote Anchor'] =>
+r[style-name='Endnote Reference'] =>
 r[style-name='Endnote Characters'] =>
 r[style-name='Endnote Anchor'] =>
 r[style-name='Hyperlink'] =>
@@ -62,7 +64,8 @@ class WordFileError(ValueError):
 @dataclass
 class ReadDocument:
     html: str
-    #: Word's footnotes: number → HTML of the note.
+    #: Word's footnotes and endnotes: key (``footnote-1``, ``endnote-1``) → HTML of the note.
+    #: The text cites each as ``[^footnote-1]``, ``[^endnote-1]``.
     footnotes: dict
     #: What the conversion left out or could not place, in words for the editor.
     left_out: list = field(default_factory=list)
@@ -103,9 +106,10 @@ def read_docx(data):
             "the text has “" + "”, “".join(typed) + "” typed as text, which reads as a footnote marker: check it after "
             "the import (Word's own footnotes are numbered 1, 2, 3…)"
         )
-    uncited = _word_footnote_count(archive, names) - len(footnotes)
-    if uncited > 0:
-        left_out.append(f"{uncited} footnote(s) of the file are cited nowhere in its text: they were left out")
+    for kind in ("footnote", "endnote"):
+        uncited = _word_note_count(archive, names, kind) - sum(key.startswith(f"{kind}-") for key in footnotes)
+        if uncited > 0:
+            left_out.append(f"{uncited} {kind}(s) of the file are cited nowhere in its text: they were left out")
     if images:
         left_out.append(f"{len(images)} image(s): images are not imported")
     if "<table" in html:
@@ -141,17 +145,17 @@ def _parts_left_out(archive, names):
             "tracked changes: accept or reject them in Word first; insertions are imported as if accepted, "
             "deletions are left out"
         )
-    if "word/endnotes.xml" in names and re.search(rb'<w:endnote [^>]*w:id="[1-9]', archive.read("word/endnotes.xml")):
-        left_out.append("endnotes: they are imported as footnotes")
+    if _word_note_count(archive, names, "endnote"):
+        left_out.append("endnotes: they are imported as footnotes, numbered with them in reading order")
     return left_out
 
 
-def _word_footnote_count(archive, names):
-    """How many real footnotes (not Word's separators) the file holds."""
-    if "word/footnotes.xml" not in names:
+def _word_note_count(archive, names, kind):
+    """How many real footnotes or endnotes (``kind``; not Word's separators) the file holds."""
+    if f"word/{kind}s.xml" not in names:
         return 0
-    xml = archive.read("word/footnotes.xml")
-    return len(re.findall(rb"<w:footnote\b(?![^>]*w:type=)[^>]*>", xml))
+    xml = archive.read(f"word/{kind}s.xml")
+    return len(re.findall(rb"<w:" + kind.encode() + rb"\b(?![^>]*w:type=)[^>]*>", xml))
 
 
 def _unique(items):
@@ -159,24 +163,29 @@ def _unique(items):
 
 
 _NOTE_REF = re.compile(
-    r'<sup><a href="#w-(?:footnote|endnote)-(\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>'
+    r'<sup><a href="#w-((?:footnote|endnote)-\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>'
 )
 _NOTES_LIST = re.compile(r'<ol><li id="w-(?:footnote|endnote)-\d+">.*</ol>\s*$', re.S)
-_NOTE_ITEM = re.compile(r'<li id="w-(?:footnote|endnote)-(\d+)">(.*?)</li>', re.S)
+_NOTE_ITEM = re.compile(r'<li id="w-((?:footnote|endnote)-\d+)">(.*?)</li>', re.S)
+#: The marker of a Word note in the text until the notes are numbered: ``[^footnote-1]``, ``[^endnote-1]``.
+_WORD_MARKER = re.compile(r"\[\^((?:footnote|endnote)-\d+)\]")
 _BACK_LINK = re.compile(r'\s*<a href="#w-(?:footnote|endnote)-ref-\d+">↑</a>')
 
 
 def _split_footnotes(html):
-    """The text with ``[^n]`` markers where Word's references were, and the notes by number."""
+    """The text with ``[^footnote-n]``/``[^endnote-n]`` markers where Word's references were, and the notes by key.
+
+    Word numbers footnotes and endnotes each from 1, so the kind is part of the key.
+    """
     typed = sorted(set(re.findall(r"\[\^[^\]\s<]{0,40}\]?", re.sub(r"<[^>]+>", " ", html))))
     notes = {}
     listing = _NOTES_LIST.search(html)
     if listing:
-        for number, note in _NOTE_ITEM.findall(listing.group(0)):
-            notes[number] = re.sub(r"^<p>\s+", "<p>", _BACK_LINK.sub("", note).strip())
+        for key, note in _NOTE_ITEM.findall(listing.group(0)):
+            notes[key] = re.sub(r"^<p>\s+", "<p>", _BACK_LINK.sub("", note).strip())
         html = html[: listing.start()]
     html = _NOTE_REF.sub(lambda m: f"[^{m.group(1)}]", html)
-    html = re.sub(r"<sup>(\[\^\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
+    html = re.sub(r"<sup>(\[\^(?:footnote|endnote)-\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
     return html, notes, typed
 
 
@@ -395,7 +404,8 @@ def _paragraphs(blocks):
 
 
 def _relabel(html, renumber):
-    return re.sub(r"\[\^(\d+)\]", lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
+    """Word's notes' markers (``[^endnote-1]``) as their numbers in reading order (``[^3]``)."""
+    return _WORD_MARKER.sub(lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
 
 
 def recognise(document):
@@ -482,9 +492,9 @@ def recognise(document):
 
     # Footnotes, with markers where Word had its references, numbered 1, 2, 3… in reading order.
     order = [
-        m
+        key
         for text in (found.introduction, *(p for pair in found.questions for p in pair), found.body)
-        for m in find_markers(text)
+        for key in _WORD_MARKER.findall(text)
     ]
     renumber = {old: str(new) for new, old in enumerate(dict.fromkeys(m for m in order if m in document.footnotes), 1)}
     for old in document.footnotes:
