@@ -14,7 +14,9 @@ pages and the confirm):
    numbered list items, or paragraphs in bold) with the speaker label (“EB:”)
    taken off the answers, or the body; Word's footnote and endnote references
    become ``[^1]``, ``[^2]`` markers at the same places, numbered in reading
-   order, and the notes become the issue's footnotes.
+   order, and the notes become the issue's footnotes. A note cited in the title
+   or the byline, which have no notes, is cited at the end of the text's first
+   paragraph instead, and the preview says so.
 
 Everything goes through the same sanitiser as typed text.
 """
@@ -408,6 +410,28 @@ def _relabel(html, renumber):
     return _WORD_MARKER.sub(lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
 
 
+def _without_word_markers(text):
+    return " ".join(_WORD_MARKER.sub("", text).split())
+
+
+def _cite_first(found, markers):
+    """Cite ``markers`` at the end of the first paragraph of the text; say where, or None if there is no text."""
+    if found.introduction:
+        found.introduction, where = _append_to_first_block(found.introduction, markers), "the introduction"
+    elif found.questions:
+        question, answer = found.questions[0]
+        found.questions[0], where = (_append_to_first_block(question, markers), answer), "the first question"
+    elif found.body:
+        found.body, where = _append_to_first_block(found.body, markers), "the body"
+    else:
+        return None
+    return f"the end of {where}'s first paragraph"
+
+
+def _append_to_first_block(html, markers):
+    return re.sub(r"(?=</(?:p|li|h3)>)", lambda _m: markers, html, count=1)
+
+
 def recognise(document):
     """The parts of ``document`` (a :class:`ReadDocument`) as a :class:`Recognised`."""
     found = Recognised(problems=list(document.left_out))
@@ -418,7 +442,9 @@ def recognise(document):
 
     # The title: a Title or Heading 1 paragraph, else the first paragraph.
     title_index = next((i for i, b in enumerate(blocks[:3]) if b.tag == "h1"), 0)
-    found.title = " ".join(_visible(blocks[title_index].text).split())
+    found.title = _without_word_markers(_visible(blocks[title_index].text))
+    #: Notes cited in the title or the byline, which have none: (key, where) in reading order.
+    uncitable = [(key, "the title") for key in _WORD_MARKER.findall(blocks[title_index].html)]
     found.found.append(f"title: “{found.title}”")
     title_problem = text_problem(found.title, max_length=300)
     if title_problem:
@@ -429,7 +455,7 @@ def recognise(document):
 
     # The byline, in the first few paragraphs after the title.
     for index, block in enumerate(rest[:3]):
-        text = block.text
+        text = _without_word_markers(block.text)
         match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
         by = _BYLINE_AUTHORS.match(text)
         if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
@@ -440,6 +466,7 @@ def recognise(document):
         else:
             continue
         found.found.append(f"byline: “{text}”")
+        uncitable += [(key, "the byline") for key in _WORD_MARKER.findall(block.html)]
         rest = rest[:index] + rest[index + 1 :]
         break
     else:
@@ -490,6 +517,17 @@ def recognise(document):
     if any(b.tag == "table" for b in blocks) and not any("table" in p for p in found.problems):
         found.problems.append("a table: tables are not imported")
 
+    # A note on the title or the byline (often thanks, or the author's post) is cited at the end of
+    # the text's first paragraph instead: never kept as “[^4]” in the title or a name, never lost.
+    texts = (found.introduction, *(part for pair in found.questions for part in pair), found.body)
+    cited_in_text = {key for text in texts for key in _WORD_MARKER.findall(text)}
+    places = {}
+    for key, where in uncitable:
+        if key in document.footnotes:
+            places.setdefault(key, where)
+    to_move = [key for key in places if key not in cited_in_text]
+    moved_to = _cite_first(found, "".join(f"[^{key}]" for key in to_move)) if to_move else None
+
     # Footnotes, with markers where Word had its references, numbered 1, 2, 3… in reading order.
     order = [
         key
@@ -506,6 +544,22 @@ def recognise(document):
     }
     if found.footnotes:
         found.found.append(f"footnotes: {len(found.footnotes)}, each with its marker where Word had it")
+    for key, where in places.items():
+        if key in cited_in_text:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes: that marker was left out "
+                "(the text cites the note too)"
+            )
+        elif moved_to:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes: its marker was moved to "
+                f"{moved_to}; move it where it belongs after the import"
+            )
+        else:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes, and the file has no other "
+                "text to cite it from: add its marker after the import"
+            )
 
     # The same sanitising as typed text; then the marker rules the issue form applies.
     found.introduction = sanitize(found.introduction)
@@ -514,7 +568,8 @@ def recognise(document):
     found.footnotes = {label: sanitize(html, "note") for label, html in found.footnotes.items()}
     texts = [found.introduction, found.body, *(part for pair in found.questions for part in pair)]
     cited = {marker for text in texts for marker in find_markers(text)}
-    for label in sorted(set(found.footnotes) - cited, key=int):
+    reported = {renumber[key] for key in places}
+    for label in sorted(set(found.footnotes) - cited - reported, key=int):
         found.problems.append(f"footnote {label} is cited nowhere in the text")
     for text in texts:
         for marker in malformed_markers(text):

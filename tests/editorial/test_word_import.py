@@ -566,7 +566,7 @@ def test_the_largest_word_file_fits_in_a_request():
     assert settings.MAX_REQUEST_BYTES > settings.WORD_IMPORT_MAX_BYTES
 
 
-# -- notes Word numbers apart -----------------------------------------------------------------
+# -- notes Word numbers apart, notes on the title or byline, people added at the same moment --------
 
 
 @pytest.mark.django_db
@@ -624,7 +624,112 @@ def test_an_endnote_the_text_never_cites_is_named_as_left_out_apart_from_the_foo
     assert "footnote(s) of the file are cited nowhere" not in problems
 
 
-# -- people added at the same moment --------------------------------------------------------
+@pytest.mark.django_db
+def test_a_note_on_the_title_or_the_byline_is_cited_at_the_end_of_the_first_paragraph_and_the_preview_says_so(
+    editor_client,
+):
+    """A title or a name has no notes: the marker never stays in them as “[^1]”, the note is never lost,
+    and the editor is told where it went."""
+    from tests.conftest import make_series
+
+    data = word_docx(
+        [
+            _para(_run("Water across borders"), _note_ref(1), style="Title"),
+            _para(_run("Interview by Janny Schulz"), _note_ref(2), _run(" with Dina Sarsen"), _endnote_ref(1)),
+            _para(_run("Why water matters"), _note_ref(3), _run(".")),
+            _para(_run("A second paragraph.")),
+            _para(_run("1. What changed?")),
+            _para(_run("DS: Much.")),
+        ],
+        footnotes=[(1, "Thanks to the foundation."), (2, "Janny Schulz is a fellow."), (3, "See the report.")],
+        endnotes=[(1, "Dina Sarsen is a minister.")],
+    )
+    series = make_series()
+    preview = _upload(editor_client, data, series)["Location"]
+    page = editor_client.get(preview).content.decode()
+    assert "title: “Water across borders”" in page and "<h3>Water across borders</h3>" in page
+    assert "byline: “Interview by Janny Schulz with Dina Sarsen”" in page
+    for label, where in (("2", "the title"), ("3", "the byline"), ("4", "the byline")):
+        assert (
+            f"footnote {label} was cited in {where}, which cannot have notes: its marker was moved to the end of "
+            "the introduction&#x27;s first paragraph; move it where it belongs after the import"
+        ) in page
+    assert "cited nowhere" not in page
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=1)
+
+    assert draft.title == "Water across borders"
+    assert sorted(draft.contributions.values_list("person__given_name", "person__family_name")) == [
+        ("Dina", "Sarsen"),
+        ("Janny", "Schulz"),
+    ]
+    assert draft.introduction == "<p>Why water matters[^1].[^2][^3][^4]</p><p>A second paragraph.</p>"
+    assert list(draft.footnotes.values_list("label", "text")) == [
+        ("1", "<p>See the report.</p>"),
+        ("2", "<p>Thanks to the foundation.</p>"),
+        ("3", "<p>Janny Schulz is a fellow.</p>"),
+        ("4", "<p>Dina Sarsen is a minister.</p>"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraphs, text, where",
+    [
+        (
+            [_para(_run("Intro.")), _para(_run("1. Asked?")), _para(_run("Yes.")), _para(_run("2. Again?"))],
+            ("introduction", "<p>Intro.[^1]</p>"),
+            "the introduction's first paragraph",
+        ),
+        (
+            [_para(_run("1. Asked?")), _para(_run("Answered.")), _para(_run("2. Again?")), _para(_run("Yes."))],
+            ("question", "<p>Asked?[^1]</p>"),
+            "the first question's first paragraph",
+        ),
+        (
+            [_para(_run("One.")), _para(_run("Two."))],
+            ("body", "<p>One.[^1]</p><p>Two.</p>"),
+            "the body's first paragraph",
+        ),
+    ],
+    ids=["interview", "interview-without-introduction", "article"],
+)
+def test_a_title_note_goes_to_the_first_paragraph_of_whatever_text_comes_first(paragraphs, text, where):
+    data = word_docx(
+        [_para(_run("A title"), _note_ref(1), style="Title"), _para(_run("By Anna Lee")), *paragraphs],
+        footnotes=[(1, "Thanks.")],
+    )
+    found = recognise(read_docx(data))
+    part, html = text
+    assert (found.questions[0][0] if part == "question" else getattr(found, part)) == html
+    assert found.title == "A title" and found.footnotes == {"1": "<p>Thanks.</p>"}
+    assert f"its marker was moved to the end of {where}" in " ".join(found.problems)
+
+
+def test_a_title_note_the_text_cites_too_is_only_taken_off_the_title_and_one_with_no_text_is_said_so():
+    cited_too = word_docx(
+        [
+            _para(_run("A title"), _note_ref(1), style="Title"),
+            _para(_run("By Anna Lee")),
+            _para(_run("Text"), _note_ref(1)),
+        ],
+        footnotes=[(1, "Once.")],
+    )
+    found = recognise(read_docx(cited_too))
+    assert (found.title, found.body, found.footnotes) == ("A title", "<p>Text[^1]</p>", {"1": "<p>Once.</p>"})
+    assert (
+        "footnote 1 was cited in the title, which cannot have notes: that marker was left out (the text cites the note too)"
+        in found.problems
+    )
+
+    no_text = word_docx(
+        [_para(_run("A title"), _note_ref(1), style="Title"), _para(_run("By Anna Lee"))], footnotes=[(1, "Alone.")]
+    )
+    found = recognise(read_docx(no_text))
+    assert found.title == "A title" and found.footnotes == {"1": "<p>Alone.</p>"}
+    assert found.problems[-1] == (
+        "footnote 1 was cited in the title, which cannot have notes, and the file has no other text to cite it from: "
+        "add its marker after the import"
+    )
 
 
 @pytest.mark.django_db
