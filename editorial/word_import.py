@@ -5,15 +5,18 @@ pages and the confirm):
 
 1. :func:`read_docx` converts the file with mammoth (a well-kept .docx
    converter) to simple HTML, Word's footnotes included, and lists what it
-   leaves out: images, tables, comments, tracked changes, endnotes, styles it
-   does not know.
+   leaves out: images, tables, comments, tracked changes, styles it does not
+   know. Endnotes are kept as footnotes (Word numbers both from 1: each note is
+   keyed by its kind and number, ``footnote-1`` and ``endnote-1``).
 2. :func:`recognise` splits that HTML into blocks and finds the title, the
    byline (authors; for an interview, the interviewer and the interviewee), the
    introduction, the questions and answers (numbered “1.” / “2:” paragraphs,
    numbered list items, or paragraphs in bold) with the speaker label (“EB:”)
-   taken off the answers, or the body; Word's footnote references become
-   ``[^1]``, ``[^2]`` markers at the same places, and the notes become the
-   issue's footnotes.
+   taken off the answers, or the body; Word's footnote and endnote references
+   become ``[^1]``, ``[^2]`` markers at the same places, numbered in reading
+   order, and the notes become the issue's footnotes. A note cited in the title
+   or the byline, which have no notes, is cited at the end of the text's first
+   paragraph instead, and the preview says so.
 
 Everything goes through the same sanitiser as typed text.
 """
@@ -45,6 +48,7 @@ p[style-name='Author'] => p.byline:fresh
 r[style-name='Footnote Reference'] =>
 r[style-name='Footnote Characters'] =>
 r[style-name='Footnote Anchor'] =>
+r[style-name='Endnote Reference'] =>
 r[style-name='Endnote Characters'] =>
 r[style-name='Endnote Anchor'] =>
 r[style-name='Hyperlink'] =>
@@ -62,7 +66,8 @@ class WordFileError(ValueError):
 @dataclass
 class ReadDocument:
     html: str
-    #: Word's footnotes: number → HTML of the note.
+    #: Word's footnotes and endnotes: key (``footnote-1``, ``endnote-1``) → HTML of the note.
+    #: The text cites each as ``[^footnote-1]``, ``[^endnote-1]``.
     footnotes: dict
     #: What the conversion left out or could not place, in words for the editor.
     left_out: list = field(default_factory=list)
@@ -103,9 +108,10 @@ def read_docx(data):
             "the text has “" + "”, “".join(typed) + "” typed as text, which reads as a footnote marker: check it after "
             "the import (Word's own footnotes are numbered 1, 2, 3…)"
         )
-    uncited = _word_footnote_count(archive, names) - len(footnotes)
-    if uncited > 0:
-        left_out.append(f"{uncited} footnote(s) of the file are cited nowhere in its text: they were left out")
+    for kind in ("footnote", "endnote"):
+        uncited = _word_note_count(archive, names, kind) - sum(key.startswith(f"{kind}-") for key in footnotes)
+        if uncited > 0:
+            left_out.append(f"{uncited} {kind}(s) of the file are cited nowhere in its text: they were left out")
     if images:
         left_out.append(f"{len(images)} image(s): images are not imported")
     if "<table" in html:
@@ -141,17 +147,17 @@ def _parts_left_out(archive, names):
             "tracked changes: accept or reject them in Word first; insertions are imported as if accepted, "
             "deletions are left out"
         )
-    if "word/endnotes.xml" in names and re.search(rb'<w:endnote [^>]*w:id="[1-9]', archive.read("word/endnotes.xml")):
-        left_out.append("endnotes: they are imported as footnotes")
+    if _word_note_count(archive, names, "endnote"):
+        left_out.append("endnotes: they are imported as footnotes, numbered with them in reading order")
     return left_out
 
 
-def _word_footnote_count(archive, names):
-    """How many real footnotes (not Word's separators) the file holds."""
-    if "word/footnotes.xml" not in names:
+def _word_note_count(archive, names, kind):
+    """How many real footnotes or endnotes (``kind``; not Word's separators) the file holds."""
+    if f"word/{kind}s.xml" not in names:
         return 0
-    xml = archive.read("word/footnotes.xml")
-    return len(re.findall(rb"<w:footnote\b(?![^>]*w:type=)[^>]*>", xml))
+    xml = archive.read(f"word/{kind}s.xml")
+    return len(re.findall(rb"<w:" + kind.encode() + rb"\b(?![^>]*w:type=)[^>]*>", xml))
 
 
 def _unique(items):
@@ -159,24 +165,29 @@ def _unique(items):
 
 
 _NOTE_REF = re.compile(
-    r'<sup><a href="#w-(?:footnote|endnote)-(\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>'
+    r'<sup><a href="#w-((?:footnote|endnote)-\d+)" id="w-(?:footnote|endnote)-ref-\d+">\[\d+\]</a></sup>'
 )
 _NOTES_LIST = re.compile(r'<ol><li id="w-(?:footnote|endnote)-\d+">.*</ol>\s*$', re.S)
-_NOTE_ITEM = re.compile(r'<li id="w-(?:footnote|endnote)-(\d+)">(.*?)</li>', re.S)
+_NOTE_ITEM = re.compile(r'<li id="w-((?:footnote|endnote)-\d+)">(.*?)</li>', re.S)
+#: The marker of a Word note in the text until the notes are numbered: ``[^footnote-1]``, ``[^endnote-1]``.
+_WORD_MARKER = re.compile(r"\[\^((?:footnote|endnote)-\d+)\]")
 _BACK_LINK = re.compile(r'\s*<a href="#w-(?:footnote|endnote)-ref-\d+">↑</a>')
 
 
 def _split_footnotes(html):
-    """The text with ``[^n]`` markers where Word's references were, and the notes by number."""
+    """The text with ``[^footnote-n]``/``[^endnote-n]`` markers where Word's references were, and the notes by key.
+
+    Word numbers footnotes and endnotes each from 1, so the kind is part of the key.
+    """
     typed = sorted(set(re.findall(r"\[\^[^\]\s<]{0,40}\]?", re.sub(r"<[^>]+>", " ", html))))
     notes = {}
     listing = _NOTES_LIST.search(html)
     if listing:
-        for number, note in _NOTE_ITEM.findall(listing.group(0)):
-            notes[number] = re.sub(r"^<p>\s+", "<p>", _BACK_LINK.sub("", note).strip())
+        for key, note in _NOTE_ITEM.findall(listing.group(0)):
+            notes[key] = re.sub(r"^<p>\s+", "<p>", _BACK_LINK.sub("", note).strip())
         html = html[: listing.start()]
     html = _NOTE_REF.sub(lambda m: f"[^{m.group(1)}]", html)
-    html = re.sub(r"<sup>(\[\^\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
+    html = re.sub(r"<sup>(\[\^(?:footnote|endnote)-\d+\])</sup>", r"\1", html)  # a reference styled superscript as well
     return html, notes, typed
 
 
@@ -395,7 +406,30 @@ def _paragraphs(blocks):
 
 
 def _relabel(html, renumber):
-    return re.sub(r"\[\^(\d+)\]", lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
+    """Word's notes' markers (``[^endnote-1]``) as their numbers in reading order (``[^3]``)."""
+    return _WORD_MARKER.sub(lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
+
+
+def _without_word_markers(text):
+    return " ".join(_WORD_MARKER.sub("", text).split())
+
+
+def _cite_first(found, markers):
+    """Cite ``markers`` at the end of the first paragraph of the text; say where, or None if there is no text."""
+    if found.introduction:
+        found.introduction, where = _append_to_first_block(found.introduction, markers), "the introduction"
+    elif found.questions:
+        question, answer = found.questions[0]
+        found.questions[0], where = (_append_to_first_block(question, markers), answer), "the first question"
+    elif found.body:
+        found.body, where = _append_to_first_block(found.body, markers), "the body"
+    else:
+        return None
+    return f"the end of {where}'s first paragraph"
+
+
+def _append_to_first_block(html, markers):
+    return re.sub(r"(?=</(?:p|li|h3)>)", lambda _m: markers, html, count=1)
 
 
 def recognise(document):
@@ -408,7 +442,9 @@ def recognise(document):
 
     # The title: a Title or Heading 1 paragraph, else the first paragraph.
     title_index = next((i for i, b in enumerate(blocks[:3]) if b.tag == "h1"), 0)
-    found.title = " ".join(_visible(blocks[title_index].text).split())
+    found.title = _without_word_markers(_visible(blocks[title_index].text))
+    #: Notes cited in the title or the byline, which have none: (key, where) in reading order.
+    uncitable = [(key, "the title") for key in _WORD_MARKER.findall(blocks[title_index].html)]
     found.found.append(f"title: “{found.title}”")
     title_problem = text_problem(found.title, max_length=300)
     if title_problem:
@@ -419,7 +455,7 @@ def recognise(document):
 
     # The byline, in the first few paragraphs after the title.
     for index, block in enumerate(rest[:3]):
-        text = block.text
+        text = _without_word_markers(block.text)
         match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
         by = _BYLINE_AUTHORS.match(text)
         if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
@@ -430,6 +466,7 @@ def recognise(document):
         else:
             continue
         found.found.append(f"byline: “{text}”")
+        uncitable += [(key, "the byline") for key in _WORD_MARKER.findall(block.html)]
         rest = rest[:index] + rest[index + 1 :]
         break
     else:
@@ -480,11 +517,22 @@ def recognise(document):
     if any(b.tag == "table" for b in blocks) and not any("table" in p for p in found.problems):
         found.problems.append("a table: tables are not imported")
 
+    # A note on the title or the byline (often thanks, or the author's post) is cited at the end of
+    # the text's first paragraph instead: never kept as “[^4]” in the title or a name, never lost.
+    texts = (found.introduction, *(part for pair in found.questions for part in pair), found.body)
+    cited_in_text = {key for text in texts for key in _WORD_MARKER.findall(text)}
+    places = {}
+    for key, where in uncitable:
+        if key in document.footnotes:
+            places.setdefault(key, where)
+    to_move = [key for key in places if key not in cited_in_text]
+    moved_to = _cite_first(found, "".join(f"[^{key}]" for key in to_move)) if to_move else None
+
     # Footnotes, with markers where Word had its references, numbered 1, 2, 3… in reading order.
     order = [
-        m
+        key
         for text in (found.introduction, *(p for pair in found.questions for p in pair), found.body)
-        for m in find_markers(text)
+        for key in _WORD_MARKER.findall(text)
     ]
     renumber = {old: str(new) for new, old in enumerate(dict.fromkeys(m for m in order if m in document.footnotes), 1)}
     for old in document.footnotes:
@@ -496,6 +544,22 @@ def recognise(document):
     }
     if found.footnotes:
         found.found.append(f"footnotes: {len(found.footnotes)}, each with its marker where Word had it")
+    for key, where in places.items():
+        if key in cited_in_text:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes: that marker was left out "
+                "(the text cites the note too)"
+            )
+        elif moved_to:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes: its marker was moved to "
+                f"{moved_to}; move it where it belongs after the import"
+            )
+        else:
+            found.problems.append(
+                f"footnote {renumber[key]} was cited in {where}, which cannot have notes, and the file has no other "
+                "text to cite it from: add its marker after the import"
+            )
 
     # The same sanitising as typed text; then the marker rules the issue form applies.
     found.introduction = sanitize(found.introduction)
@@ -504,7 +568,8 @@ def recognise(document):
     found.footnotes = {label: sanitize(html, "note") for label, html in found.footnotes.items()}
     texts = [found.introduction, found.body, *(part for pair in found.questions for part in pair)]
     cited = {marker for text in texts for marker in find_markers(text)}
-    for label in sorted(set(found.footnotes) - cited, key=int):
+    reported = {renumber[key] for key in places}
+    for label in sorted(set(found.footnotes) - cited - reported, key=int):
         found.problems.append(f"footnote {label} is cited nowhere in the text")
     for text in texts:
         for marker in malformed_markers(text):
@@ -585,6 +650,42 @@ def match_people(recognised, people):
 # -- the draft ---------------------------------------------------------------------
 
 
+def _add_person(choice):
+    """The person ``choice`` names, added; or the one of that name added since the preview.
+
+    Two imports confirmed at the same moment may both add the same new person: the
+    second's insert then meets the first's person on the unique slug. Its savepoint
+    keeps the transaction usable, and the person found by name is credited instead.
+    """
+    from django.db import IntegrityError, transaction
+    from django.utils.text import slugify
+
+    from people.models import Person
+
+    named = NamedPerson(choice.name, choice.honorific)
+    given_name, family_name = named.given_name[:100], named.family_name[:100]
+    while True:
+        same = list(
+            Person.objects.filter(given_name__iexact=given_name, family_name__iexact=family_name).order_by("pk")[:2]
+        )
+        if len(same) == 1:  # as the preview would match them now
+            return same[0]
+        person = Person(given_name=given_name, family_name=family_name, honorific=choice.honorific)
+        base = slugify(person.name)[:110] or "person"
+        slug, n = base, 2
+        while Person.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        person.slug = slug
+        try:
+            with transaction.atomic():
+                person.save()
+            return person
+        except IntegrityError:
+            if not Person.objects.filter(slug=slug).exists():
+                raise  # not the slug: a fault to see
+            # Taken since it was checked free: look again (each turn, someone else's person exists).
+
+
 def next_free_number(series):
     from briefs.models import Issue
 
@@ -598,7 +699,9 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
     Never overwrites an issue: a number already used in the series, or taken by
     another confirm at the same moment, is refused with a ValidationError
     (``number_taken``), and nothing of this draft is written.
-    People matched in the preview are used; the others are added once each.
+    People matched in the preview are used; the others are added once each,
+    unless someone of that name was added since the preview (by another import,
+    maybe confirmed at this very moment): then that person is credited.
     """
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError, transaction
@@ -644,19 +747,7 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                 key = (choice.name.casefold(),)
                 person = added.get(key)
                 if person is None:
-                    named = NamedPerson(choice.name, choice.honorific)
-                    person = Person(
-                        given_name=named.given_name[:100],
-                        family_name=named.family_name[:100],
-                        honorific=choice.honorific,
-                    )
-                    base = slugify(person.name)[:110] or "person"
-                    slug, n = base, 2
-                    while Person.objects.filter(slug=slug).exists():
-                        slug, n = f"{base}-{n}", n + 1
-                    person.slug = slug
-                    person.save()
-                    added[key] = person
+                    person = added[key] = _add_person(choice)
             if (person.pk, choice.role) in credited:  # the same person named twice in one role
                 continue
             credited.add((person.pk, choice.role))

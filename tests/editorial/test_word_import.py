@@ -120,22 +120,35 @@ def _note_ref(number):
     return f'<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteReference w:id="{number}"/></w:r>'
 
 
-def word_docx(body_paragraphs, footnotes=(), *, extra_parts=None, document_extra=""):
-    """A .docx laid out as Word saves one: styles part, footnotes part with its separators, relationships."""
-    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS}><w:body>{"".join(body_paragraphs)}{document_extra}<w:sectPr/></w:body></w:document>'
-    notes = "".join(
-        f'<w:footnote w:id="{n}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>{_run(" " + text)}</w:p></w:footnote>'
-        for n, text in footnotes
+def _endnote_ref(number):
+    return f'<w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr><w:endnoteReference w:id="{number}"/></w:r>'
+
+
+def _notes_xml(kind, notes):
+    """Word's footnotes or endnotes part: its two separators (ids -1 and 0), then the notes from id 1."""
+    style, reference = (
+        ("FootnoteText", "FootnoteReference") if kind == "footnote" else ("EndnoteText", "EndnoteReference")
     )
-    footnotes_xml = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {_NS}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote><w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>{notes}</w:footnotes>'
-    styles = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {_NS}><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style><w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/></w:style><w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/></w:style><w:style w:type="paragraph" w:styleId="Fancy"><w:name w:val="Fancy Author Style"/></w:style></w:styles>'
+    items = "".join(
+        f'<w:{kind} w:id="{n}"><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr><w:r><w:rPr><w:rStyle w:val="{reference}"/></w:rPr><w:{kind}Ref/></w:r>{_run(" " + text)}</w:p></w:{kind}>'
+        for n, text in notes
+    )
+    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{kind}s {_NS}><w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>{items}</w:{kind}s>'
+
+
+def word_docx(body_paragraphs, footnotes=(), *, endnotes=(), extra_parts=None, document_extra=""):
+    """A .docx laid out as Word saves one: styles part, footnotes and endnotes parts with their separators
+    (Word numbers each from 1), relationships."""
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document {_NS}><w:body>{"".join(body_paragraphs)}{document_extra}<w:sectPr/></w:body></w:document>'
+    styles = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:styles {_NS}><w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/></w:style><w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/></w:style><w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/></w:style><w:style w:type="paragraph" w:styleId="EndnoteText"><w:name w:val="endnote text"/></w:style><w:style w:type="character" w:styleId="EndnoteReference"><w:name w:val="endnote reference"/></w:style><w:style w:type="paragraph" w:styleId="Fancy"><w:name w:val="Fancy Author Style"/></w:style></w:styles>'
     parts = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/><Override PartName="/word/endnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"/></Types>',
         "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
-        "word/_rels/document.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+        "word/_rels/document.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes" Target="endnotes.xml"/></Relationships>',
         "word/document.xml": document,
         "word/styles.xml": styles,
-        "word/footnotes.xml": footnotes_xml,
+        "word/footnotes.xml": _notes_xml("footnote", footnotes),
+        "word/endnotes.xml": _notes_xml("endnote", endnotes),
         **(extra_parts or {}),
     }
     buffer = io.BytesIO()
@@ -551,3 +564,213 @@ def test_the_largest_word_file_fits_in_a_request():
     from django.conf import settings
 
     assert settings.MAX_REQUEST_BYTES > settings.WORD_IMPORT_MAX_BYTES
+
+
+# -- notes Word numbers apart, notes on the title or byline, people added at the same moment --------
+
+
+@pytest.mark.django_db
+def test_footnotes_and_endnotes_that_word_numbers_each_from_1_are_all_kept_and_numbered_in_reading_order(
+    editor_client,
+):
+    """Word's footnote 1 and endnote 1 are two notes: neither replaces the other, and each marker
+    points at its own note."""
+    from tests.conftest import make_series
+
+    data = word_docx(
+        [
+            _title("Footnotes and endnotes: Interview with Dina Sarsen"),
+            _para(_run("Interview by Janny Schulz with Dina Sarsen")),
+            _para(_run("An endnote first"), _endnote_ref(1), _run(", then a footnote"), _note_ref(1), _run(".")),
+            _para(_run("1. Which is which?")),
+            _para(_run("DS: Endnote two"), _endnote_ref(2), _run(", footnote two"), _note_ref(2), _run(".")),
+        ],
+        footnotes=[(1, "Footnote one."), (2, "Footnote two.")],
+        endnotes=[(1, "Endnote one."), (2, "Endnote two.")],
+    )
+    series = make_series()
+    preview = _upload(editor_client, data, series)["Location"]
+    page = editor_client.get(preview).content.decode()
+    assert "footnotes: 4" in page and "endnotes: they are imported as footnotes, numbered with them" in page
+    assert "cited nowhere" not in page
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=1)
+
+    assert list(draft.footnotes.values_list("label", "text")) == [
+        ("1", "<p>Endnote one.</p>"),
+        ("2", "<p>Footnote one.</p>"),
+        ("3", "<p>Endnote two.</p>"),
+        ("4", "<p>Footnote two.</p>"),
+    ]
+    assert draft.introduction == "<p>An endnote first[^1], then a footnote[^2].</p>"
+    assert draft.questions.get().answer == "<p>Endnote two[^3], footnote two[^4].</p>"
+    notes = issue_document(draft).texts("web").notes
+    assert [(n.number, n.html) for n in notes] == [
+        (1, "<p>Endnote one.</p>"),
+        (2, "<p>Footnote one.</p>"),
+        (3, "<p>Endnote two.</p>"),
+        (4, "<p>Footnote two.</p>"),
+    ]
+
+
+def test_an_endnote_the_text_never_cites_is_named_as_left_out_apart_from_the_footnotes():
+    data = word_docx(
+        [_title("Base"), _para(_run("By Anna Lee")), _para(_run("Text"), _note_ref(1), _endnote_ref(1))],
+        footnotes=[(1, "one")],
+        endnotes=[(1, "one"), (2, "two")],
+    )
+    problems = " ".join(recognise(read_docx(data)).problems)
+    assert "1 endnote(s) of the file are cited nowhere in its text" in problems
+    assert "footnote(s) of the file are cited nowhere" not in problems
+
+
+@pytest.mark.django_db
+def test_a_note_on_the_title_or_the_byline_is_cited_at_the_end_of_the_first_paragraph_and_the_preview_says_so(
+    editor_client,
+):
+    """A title or a name has no notes: the marker never stays in them as “[^1]”, the note is never lost,
+    and the editor is told where it went."""
+    from tests.conftest import make_series
+
+    data = word_docx(
+        [
+            _para(_run("Water across borders"), _note_ref(1), style="Title"),
+            _para(_run("Interview by Janny Schulz"), _note_ref(2), _run(" with Dina Sarsen"), _endnote_ref(1)),
+            _para(_run("Why water matters"), _note_ref(3), _run(".")),
+            _para(_run("A second paragraph.")),
+            _para(_run("1. What changed?")),
+            _para(_run("DS: Much.")),
+        ],
+        footnotes=[(1, "Thanks to the foundation."), (2, "Janny Schulz is a fellow."), (3, "See the report.")],
+        endnotes=[(1, "Dina Sarsen is a minister.")],
+    )
+    series = make_series()
+    preview = _upload(editor_client, data, series)["Location"]
+    page = editor_client.get(preview).content.decode()
+    assert "title: “Water across borders”" in page and "<h3>Water across borders</h3>" in page
+    assert "byline: “Interview by Janny Schulz with Dina Sarsen”" in page
+    for label, where in (("2", "the title"), ("3", "the byline"), ("4", "the byline")):
+        assert (
+            f"footnote {label} was cited in {where}, which cannot have notes: its marker was moved to the end of "
+            "the introduction&#x27;s first paragraph; move it where it belongs after the import"
+        ) in page
+    assert "cited nowhere" not in page
+    assert editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"}).status_code == 302
+    draft = Issue.objects.get(series=series, number=1)
+
+    assert draft.title == "Water across borders"
+    assert sorted(draft.contributions.values_list("person__given_name", "person__family_name")) == [
+        ("Dina", "Sarsen"),
+        ("Janny", "Schulz"),
+    ]
+    assert draft.introduction == "<p>Why water matters[^1].[^2][^3][^4]</p><p>A second paragraph.</p>"
+    assert list(draft.footnotes.values_list("label", "text")) == [
+        ("1", "<p>See the report.</p>"),
+        ("2", "<p>Thanks to the foundation.</p>"),
+        ("3", "<p>Janny Schulz is a fellow.</p>"),
+        ("4", "<p>Dina Sarsen is a minister.</p>"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraphs, text, where",
+    [
+        (
+            [_para(_run("Intro.")), _para(_run("1. Asked?")), _para(_run("Yes.")), _para(_run("2. Again?"))],
+            ("introduction", "<p>Intro.[^1]</p>"),
+            "the introduction's first paragraph",
+        ),
+        (
+            [_para(_run("1. Asked?")), _para(_run("Answered.")), _para(_run("2. Again?")), _para(_run("Yes."))],
+            ("question", "<p>Asked?[^1]</p>"),
+            "the first question's first paragraph",
+        ),
+        (
+            [_para(_run("One.")), _para(_run("Two."))],
+            ("body", "<p>One.[^1]</p><p>Two.</p>"),
+            "the body's first paragraph",
+        ),
+    ],
+    ids=["interview", "interview-without-introduction", "article"],
+)
+def test_a_title_note_goes_to_the_first_paragraph_of_whatever_text_comes_first(paragraphs, text, where):
+    data = word_docx(
+        [_para(_run("A title"), _note_ref(1), style="Title"), _para(_run("By Anna Lee")), *paragraphs],
+        footnotes=[(1, "Thanks.")],
+    )
+    found = recognise(read_docx(data))
+    part, html = text
+    assert (found.questions[0][0] if part == "question" else getattr(found, part)) == html
+    assert found.title == "A title" and found.footnotes == {"1": "<p>Thanks.</p>"}
+    assert f"its marker was moved to the end of {where}" in " ".join(found.problems)
+
+
+def test_a_title_note_the_text_cites_too_is_only_taken_off_the_title_and_one_with_no_text_is_said_so():
+    cited_too = word_docx(
+        [
+            _para(_run("A title"), _note_ref(1), style="Title"),
+            _para(_run("By Anna Lee")),
+            _para(_run("Text"), _note_ref(1)),
+        ],
+        footnotes=[(1, "Once.")],
+    )
+    found = recognise(read_docx(cited_too))
+    assert (found.title, found.body, found.footnotes) == ("A title", "<p>Text[^1]</p>", {"1": "<p>Once.</p>"})
+    assert (
+        "footnote 1 was cited in the title, which cannot have notes: that marker was left out (the text cites the note too)"
+        in found.problems
+    )
+
+    no_text = word_docx(
+        [_para(_run("A title"), _note_ref(1), style="Title"), _para(_run("By Anna Lee"))], footnotes=[(1, "Alone.")]
+    )
+    found = recognise(read_docx(no_text))
+    assert found.title == "A title" and found.footnotes == {"1": "<p>Alone.</p>"}
+    assert found.problems[-1] == (
+        "footnote 1 was cited in the title, which cannot have notes, and the file has no other text to cite it from: "
+        "add its marker after the import"
+    )
+
+
+@pytest.mark.django_db
+def test_two_previews_of_the_same_file_confirmed_one_after_the_other_add_each_new_person_once(editor_client):
+    from tests.conftest import make_series
+
+    series = make_series()
+    previews = [_upload(editor_client, word_interview(), series)["Location"] for _ in range(2)]
+    for number, preview in enumerate(previews, 1):
+        assert editor_client.post(preview, {"number": str(number), "publication_date": "2019-02-01"}).status_code == 302
+    assert list(Person.objects.order_by("slug").values_list("slug", flat=True)) == ["dina-sarsen", "janny-schulz"]
+    assert Contribution.objects.filter(person__slug="dina-sarsen").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_person_added_by_another_confirm_after_the_slug_was_checked_free_is_credited_not_a_500(
+    editor_client,
+):
+    """Two imports confirmed at the same moment both add Dina Sarsen: the second's check found the
+    web address free, then the first's person took it. The second credits that person, whole."""
+    from django.db import connection
+
+    from tests.conftest import make_series
+
+    series = make_series()
+    preview = _upload(editor_client, word_interview(), series)["Location"]
+    raced = []
+
+    def another_confirm_adds_her_first(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if re.match(r'SELECT \S+ AS "a" FROM "people_person" WHERE "people_person"."slug" = ', sql) and (
+            not raced and "dina-sarsen" in (params or ())
+        ):
+            raced.append(True)  # before the insert below, which comes through here too
+            Person.objects.create(given_name="Dina", family_name="Sarsen", slug="dina-sarsen")
+        return result
+
+    with connection.execute_wrapper(another_confirm_adds_her_first):
+        response = editor_client.post(preview, {"number": "1", "publication_date": "2019-02-01"})
+    assert raced and response.status_code == 302
+    assert Person.objects.filter(family_name="Sarsen").count() == 1
+    draft = Issue.objects.get(series=series, number=1)
+    assert draft.contributions.get(role="interviewee").person == Person.objects.get(slug="dina-sarsen")
+    assert (draft.contributions.count(), draft.questions.count(), draft.footnotes.count()) == (2, 2, 2)
