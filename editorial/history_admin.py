@@ -12,7 +12,10 @@ inlines, is one revision) with:
   ``briefs.restore_issue``, for the page and for the button alike;
 - only drafts can be deleted, from the issue's page or the list, and a deleted
   draft is recovered (“Recover deleted issues”) through
-  :func:`briefs.revisions.recover_deleted_issue`.
+  :func:`briefs.revisions.recover_deleted_issue`;
+- like every history admin (:mod:`editorial.revision_permissions`), the restore
+  and recover pages first check that the version is this issue's (404) and that
+  the user may make every change the restore makes (403).
 """
 
 from django.contrib import messages
