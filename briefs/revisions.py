@@ -40,6 +40,7 @@ from briefs.models import (
     Question,
     Series,
 )
+from common import reversion_follow
 from people.models import Person
 
 #: Changed only by the workflow (``briefs.workflow``); never kept in, nor restored from, a revision.
@@ -72,14 +73,16 @@ RECOVERED_PARTS = (Contribution, Question, Footnote, Correction)
 
 if not reversion.is_registered(Issue):
     for _model in (Contribution, Question, Footnote, Correction, AboutSection, EditorialMembership):
-        reversion.register(_model)
-    reversion.register(
+        reversion_follow.register(_model)
+    reversion_follow.register(
         Issue,
         exclude=(*ISSUE_WORKFLOW_FIELDS, *ISSUE_COPY_FIELDS),
         follow=("contributions", "questions", "footnotes", "corrections"),
     )
     # The token only tells the workers to read the front matter again.
-    reversion.register(Series, exclude=("front_matter_token",), follow=("about_sections", "editorial_memberships"))
+    reversion_follow.register(
+        Series, exclude=("front_matter_token",), follow=("about_sections", "editorial_memberships")
+    )
 
 
 def issue_versions(issue):

@@ -12,12 +12,16 @@ inlines, is one revision) with:
   ``briefs.restore_issue``, for the page and for the button alike;
 - only drafts can be deleted, from the issue's page or the list, and a deleted
   draft is recovered (“Recover deleted issues”) through
-  :func:`briefs.revisions.recover_deleted_issue`.
+  :func:`briefs.revisions.recover_deleted_issue`;
+- like every history admin (:mod:`editorial.revision_permissions`), the restore
+  and recover pages first check that the version is this issue's (404) and that
+  the user may make every change the restore makes (403).
 """
 
 from django.contrib import messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
@@ -25,12 +29,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from reversion import is_active, set_comment
 from reversion.admin import VersionAdmin
-from reversion.models import Version
 
 from briefs import working_copies
 from briefs.history import compare_issues
 from briefs.models import IssueStatus
 from briefs.revisions import (
+    RECOVERED_PARTS,
+    RESTORED_PARTS,
     deleted_issue_versions,
     describe_revision,
     issue_text_in,
@@ -43,6 +48,7 @@ from briefs.revisions import (
 )
 from editorial.editing import describe_authors
 from editorial.forms import membership_deletion_problem
+from editorial.revision_permissions import CheckedVersionAdmin, RevertPlan
 
 RESTORE_PERMISSION = "briefs.restore_issue"
 NOTE_FIELD = "revision_note"
@@ -70,7 +76,14 @@ delete_selected_drafts.allowed_permissions = ("delete",)
 delete_selected_drafts.short_description = delete_selected.short_description
 
 
-class IssueHistoryAdmin(VersionAdmin):
+def _part_models_in(revision, models):
+    """Those of ``models`` (an issue's parts) that ``revision`` holds rows of."""
+    types = ContentType.objects.get_for_models(*models)
+    held = set(revision.version_set.filter(content_type__in=types.values()).values_list("content_type", flat=True))
+    return tuple(model for model in models if types[model].pk in held)
+
+
+class IssueHistoryAdmin(CheckedVersionAdmin):
     object_history_template = "admin/briefs/issue/object_history.html"
     history_latest_first = True
 
@@ -233,7 +246,10 @@ class IssueHistoryAdmin(VersionAdmin):
             raise PermissionDenied
         versions = {str(version.pk): version for version in issue_versions(issue)}
         history_url = reverse("admin:briefs_issue_history", args=[quote(issue.pk)])
-        chosen = [versions.get(request.GET.get(key, "")) for key in ("from", "to")]
+        picked = [request.GET.get(key, "") for key in ("from", "to")]
+        if any(pk and pk not in versions for pk in picked):
+            raise Http404("No such revision of this issue.")
+        chosen = [versions.get(pk) for pk in picked]
         if not all(chosen) or chosen[0] == chosen[1]:
             self.message_user(request, "Choose two different revisions to compare.", messages.WARNING)
             return HttpResponseRedirect(history_url)
@@ -255,8 +271,24 @@ class IssueHistoryAdmin(VersionAdmin):
         )
         return TemplateResponse(request, "admin/briefs/issue/revision_compare.html", context)
 
+    def revert_plan(self, version):
+        """What :func:`restore_issue_revision` changes: the issue, and its parts replaced by the revision's."""
+        issue = self.model._default_manager.filter(pk=version.object_id).first()
+        if issue is None:
+            return RevertPlan()
+        return RevertPlan(
+            changed=(issue,),
+            created=_part_models_in(version.revision, RESTORED_PARTS),
+            deleted=tuple(part for model in RESTORED_PARTS for part in model.objects.filter(issue=issue)),
+        )
+
+    def recover_plan(self, version):
+        """What :func:`recover_deleted_issue` creates: the issue and its parts."""
+        return RevertPlan(created=(self.model, *_part_models_in(version.revision, RECOVERED_PARTS)))
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         """Restore a revision: GET shows what would change, POST restores. Needs ``briefs.restore_issue``."""
+        self.check_may_make(request, self.revert_plan, self.version_in_address(object_id, version_id))
         if not request.user.has_perm(RESTORE_PERMISSION):
             raise PermissionDenied
         issue = self._issue_or_404(request, object_id)
@@ -310,6 +342,7 @@ class IssueHistoryAdmin(VersionAdmin):
 
     def recover_view(self, request, version_id, extra_context=None):
         """Recover a deleted draft with its parts: GET says what comes back, POST does it. Needs add and restore."""
+        self.check_may_make(request, self.recover_plan, self.deleted_version(version_id))
         if not (self.has_add_permission(request) and request.user.has_perm(RESTORE_PERMISSION)):
             raise PermissionDenied
         version = deleted_issue_versions().filter(pk=version_id).first()
@@ -342,7 +375,7 @@ class IssueHistoryAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/briefs/issue/recover_confirm.html", context)
 
 
-class SeriesHistoryAdmin(VersionAdmin):
+class SeriesHistoryAdmin(CheckedVersionAdmin):
     """VersionAdmin for series and team terms: a revert never deletes a term that a published imprint prints.
 
     Reverting a series' revision deletes the terms added since; for a term that
@@ -350,19 +383,15 @@ class SeriesHistoryAdmin(VersionAdmin):
     deleting it from the form is.
     """
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = Version.objects.select_related("revision").filter(pk=version_id).first()
-        if version is not None:
-            terms = printed_terms_a_revert_would_delete(version.revision)
-            if terms:
-                problems = " ".join(" ".join(membership_deletion_problem(term).messages) for term in terms)
-                self.message_user(
-                    request,
-                    f"This revision cannot be restored: it would delete a term of the editorial team. {problems}",
-                    messages.ERROR,
-                )
-                opts = self.model._meta
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id])
-                )
-        return super().revision_view(request, object_id, version_id, extra_context)
+    def revert_refusal(self, request, object_id, version):
+        terms = printed_terms_a_revert_would_delete(version.revision)
+        if not terms:
+            return None
+        problems = " ".join(" ".join(membership_deletion_problem(term).messages) for term in terms)
+        self.message_user(
+            request,
+            f"This revision cannot be restored: it would delete a term of the editorial team. {problems}",
+            messages.ERROR,
+        )
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[object_id]))

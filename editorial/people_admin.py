@@ -9,10 +9,10 @@ from django.db import models
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
 
 from common.object_storage import STORAGE_ERRORS
 from editorial.fellow_import_admin import import_view, may_import
+from editorial.revision_permissions import CheckedVersionAdmin
 from editorial.team_inlines import PersonMembershipInline
 from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
@@ -66,7 +66,7 @@ class PhotoNotStoredForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(VersionAdmin):
+class PersonAdmin(CheckedVersionAdmin):
     formfield_overrides = {PhotoField: {"widget": AdminPhotoInput}}
     list_display = ["full_name", "affiliation", "has_photo", "updated_at"]
     list_display_links = ["full_name"]
@@ -171,7 +171,7 @@ class CohortFilter(admin.SimpleListFilter):
 
 
 @admin.register(Fellowship)
-class FellowshipAdmin(VersionAdmin):
+class FellowshipAdmin(CheckedVersionAdmin):
     change_list_template = "admin/people/fellowship/change_list.html"
 
     def get_urls(self):

@@ -689,7 +689,7 @@ def _add_person(choice):
 def next_free_number(series):
     from briefs.models import Issue
 
-    numbers = set(Issue.objects.filter(series=series).values_list("number", flat=True))
+    numbers = set(Issue.objects.originals().filter(series=series).values_list("number", flat=True))
     return max(numbers, default=0) + 1
 
 
@@ -718,7 +718,7 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
         )
 
     with transaction.atomic():
-        if Issue.objects.filter(series=series, number=number).exists():
+        if Issue.objects.originals().filter(series=series, number=number).exists():
             raise number_taken()
         try:
             # Another confirm may take the number between the check above and this insert
@@ -737,7 +737,7 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
                     body=recognised.body,
                 )
         except IntegrityError:
-            if not Issue.objects.filter(series=series, number=number).exists():
+            if not Issue.objects.originals().filter(series=series, number=number).exists():
                 raise  # not the number: a fault to see, not the editor's to fix
             raise number_taken() from None
         added, credited = {}, set()

@@ -6,8 +6,9 @@ app's ``ready()``, so the models are registered whatever is loaded first.
 
 import reversion
 
+from common import reversion_follow
 from people.models import Fellowship, Person
 
 if not reversion.is_registered(Person):
-    reversion.register(Fellowship)
-    reversion.register(Person, follow=("fellowships",))
+    reversion_follow.register(Fellowship)
+    reversion_follow.register(Person, follow=("fellowships",))

@@ -193,7 +193,10 @@ def _get_issue(request, series_slug, number, slug=None):
     public is a 404. ``slug`` is the page address's words, if it is one.
     """
     if may_preview(request):
-        issues = Issue.objects.annotate(is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk"))))
+        # Staff preview the issues themselves: a working copy is previewed from the admin.
+        issues = Issue.objects.originals().annotate(
+            is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
+        )
     else:
         issues = Issue.objects.published().annotate(is_public=Value(True))
     try:
@@ -205,7 +208,8 @@ def _get_issue(request, series_slug, number, slug=None):
         )
     except Issue.DoesNotExist:
         withdrawn = (
-            Issue.objects.filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
+            Issue.objects.originals()
+            .filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
             .select_related("series")
             .only("number", "title", "slug", "withdrawal_notice", "series__name", "series__slug")
             .first()

@@ -507,3 +507,15 @@ def test_a_published_move_keeps_every_old_address_leading_to_the_new_one(editor_
         response = reader.get(old)
         assert (response.status_code, response["Location"]) == (301, new), old
     assert "Renumbered: it was printed as No. 66." in reader_sees(Issue.objects.get(pk=public_issue.pk))
+
+
+@pytest.mark.parametrize("name", ["issue_short_url", "issue_pdf", "issue_bibtex", "issue_ris"])
+def test_staff_who_may_preview_get_the_issue_itself_not_a_500_while_it_has_a_working_copy(
+    editor_client, public_issue, name
+):
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "Copy title"})
+    response = editor_client.get(reverse(f"reader:{name}", args=[public_issue.series.slug, public_issue.number]))
+    assert response.status_code in (200, 301, 302, 503)
+    if name == "issue_short_url":
+        page = editor_client.get(response["Location"]).content.decode()
+        assert "The published title" in page and "Copy title" not in page

@@ -34,7 +34,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, series, number, site_url, **options):
-        issue = Issue.objects.select_related("series__programme").filter(series__slug=series, number=number).first()
+        issue = (
+            Issue.objects.originals()
+            .select_related("series__programme")
+            .filter(series__slug=series, number=number)
+            .first()
+        )
         if issue is None:
             raise CommandError(
                 f"No issue No. {number} in the series “{series}” (python manage.py load_demo loads No. 6)."
