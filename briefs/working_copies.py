@@ -26,7 +26,7 @@ from copy import copy as copy_of
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Value
 from django.utils import timezone
 
 from briefs.addresses import remember_address
@@ -85,15 +85,10 @@ def open_copy(issue, *, by, only_at_version=None):
     ``only_at_version``: start none (``(None, False)``) unless the issue is
     still at this edit version (the version of the form that asks for it).
     """
-    rows = Issue.objects.select_for_update().filter(
-        Q(pk=issue.pk) | Q(working_copy_of=issue.pk, copy_discarded_at__isnull=True)
-    )
-    live, copy = None, None
-    for row in rows:  # one query for both, locked
-        if row.pk == issue.pk:
-            live = row
-        else:
-            copy = row
+    # The issue's row locked first, then its copy read in a statement of its own: on PostgreSQL a
+    # statement that waited for the lock does not see a copy committed meanwhile by the one that held it.
+    live = Issue.objects.select_for_update().get(pk=issue.pk)
+    copy = current_copy(live)
     if copy is not None:
         return copy, False
     if only_at_version is not None and str(live.edit_version) != str(only_at_version):
@@ -106,11 +101,21 @@ def open_copy(issue, *, by, only_at_version=None):
         **{name: getattr(live, name) for name in CONTENT_FIELDS},
     )
     copy.save(force_insert=True)
+    tags = [
+        getattr(Issue, name)
+        .through.objects.filter(issue=live)
+        .order_by()
+        .annotate(field=Value(name))
+        .values_list("field", getattr(Issue, name).field.m2m_reverse_name())  # topic_id, place_id
+        for name in TAG_FIELDS
+    ]
+    tagged = {name: [] for name in TAG_FIELDS}
+    for name, pk in tags[0].union(*tags[1:], all=True):  # one query for both
+        tagged[name].append(pk)
     for name in TAG_FIELDS:
-        through = getattr(Issue, name).through
-        target = getattr(Issue, name).field.m2m_reverse_name()  # the column: topic_id, place_id
-        tagged = through.objects.filter(issue=live).values_list(target, flat=True)
-        through.objects.bulk_create([through(issue=copy, **{target: pk}) for pk in tagged])
+        through, target = getattr(Issue, name).through, getattr(Issue, name).field.m2m_reverse_name()
+        if tagged[name]:
+            through.objects.bulk_create([through(issue=copy, **{target: pk}) for pk in tagged[name]])
     copy.copied_rows = {prefix: _copy_rows(model, live, copy) for prefix, model in PARTS.items()}
     copy.save(update_fields=["copied_rows"])
     return copy, True
