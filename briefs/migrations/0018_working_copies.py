@@ -13,6 +13,7 @@ def prepared_changes_to_working_copies(apps, schema_editor):
     """Each PendingChange (the prepared version as JSON) becomes a working copy with rows of its own."""
     Issue = apps.get_model("briefs", "Issue")
     PendingChange = apps.get_model("briefs", "PendingChange")
+    Person = apps.get_model("people", "Person")
     for pending in PendingChange.objects.select_related("issue").order_by("pk"):
         data = pending.data
         copy = Issue(
@@ -24,7 +25,10 @@ def prepared_changes_to_working_copies(apps, schema_editor):
         copy.edit_version = max(int(copy.edit_version), pending.issue.edit_version)
         copy.save(force_insert=True)
         for name in ("topics", "places"):
-            getattr(copy, name).set(data["issue"].get(name, []))
+            # A topic or place deleted since the change was prepared is left out, as publishing it did.
+            field = getattr(copy, name)
+            field.set(field.model.objects.filter(pk__in=data["issue"].get(name, [])))
+        people = set(Person.objects.values_list("pk", flat=True))
         for prefix, model_name in PARTS:
             model = apps.get_model("briefs", model_name)
             for row in data[prefix]:
@@ -33,12 +37,18 @@ def prepared_changes_to_working_copies(apps, schema_editor):
                     for key, value in row["fields"].items()
                     if key != "issue"
                 }
+                # A person deleted since: their contribution is left out; a question they answered keeps no speaker.
+                if "person_id" in fields and fields["person_id"] not in people:
+                    continue
+                if fields.get("speaker_id") is not None and fields["speaker_id"] not in people:
+                    fields["speaker_id"] = None
                 model.objects.create(issue_id=copy.pk, **fields)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("briefs", "0017_former_address"),
+        ("people", "0009_fellowship_import_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,114 @@
+"""Migration 0018 turns a prepared change (PendingChange) into a working copy, leaving out what was deleted since.
+
+A prepared change of the old design (``git show 2e3d845:briefs/pending.py``) was JSON: the
+issue's fields, topic and place ids, and serialised rows. Nothing kept a topic, a place or a
+person it named from being deleted (the old ``apply`` left deleted topics out). The data
+migration must not abort the deploy on such a change.
+Made by hand from a real capture too: tests/review/make_pending_change.py (run with 2e3d845's code).
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BEFORE = [("briefs", "0017_former_address")]
+AFTER = [("briefs", "0018_working_copies")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def old_site():
+    apps = _migrate(BEFORE)
+    yield apps
+    _migrate(executor_leaf())
+
+
+def executor_leaf():
+    executor = MigrationExecutor(connection)
+    return executor.loader.graph.leaf_nodes()
+
+
+def _pending(apps, *, topic_ids, person_id):
+    Programme = apps.get_model("people", "Programme")
+    Series = apps.get_model("briefs", "Series")
+    Issue = apps.get_model("briefs", "Issue")
+    Person = apps.get_model("people", "Person")
+    PendingChange = apps.get_model("briefs", "PendingChange")
+    programme = Programme.objects.create(name="P", short_name="P", slug="p")
+    series = Series.objects.create(name="S", slug="s", programme=programme)
+    issue = Issue.objects.create(
+        series=series,
+        number=1,
+        title="Published",
+        slug="published",
+        kind="article",
+        publication_date=datetime.date(2019, 2, 1),
+        body="<p>Body.</p>",
+        status="published",
+        edit_version=3,
+    )
+    author = Person.objects.create(given_name="A", family_name="B", slug="a-b")
+    data = {
+        "issue": {
+            "series_id": series.pk,
+            "number": 1,
+            "title": "Prepared",
+            "slug": "published",
+            "kind": "article",
+            "publication_date": "2019-02-01",
+            "introduction": "",
+            "body": "<p>Prepared body.</p>",
+            "edit_version": 4,
+            "topics": topic_ids,
+            "places": [],
+        },
+        "contributions": [
+            {
+                "model": "briefs.contribution",
+                "pk": -1,
+                "fields": {
+                    "issue": issue.pk,
+                    "person": person_id or author.pk,
+                    "role": "author",
+                    "speaker_label": "",
+                    "printed_biography": "",
+                    "sort_order": 0,
+                },
+            }
+        ],
+        "questions": [],
+        "footnotes": [],
+    }
+    PendingChange.objects.create(issue=issue, data=data, by=None)
+    return issue
+
+
+def test_a_prepared_change_naming_a_topic_deleted_since_migrates_without_it(old_site):
+    Topic = old_site.get_model("briefs", "Topic")
+    kept = Topic.objects.create(name="Kept", slug="kept")
+    gone = Topic.objects.create(name="Gone", slug="gone")
+    issue = _pending(old_site, topic_ids=[kept.pk, gone.pk], person_id=None)
+    gone.delete()
+    apps = _migrate(AFTER)  # IntegrityError (FOREIGN KEY) here aborts the deploy
+    copy = apps.get_model("briefs", "Issue").objects.get(working_copy_of=issue.pk)
+    assert copy.title == "Prepared" and list(copy.topics.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_a_prepared_change_naming_a_person_deleted_since_migrates(old_site):
+    Person = old_site.get_model("people", "Person")
+    only_here = Person.objects.create(given_name="Only", family_name="Prepared", slug="only-prepared")
+    issue = _pending(old_site, topic_ids=[], person_id=only_here.pk)
+    with connection.cursor() as cursor:  # nothing protected them: the prepared change was JSON
+        cursor.execute("DELETE FROM people_person WHERE id = %s", [only_here.pk])
+    apps = _migrate(AFTER)
+    assert apps.get_model("briefs", "Issue").objects.filter(working_copy_of=issue.pk).exists()
