@@ -186,6 +186,7 @@ class IssueHistoryAdmin(CheckedVersionAdmin):
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
         versions = list(issue_versions(issue))
+        text_now = issue_text_now(issue)  # once: each discarded change is compared with it
         context = {
             "revisions": [
                 {
@@ -203,9 +204,7 @@ class IssueHistoryAdmin(CheckedVersionAdmin):
                     "copy": copy,
                     "started": describe_authors(copy),
                     "restore_url": reverse("admin:briefs_issue_restore_discarded", args=[quote(issue.pk), copy.pk]),
-                    "changes": [
-                        p.label for p in compare_issues(issue_text_now(issue), issue_text_now(copy)) if p.changed
-                    ],
+                    "changes": [p.label for p in compare_issues(text_now, issue_text_now(copy)) if p.changed],
                 }
                 for copy in working_copies.discarded_copies(issue)
             ],
