@@ -5,46 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-PARTS = (("contributions", "Contribution"), ("questions", "Question"), ("footnotes", "Footnote"))
-CONTENT = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body", "edit_version")
-
-
-def prepared_changes_to_working_copies(apps, schema_editor):
-    """Each PendingChange (the prepared version as JSON) becomes a working copy with rows of its own."""
-    Issue = apps.get_model("briefs", "Issue")
-    PendingChange = apps.get_model("briefs", "PendingChange")
-    Person = apps.get_model("people", "Person")
-    for pending in PendingChange.objects.select_related("issue").order_by("pk"):
-        data = pending.data
-        copy = Issue(
-            working_copy_of_id=pending.issue_id,
-            status="draft",
-            copy_started_by_id=pending.by_id,
-            **{name: data["issue"][name] for name in CONTENT},
-        )
-        copy.edit_version = max(int(copy.edit_version), pending.issue.edit_version)
-        copy.save(force_insert=True)
-        for name in ("topics", "places"):
-            # A topic or place deleted since the change was prepared is left out, as publishing it did.
-            field = getattr(copy, name)
-            field.set(field.model.objects.filter(pk__in=data["issue"].get(name, [])))
-        people = set(Person.objects.values_list("pk", flat=True))
-        for prefix, model_name in PARTS:
-            model = apps.get_model("briefs", model_name)
-            for row in data[prefix]:
-                fields = {
-                    (key + "_id" if model._meta.get_field(key).is_relation else key): value
-                    for key, value in row["fields"].items()
-                    if key != "issue"
-                }
-                # A person deleted since: their contribution is left out; a question they answered keeps no speaker.
-                if "person_id" in fields and fields["person_id"] not in people:
-                    continue
-                if fields.get("speaker_id") is not None and fields["speaker_id"] not in people:
-                    fields["speaker_id"] = None
-                model.objects.create(issue_id=copy.pk, **fields)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("briefs", "0017_former_address"),
@@ -123,18 +83,5 @@ class Migration(migrations.Migration):
                 fields=("working_copy_of",),
                 name="issue_one_working_copy",
             ),
-        ),
-        # A prepared change kept as data becomes a working copy, before the old table goes.
-        migrations.RunPython(prepared_changes_to_working_copies, migrations.RunPython.noop),
-        migrations.RemoveField(
-            model_name="pendingchange",
-            name="by",
-        ),
-        migrations.RemoveField(
-            model_name="pendingchange",
-            name="issue",
-        ),
-        migrations.DeleteModel(
-            name="PendingChange",
         ),
     ]

@@ -1,4 +1,4 @@
-"""Migration 0018 turns a prepared change (PendingChange) into a working copy, leaving out what was deleted since.
+"""Migrations 0018-0020 turn a prepared change (PendingChange) into a working copy, leaving out what was deleted since, and back.
 
 A prepared change of the old design (``git show 2e3d845:briefs/pending.py``) was JSON: the
 issue's fields, topic and place ids, and serialised rows. Nothing kept a topic, a place or a
@@ -12,11 +12,12 @@ import datetime
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("briefs", "0017_former_address")]
-AFTER = [("briefs", "0018_working_copies")]
+AFTER = [("briefs", "0020_remove_pendingchange")]
 
 
 def _migrate(targets):
@@ -112,3 +113,43 @@ def test_a_prepared_change_naming_a_person_deleted_since_migrates(old_site):
         cursor.execute("DELETE FROM people_person WHERE id = %s", [only_here.pk])
     apps = _migrate(AFTER)
     assert apps.get_model("briefs", "Issue").objects.filter(working_copy_of=issue.pk).exists()
+
+
+def test_back_to_0017_an_open_working_copy_becomes_its_prepared_change_again_and_a_discarded_one_goes(old_site):
+    """Rolling a deploy back keeps the editor's unpublished work: round trip 0017 -> 0020 -> 0017 -> 0020."""
+    Contribution = old_site.get_model("briefs", "Contribution")
+    issue = _pending(old_site, topic_ids=[], person_id=None)
+    PendingChange = old_site.get_model("briefs", "PendingChange")
+    pending = PendingChange.objects.get(issue=issue.pk)
+    live = Contribution.objects.create(
+        issue_id=issue.pk, person_id=pending.data["contributions"][0]["fields"]["person"], role="author", sort_order=0
+    )
+    edited = dict(pending.data["contributions"][0], pk=live.pk)  # the prepared change edits the live row...
+    edited["fields"] = dict(edited["fields"], printed_biography="Edited biography.")
+    second = old_site.get_model("people", "Person").objects.create(given_name="C", family_name="D", slug="c-d")
+    added = dict(pending.data["contributions"][0], pk=-1)
+    added["fields"] = dict(added["fields"], person=second.pk, sort_order=1)
+    pending.data["contributions"] = [edited, added]  # ...and adds one
+    pending.save()
+
+    apps = _migrate(AFTER)
+    Issue = apps.get_model("briefs", "Issue")
+    copy = Issue.objects.get(working_copy_of=issue.pk)
+    assert list(copy.copied_rows["contributions"]) == [str(live.pk)]
+    Issue.objects.create(
+        series_id=copy.series_id, number=1, title="Discarded", slug="published", kind="article",
+        publication_date=datetime.date(2019, 2, 1), working_copy_of_id=issue.pk, copy_discarded_at=timezone.now(),
+    )  # fmt: skip
+
+    old = _migrate(BEFORE)
+    back = old.get_model("briefs", "PendingChange").objects.get(issue=issue.pk)
+    assert back.data["issue"]["title"] == "Prepared" and back.data["issue"]["body"] == "<p>Prepared body.</p>"
+    rows = back.data["contributions"]
+    assert [row["pk"] for row in rows][0] == live.pk and rows[1]["pk"] < 0  # the edit updates, the new row is created
+    assert rows[0]["fields"]["printed_biography"] == "Edited biography." and rows[0]["fields"]["issue"] == issue.pk
+    assert list(old.get_model("briefs", "Issue").objects.values_list("title", flat=True)) == ["Published"]
+
+    again = _migrate(AFTER).get_model("briefs", "Issue")
+    restored = again.objects.get(working_copy_of=issue.pk)
+    assert restored.title == "Prepared" and restored.copy_discarded_at is None
+    assert again.objects.filter(working_copy_of=issue.pk).count() == 1  # the discarded copy did not come back

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0018_working_copies'),
+        ('briefs', '0020_remove_pendingchange'),
     ]
 
     operations = [
