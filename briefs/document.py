@@ -37,11 +37,13 @@ from briefs.models import (
     Footnote,
     Issue,
     IssueKind,
+    Place,
     Question,
+    Topic,
 )
 from briefs.names import cited_name, strip_honorific
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
-from people.models import Person
+from common.plain_select import PlainSelect
 from richtext.fields import sanitize
 
 
@@ -505,38 +507,29 @@ def assemble(
     )
 
 
-_CONTRIBUTION_FIELDS = ("id", "issue_id", "person_id", "role", "speaker_label", "printed_biography", "sort_order")
-_PERSON_FIELDS = ("id", *PERSON_NAME_FIELDS, "affiliation")
-
-
-def _contributions(issue_id):
-    """The issue's contributions in order, each with its person's name fields."""
-    contributions = []
-    rows = Contribution.objects.filter(issue_id=issue_id).values_list(
-        *_CONTRIBUTION_FIELDS, *(f"person__{f}" for f in _PERSON_FIELDS)
-    )
-    for row in rows:
-        contribution = Contribution.from_db("default", _CONTRIBUTION_FIELDS, row[: len(_CONTRIBUTION_FIELDS)])
-        contribution.person = Person.from_db("default", _PERSON_FIELDS, row[len(_CONTRIBUTION_FIELDS) :])
-        contributions.append(contribution)
-    return contributions
+# The issue document's rows, read with SQL compiled once (see common.plain_select).
+_CONTRIBUTIONS = PlainSelect(
+    Contribution,
+    ["issue"],
+    fields=("id", "issue", "person", "role", "speaker_label", "printed_biography", "sort_order"),
+    join=("person", ("id", *PERSON_NAME_FIELDS, "affiliation")),
+)
+_QUESTIONS = PlainSelect(Question, ["issue"], fields=("question", "answer", "speaker"))
+_NOTES = PlainSelect(Footnote, ["issue"], fields=("label", "text"))
+_CORRECTIONS = PlainSelect(Correction, ["issue"], fields=("corrected_at", "note"))
+_TOPICS = PlainSelect(Topic, fields=("name", "slug"), through=(Issue, "topics"))
+_PLACES = PlainSelect(Place, fields=("name", "slug", "country"), through=(Issue, "places"))
 
 
 def _tags(issue_id):
     """The issue's topics and places as :class:`Tag` objects."""
-    topics, places = {}, {}
-    # The rows are the cross product of topics and places: each is made once, and its
-    # address from a pattern reversed once (reversing per row took an eighth of the page).
-    # Topics and places in one query: the few of each come as their cross product.
-    rows = Issue.objects.filter(pk=issue_id).values_list(
-        "topics__name", "topics__slug", "places__name", "places__slug", "places__country"
+    # Each address from a pattern reversed once (reversing per tag took an eighth of the page).
+    topics = tuple(Tag(name, _tag_url("reader:topic_detail", slug)) for name, slug in _TOPICS.rows(issue_id))
+    places = tuple(
+        Tag(name, _tag_url("reader:place_detail", slug), country or "")
+        for name, slug, country in _PLACES.rows(issue_id)
     )
-    for topic_name, topic_slug, place_name, place_slug, country in rows:
-        if topic_slug and topic_slug not in topics:
-            topics[topic_slug] = Tag(topic_name, _tag_url("reader:topic_detail", topic_slug))
-        if place_slug and place_slug not in places:
-            places[place_slug] = Tag(place_name, _tag_url("reader:place_detail", place_slug), country or "")
-    return tuple(topics.values()), tuple(places.values())
+    return topics, places
 
 
 _SLUG_PLACEHOLDER = "slug-placeholder"
@@ -555,14 +548,14 @@ def _tag_url(url_name, slug):
 def issue_document(issue):
     """The document of ``issue``, fetched in a fixed number of queries.
 
-    ``issue`` must come with ``series__programme`` (select_related). Costs 4
-    queries (contributors, questions, notes, corrections) plus 2 for the series' front matter
-    the first time a process sees it.
+    ``issue`` must come with ``series__programme`` (select_related). Costs 6
+    queries (contributors, questions, notes, corrections, topics, places) plus 3 for the
+    series' front matter when it is not kept (:mod:`briefs.front_matter`).
     """
-    contributions = _contributions(issue.pk)
-    questions = list(Question.objects.filter(issue_id=issue.pk).values_list("question", "answer", "speaker_id"))
-    notes = dict(Footnote.objects.filter(issue_id=issue.pk).values_list("label", "text"))
-    corrections = tuple(Correction.objects.filter(issue_id=issue.pk).values_list("corrected_at", "note"))
+    contributions = _CONTRIBUTIONS(issue.pk)
+    questions = _QUESTIONS.rows(issue.pk)
+    notes = dict(_NOTES.rows(issue.pk))
+    corrections = tuple(_CORRECTIONS.rows(issue.pk))
     topics, places = _tags(issue.pk)
     front = front_matter(issue.series)
     return assemble(

@@ -16,10 +16,16 @@ from dataclasses import dataclass, field
 from django.db.models.signals import post_delete, post_save
 
 from briefs.models import AboutSection, EditorialMembership, series_front_matter_changed
-from people.models import Organisation, Person
+from common.plain_select import PlainSelect
+from people.models import Organisation, Person, Programme
 from sitecache.versioning import version_now
 
 _by_series = {}
+
+# Read with SQL compiled once (see common.plain_select): every page rendered from scratch reads them.
+_ABOUT_SECTIONS = PlainSelect(AboutSection, ["series"])
+_MEMBERSHIPS = PlainSelect(EditorialMembership, ["series"], join=("person", None))
+_ORGANISERS = PlainSelect(Organisation, fields=("name", "short_name", "website"), through=(Programme, "organisers"))
 
 
 @dataclass(frozen=True)
@@ -49,13 +55,9 @@ def front_matter(series):
     cached_key, data = _by_series.get(series.pk, (None, None))
     if key[1] is None or cached_key != key:
         data = FrontMatter(
-            about_sections=tuple(AboutSection.objects.filter(series=series.pk)),
-            memberships=tuple(EditorialMembership.objects.filter(series=series.pk).select_related("person")),
-            organisers=tuple(
-                Organisation.objects.filter(organised_programmes=series.programme_id)
-                .order_by("name")
-                .values_list("name", "short_name", "website")
-            ),
+            about_sections=tuple(_ABOUT_SECTIONS(series.pk)),
+            memberships=tuple(_MEMBERSHIPS(series.pk)),
+            organisers=tuple(_ORGANISERS.rows(series.programme_id)),
         )
         _by_series[series.pk] = (key, data)
     return data

@@ -18,9 +18,9 @@ from tests.conftest import (
 
 pytestmark = pytest.mark.django_db
 
-# The issue, its contributors, questions, notes, corrections, topics and places, and the
+# The issue, its contributors, questions, notes, corrections, topics, places (one query each), and the
 # series' front matter (about sections, team, the programme's organisers); and the content version.
-ISSUE_PAGE_QUERIES = 9 + VERSION_QUERIES
+ISSUE_PAGE_QUERIES = 10 + VERSION_QUERIES
 LISTING_QUERIES = 3 + VERSION_QUERIES
 #: The archive's filters: one count of each filter's choices (year, kind, topic, place, author).
 FILTER_QUERIES = 5
