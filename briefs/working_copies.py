@@ -262,3 +262,35 @@ def restore(copy, *, by):
     )
     copy.save(update_fields=["copy_discarded_at", "copy_discarded_by", "edit_version", "updated_at"])
     return copy
+
+
+def _discarded():
+    return Issue.objects.filter(working_copy_of__isnull=False, copy_discarded_at__isnull=False)
+
+
+def parts_in_discarded_copies(people):
+    """The contributions and spoken questions of ``people`` in discarded working copies.
+
+    A discarded copy is kept only so that it can be restored; it does not keep
+    a person from being deleted (see :func:`release_from_discarded_copies`).
+    """
+    discarded = _discarded()
+    return (
+        Contribution.objects.filter(person__in=people, issue__in=discarded).select_related("issue", "person"),
+        Question.objects.filter(speaker__in=people, issue__in=discarded).select_related("issue", "speaker"),
+    )
+
+
+def release_from_discarded_copies(people):
+    """Take ``people`` out of discarded working copies, before they are deleted.
+
+    Their contributions to those copies are deleted, and the questions they
+    answer there keep their text with no speaker; restoring such a copy brings
+    it back without them. Open working copies are left alone: they hold an
+    editor's unpublished work, and keep the person.
+    """
+    contributions, questions = parts_in_discarded_copies(people)
+    changed = {*contributions.values_list("issue_id", flat=True), *questions.values_list("issue_id", flat=True)}
+    contributions.delete()
+    questions.update(speaker=None)
+    return len(changed)

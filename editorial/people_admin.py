@@ -5,11 +5,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db import models
+from django.db import models, transaction
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
+from briefs.models import Contribution, Question
+from briefs.working_copies import parts_in_discarded_copies, release_from_discarded_copies
 from common.object_storage import STORAGE_ERRORS
 from editorial.fellow_import_admin import import_view, may_import
 from editorial.revision_permissions import CheckedVersionAdmin
@@ -118,6 +120,28 @@ class PersonAdmin(CheckedVersionAdmin):
         else:
             super().save_model(request, obj, form, change)
 
+    def get_deleted_objects(self, objs, request):
+        # A discarded working copy is kept only to be restored: it does not keep a
+        # person from being deleted. Their part in it is listed as going with them,
+        # unless something else keeps them too (then the admin lists it all as protected).
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        contributions, questions = parts_in_discarded_copies(objs)
+        held = [*contributions, *questions]
+        if held and protected and not _kept_by_more_than_discarded_copies(objs):
+            protected = []
+            deleted = [*deleted, *(_going_with_the_person(part) for part in held)]
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            release_from_discarded_copies([obj])
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            release_from_discarded_copies(queryset)
+            super().delete_queryset(request, queryset)
+
     @admin.display(description="name", ordering="family_name")
     def full_name(self, obj):
         return obj.full_name
@@ -140,6 +164,28 @@ class PersonAdmin(CheckedVersionAdmin):
         if missing:
             return "The copy shown on the site is missing or incomplete: upload the photo again."
         return format_html('<img src="{}" alt="" width="{}" height="{}">', photo.url, photo.width, photo.height)
+
+
+def _kept_by_more_than_discarded_copies(people):
+    """Something other than a discarded working copy keeps ``people`` from being deleted."""
+    contributions, questions = parts_in_discarded_copies(people)
+    set_aside = {Contribution: contributions, Question: questions}
+    for relation in Person._meta.related_objects:
+        if relation.on_delete not in (models.PROTECT, models.RESTRICT):
+            continue
+        rows = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": people})
+        if relation.related_model in set_aside:
+            rows = rows.exclude(pk__in=set_aside[relation.related_model].values("pk"))
+        if rows.exists():
+            return True
+    return False
+
+
+def _going_with_the_person(part):
+    copy = f"the discarded working copy of No. {part.issue.number} (kept for its History page)"
+    if isinstance(part, Question):
+        return f"The speaker of a question in {copy}: the question stays, with no speaker"
+    return f"{part.get_role_display().capitalize()} {part.person} in {copy}"
 
 
 class StatusFilter(admin.SimpleListFilter):
