@@ -16,6 +16,7 @@ This module registers the models on import; ``editorial.admin`` and the app's
 ``ready()`` import it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import reversion
@@ -123,7 +124,10 @@ def issue_text(issue, *, contributions, questions, footnotes):
     """The :class:`~briefs.history.IssueText` of an issue and its parts (saved or from a revision)."""
     names = _person_names(c.person_id for c in contributions)
     series = Series.objects.filter(pk=issue.series_id).values_list("name", flat=True).first()
+    return _text(issue, contributions, questions, footnotes, names=names, series=series)
 
+
+def _text(issue, contributions, questions, footnotes, *, names, series):
     def contributor(c):
         name = names.get(c.person_id, "a person since deleted")
         role = Contribution.Role(c.role).label if c.role in Contribution.Role.values else c.role
@@ -147,14 +151,32 @@ def issue_text(issue, *, contributions, questions, footnotes):
     )
 
 
+def issue_texts_now(issues):
+    """What each of ``issues`` says now, as saved: ``{pk: IssueText}``, in five queries whatever their number."""
+    issues = list(issues)
+    ids = [issue.pk for issue in issues]
+    parts = {model: defaultdict(list) for model in (Contribution, Question, Footnote)}
+    for model in parts:
+        for row in model.objects.filter(issue_id__in=ids):  # in each model's ordering
+            parts[model][row.issue_id].append(row)
+    names = _person_names(c.person_id for rows in parts[Contribution].values() for c in rows)
+    series = dict(Series.objects.filter(pk__in={issue.series_id for issue in issues}).values_list("pk", "name"))
+    return {
+        issue.pk: _text(
+            issue,
+            parts[Contribution][issue.pk],
+            parts[Question][issue.pk],
+            parts[Footnote][issue.pk],
+            names=names,
+            series=series.get(issue.series_id),
+        )
+        for issue in issues
+    }
+
+
 def issue_text_now(issue):
     """What ``issue`` says now, as saved."""
-    return issue_text(
-        issue,
-        contributions=list(issue.contributions.order_by("sort_order", "pk")),
-        questions=list(issue.questions.order_by("sort_order", "pk")),
-        footnotes=list(issue.footnotes.order_by("pk")),
-    )
+    return issue_texts_now([issue])[issue.pk]
 
 
 def issue_text_in(version):

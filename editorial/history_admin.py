@@ -40,6 +40,7 @@ from briefs.revisions import (
     describe_revision,
     issue_text_in,
     issue_text_now,
+    issue_texts_now,
     issue_versions,
     keep_before_deletion,
     printed_terms_a_revert_would_delete,
@@ -186,7 +187,8 @@ class IssueHistoryAdmin(CheckedVersionAdmin):
         if not self.has_view_or_change_permission(request, issue):
             raise PermissionDenied
         versions = list(issue_versions(issue))
-        text_now = issue_text_now(issue)  # once: each discarded change is compared with it
+        discarded = list(working_copies.discarded_copies(issue))
+        texts = issue_texts_now([issue, *discarded])  # in a fixed number of queries, however many
         context = {
             "revisions": [
                 {
@@ -204,9 +206,9 @@ class IssueHistoryAdmin(CheckedVersionAdmin):
                     "copy": copy,
                     "started": describe_authors(copy),
                     "restore_url": reverse("admin:briefs_issue_restore_discarded", args=[quote(issue.pk), copy.pk]),
-                    "changes": [p.label for p in compare_issues(text_now, issue_text_now(copy)) if p.changed],
+                    "changes": [p.label for p in compare_issues(texts[issue.pk], texts[copy.pk]) if p.changed],
                 }
-                for copy in working_copies.discarded_copies(issue)
+                for copy in discarded
             ],
             "can_restore_discarded": self.has_change_permission(request, issue),
             **(extra_context or {}),

@@ -405,6 +405,31 @@ def test_a_discarded_change_is_kept_listed_in_the_history_and_restored_from_it(c
     assert current_copy(public_issue).title == "Round three"
 
 
+def test_the_history_page_costs_the_same_queries_with_one_discarded_change_or_five(chief, public_issue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(chief)
+    history = reverse("admin:briefs_issue_history", args=[public_issue.pk])
+
+    def discard_one(title):
+        assert save(client, public_issue, open_form(client, public_issue) | {"title": title}).status_code == 302
+        apply_transition(public_issue, "discard_change", by=chief)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(history).content.decode()
+        return len(captured), page
+
+    discard_one("Change 1")
+    one, _ = queries()
+    for n in range(2, 6):
+        discard_one(f"Change {n}")
+    five, page = queries()
+    assert five == one and page.count("Restore this change") == 5
+    assert page.count("<td>Title</td>") == 5  # each is still compared with the issue as it is
+
+
 def test_restoring_a_discarded_change_needs_change_permission_on_the_issue(user_in_role, chief, public_issue):
     save(client_of(chief), public_issue, open_form(client_of(chief), public_issue) | {"title": "Discarded"})
     apply_transition(public_issue, "discard_change", by=chief)
