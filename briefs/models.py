@@ -589,6 +589,8 @@ class Issue(models.Model):
         related_name="+",
         verbose_name="working copy started by",
     )
+    #: The users who saved into the working copy, as ids (with its starter, they may discard it).
+    copy_saved_by = models.JSONField("saved by", default=list, blank=True, editable=False)
     copy_discarded_at = models.DateTimeField("discarded at", null=True, blank=True, editable=False)
     copy_discarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -57,7 +57,7 @@ ISSUE_WORKFLOW_FIELDS = (
 )
 #: A working copy's bookkeeping (``briefs.working_copies``): never kept in a revision. Whether a
 #: version is a working copy's (``working_copy_of``) is kept, and never restored.
-ISSUE_COPY_FIELDS = ("copied_rows", "copy_started_by", "copy_discarded_at", "copy_discarded_by")
+ISSUE_COPY_FIELDS = ("copied_rows", "copy_started_by", "copy_saved_by", "copy_discarded_at", "copy_discarded_by")
 #: What a revision of an issue keeps and a restore brings back.
 ISSUE_CONTENT_FIELDS = tuple(
     f.name

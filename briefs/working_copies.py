@@ -155,17 +155,14 @@ def may_discard(copy, user):
 
 
 def authors_of(copy):
-    """The users who started or saved the working copy."""
-    from django.contrib.admin.models import CHANGE, LogEntry
-    from django.contrib.contenttypes.models import ContentType
+    """The users who started or saved the working copy (saves into another copy of the issue do not count)."""
+    return {copy.copy_started_by_id, *copy.copy_saved_by} - {None}
 
-    saved = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Issue),
-        object_id=str(copy.working_copy_of_id),
-        action_flag=CHANGE,
-        action_time__gte=copy.created_at,
-    ).values_list("user_id", flat=True)
-    return {copy.copy_started_by_id, *saved} - {None}
+
+def note_saved_by(copy, user):
+    """Count ``user`` among the copy's authors; the caller saves the copy."""
+    if user.pk is not None and user.pk not in copy.copy_saved_by:
+        copy.copy_saved_by = [*copy.copy_saved_by, user.pk]
 
 
 def publish(issue, *, by, note="", now=None):

@@ -33,7 +33,7 @@ from briefs.models import (
     published_condition,
 )
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
-from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, open_copy
+from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, note_saved_by, open_copy
 from editorial.editing import (
     describe_authors,
     describe_others,
@@ -817,6 +817,10 @@ class WorkingCopyAdmin(IssueAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        note_saved_by(obj, request.user)  # with the copy's row: no query of its own
+        super().save_model(request, obj, form, change)
 
     def log_change(self, request, obj, message):
         # In the issue's own log, where the edit-conflict check and its history look.

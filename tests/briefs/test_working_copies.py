@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from briefs.models import Correction, Issue, IssueTransition, Question
 from briefs.workflow import apply_transition
-from briefs.working_copies import current_copy
+from briefs.working_copies import current_copy, restore
 from tests.conftest import make_interview
 from tests.editorial.test_edit_conflicts import change_url, form_of, open_form, save
 
@@ -379,6 +379,23 @@ def test_an_editor_who_saved_into_anothers_change_counts_as_its_author(user_in_r
     editor = user_in_role("Editor")
     save(client_of(editor), public_issue, open_form(client_of(editor), public_issue) | {"title": "Editor's too"})
     apply_transition(public_issue, "discard_change", by=editor)
+    assert current_copy(public_issue) is None
+
+
+def test_saving_into_a_later_change_does_not_make_one_an_author_of_an_earlier_change_restored(
+    user_in_role, chief, public_issue
+):
+    first, second = user_in_role("Editor"), user_in_role("Editor")
+    save(client_of(first), public_issue, open_form(client_of(first), public_issue) | {"title": "First's change"})
+    apply_transition(public_issue, "discard_change", by=chief)
+    save(client_of(second), public_issue, open_form(client_of(second), public_issue) | {"title": "Second's change"})
+    apply_transition(public_issue, "discard_change", by=chief)
+    restore(Issue.objects.get(working_copy_of=public_issue, title="First's change"), by=chief)
+
+    with pytest.raises(PermissionDenied):
+        apply_transition(public_issue, "discard_change", by=second)
+    assert current_copy(public_issue).title == "First's change"
+    apply_transition(public_issue, "discard_change", by=first)  # its own author may
     assert current_copy(public_issue) is None
 
 
