@@ -56,6 +56,8 @@ def prepared_changes_to_working_copies(apps, schema_editor):
                     copied_rows[prefix][str(row["pk"])] = created.pk
         copy.copied_rows = copied_rows
         copy.save(update_fields=["copied_rows"])
+        # Started when the change was last saved, not when the site was migrated (auto_now_add set it to now).
+        Issue.objects.filter(pk=copy.pk).update(created_at=pending.at)
 
 
 def working_copies_to_prepared_changes(apps, schema_editor):

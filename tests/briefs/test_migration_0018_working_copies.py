@@ -16,6 +16,7 @@ from django.utils import timezone
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+PREPARED_AT = datetime.datetime(2026, 3, 2, 10, 32, tzinfo=datetime.UTC)
 BEFORE = [("briefs", "0017_former_address")]
 AFTER = [("briefs", "0020_remove_pendingchange")]
 
@@ -90,7 +91,7 @@ def _pending(apps, *, topic_ids, person_id):
         "questions": [],
         "footnotes": [],
     }
-    PendingChange.objects.create(issue=issue, data=data, by=None)
+    PendingChange.objects.create(issue=issue, data=data, by=None, at=PREPARED_AT)
     return issue
 
 
@@ -103,6 +104,7 @@ def test_a_prepared_change_naming_a_topic_deleted_since_migrates_without_it(old_
     apps = _migrate(AFTER)  # IntegrityError (FOREIGN KEY) here aborts the deploy
     copy = apps.get_model("briefs", "Issue").objects.get(working_copy_of=issue.pk)
     assert copy.title == "Prepared" and list(copy.topics.values_list("pk", flat=True)) == [kept.pk]
+    assert copy.created_at == PREPARED_AT  # “started on” the day it was prepared, not the day of the migration
 
 
 def test_a_prepared_change_naming_a_person_deleted_since_migrates(old_site):
