@@ -17,7 +17,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from briefs.models import Issue
@@ -176,3 +176,76 @@ def test_two_word_imports_confirmed_at_once_with_one_number_make_one_issue_and_a
     # Janny's preview is kept: with the next number her confirm goes through.
     assert janny.post(jannys, confirm | {"number": "5"}).status_code == 302
     assert Issue.objects.get(series=series, number=5).contributions.count() == 2
+
+
+def _published_with_discarded_change(albina):
+    from briefs.working_copies import discard, start
+
+    issue = make_interview(title="The published title")
+    with transaction.atomic():
+        start(issue, by=albina)
+        Issue.objects.filter(working_copy_of=issue).update(title="A discarded title")
+        discard(issue, by=albina)
+    return issue
+
+
+def test_two_first_saves_of_a_public_issue_at_once_make_one_working_copy_and_refuse_the_later_save(two_editors):
+    albina, janny = two_editors
+    issue = make_interview(title="The published title")
+    albinas, jannys = open_form(albina, issue), open_form(janny, issue)
+    reached, release = threading.Event(), threading.Event()
+
+    def albina_saves():
+        # Held once her save has started the working copy (the issue's row locked, nothing committed).
+        with connection.execute_wrapper(held_after(r'^INSERT INTO "briefs_issue"', reached, release)):
+            return save(albina, issue, albinas | {"title": "Albina's correction"})
+
+    first = Editor(albina_saves)
+    first.start()
+    assert reached.wait(PATIENCE), "Albina's save did not start a working copy"
+    second = Editor(lambda: save(janny, issue, jannys | {"title": "Janny's correction"}))
+    second.start()
+    janny_waited = another_connection_waits_for_a_lock("%FOR UPDATE%")
+    release.set()
+
+    assert first.outcome().status_code == 302
+    refused = second.outcome()
+    assert refused.status_code == 200 and "Your changes were NOT saved" in refused.content.decode()
+    copies = Issue.objects.filter(working_copy_of=issue)
+    assert [copy.title for copy in copies] == ["Albina's correction"]  # one copy, hers; Janny's typing was not lost
+    assert "Janny&#x27;s correction" in refused.content.decode() or "Janny's correction" in refused.content.decode()
+    issue.refresh_from_db()
+    assert issue.title == "The published title"  # readers see no change until it is published
+    assert janny_waited, "Janny's save looked for a working copy while Albina's was being started"
+
+
+def test_restoring_a_discarded_change_while_a_first_save_starts_a_copy_refuses_the_restore(two_editors):
+    albina, janny = two_editors
+    from django.contrib.auth.models import User
+
+    issue = _published_with_discarded_change(User.objects.get(username="albina"))
+    discarded = Issue.objects.get(working_copy_of=issue)
+    jannys = open_form(janny, issue)
+    reached, release = threading.Event(), threading.Event()
+
+    def janny_saves():
+        with connection.execute_wrapper(held_after(r'^INSERT INTO "briefs_issue"', reached, release)):
+            return save(janny, issue, jannys | {"title": "Janny's correction"})
+
+    first = Editor(janny_saves)
+    first.start()
+    assert reached.wait(PATIENCE), "Janny's save did not start a working copy"
+    url = f"/admin/briefs/issue/{issue.pk}/history/discarded/{discarded.pk}/restore/"
+    second = Editor(lambda: albina.post(url, follow=True))
+    second.start()
+    albina_waited = another_connection_waits_for_a_lock("%FOR UPDATE%")
+    release.set()
+
+    assert first.outcome().status_code == 302
+    refused = second.outcome()
+    assert "has a prepared change in progress" in refused.content.decode()
+    open_copies = Issue.objects.filter(working_copy_of=issue, copy_discarded_at__isnull=True)
+    assert [copy.title for copy in open_copies] == ["Janny's correction"]
+    discarded.refresh_from_db()
+    assert discarded.copy_discarded_at is not None and discarded.title == "A discarded title"
+    assert albina_waited, "the restore looked for a change in progress while Janny's was being started"
