@@ -16,11 +16,10 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from html import unescape
 from itertools import groupby
 
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -44,6 +43,7 @@ from briefs.models import (
 from briefs.names import cited_name, strip_honorific
 from briefs.reading import ANSWER, BODY, INTRODUCTION, QUESTION, reading_order
 from common.plain_select import PlainSelect
+from common.reversing import url_for
 from richtext.fields import sanitize
 
 
@@ -523,26 +523,12 @@ _PLACES = PlainSelect(Place, fields=("name", "slug", "country"), through=(Issue,
 
 def _tags(issue_id):
     """The issue's topics and places as :class:`Tag` objects."""
-    # Each address from a pattern reversed once (reversing per tag took an eighth of the page).
-    topics = tuple(Tag(name, _tag_url("reader:topic_detail", slug)) for name, slug in _TOPICS.rows(issue_id))
+    topics = tuple(Tag(name, url_for("reader:topic_detail", slug=slug)) for name, slug in _TOPICS.rows(issue_id))
     places = tuple(
-        Tag(name, _tag_url("reader:place_detail", slug), country or "")
+        Tag(name, url_for("reader:place_detail", slug=slug), country or "")
         for name, slug, country in _PLACES.rows(issue_id)
     )
     return topics, places
-
-
-_SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-@lru_cache(maxsize=64)
-def _tag_url_pattern(url_name, urlconf, script_prefix):
-    return reverse(url_name, urlconf=urlconf, kwargs={"slug": _SLUG_PLACEHOLDER})
-
-
-def _tag_url(url_name, slug):
-    """``reverse(url_name, kwargs={"slug": slug})``, without reversing each time (slugs need no quoting)."""
-    return _tag_url_pattern(url_name, get_urlconf(), get_script_prefix()).replace(_SLUG_PLACEHOLDER, slug)
 
 
 def issue_document(issue):

@@ -27,6 +27,11 @@ LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 #: Anything that starts like a marker: ``[^`` and what follows up to ``]``, if any.
 _CANDIDATE_RE = re.compile(r"\[\^([^\[\]<>]{0,60})(\])?")
 _TOKEN_RE = re.compile(r"(<[^>]*>)")
+_OPEN_LINK = re.compile(r"<a[\s>]", re.IGNORECASE)
+_CLOSE_LINK = re.compile(r"</a\s*>", re.IGNORECASE)
+_BETWEEN_PARAGRAPHS = re.compile(r"\s*</p>\s*<p(?:\s[^>]*)?>\s*")
+_FIRST_P = re.compile(r"^<p(?:\s[^>]*)?>")
+_LAST_P_END = re.compile(r"</p>$")
 _URL_RE = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = ".,;:!?)]}'"
 
@@ -51,11 +56,11 @@ def _text_segments(html):
 
 
 def _is_open_link(tag):
-    return re.match(r"<a[\s>]", tag, re.IGNORECASE) is not None
+    return _OPEN_LINK.match(tag) is not None
 
 
 def _is_close_link(tag):
-    return re.match(r"</a\s*>", tag, re.IGNORECASE) is not None
+    return _CLOSE_LINK.match(tag) is not None
 
 
 def _markers_in_text(text):
@@ -246,10 +251,10 @@ def inline_note(html):
     A footnote body is floated out of the paragraph that calls it, so it must be
     phrasing content: a ``<p>`` inside a ``<p>`` is not allowed.
     """
-    paragraphs = re.split(r"\s*</p>\s*<p(?:\s[^>]*)?>\s*", (html or "").strip())
+    paragraphs = _BETWEEN_PARAGRAPHS.split((html or "").strip())
     joined = "<br>".join(paragraphs)
-    joined = re.sub(r"^<p(?:\s[^>]*)?>", "", joined)
-    return mark_safe(re.sub(r"</p>$", "", joined))
+    joined = _FIRST_P.sub("", joined)
+    return mark_safe(_LAST_P_END.sub("", joined))
 
 
 def print_reference(notes):

@@ -6,13 +6,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
 from briefs.validators import normalise_issn, validate_issn
+from common.reversing import url_for
 from richtext.fields import RichTextField
 from sitecache.versioning import ContentQuerySet
 
@@ -133,7 +133,7 @@ class Series(models.Model):
         series_front_matter_changed([self.pk])
 
     def get_absolute_url(self):
-        return reverse("reader:series_detail", kwargs={"slug": self.slug})
+        return url_for("reader:series_detail", slug=self.slug)
 
 
 def series_front_matter_changed(series_ids):
@@ -297,7 +297,7 @@ class Topic(SlugFromName, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("reader:topic_detail", kwargs={"slug": self.slug})
+        return url_for("reader:topic_detail", slug=self.slug)
 
 
 class PlaceKind(models.TextChoices):
@@ -363,7 +363,7 @@ class Place(SlugFromName, models.Model):
             raise ValidationError({"country": "Choose the country, or make this a region."}, code="country_missing")
 
     def get_absolute_url(self):
-        return reverse("reader:place_detail", kwargs={"slug": self.slug})
+        return url_for("reader:place_detail", slug=self.slug)
 
 
 class IssueKind(models.TextChoices):
@@ -684,10 +684,7 @@ class Issue(models.Model):
         return self.kind == IssueKind.INTERVIEW
 
     def get_absolute_url(self):
-        return reverse(
-            "reader:issue_detail",
-            kwargs={"series_slug": self.series.slug, "number": self.number, "slug": self.slug},
-        )
+        return url_for("reader:issue_detail", series_slug=self.series.slug, number=self.number, slug=self.slug)
 
 
 def next_scheduled_change(now):

@@ -15,10 +15,10 @@ from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 from django_prose_editor.config import html_tags
 from js_asset import static_lazy
 
+from common.reversing import url_for
 from eucacis.env import database_from_url, env_bool, env_list
 
 # ==== The site: debug, secret key, hosts, address =========================================
@@ -117,7 +117,7 @@ ROOT_URLCONF = "eucacis.urls"
 # people knows nothing of briefs; the person page (with their publications) is
 # the public site's, so the project wires it here.
 ABSOLUTE_URL_OVERRIDES = {
-    "people.person": lambda person: reverse("reader:person_detail", kwargs={"slug": person.slug}),
+    "people.person": lambda person: url_for("reader:person_detail", slug=person.slug),
 }
 
 TEMPLATES = [

@@ -1,7 +1,7 @@
 import logging
 from functools import wraps
 
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -192,20 +192,17 @@ def _get_issue(request, series_slug, number, slug=None):
     this address before it moved raises :class:`IssueMoved`; anything else not
     public is a 404. ``slug`` is the page address's words, if it is one.
     """
-    if may_preview(request):
+    previewing = may_preview(request)
+    if previewing:
         # Staff preview the issues themselves: a working copy is previewed from the admin.
         issues = Issue.objects.originals().annotate(
             is_public=Exists(Issue.objects.published().filter(pk=OuterRef("pk")))
         )
     else:
-        issues = Issue.objects.published().annotate(is_public=Value(True))
+        issues = Issue.objects.published()
     try:
-        # The series' introduction and the programme's description are long and not shown here.
-        return (
-            issues.select_related("series__programme")
-            .defer("series__introduction", "series__programme__description")
-            .get(series__slug=series_slug, number=number)
-        )
+        # With the series and programme: reading their long texts costs less than compiling a defer().
+        issue = issues.select_related("series__programme").get(series__slug=series_slug, number=number)
     except Issue.DoesNotExist:
         withdrawn = (
             Issue.objects.originals()
@@ -221,6 +218,9 @@ def _get_issue(request, series_slug, number, slug=None):
             raise IssueWithdrawn(withdrawn) from None
         _follow_move(series_slug, number, slug)
         raise Http404("No issue is published at this address.") from None
+    if not previewing:
+        issue.is_public = True  # found by published()
+    return issue
 
 
 @_issue_address("issue_detail")
