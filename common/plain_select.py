@@ -18,8 +18,15 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-#: Fields whose database value may need converting on some backend (SQLite returns text and integers).
-_CONVERTED = {"BooleanField", "DateField", "DateTimeField", "DecimalField", "DurationField", "TimeField", "UUIDField"}
+#: Fields whose database value is converted with ``to_python`` (SQLite returns text and integers).
+_CONVERTED = {"BooleanField", "DateField", "DateTimeField"}
+#: Fields whose database value is the value on every backend.
+_AS_READ = {
+    *("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField", "SmallIntegerField"),
+    *("PositiveIntegerField", "PositiveBigIntegerField", "PositiveSmallIntegerField", "FloatField"),
+    *("CharField", "TextField", "SlugField", "EmailField", "URLField", "FileField", "ImageField", "FilePathField"),
+    *("ForeignKey", "OneToOneField"),
+}
 
 
 def _quoted(name):
@@ -30,8 +37,11 @@ def _converter(field, connection):
     if hasattr(field, "from_db_value"):
         return lambda value: field.from_db_value(value, None, connection)
     kind = field.get_internal_type()
-    if kind not in _CONVERTED:
+    if kind in _AS_READ:
         return None
+    if kind not in _CONVERTED:
+        # Decimals, durations, times, UUIDs... differ between backends: read them with the ORM.
+        raise ValueError(f"{field.model.__name__}.{field.name} ({kind}) is not read by a plain select")
     if kind == "DateTimeField" and settings.USE_TZ:
 
         def aware(value):
@@ -115,6 +125,7 @@ class PlainSelect:
             sql += f" ORDER BY {', '.join(ordering)}"
         self.sql = sql
         self._converters = None
+        self._row_converters()  # a field it cannot read is refused here, when the module is imported
 
     def _row_converters(self):
         if self._converters is None:
@@ -125,6 +136,8 @@ class PlainSelect:
 
     def rows(self, *values):
         """The rows as tuples of converted values, main model's fields first."""
+        if None in values:  # "= NULL" matches nothing, where the ORM's filter(x=None) means IS NULL
+            raise ValueError("A plain select compares with values, not None")
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, values)
             rows = cursor.fetchall()

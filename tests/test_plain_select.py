@@ -100,3 +100,16 @@ def test_an_ordering_that_is_not_a_column_of_the_table_is_refused():
 
     with pytest.raises(ValueError, match="not a column"):
         PlainSelect(Fellowship, ["person"])  # ordered by person__family_name: that is the ORM's work
+
+
+def test_a_field_whose_value_differs_between_backends_is_refused_when_the_select_is_made():
+    from briefs.models import Series
+
+    with pytest.raises(ValueError, match="front_matter_token"):
+        PlainSelect(Series, ["programme"])  # its UUID is text on SQLite, a UUID on PostgreSQL: the ORM's work
+    assert PlainSelect(Series, ["programme"], fields=("name", "slug"))  # the others are read as they are
+
+
+def test_none_is_refused_rather_than_matching_nothing():
+    with pytest.raises(ValueError, match="not None"):
+        PlainSelect(Correction, ["issue"], fields=("note",)).rows(None)

@@ -1,4 +1,4 @@
-"""common.reversing.url_for gives what reverse() gives, refusing what it refuses, pattern reversed once."""
+"""common.reversing.url_for gives what reverse() gives, refusing what it refuses, each address reversed once."""
 
 import pytest
 from django.template import Context, Template
@@ -63,3 +63,28 @@ def test_the_address_tag_gives_what_the_url_tag_gives():
     ours = Template("{% load addresses %}{% address 'reader:issue_pdf' series number %}|{% address 'reader:home' %}")
     django = Template("{% url 'reader:issue_pdf' series number %}|{% url 'reader:home' %}")
     assert ours.render(context) == django.render(context) == "/series/eucacis-in-brief/6/pdf/|/"
+
+
+def test_an_address_is_reversed_once_and_values_equal_but_of_another_type_are_not_confused(monkeypatch):
+    import common.reversing
+
+    calls = []
+    real = common.reversing.reverse
+    monkeypatch.setattr(common.reversing, "reverse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    for _ in range(3):
+        url_for("reader:issue_pdf", "s-once", 1)
+    assert len(calls) == 1
+    with pytest.raises(NoReverseMatch):
+        url_for("reader:issue_pdf", "s-once", True)  # equal to 1 as a key, but reverse() refuses it
+    assert url_for("reader:issue_pdf", "s-once", "1") == "/series/s-once/1/pdf/"
+
+
+def test_another_url_configuration_gets_its_own_addresses(settings, monkeypatch):
+    import sys
+    import types
+
+    assert url_for("reader:home") == "/"
+    monkeypatch.setitem(sys.modules, "bare_urls", types.SimpleNamespace(urlpatterns=[]))
+    settings.ROOT_URLCONF = "bare_urls"
+    with pytest.raises(NoReverseMatch):
+        url_for("reader:home")  # not in that configuration: not the address kept for the other
