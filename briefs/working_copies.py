@@ -279,14 +279,23 @@ def parts_in_discarded_copies(people):
 
 
 def release_from_discarded_copies(people):
-    """Take ``people`` out of discarded working copies, before they are deleted.
+    """Take ``people`` out of discarded working copies, before they are deleted; call inside a transaction.
 
     Their contributions to those copies are deleted, and the questions they
     answer there keep their text with no speaker; restoring such a copy brings
     it back without them. Open working copies are left alone: they hold an
-    editor's unpublished work, and keep the person.
+    editor's unpublished work, and keep the person. The copies' issues, then
+    the copies, are locked first, in :func:`restore`'s order, so that a copy
+    restored meanwhile is either restored before (and then left alone) or after.
     """
     contributions, questions = parts_in_discarded_copies(people)
+    copies = {*contributions.values_list("issue_id", flat=True), *questions.values_list("issue_id", flat=True)}
+    if not copies:
+        return 0
+    issues = Issue.objects.filter(pk__in=copies).values("working_copy_of_id")
+    list(Issue.objects.select_for_update().filter(pk__in=issues).order_by("pk").values_list("pk", flat=True))
+    list(Issue.objects.select_for_update().filter(pk__in=copies).order_by("pk").values_list("pk", flat=True))
+    contributions, questions = parts_in_discarded_copies(people)  # of the copies still discarded now
     changed = {*contributions.values_list("issue_id", flat=True), *questions.values_list("issue_id", flat=True)}
     contributions.delete()
     questions.update(speaker=None)

@@ -2,10 +2,13 @@ import logging
 from functools import partial
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminFileWidget
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,7 +17,7 @@ from briefs.models import Contribution, Question
 from briefs.working_copies import parts_in_discarded_copies, release_from_discarded_copies
 from common.object_storage import STORAGE_ERRORS
 from editorial.fellow_import_admin import import_view, may_import
-from editorial.revision_permissions import CheckedVersionAdmin
+from editorial.revision_permissions import CheckedVersionAdmin, may
 from editorial.team_inlines import PersonMembershipInline
 from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
 from people.models import Fellowship, FellowshipStatus, Organisation, Person, Programme
@@ -123,24 +126,69 @@ class PersonAdmin(CheckedVersionAdmin):
     def get_deleted_objects(self, objs, request):
         # A discarded working copy is kept only to be restored: it does not keep a
         # person from being deleted. Their part in it is listed as going with them,
-        # unless something else keeps them too (then the admin lists it all as protected).
+        # unless something else keeps them too (then the admin lists it all as protected),
+        # and only for someone who may change those copies' rows.
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         contributions, questions = parts_in_discarded_copies(objs)
         held = [*contributions, *questions]
         if held and protected and not _kept_by_more_than_discarded_copies(objs):
             protected = []
             deleted = [*deleted, *(_going_with_the_person(part) for part in held)]
+            perms_needed = {*perms_needed, *self._release_refused(request, contributions, questions)}
         return deleted, model_count, perms_needed, protected
+
+    def _release_refused(self, request, contributions, questions):
+        """What taking people out of discarded working copies needs that the user may not do."""
+        checks = [
+            (contributions.exists(), "delete", Contribution, "contribution (in a discarded working copy)"),
+            (questions.exists(), "change", Question, "question (in a discarded working copy)"),
+        ]
+        return {
+            label
+            for needed, action, model, label in checks
+            if needed and not may(request, self.admin_site, action, model)
+        }
+
+    def _release(self, request, people):
+        contributions, questions = parts_in_discarded_copies(people)
+        if self._release_refused(request, contributions, questions):
+            raise PermissionDenied  # the confirmation page said so; a crafted POST gets no further
+        release_from_discarded_copies(people)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            release_from_discarded_copies([obj])
+            self._release(request, [obj])
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
-            release_from_discarded_copies(queryset)
+            self._release(request, queryset)
             super().delete_queryset(request, queryset)
+
+    def _still_protected(self, request, error):
+        # Something came to need the person between the confirmation and the deletion
+        # (a discarded change restored, say): nothing was deleted.
+        logger.info("Deleting a person was refused: %s", error)
+        self.message_user(
+            request,
+            "Nothing was deleted: meanwhile this person came to be named in an issue or a prepared change. "
+            "Open the delete page again to see what keeps them.",
+            messages.ERROR,
+        )
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ProtectedError as error:
+            self._still_protected(request, error)
+            return HttpResponseRedirect(request.path)
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except ProtectedError as error:  # from the “Delete selected” action
+            self._still_protected(request, error)
+            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description="name", ordering="family_name")
     def full_name(self, obj):
@@ -170,7 +218,10 @@ def _kept_by_more_than_discarded_copies(people):
     """Something other than a discarded working copy keeps ``people`` from being deleted."""
     contributions, questions = parts_in_discarded_copies(people)
     set_aside = {Contribution: contributions, Question: questions}
-    for relation in Person._meta.related_objects:
+    # Hidden relations too: a question's speaker has no name back (related_name="+").
+    for relation in Person._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete and (relation.one_to_many or relation.one_to_one)):
+            continue
         if relation.on_delete not in (models.PROTECT, models.RESTRICT):
             continue
         rows = relation.related_model._default_manager.filter(**{f"{relation.field.name}__in": people})
