@@ -155,14 +155,24 @@ def may_discard(copy, user):
 
 
 def authors_of(copy):
-    """The users who started or saved the working copy (saves into another copy of the issue do not count)."""
-    return {copy.copy_started_by_id, *copy.copy_saved_by} - {None}
+    """The users who saved into the working copy (saves into another copy of the issue do not count).
+
+    Starting a copy is not enough: a first save that the form refused starts the
+    copy (the form shown again is the copy's) but makes nobody its author.
+    """
+    return set(copy.copy_saved_by) - {None}
 
 
 def note_saved_by(copy, user):
     """Count ``user`` among the copy's authors; the caller saves the copy."""
     if user.pk is not None and user.pk not in copy.copy_saved_by:
         copy.copy_saved_by = [*copy.copy_saved_by, user.pk]
+
+
+def record_author(copy, user):
+    """Count ``user`` among the copy's authors, now (for changes made into it other than by its form)."""
+    note_saved_by(copy, user)
+    Issue.objects.filter(pk=copy.pk).update(copy_saved_by=copy.copy_saved_by)
 
 
 def publish(issue, *, by, note="", now=None):

@@ -306,6 +306,8 @@ class IssueHistoryAdmin(CheckedVersionAdmin):
                     # Readers keep the published text: the revision is restored into the working copy.
                     copy = working_copies.start(issue, by=request.user) if live else None
                     result = restore_issue_revision(issue=issue, version=version, by=request.user, into=copy)
+                    if copy is not None:
+                        working_copies.record_author(copy, request.user)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(history_url)

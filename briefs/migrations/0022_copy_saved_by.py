@@ -2,25 +2,36 @@ from django.db import migrations, models
 
 
 def saved_by_from_the_log(apps, schema_editor):
-    """Who saved into each working copy, as the admin's log told before: saves of its issue since the copy began.
+    """Who saved into each working copy, from the admin's log of saves of its issue.
 
-    (Saves into a later copy of the same issue counted too; from now on each copy keeps its own.)
+    A save belongs to the copy of its issue started last before it, if that copy
+    was not yet discarded (a later copy takes the saves over; restores were not
+    recorded, so a restored copy gets the saves of its first time open only).
+    The one who started a copy counted as its author before, and still does.
     """
     Issue = apps.get_model("briefs", "Issue")
     ContentType = apps.get_model("contenttypes", "ContentType")
     LogEntry = apps.get_model("admin", "LogEntry")
     issue_type = ContentType.objects.filter(app_label="briefs", model="issue").first()
-    if issue_type is None:
-        return  # a new database: nothing was logged
-    for copy in Issue.objects.filter(working_copy_of__isnull=False):
-        saved = LogEntry.objects.filter(
-            content_type=issue_type,
-            object_id=str(copy.working_copy_of_id),
-            action_flag=2,  # CHANGE
-            action_time__gte=copy.created_at,
-        ).values_list("user_id", flat=True)
-        copy.copy_saved_by = sorted(set(saved))
-        copy.save(update_fields=["copy_saved_by"])
+    copies_of = {}
+    for copy in Issue.objects.filter(working_copy_of__isnull=False).order_by("created_at", "pk"):
+        copies_of.setdefault(copy.working_copy_of_id, []).append(copy)
+    for issue_id, copies in copies_of.items():
+        saved = {copy.pk: {copy.copy_started_by_id} - {None} for copy in copies}
+        if issue_type is not None:
+            log = LogEntry.objects.filter(
+                content_type=issue_type,
+                object_id=str(issue_id),
+                action_flag=2,  # CHANGE
+                action_time__gte=copies[0].created_at,
+            ).values_list("action_time", "user_id")
+            for at, user_id in log:
+                started = [copy for copy in copies if copy.created_at <= at]
+                if started and (started[-1].copy_discarded_at is None or at <= started[-1].copy_discarded_at):
+                    saved[started[-1].pk].add(user_id)
+        for copy in copies:
+            copy.copy_saved_by = sorted(saved[copy.pk])
+            copy.save(update_fields=["copy_saved_by"])
 
 
 class Migration(migrations.Migration):

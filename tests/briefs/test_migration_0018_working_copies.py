@@ -155,3 +155,44 @@ def test_back_to_0017_an_open_working_copy_becomes_its_prepared_change_again_and
     restored = again.objects.get(working_copy_of=issue.pk)
     assert restored.title == "Prepared" and restored.copy_discarded_at is None
     assert again.objects.filter(working_copy_of=issue.pk).count() == 1  # the discarded copy did not come back
+
+
+def test_0022_gives_each_copy_the_saves_made_while_it_was_the_one_open():
+    apps = _migrate([("briefs", "0021_publication_date_help")])
+    try:
+        from django.contrib.admin.models import LogEntry  # their tables are as they are now
+        from django.contrib.auth.models import User
+        from django.contrib.contenttypes.models import ContentType
+
+        Issue = apps.get_model("briefs", "Issue")
+        Programme, Series = apps.get_model("people", "Programme"), apps.get_model("briefs", "Series")
+        a, b = User.objects.create(username="a"), User.objects.create(username="b")
+        series = Series.objects.create(
+            name="S", slug="s22", programme=Programme.objects.create(name="P", short_name="P", slug="p22")
+        )
+        fields = {"series": series, "number": 1, "title": "T", "slug": "t", "kind": "article"}
+        issue = Issue.objects.create(**fields, publication_date=datetime.date(2019, 2, 1), status="published")
+        t0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+        hour = datetime.timedelta(hours=1)
+        first = Issue.objects.create(
+            **fields, publication_date=datetime.date(2019, 2, 1), working_copy_of=issue, copy_started_by_id=a.pk,
+            copy_discarded_at=t0 + hour,
+        )  # fmt: skip
+        second = Issue.objects.create(
+            **fields, publication_date=datetime.date(2019, 2, 1), working_copy_of=issue, copy_started_by_id=b.pk
+        )
+        Issue.objects.filter(pk=first.pk).update(created_at=t0)
+        Issue.objects.filter(pk=second.pk).update(created_at=t0 + 2 * hour)
+        issue_type, _ = ContentType.objects.get_or_create(app_label="briefs", model="issue")
+        for user, at in ((a, t0 + hour / 12), (b, t0 + 3 * hour), (a, t0 + hour / 2)):
+            LogEntry.objects.create(
+                action_time=at, user_id=user.pk, content_type=issue_type, object_id=str(issue.pk), object_repr="T",
+                action_flag=2, change_message="[]",
+            )  # fmt: skip
+
+        ContentType.objects.clear_cache()
+        after = _migrate([("briefs", "0022_copy_saved_by")]).get_model("briefs", "Issue")
+        assert after.objects.get(pk=first.pk).copy_saved_by == [a.pk]  # not b, who saved only the later copy
+        assert after.objects.get(pk=second.pk).copy_saved_by == [b.pk]
+    finally:
+        _migrate(executor_leaf())

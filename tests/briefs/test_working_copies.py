@@ -399,6 +399,16 @@ def test_saving_into_a_later_change_does_not_make_one_an_author_of_an_earlier_ch
     assert current_copy(public_issue) is None
 
 
+def test_a_first_save_the_form_refused_makes_nobody_an_author_of_the_copy_it_started(user_in_role, chief, public_issue):
+    refused, author = user_in_role("Editor"), user_in_role("Editor")
+    response = save(client_of(refused), public_issue, open_form(client_of(refused), public_issue) | {"title": ""})
+    assert response.status_code == 200 and "This field is required" in response.content.decode()
+    save(client_of(author), public_issue, open_form(client_of(author), public_issue) | {"title": "A real change"})
+    with pytest.raises(PermissionDenied):
+        apply_transition(public_issue, "discard_change", by=refused)
+    apply_transition(public_issue, "discard_change", by=author)
+
+
 def test_a_discarded_change_is_kept_listed_in_the_history_and_restored_from_it(chief, public_issue):
     client = client_of(chief)
     save(client, public_issue, open_form(client, public_issue) | {"title": "Worth keeping after all"})
