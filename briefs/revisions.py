@@ -316,6 +316,18 @@ def deleted_issue_versions():
     return Version.objects.get_deleted(Issue).select_related("revision", "revision__user").order_by("-pk")
 
 
+def keep_published_change(issue):
+    """The issue, with the rows it has now, in the revision being made.
+
+    Publishing a working copy moves the copy's rows to the issue with a bulk
+    update, which saves no row: without this the publication's revision would
+    hold the issue alone (the rows it had before are deleted), and restoring it
+    would empty the issue.
+    """
+    if reversion.is_active():
+        reversion.add_to_revision(issue)
+
+
 def forget_copy(copy):
     """A working copy published into its issue: its own versions go, so it is not offered as a deleted issue.
 

@@ -31,7 +31,8 @@ from django.utils import timezone
 
 from briefs.addresses import remember_address
 from briefs.models import Contribution, Correction, Footnote, Issue, IssueStatus, Question
-from briefs.revisions import forget_copy
+from briefs.revisions import forget_copy, keep_published_change
+from briefs.services import saved_issue_problems
 
 #: The issue's own fields that a working copy holds; the workflow's fields are never copied.
 CONTENT_FIELDS = ("series_id", "number", "title", "slug", "kind", "publication_date", "introduction", "body")
@@ -189,6 +190,13 @@ def publish(issue, *, by, note="", now=None):
     copy = current_copy(live)
     if copy is None:
         raise ValidationError("There is no prepared change to publish.", code="no_pending_change")
+    problems = saved_issue_problems(copy)
+    if problems:
+        raise ValidationError(
+            "The prepared change cannot be published: %(problems)s.",
+            code="incomplete_issue",
+            params={"problems": "; ".join(problems)},
+        )
     if text_of(copy) != text_of(live) and not note:
         raise ValidationError(
             "This change alters the text readers have read, or where they find it: write a short correction "
@@ -225,6 +233,7 @@ def publish(issue, *, by, note="", now=None):
         model.objects.filter(issue=copy).update(issue=live)
     if note:
         Correction.objects.create(issue=live, note=note, by=by, corrected_at=now)
+    keep_published_change(live)
     forget_copy(copy)
     copy.delete()
     return live

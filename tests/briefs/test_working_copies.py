@@ -528,6 +528,39 @@ def test_restoring_a_revision_of_a_public_issue_restores_it_into_the_working_cop
     assert current_copy(public_issue).title == "Corrected"
 
 
+def test_a_publications_revision_holds_the_issue_as_published_and_restoring_it_brings_all_of_it_back(
+    chief, public_issue
+):
+    from reversion.models import Version
+
+    from briefs.revisions import issue_text_in, issue_text_now
+
+    client = client_of(chief)
+    fields = {"title": "Corrected", "questions-0-answer": "<p>A corrected answer[^n0].</p>"}
+    save(client, public_issue, open_form(client, public_issue) | fields)
+    apply_transition(public_issue, "publish_change", by=chief, comment="Answer 1 corrected.")
+    published = Version.objects.get_for_object(public_issue).order_by("-pk").first()
+    # Questions, notes and contributors included, as published.
+    assert issue_text_in(published) == issue_text_now(Issue.objects.get(pk=public_issue.pk))
+
+    save(client, public_issue, open_form(client, public_issue) | {"title": "Corrected twice"})
+    apply_transition(public_issue, "publish_change", by=chief, comment="Title corrected again.")
+    client.post(reverse("admin:briefs_issue_revision", args=[public_issue.pk, published.pk]))
+    copy = current_copy(public_issue)
+    assert (copy.contributions.count(), copy.questions.count(), copy.footnotes.count()) == (2, 2, 2)
+    apply_transition(public_issue, "publish_change", by=chief, comment="Back to the first correction.")
+    html = reader_sees(public_issue)
+    assert "A corrected answer" in html and "Question 1?" in html and "Note text 1" in html
+
+
+def test_a_prepared_change_that_is_not_a_complete_issue_is_not_published(chief, public_issue):
+    copy = _started_copy(public_issue, chief)
+    copy.questions.all().delete()
+    with pytest.raises(ValidationError, match="an interview needs at least one question"):
+        apply_transition(public_issue, "publish_change", by=chief, comment="Emptied.")
+    assert "Question 1?" in reader_sees(public_issue)
+
+
 def test_saving_a_public_issue_costs_at_most_40_queries_starting_its_copy_and_30_saving_into_it(
     editor_client, public_issue
 ):
@@ -571,3 +604,12 @@ def test_staff_who_may_preview_get_the_issue_itself_not_a_500_while_it_has_a_wor
     if name == "issue_short_url":
         page = editor_client.get(response["Location"]).content.decode()
         assert "The published title" in page and "Copy title" not in page
+
+
+def _started_copy(issue, by):
+    from django.db import transaction
+
+    from briefs.working_copies import start
+
+    with transaction.atomic():
+        return start(issue, by=by)
