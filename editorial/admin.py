@@ -61,6 +61,7 @@ from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
 from editorial.word_import_admin import WordImportAdmin
 from jobs.queue import one_job_per_issue
+from printing import draft_pdfs
 from printing.models import IssuePdf
 from printing.pdf import pdf_version
 
@@ -472,7 +473,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             self.admin_site.admin_view(self.prepared_preview_view),
             name="briefs_issue_prepared_preview",
         )
-        return [step, prepared, *super().get_urls()]
+        prepared_pdf = path(
+            "<path:object_id>/prepared/pdf/",
+            self.admin_site.admin_view(self.prepared_pdf_view),
+            name="briefs_issue_prepared_pdf",
+        )
+        return [step, prepared, prepared_pdf, *super().get_urls()]
 
     # -- a public issue is edited in its working copy (briefs.working_copies) --
 
@@ -555,8 +561,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             return super().change_view(request, str(issue.pk), form_url, context)
         return self.working_copies.change_view(request, str(copy.pk), form_url, context)
 
-    def prepared_preview_view(self, request, object_id):
-        """The issue's page as it will be once its working copy is published."""
+    def _prepared_copy(self, request, object_id):
+        """The issue and its working copy (with its series), or a response saying there is none."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied  # before looking the issue up: staff without permission learn nothing
         issue = self.get_object(request, unquote(object_id))
@@ -565,8 +571,23 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         copy = current_copy(issue)
         if copy is None:
             self.message_user(request, "There is no prepared change to preview.", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issue.pk]))
-        copy = Issue.objects.select_related("series__programme").get(pk=copy.pk)
+            return issue, HttpResponseRedirect(reverse("admin:briefs_issue_change", args=[issue.pk]))
+        return issue, Issue.objects.select_related("series__programme").get(pk=copy.pk)
+
+    def prepared_pdf_view(self, request, object_id):
+        """The PDF the issue will have once its working copy is published (a draft PDF, built by the worker)."""
+        issue, copy = self._prepared_copy(request, object_id)
+        if not isinstance(copy, Issue):
+            return copy
+        response = draft_pdfs.draft_pdf_response(request, copy, issue_document(copy))
+        add_never_cache_headers(response)
+        return response
+
+    def prepared_preview_view(self, request, object_id):
+        """The issue's page as it will be once its working copy is published."""
+        issue, copy = self._prepared_copy(request, object_id)
+        if not isinstance(copy, Issue):
+            return copy
         document = issue_document(copy)
         response = TemplateResponse(
             request,
@@ -577,6 +598,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                 "is_public": False,
                 "issue": copy,
                 "prepared_preview": True,
+                "preview_pdf_url": reverse("admin:briefs_issue_prepared_pdf", args=[issue.pk]),
             },
         )
         add_never_cache_headers(response)
@@ -828,10 +850,11 @@ class WorkingCopyAdmin(IssueAdmin):
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         if level == messages.SUCCESS:
-            message = (
-                "Your change is saved in the working copy: readers still see the published version. "
-                "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
-            )
+            message = "Your change is saved in the working copy: readers still see the published version. "
+            if request.user.has_perm("briefs.publish_issue"):
+                message += "Preview it, then publish it with “Publish the prepared change” in the Workflow box."
+            else:
+                message += "Preview it; someone who may publish (the editor-in-chief) publishes it for readers."
         return super().message_user(request, message, level, *args, **kwargs)
 
 

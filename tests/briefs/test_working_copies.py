@@ -4,6 +4,8 @@ The admin form is opened and sent back as a browser would (hidden fields
 included), so the tests go through the same path as an editor's clicks.
 """
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -559,6 +561,39 @@ def test_a_prepared_change_that_is_not_a_complete_issue_is_not_published(chief, 
     with pytest.raises(ValidationError, match="an interview needs at least one question"):
         apply_transition(public_issue, "publish_change", by=chief, comment="Emptied.")
     assert "Question 1?" in reader_sees(public_issue)
+
+
+def test_the_preview_links_to_the_draft_pdf_of_the_change_not_the_published_pdf(editor_client, public_issue):
+    from pypdf import PdfReader
+
+    from printing import draft_pdfs
+
+    save(editor_client, public_issue, open_form(editor_client, public_issue) | {"title": "The corrected title"})
+    preview = editor_client.get(reverse("admin:briefs_issue_prepared_preview", args=[public_issue.pk])).content.decode()
+    pdf_url = reverse("admin:briefs_issue_prepared_pdf", args=[public_issue.pk])
+    assert f'href="{pdf_url}"' in preview and "marked DRAFT" in preview
+    waiting = editor_client.get(pdf_url)
+    assert waiting.status_code == 503 and waiting["Retry-After"]  # the worker builds it
+    draft_pdfs.build_draft_pdf.call(current_copy(public_issue).pk)  # as the worker would have
+    built = editor_client.get(pdf_url)
+    assert built.status_code == 200 and built["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(built.streaming_content))).pages)
+    assert "The corrected title" in text and "DRAFT" in text
+    assert Client().get(pdf_url).status_code == 302  # to the admin's login: readers get nothing here
+
+
+@pytest.mark.parametrize(
+    ("role", "told"),
+    [
+        ("Editor-in-chief", "then publish it with “Publish the prepared change” in the Workflow box"),
+        ("Editor", "someone who may publish (the editor-in-chief) publishes it for readers"),
+    ],
+)
+def test_the_saved_message_offers_the_publish_button_only_to_who_has_it(user_in_role, public_issue, role, told):
+    client = client_of(user_in_role(role))
+    response = save(client, public_issue, open_form(client, public_issue) | {"title": "Corrected"})
+    messages = [str(m) for m in client.get(response["Location"]).context["messages"]]
+    assert any(told in m for m in messages), messages
 
 
 def test_saving_a_public_issue_costs_at_most_40_queries_starting_its_copy_and_30_saving_into_it(
