@@ -149,7 +149,7 @@ def change_alters_text(issue):
 
 
 def may_discard(copy, user):
-    """The copy's author (who started it or saved it) or someone who may publish changes."""
+    """An author of the copy (someone who saved into it) or someone who may publish changes."""
     if user.has_perm("briefs.publish_issue"):
         return True
     return user.pk is not None and user.pk in authors_of(copy)

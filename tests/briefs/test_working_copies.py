@@ -648,3 +648,9 @@ def _started_copy(issue, by):
 
     with transaction.atomic():
         return start(issue, by=by)
+
+
+def test_a_working_copy_is_a_draft_with_no_moment_to_go_public_whatever_the_issues_status(chief, public_issue):
+    copy = _started_copy(public_issue, chief)
+    assert (copy.status, copy.public_from, copy.published_at) == (Issue.Status.DRAFT, None, None)
+    assert not Issue.objects.published().filter(pk=copy.pk).exists() and not copy.is_public_now()
