@@ -9,6 +9,7 @@ class PrintingConfig(AppConfig):
     verbose_name = "Printed PDFs"
 
     def ready(self):
-        from printing import pdf_files
+        from printing import draft_pdfs, pdf_files
 
         pdf_files.connect()
+        draft_pdfs.connect()

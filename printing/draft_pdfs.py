@@ -15,6 +15,8 @@ issue are removed when a newer one is stored.
 import logging
 
 from django.core.files.storage import storages
+from django.db import transaction
+from django.db.models.signals import post_delete
 from django.http import FileResponse
 from django.shortcuts import render
 from django_tasks import task
@@ -92,3 +94,26 @@ def draft_pdf_response(request, issue, document):
     response = render(request, "reader/draft_pdf_pending.html", {"doc": document}, status=503)
     response["Retry-After"] = "5"
     return response
+
+
+def _issue_deleted(sender, instance, **kwargs):
+    """An issue deleted (a draft, or a working copy once published): its draft PDFs go once that is committed."""
+    issue_id = instance.pk
+    transaction.on_commit(lambda: _delete_drafts(issue_id))
+
+
+def _delete_drafts(issue_id):
+    folder = f"{FOLDER}/{issue_id}"
+    storage = _storage()
+    try:
+        names = storage.listdir(folder)[1]
+        for name in names:
+            storage.delete(f"{folder}/{name}")
+    except FileNotFoundError:
+        return  # none was ever built
+    except STORAGE_ERRORS:
+        logger.warning("Could not delete the draft PDFs in %s: the file storage fails", folder, exc_info=True)
+
+
+def connect():
+    post_delete.connect(_issue_deleted, sender=Issue, dispatch_uid="draft-pdfs-issue-delete")

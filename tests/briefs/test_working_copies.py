@@ -7,6 +7,7 @@ included), so the tests go through the same path as an editor's clicks.
 import io
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -563,7 +564,9 @@ def test_a_prepared_change_that_is_not_a_complete_issue_is_not_published(chief, 
     assert "Question 1?" in reader_sees(public_issue)
 
 
-def test_the_preview_links_to_the_draft_pdf_of_the_change_not_the_published_pdf(editor_client, public_issue):
+def test_the_preview_links_to_the_draft_pdf_of_the_change_not_the_published_pdf(
+    editor_client, public_issue, django_capture_on_commit_callbacks
+):
     from pypdf import PdfReader
 
     from printing import draft_pdfs
@@ -580,6 +583,12 @@ def test_the_preview_links_to_the_draft_pdf_of_the_change_not_the_published_pdf(
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(b"".join(built.streaming_content))).pages)
     assert "The corrected title" in text and "DRAFT" in text
     assert Client().get(pdf_url).status_code == 302  # to the admin's login: readers get nothing here
+
+    copy_id = current_copy(public_issue).pk
+    assert draft_pdfs._storage().listdir(f"proofs/{copy_id}")[1]
+    with django_capture_on_commit_callbacks(execute=True):
+        apply_transition(public_issue, "publish_change", by=User.objects.get(username="editor"), comment="Retitled.")
+    assert not draft_pdfs._storage().listdir(f"proofs/{copy_id}")[1]  # the published copy's draft PDF went with it
 
 
 @pytest.mark.parametrize(
