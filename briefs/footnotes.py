@@ -36,9 +36,8 @@ _URL_RE = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = ".,;:!?)]}'"
 
 MARKER_HELP = (
-    "To add a footnote, put the cursor where the reference belongs and click the toolbar's "
-    "footnote button: it adds the note under Footnotes, ready to type. (A marker can also be "
-    "typed: a label in square brackets with a caret, e.g. [^source] or [^1].) The site numbers "
+    "To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button; "
+    "the note is written under Footnotes. (A marker can also be typed: [^source] or [^1].) The site numbers "
     "notes 1, 2, 3… in reading order."
 )
 

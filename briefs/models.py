@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
-from briefs.footnotes import LABEL_RE, MARKER_HELP, normalise_label
+from briefs.footnotes import LABEL_RE, normalise_label
 from briefs.validators import normalise_issn, validate_issn
 from common.reversing import url_for
 from richtext.fields import RichTextField
@@ -471,45 +471,41 @@ class Issue(models.Model):
     number = models.PositiveIntegerField(
         "number",
         validators=[MinValueValidator(1)],
-        help_text="The issue's number within its series (“No. 6” is 6). Each number is used once per series.",
+        help_text="“No. 6” is 6; each number is used once per series.",
     )
     title = models.CharField(
         "title",
         max_length=300,
-        help_text="The full title as printed, e.g. “Recent changes in the Kazakh-Uzbek relations: "
-        "Interview with Erkin Baydarov”.",
+        help_text="As printed, e.g. “Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov”.",
     )
     slug = models.SlugField(
         "web address",
         max_length=200,
-        help_text="Words for the issue's web address, filled in from the title.",
+        help_text="Filled in from the title.",
     )
     kind = models.CharField(
         "kind of piece",
         max_length=20,
         choices=IssueKind.choices,
         default=IssueKind.ARTICLE,
-        help_text="An interview shows its questions and answers; other kinds show the body text.",
+        help_text="An interview has questions and answers; other kinds have a body text.",
     )
     publication_date = models.DateField(
         "publication date",
-        help_text="The date printed on the issue; pages show its month and year (“February 2019”). "
-        "It does not decide when readers see the issue: publishing does. Publishing an issue dated "
-        "after today asks whether to schedule it for the start of that day or to publish it now "
-        "with this date as printed.",
+        help_text="As printed. It does not decide when readers see the issue: publishing does.",
     )
     introduction = RichTextField(
         "introduction",
         buttons=FOOTNOTE_BUTTON,
         blank=True,
-        help_text="The opening paragraphs: the context, and for an interview who the interviewee is. " + MARKER_HELP,
+        help_text="The opening paragraphs: the context, and for an interview who the interviewee is.",
     )
     body = RichTextField(
         "body",
         buttons=FOOTNOTE_BUTTON,
         blank=True,
-        help_text="The text of an opinion piece or article; for an interview, any text after the "
-        "questions. " + MARKER_HELP,
+        help_text="The text of an opinion piece or article. An interview has none: its questions and answers "
+        "are its text.",
     )
     status = models.CharField(
         "status",
@@ -747,7 +743,8 @@ class Contribution(RemembersLoadedValues):
         "speaker label",
         max_length=12,
         blank=True,
-        help_text="For an interviewee: the initials that open each answer, e.g. “EB”.",
+        help_text="For an interviewee: the initials that open each answer, e.g. “EB”; left empty, the initials "
+        "of the person's name.",
     )
     printed_biography = RichTextField(
         "biography printed in this issue",
@@ -792,13 +789,12 @@ class Question(RemembersLoadedValues):
         "question",
         buttons=FOOTNOTE_BUTTON,
         kind="note",
-        help_text="The question without its number: the site numbers questions 1, 2, 3… in order. " + MARKER_HELP,
+        help_text="Without its number: the site numbers questions 1, 2, 3… in order.",
     )
     answer = RichTextField(
         "answer",
         buttons=FOOTNOTE_BUTTON,
-        help_text="The answer without the speaker's initials: the site opens it with the "
-        "interviewee's speaker label. " + MARKER_HELP,
+        help_text="Without the speaker's initials: the site opens it with the interviewee's speaker label.",
     )
     speaker = models.ForeignKey(
         "people.Person",

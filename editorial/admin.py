@@ -19,6 +19,7 @@ from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html, format_html_join
 
 from briefs.document import issue_document
+from briefs.footnotes import MARKER_HELP
 from briefs.models import (
     AboutSection,
     Contribution,
@@ -132,38 +133,93 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
         return obj._published or 0
 
 
-class ContributionInline(admin.StackedInline):
+class HelpSaidOnce:
+    """An inline whose explanation (``help``) is said once above its rows, not under each row's fields."""
+
+    help = ""
+    template = "admin/edit_inline/stacked_with_help.html"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for field in formset.form.base_fields.values():  # the fields of this request's own form class
+            if field.help_text and field.help_text in self.help_said:
+                field.help_text = ""
+        return formset
+
+    @property
+    def help_said(self):
+        """The fields' help texts that ``help`` says for every row."""
+        return {
+            field.help_text
+            for field in self.model._meta.get_fields()
+            if getattr(field, "help_text", "") and field.name in self.help_covers
+        }
+
+    help_covers = ()
+
+
+class ContributionInline(HelpSaidOnce, admin.StackedInline):
     model = Contribution
     form = ContributionForm
     formset = ContributionFormSet
     extra = 0
     autocomplete_fields = ["person"]
-    fields = ["sort_order", "person", "role", "speaker_label", "printed_biography"]
+    fields = [("person", "role", "speaker_label", "sort_order"), "printed_biography"]
     verbose_name_plural = "contributors (authors, interviewers, interviewees)"
-    classes = ["sortable-inline"]
+    classes = ["sortable-inline", "compact-inline"]
+    placed_after = "then-contributions"
+    help_covers = ("person", "role", "speaker_label", "sort_order")
+    help = (
+        "An interview has an Interviewer and an Interviewee, whose speaker label (the initials opening each "
+        "answer) is taken from their name when left empty; other pieces have an Author. Authors and "
+        "interviewers are credited on the cover and under “About the author”."
+    )
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(HelpSaidOnce, admin.StackedInline):
     model = Question
+    help = (
+        "Type each question without its number and each answer without the speaker's initials: the site numbers "
+        "the questions in this order and opens each answer with the interviewee's speaker label. "
+        "“Answered by” is only needed when the interview has several interviewees."
+    )
+    help_covers = ("question", "answer", "speaker", "sort_order")
     form = QuestionForm
     formset = QuestionFormSet
     extra = 0
-    fields = ["sort_order", "question", "answer", "speaker"]
+    fields = ["question", "answer", ("speaker", "sort_order")]
     autocomplete_fields = ["speaker"]
     verbose_name_plural = "interview: questions and answers (numbered by the site in this order)"
-    classes = ["sortable-inline"]
+    classes = ["sortable-inline", "compact-inline", "interview-only"]
+    placed_after = "then-questions"
 
 
-class FootnoteInline(admin.StackedInline):
+class FootnoteInline(HelpSaidOnce, admin.StackedInline):
     model = Footnote
+    help = (
+        "A note's label is filled in by the toolbar's footnote button: it is the name in the text's marker "
+        "(label “source” is cited as [^source]). It is not printed: the site numbers the notes where they are "
+        "first cited. Web addresses in a note become links."
+    )
+    help_covers = ("label", "text")
     form = FootnoteForm
     formset = FootnoteFormSet
     extra = 0
-    fields = ["label", "text"]
-    verbose_name_plural = "footnotes (cite one in any text as [^label])"
+    fields = [("label", "text")]
+    verbose_name_plural = "footnotes"
+    classes = ["compact-inline"]
+    placed_after = "then-footnotes"
 
 
 _ID = re.compile(r"[0-9]{1,18}")
+
+
+def _ever_published(issue):
+    """Whether the Publication box has anything to say: the issue (or a working copy's issue) went public once."""
+    if issue is None or issue.pk is None:
+        return False
+    issue = _issue_of(issue)
+    return issue.published_at is not None or issue.status != IssueStatus.DRAFT
 
 
 def _day(date):
@@ -371,30 +427,32 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
     actions = [f"step_{name}" for name in TRANSITIONS]
     inlines = [ContributionInline, QuestionInline, FootnoteInline, ShareLinkInline]
-    save_on_top = True
+    save_on_top = False  # the form fits in about two screens: one Save row, at its end
+    # The form follows the task: what the issue is, who wrote it or speaks in it, its text, then its
+    # questions and notes. Each inline names the fieldset it follows (``placed_after``, a class of that
+    # fieldset; templates/admin/briefs/issue/change_form.html puts it there).
     fieldsets = [
         (
             None,
             {
                 "fields": [
-                    "series",
-                    "number",
-                    "title",
-                    "slug",
-                    "kind",
-                    "publication_date",
+                    ("title", "slug"),
+                    ("series", "number", "kind", "publication_date"),
                     "loaded_version",
                     "opened_at",
-                ]
+                ],
+                "classes": ["compact-fields", "then-contributions"],
             },
         ),
-        ("Text", {"fields": ["introduction", "body"]}),
+        ("Text", {"fields": ["introduction"], "description": MARKER_HELP, "classes": ["then-questions"]}),
+        ("Body", {"fields": ["body"], "classes": ["issue-body", "then-footnotes"]}),
         (
             "What it is about",
             {
-                "fields": ["topics", "places"],
+                "fields": [("topics", "places")],
                 "description": "For the archive's filters, the topic and country pages, the feeds and the "
-                "issue's metadata.",
+                "issue's metadata. Start typing to choose.",
+                "classes": ["compact-fields"],
             },
         ),
         (
@@ -403,8 +461,40 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         ),
     ]
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = []
+        interview = self._kind_on_form(request, obj) == Issue.Kind.INTERVIEW
+        for name, options in super().get_fieldsets(request, obj):
+            if name == "Body" and interview and not (obj is not None and obj.body.strip()):
+                # An interview's text is its questions and answers. The field stays in the form, hidden, so
+                # that changing the kind shows it (admin/js/issue-form.js); an interview that has a body
+                # (from before) shows it, so nothing typed is hidden.
+                options = {**options, "classes": [*options["classes"], "hidden"]}
+            elif name == "Publication" and not _ever_published(obj):
+                # Nothing happened yet: no block of dashes. The Workflow box links the draft's PDF.
+                continue
+            fieldsets.append((name, options))
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form shows what the kind means (questions or a body); topics and places are explained once,
+        # in their fieldset's description.
+        for name in ("kind", "topics", "places"):
+            if name in form.base_fields:
+                form.base_fields[name].help_text = ""
+        return form
+
+    def _kind_on_form(self, request, obj):
+        """The kind of piece the form shows: as posted, else the issue's, else a new issue's initial kind."""
+        if request.method == "POST" and request.POST.get("kind"):
+            return request.POST["kind"]
+        if obj is not None:
+            return obj.kind
+        return self.get_changeform_initial_data(request).get("kind", Issue.Kind.ARTICLE)
+
     class Media:
-        js = ["admin/js/sortable-inlines.js"]
+        js = ["admin/js/sortable-inlines.js", "admin/js/issue-form.js"]
         css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
 
     def get_changeform_initial_data(self, request):
@@ -493,6 +583,28 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def working_copies(self):
         """The admin that edits working copies: not registered, reached only through an issue's page."""
         return WorkingCopyAdmin(self.model, self.admin_site)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        kind = self._kind_on_form(request, obj)
+        for formset_class, inline in super().get_formsets_with_inlines(request, obj):
+            if isinstance(inline, ContributionInline):
+                formset_class.kind_on_form = kind
+            yield formset_class, inline
+
+    def get_inline_instances(self, request, obj=None):
+        instances = super().get_inline_instances(request, obj)
+        interview = self._kind_on_form(request, obj) == Issue.Kind.INTERVIEW
+        for inline in instances:
+            if obj is None and isinstance(inline, ContributionInline):
+                # A new issue's form has its people's rows ready: an interviewer and an interviewee, or an author.
+                inline.extra = 2 if interview else 1
+            elif isinstance(inline, QuestionInline):
+                if obj is None and interview:
+                    inline.extra = 2
+                elif not interview and not (obj is not None and obj.questions.exists()):
+                    # Questions belong to interviews: hidden (admin/js/issue-form.js shows them for one).
+                    inline.classes = [*inline.classes, "hidden"]
+        return instances
 
     def get_inlines(self, request, obj):
         if obj is not None and (obj.is_working_copy or edits_go_to_a_copy(obj)):
@@ -613,6 +725,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             "workflow_status": describe_status(issue) if issue else "",
             # Only someone who may edit it counts as having it open (others get 403 below).
             "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
+            # A draft's PDF, in the Workflow box: its Publication box is not shown (get_fieldsets).
+            "draft_pdf": SimpleLazyObject(lambda: "" if _ever_published(issue) else self._pdf_status(issue)),
         }
         if issue is not None and edits_go_to_a_copy(issue):
             response = self._change_in_working_copy(request, issue, form_url, extra | (extra_context or {}))
@@ -710,8 +824,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         url = reverse("reader:issue_pdf", args=[obj.series.slug, obj.number])
         if obj.status != IssueStatus.PUBLISHED:
             return format_html(
-                '<a href="{}">Download a preview marked DRAFT</a>, made by the background worker the first time '
-                "you open it (a few seconds), then kept until the issue changes.",
+                '<a href="{}">Download a preview marked DRAFT</a> (made in a few seconds the first time).',
                 url,
             )
         stored = IssuePdf.objects.filter(issue=obj).first()

@@ -130,8 +130,8 @@ class IssueForm(forms.ModelForm):
         label="Note on this change (optional)",
         required=False,
         max_length=500,
-        help_text="A few words for the issue's History page on what you changed and why, e.g. "
-        "“Answer 3 shortened at the author's request”.",
+        help_text="For the issue's History page: what you changed and why.",
+        widget=forms.TextInput(attrs={"size": 60, "placeholder": "e.g. Answer 3 shortened at the author's request"}),
     )
 
     def clean_introduction(self):
@@ -293,10 +293,10 @@ class ContributionForm(OrderedRowForm):
         super().__init__(*args, **kwargs)
         if "role" in self.fields:
             self.fields["role"].choices = ROLE_CHOICES
-            self.fields["role"].help_text = (
-                "An interview has an Interviewer, who asks the questions, and an Interviewee, who answers "
-                "them; an opinion piece or article has an Author. Authors and interviewers are credited on "
-                "the cover and under “About the author”."
+        if "printed_biography" in self.fields:
+            self.fields["printed_biography"].help_text = (
+                "For an author or interviewer. Left empty, the person's biography is copied in when saved, "
+                "and then kept as printed."
             )
 
     def clean(self):
@@ -304,19 +304,61 @@ class ContributionForm(OrderedRowForm):
         role = cleaned.get("role")
         label = (cleaned.get("speaker_label") or "").strip()
         if role == ContributionRole.INTERVIEWEE and not label:
-            self.add_error(
-                "speaker_label",
-                ValidationError(
-                    "An interviewee needs a speaker label: the initials that open each answer, e.g. “EB”.",
-                    code="speaker_label_required",
-                ),
-            )
+            person = cleaned.get("person")
+            label = initials(person) if person is not None else ""
+            if not label:
+                self.add_error(
+                    "speaker_label",
+                    ValidationError(
+                        "An interviewee needs a speaker label: the initials that open each answer, e.g. “EB”.",
+                        code="speaker_label_required",
+                    ),
+                )
         cleaned["speaker_label"] = label
         return cleaned
+
+    def has_changed(self):
+        # A new row's role is set by the form's script to what the kind needs next: a row with nothing
+        # but its role and order is still empty, and left unsaved.
+        if self.instance.pk is None:
+            return any(name not in ("sort_order", "role") for name in self.changed_data)
+        return super().has_changed()
+
+
+def initials(person):
+    """A speaker label from a person's name: “EB” for Erkin Baydarov, “LB” for Ludwig van Beethoven.
+
+    The capitalised words of the given and family names give a letter each (particles such as “van” or
+    “de” give none); a name with no capitalised word (a script without case) gives each word's first letter.
+    """
+    letters = [
+        next(char for char in word if char.isalpha())
+        for word in f"{person.given_name} {person.family_name}".replace("-", " ").split()
+        if any(char.isalpha() for char in word)
+    ]
+    capitalised = [letter for letter in letters if letter.isupper()]
+    return "".join(capitalised or letters).upper()[:10]
 
 
 class ContributionFormSet(SiblingFormSetMixin, OrderedInlineFormSet):
     inline_role = "contributions"
+    #: The kind of piece the page's issue form shows (set by the admin): new rows' roles follow it.
+    kind_on_form = None
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index >= self.initial_form_count():
+            kwargs["initial"] = {**kwargs.get("initial", {}), "role": self._role_for_new_row(index)}
+        return kwargs
+
+    def _role_for_new_row(self, index):
+        """An interview's first contributor is its interviewer, the next its interviewees; others have authors."""
+        if (self.kind_on_form or self.instance.kind) != IssueKind.INTERVIEW:
+            return ContributionRole.AUTHOR
+        saved = [row.role for row in self.get_queryset()] if self.instance.pk is not None else []
+        before_it = len(saved) + (index - self.initial_form_count())
+        has_interviewer = ContributionRole.INTERVIEWER in saved or (not saved and before_it > 0)
+        return ContributionRole.INTERVIEWEE if has_interviewer else ContributionRole.INTERVIEWER
 
     def clean(self):
         super().clean()

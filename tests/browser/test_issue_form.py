@@ -51,6 +51,7 @@ def test_a_contributors_biography_is_edited_at_full_width_and_the_form_fits_a_12
 def test_new_question_rows_take_the_next_order(add_issue):
     make_series()
     page = add_issue()
+    page.select_option("#id_kind", "interview")  # a new series' first issue is an article until told
     for _ in range(3):
         page.get_by_text("Add another Question and answer").click()
     orders = [page.input_value(f"#id_questions-{i}-sort_order") for i in range(3)]

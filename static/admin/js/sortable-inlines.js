@@ -1,4 +1,5 @@
-// Move up / Move down buttons for admin inlines marked "sortable-inline".
+// Move up / Move down buttons for admin inlines marked "sortable-inline" (in a
+// stacked row's title bar, the row's order field then hidden).
 // Moving a row renumbers the "order" fields of the rows 1..n in the order they
 // now appear, and a row added with "Add another" takes the next number. The
 // server ignores the order of a row left empty (OrderedRowForm), so a spare row
@@ -53,7 +54,16 @@
       });
       box.appendChild(button);
     }
-    order.insertAdjacentElement("afterend", box);
+    // In a stacked row, beside its title: the order field itself is then hidden (the buttons set it).
+    const heading = row.querySelector(":scope > h3")
+    if (heading) {
+      const remove = heading.querySelector(".delete")
+      if (remove) heading.insertBefore(box, remove)
+      else heading.appendChild(box)
+      row.classList.add("has-move-buttons")
+    } else {
+      order.insertAdjacentElement("afterend", box);
+    }
   }
 
   function setUp() {
