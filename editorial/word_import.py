@@ -277,16 +277,26 @@ def blocks_of(html):
 
 @dataclass
 class NamedPerson:
+    """A name as the byline gives it. The family name is the last word, with the particles before it
+    (“Pieter van der Berg”: “Pieter” and “van der Berg”)."""
+
     name: str
     honorific: str = ""
 
+    def _split(self):
+        words = self.name.split()
+        start = len(words) - 1
+        while start > 1 and words[start - 1].lower() in _NAME_PARTICLES:
+            start -= 1
+        return " ".join(words[:start]) or self.name, " ".join(words[start:]) if len(words) > 1 else ""
+
     @property
     def given_name(self):
-        return self.name.rsplit(" ", 1)[0] if " " in self.name else self.name
+        return self._split()[0]
 
     @property
     def family_name(self):
-        return self.name.rsplit(" ", 1)[1] if " " in self.name else ""
+        return self._split()[1]
 
 
 @dataclass
@@ -295,7 +305,10 @@ class Recognised:
     kind: str = "article"
     authors: list = field(default_factory=list)
     interviewees: list = field(default_factory=list)
+    #: The speaker label when all labelled answers have the same one (“EB”), else "".
     speaker_label: str = ""
+    #: Each answer's speaker label as the file gave it ("" for none), in the order of ``questions``.
+    answer_labels: list = field(default_factory=list)
     introduction: str = ""
     questions: list = field(default_factory=list)  # (question HTML, answer HTML)
     body: str = ""
@@ -308,14 +321,21 @@ class Recognised:
 
 _HONORIFICS = ("Prof. Dr.", "Prof. Dr", "Prof.", "Dr.", "Dr", "Mr", "Mrs", "Ms")
 _QUESTION_NUMBER = re.compile(r"^\s*(?:<(?:strong|b|em|i)>\s*)*(\d{1,2})\s*[.:)]\s*")
-_SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([A-ZÀ-Ý]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
-_BYLINE_INTERVIEW = re.compile(
-    r"^(?:an\s+)?interview\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I
-)
-_BYLINE_WITH_FIRST = re.compile(
-    r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I
-)
-_BYLINE_AUTHORS = re.compile(r"^by\s+(?P<by>.+?)\.?$", re.I)
+#: A speaker label opening an answer: up to four capitals of any script (“EB:”, “АН:”), maybe in bold.
+_SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([^\W\d_]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
+_INTERVIEW = r"(?:an\s+)?interview"
+#: The bylines recognised, first match first: (pattern, is it an interview). ``by`` names the authors or
+#: interviewers, ``with`` the interviewees.
+_BYLINES = [
+    (re.compile(rf"^{_INTERVIEW}\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(r"^(?P<by>.+?)\s+in\s+conversation\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(r"^(?:written\s+)?by\s+(?P<by>.+?)\.?$", re.I), False),
+]
+#: An interviewee named in the title: “Water across borders: Interview with Erkin Baydarov”.
+_TITLE_WITH = re.compile(r"(?:^|[:–—-]\s*)(?:an\s+)?(?:interview|in\s+conversation)\s+with\s+(?P<with>.+?)\.?$", re.I)
 
 
 def _visible(text):
@@ -323,16 +343,40 @@ def _visible(text):
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y"}
+_NAME_PARTICLES = {
+    "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y", "zu", "dos",
+}  # fmt: skip
+
+
+def _name_word(word):
+    """A word of a name: it opens with a capital, or a letter of a script without case (Arabic, Chinese), or it
+    is a particle, alone (“van”) or joined to the name (“al-Farabi”, “d'Alembert”)."""
+    first = word[0]
+    if first.isalpha() and not first.islower():
+        return True
+    particle = re.split(r"[-'’]", word, maxsplit=1)
+    return word.lower() in _NAME_PARTICLES or (
+        len(particle) == 2
+        and particle[1][:1].isupper()
+        and (particle[0].lower() in _NAME_PARTICLES or len(particle[0]) == 1)
+    )
 
 
 def _looks_like_names(people):
     """Names, not a sentence: “By the way, the river flows north” is no byline."""
     return bool(people) and all(
-        1 <= len(p.name.split()) <= 5
-        and all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in p.name.split())
-        for p in people
+        1 <= len(p.name.split()) <= 6 and all(_name_word(word) for word in p.name.split()) for p in people
     )
+
+
+def _byline(text):
+    """``(authors, interviewees, is_interview)`` if ``text`` is a byline, else None."""
+    for pattern, interview in _BYLINES:
+        match = pattern.match(text)
+        if match:
+            by, with_ = _people(match.groupdict().get("by") or ""), _people(match.groupdict().get("with") or "")
+            return (by, with_, interview) if _looks_like_names(by + with_) else None
+    return None
 
 
 def _people(names):
@@ -412,6 +456,11 @@ def _relabel(html, renumber):
     return _WORD_MARKER.sub(lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
 
 
+def speaker_labels(recognised):
+    """The distinct speaker labels of the answers, in order of appearance."""
+    return list(dict.fromkeys(label for label in recognised.answer_labels if label))
+
+
 def _without_word_markers(text):
     return " ".join(_WORD_MARKER.sub("", text).split())
 
@@ -458,23 +507,26 @@ def recognise(document):
     # The byline, in the first few paragraphs after the title.
     for index, block in enumerate(rest[:3]):
         text = _without_word_markers(block.text)
-        match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
-        by = _BYLINE_AUTHORS.match(text)
-        if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
-            found.kind = "interview"
-            found.authors, found.interviewees = _people(match.group("by")), _people(match.group("with"))
-        elif not match and by and _looks_like_names(_people(by.group("by"))):
-            found.authors = _people(by.group("by"))
-        else:
+        byline = _byline(text)
+        if byline is None:
             continue
+        found.authors, found.interviewees, interview = byline
+        if interview:
+            found.kind = "interview"
         found.found.append(f"byline: “{text}”")
         uncitable += [(key, "the byline") for key in _WORD_MARKER.findall(block.html)]
         rest = rest[:index] + rest[index + 1 :]
         break
     else:
         found.problems.append(
-            "no byline (“By …” or “Interview by … with …”) was found: add the contributors after the import"
+            "no byline (“By …”, “Interview by … with …”, “… in conversation with …”) was found: add the "
+            "contributors after the import"
         )
+    # “…: Interview with Erkin Baydarov” in the title names the interviewee the byline left out.
+    in_title = _TITLE_WITH.search(found.title)
+    if in_title and not found.interviewees and _looks_like_names(_people(in_title.group("with"))):
+        found.kind, found.interviewees = "interview", _people(in_title.group("with"))
+        found.found.append(f"interviewee named in the title: “{in_title.group('with')}”")
 
     # Questions and answers, or the body.
     first_question = next((i for i, b in enumerate(rest) if _question_of(b) is not None), None)
@@ -491,22 +543,27 @@ def recognise(document):
                 found.questions.append(current)
             else:
                 current[1].append(block)
-        labels = set()
         for pair in found.questions:
             answer = _paragraphs(pair[1])
             speaker = _SPEAKER.match(answer[3:]) if answer.startswith("<p>") else None
-            if speaker:
-                labels.add(speaker.group(2))
+            label = ""
+            if speaker and speaker.group(2).isupper():
+                label = speaker.group(2)
                 answer = "<p>" + speaker.group(1) + answer[3 + speaker.end() :]
                 answer = re.sub(r"^<p>(<(strong|b)>)</\2>", "<p>", answer)
             pair[1] = answer
+            found.answer_labels.append(label)
         found.questions = [(f"<p>{q}</p>" if not q.startswith("<p>") else q, a) for q, a in found.questions]
+        labels = speaker_labels(found)
         if len(labels) == 1:
-            found.speaker_label = labels.pop()
-            found.found.append(f"speaker label: “{found.speaker_label}:” (taken off the answers)")
-        elif len(labels) > 1:
-            found.problems.append(
-                f"several speaker labels ({', '.join(sorted(labels))}): set each answer's speaker after the import"
+            found.speaker_label = labels[0]
+            found.found.append(
+                f"speaker label: “{found.speaker_label}:” (taken off the answers, kept as the speaker's)"
+            )
+        elif labels:
+            found.found.append(
+                f"speaker labels: {', '.join(f'“{label}:”' for label in labels)} (taken off the answers; each answer "
+                "keeps its speaker)"
             )
         found.found.append(f"introduction: {len(blocks_of(found.introduction))} paragraph(s)")
         found.found.append(f"questions and answers: {len(found.questions)}")
@@ -705,6 +762,45 @@ class PersonChoice:
     person_id: int = None
     person_label: str = ""
     problem: str = ""
+    #: For an interviewee: the label that opens their answers (“EB”).
+    speaker_label: str = ""
+    #: A new person's names as the editor typed them (else they are taken from ``name``).
+    given_name: str = ""
+    family_name: str = ""
+
+
+def _initials(name):
+    """The ways ``name``'s initials are written as a speaker label: “Anna-Lena van Dijk” → ALVD, ALD, AVD, AD."""
+    named = NamedPerson(name)
+    given = [w[0] for w in re.split(r"[\s\-.]+", named.given_name) if w]
+    family = [w[0] for w in re.split(r"[\s\-]+", named.family_name) if w]
+    return {
+        "".join(given_part + family_part).upper()
+        for given_part in (given, given[:1])
+        for family_part in (family, family[-1:])
+    }
+
+
+def assign_speakers(recognised, choices):
+    """Give each speaker label to the interviewee it stands for; return the labels no interviewee was given.
+
+    One label and one interviewee go together; otherwise a label goes to the one
+    interviewee whose initials it is. A label left over is never dropped: the
+    preview asks the editor whose it is (:class:`~editorial.word_import_admin.SpeakerForm`).
+    """
+    labels = speaker_labels(recognised)
+    interviewees = [choice for choice in choices if choice.role == "interviewee"]
+    if len(labels) == 1 and len(interviewees) == 1:
+        interviewees[0].speaker_label = labels[0]
+        return []
+    left = []
+    for label in labels:
+        same = [c for c in interviewees if not c.speaker_label and label.upper() in _initials(c.name)]
+        if len(same) == 1:
+            same[0].speaker_label = label
+        else:
+            left.append(label)
+    return left
 
 
 def match_people(recognised, people):
@@ -756,7 +852,8 @@ def _add_person(choice):
     from people.models import Person
 
     named = NamedPerson(choice.name, choice.honorific)
-    given_name, family_name = named.given_name[:100], named.family_name[:100]
+    given_name = (choice.given_name or named.given_name)[:100]
+    family_name = (choice.family_name if choice.given_name else named.family_name)[:100]
     while True:
         same = list(
             Person.objects.filter(given_name__iexact=given_name, family_name__iexact=family_name).order_by("pk")[:2]
@@ -786,7 +883,35 @@ def next_free_number(series):
     return max(numbers, default=0) + 1
 
 
-def create_draft(recognised, choices, *, series, number, publication_date, by=None):
+def earlier_imports(*, sha256, title):
+    """What the house already has of this file: ``(records, issues)``.
+
+    ``records``: the :class:`~editorial.models.ImportedWordFile` of issues
+    imported from the same bytes (its ``issue`` and series fetched with it);
+    ``issues``: other issues (originals, not working copies) with the same title,
+    ignoring case. Both newest first, a few at most.
+    """
+    from briefs.models import Issue
+    from editorial.models import ImportedWordFile
+
+    records = list(
+        ImportedWordFile.objects.filter(sha256=sha256, issue__working_copy_of__isnull=True)
+        .select_related("issue__series")
+        .order_by("-imported_at", "-pk")[:5]
+    )
+    same_file = {record.issue_id for record in records}
+    issues = [
+        issue
+        for issue in Issue.objects.originals()
+        .filter(title__iexact=title.strip())
+        .select_related("series")
+        .order_by("-pk")[:6]
+        if issue.pk not in same_file
+    ][:5]
+    return records, issues
+
+
+def create_draft(recognised, choices, *, series, number, publication_date, by=None, sha256="", filename="", now=None):
     """Create the draft issue the preview showed, in one transaction; returns it.
 
     Never overwrites an issue: a number already used in the series, or taken by
@@ -795,6 +920,9 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
     People matched in the preview are used; the others are added once each,
     unless someone of that name was added since the preview (by another import,
     maybe confirmed at this very moment): then that person is credited.
+    Each interviewee keeps their speaker label (``PersonChoice.speaker_label``);
+    with several labelled interviewees, each answer is given its speaker.
+    With ``sha256``, the file is recorded, so importing it again is noticed.
     """
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError, transaction
@@ -833,29 +961,50 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
             if not Issue.objects.originals().filter(series=series, number=number).exists():
                 raise  # not the number: a fault to see, not the editor's to fix
             raise number_taken() from None
-        added, credited = {}, set()
+        added, credited, speakers = {}, {}, {}
         for order, choice in enumerate(choices):
             person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None
             if person is None:
-                key = (choice.name.casefold(),)
+                key = (choice.given_name.casefold(), choice.family_name.casefold(), choice.name.casefold())
                 person = added.get(key)
                 if person is None:
                     person = added[key] = _add_person(choice)
-            if (person.pk, choice.role) in credited:  # the same person named twice in one role
+            label = choice.speaker_label if choice.role == "interviewee" else ""
+            if label:
+                speakers[label] = person
+            contribution = credited.get((person.pk, choice.role))
+            if contribution is not None:  # the same person named twice in one role: credited once, label kept
+                if label and not contribution.speaker_label:
+                    contribution.speaker_label = label
+                    contribution.save(update_fields=["speaker_label"])
                 continue
-            credited.add((person.pk, choice.role))
-            Contribution.objects.create(
-                issue=issue,
-                person=person,
-                role=choice.role,
-                speaker_label=recognised.speaker_label if choice.role == "interviewee" else "",
-                sort_order=order,
+            credited[(person.pk, choice.role)] = Contribution.objects.create(
+                issue=issue, person=person, role=choice.role, speaker_label=label[:12], sort_order=order
             )
+        # One interviewee opens every answer with their label; several need each answer's speaker.
+        several = len({person.pk for person in speakers.values()}) > 1
+        labels = [*recognised.answer_labels, *[""] * (len(recognised.questions) - len(recognised.answer_labels))]
         Question.objects.bulk_create(
-            Question(issue=issue, question=q, answer=a, sort_order=n)
-            for n, (q, a) in enumerate(recognised.questions, 1)
+            Question(
+                issue=issue,
+                question=q,
+                answer=a,
+                sort_order=n,
+                speaker=speakers.get(label) if several else None,
+            )
+            for n, ((q, a), label) in enumerate(
+                zip(recognised.questions, labels[: len(recognised.questions)], strict=True), 1
+            )
         )
         Footnote.objects.bulk_create(
             Footnote(issue=issue, label=label, text=text) for label, text in recognised.footnotes.items()
         )
+        if sha256:
+            from django.utils import timezone
+
+            from editorial.models import ImportedWordFile
+
+            ImportedWordFile.objects.create(
+                issue=issue, sha256=sha256, filename=filename[:200], imported_at=now or timezone.now(), imported_by=by
+            )
     return issue
