@@ -11,7 +11,6 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
@@ -19,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from briefs.models import Question, Series
+from briefs.models import Series
 from editorial.word_import import (
     PersonChoice,
     Recognised,
@@ -75,17 +74,19 @@ class SpeakerForm(forms.Form):
     """Whose is each speaker label no interviewee of the byline was matched to: a person here, or a new one.
 
     A label is never dropped, so each must be answered before the draft is made.
+    The people are a plain list, sorted by family name: it works without
+    scripts and its label is read out (the admin's autocomplete has no name).
     """
 
-    def __init__(self, *args, labels, admin_site, **kwargs):
+    def __init__(self, *args, labels, **kwargs):
         super().__init__(*args, **kwargs)
         self.labels = labels
         for n in range(len(labels)):
             self.fields[f"speaker_{n}_person"] = forms.ModelChoiceField(
-                Person.objects.all(),
+                Person.objects.order_by("family_name", "given_name", "pk"),
                 required=False,
                 label="A person already here",
-                widget=AutocompleteSelect(Question._meta.get_field("speaker"), admin_site),
+                empty_label="— none of them —",
             )
             self.fields[f"speaker_{n}_given_name"] = forms.CharField(
                 required=False, max_length=100, label="or a new person: given name"
@@ -207,9 +208,7 @@ class WordImportAdmin:
         choices = [PersonChoice(**c) for c in stored["choices"]]
         initial = {"number": next_free_number(series), "publication_date": timezone.localdate()}
         form = WordConfirmForm(request.POST or None, initial=initial)
-        speakers = SpeakerForm(
-            request.POST or None, labels=stored.get("unassigned_labels", []), admin_site=self.admin_site
-        )
+        speakers = SpeakerForm(request.POST or None, labels=stored.get("unassigned_labels", []))
         same_file, same_title = earlier_imports(sha256=stored.get("sha256", ""), title=found.title)
         if request.method == "POST" and all([form.is_valid(), speakers.is_valid()]):
             try:
@@ -254,6 +253,5 @@ class WordImportAdmin:
             speakers=speakers,
             same_file=same_file,
             same_title=same_title,
-            media=self.media + speakers.media,
         )
         return TemplateResponse(request, "admin/briefs/issue/import_word_preview.html", context)
