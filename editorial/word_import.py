@@ -640,11 +640,12 @@ def recognise(document):
 
 #: A Word file's size, and what it may unpack to (a brief is some 50 KB of XML; a zip bomb is GBs).
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
-#: XML elements in all the file's parts together. No. 6 has some 1,400 (341 of them its text), so this
-#: is room for a brief 35 times as long; converting this many takes mammoth about 1.5 s and 40 MB,
-#: where a file of one-letter runs (5 million elements) took 185 s and 4.5 GB.
+#: XML elements in all the file's parts together. No. 6 has some 1,400 (341 of them its text); a brief of
+#: 24,000 words (No. 6 ten times over) has 3,100 to 4,400, as LibreOffice or pandoc write it, so this is
+#: room for Word's splitting of runs by revision as well. Converting this many takes mammoth about 1.5 s
+#: and 40 MB, where a file of one-letter runs (5 million elements) took 185 s and 4.5 GB.
 MAX_XML_ELEMENTS = 50_000
-#: The bytes of the XML parts together (No. 6's are 60 KB): a single huge run is cheap to convert but not free.
+#: The bytes of the XML parts together (No. 6's are 60 KB, the 24,000-word brief's 290 KB).
 MAX_XML_BYTES = 16_000_000
 #: Footnotes and endnotes together (No. 6 has 4). More than the issue's page can be worked with.
 MAX_NOTES = 500
