@@ -21,6 +21,7 @@ pages and the confirm):
 Everything goes through the same sanitiser as typed text.
 """
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -962,6 +963,11 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
             if not Issue.objects.originals().filter(series=series, number=number).exists():
                 raise  # not the number: a fault to see, not the editor's to fix
             raise number_taken() from None
+        interviewees = [choice for choice in choices if choice.role == "interviewee"]
+        if recognised.speaker_label and len(interviewees) == 1 and not any(c.speaker_label for c in choices):
+            # A plan whose labels were never assigned (made before assign_speakers): the one label is theirs.
+            interviewees[0] = dataclasses.replace(interviewees[0], speaker_label=recognised.speaker_label)
+            choices = [interviewees[0] if choice.role == "interviewee" else choice for choice in choices]
         added, credited, speakers = {}, {}, {}
         for order, choice in enumerate(choices):
             person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None

@@ -43,7 +43,8 @@ class WordUploadForm(forms.Form):
     series = forms.ModelChoiceField(Series.objects.all(), help_text="The series the new issue belongs to.")
     file = forms.FileField(
         label="Word file (.docx)",
-        help_text="The text as the author sent it: title, “Interview by … with …” or “By …”, the introduction, "
+        help_text="The text as the author sent it: title, byline (“By …”, “Interview by … with …”, “… in "
+        "conversation with …”), the introduction, "
         "then numbered or bold questions each followed by its answer (or the body), and Word's footnotes.",
     )
 

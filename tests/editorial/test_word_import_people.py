@@ -254,3 +254,14 @@ def test_another_file_with_the_title_of_an_issue_is_named_with_a_link(editor_cli
     page = editor_client.get(_upload(editor_client, data, series)["Location"]).content.decode()
     assert "An issue with the same title exists" in page and f'href="/admin/briefs/issue/{existing.pk}/change/"' in page
     assert "This same file was imported" not in page
+
+
+@pytest.mark.django_db
+def test_a_plan_made_before_labels_were_assigned_still_gives_the_one_interviewee_the_label(tmp_path):
+    """A preview stored by the previous version (its choices carry no label) is confirmed after the update."""
+    from editorial.word_import import create_draft
+
+    found = found_in(interview_md("Trade", "Interview by Saule Omarova with Erkin Baydarov"), tmp_path)
+    choices = match_people(found, Person.objects.all())  # no assign_speakers, as before
+    issue = create_draft(found, choices, series=make_series(), number=1, publication_date="2026-12-04")
+    assert issue.contributions.get(role="interviewee").speaker_label == "EB"
