@@ -265,3 +265,19 @@ def test_a_plan_made_before_labels_were_assigned_still_gives_the_one_interviewee
     choices = match_people(found, Person.objects.all())  # no assign_speakers, as before
     issue = create_draft(found, choices, series=make_series(), number=1, publication_date="2026-12-04")
     assert issue.contributions.get(role="interviewee").speaker_label == "EB"
+
+
+@pytest.mark.django_db
+def test_a_deleted_draft_is_no_longer_named_and_its_delete_page_works(editor_client, tmp_path):
+    series = make_series()
+    data = pandoc_docx(interview_md("Water and borders: Interview with Erkin Baydarov", "Interview by A B"), tmp_path)
+    editor_client.post(
+        _upload(editor_client, data, series)["Location"], {"number": "7", "publication_date": "2026-12-04"}
+    )
+    issue = Issue.objects.get(number=7)
+    delete = f"/admin/briefs/issue/{issue.pk}/delete/"
+    assert editor_client.get(delete).status_code == 200
+    editor_client.post(delete, {"post": "yes"})
+    assert not Issue.objects.exists()
+    page = editor_client.get(_upload(editor_client, data, series)["Location"]).content.decode()
+    assert "Imported before?" not in page
