@@ -160,7 +160,8 @@ def _word_note_count(archive, names, kind):
     if f"word/{kind}s.xml" not in names:
         return 0
     xml = archive.read(f"word/{kind}s.xml")
-    return len(re.findall(rb"<w:" + kind.encode() + rb"\b(?![^>]*w:type=)[^>]*>", xml))
+    separator = rb'(?![^>]*w:type="(?:separator|continuationSeparator|continuationNotice)")'
+    return len(re.findall(rb"<w:" + kind.encode() + rb"\b" + separator + rb"[^>]*>", xml))
 
 
 def _unique(items):
@@ -653,6 +654,8 @@ MAX_NOTES = 500
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NOTE_TAGS = {f"{_W} footnote", f"{_W} endnote"}
+#: Word's lines above the notes, not notes (mammoth skips the first two; a notice is as empty).
+_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
 _CHUNK = 64 * 1024
 
 
@@ -682,7 +685,7 @@ def check_docx_parts(archive):
             counted["elements"] += 1
             if counted["elements"] > MAX_XML_ELEMENTS:
                 raise _TooMuch("elements")
-            if depth[0] == 2 and name in _NOTE_TAGS and f"{_W} type" not in attrs:
+            if depth[0] == 2 and name in _NOTE_TAGS and attrs.get(f"{_W} type") not in _SEPARATORS:
                 counted["notes"] += 1
                 if counted["notes"] > MAX_NOTES:
                     raise _TooMuch("notes")

@@ -15,7 +15,7 @@ from lxml import etree
 
 from editorial import word_import
 from editorial.word_import import WordFileError, check_docx_size, read_docx, recognise
-from tests.editorial.test_word_import import UPLOAD, _note_ref, _para, _run, word_docx
+from tests.editorial.test_word_import import UPLOAD, _note_ref, _notes_xml, _para, _run, word_docx
 
 _LETTERS = "etaoinshrdlucmfwypvbgkqjxz"
 
@@ -73,6 +73,29 @@ def test_20000_footnotes_are_refused_and_500_are_imported():
         read_docx(many)
     found = recognise(read_docx(_many_notes(500)))  # Word's two separators are not notes
     assert len(found.footnotes) == 500
+
+
+def test_notes_marked_as_normal_count_too():
+    """Word may write a note's type, ``w:type="normal"``; only its separators are not notes."""
+    data = _many_notes(501)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    notes = (
+        archive.read("word/footnotes.xml").decode().replace('<w:footnote w:id="', '<w:footnote w:type="normal" w:id="')
+    )
+    with pytest.raises(WordFileError, match="more than 500 footnotes and endnotes"):
+        read_docx(word_docx([_para(_run("A title"), style="Title")], extra_parts={"word/footnotes.xml": notes}))
+
+
+def test_notes_marked_as_normal_are_imported_and_an_uncited_one_is_named():
+    cited = word_docx([_para(_run("A title"), style="Title"), _para(_run("Text."), _note_ref(1), _note_ref(2))])
+    notes = _notes_xml("footnote", [(1, "One."), (2, "Two."), (3, "Three.")])
+    notes = notes.replace('<w:footnote w:id="', '<w:footnote w:type="normal" w:id="')
+    document = zipfile.ZipFile(io.BytesIO(cited)).read("word/document.xml")
+    found = recognise(
+        read_docx(word_docx([], extra_parts={"word/document.xml": document, "word/footnotes.xml": notes}))
+    )
+    assert list(found.footnotes) == ["1", "2"]
+    assert "1 footnote(s) of the file are cited nowhere in its text: they were left out" in found.problems
 
 
 def _elements(data):
