@@ -32,6 +32,7 @@ from editorial.word_import import (
     read_docx,
     recognise,
 )
+from imports import text_problem
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Person
 
@@ -115,6 +116,13 @@ class SpeakerForm(forms.Form):
                         f"For “{label}:”, choose a person here or type a new one, not both.", code="speaker_twice"
                     ),
                 )
+            elif any(text_problem(value) for value in (given, family)):
+                for part, value in (("given_name", given), ("family_name", family)):
+                    if text_problem(value):
+                        self.add_error(
+                            f"speaker_{n}_{part}",
+                            ValidationError(f"This name {text_problem(value)}.", code="speaker_name_invalid"),
+                        )
             elif not person and not (given and family):
                 self.add_error(
                     f"speaker_{n}_person" if not (given or family) else f"speaker_{n}_given_name",

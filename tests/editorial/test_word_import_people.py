@@ -178,6 +178,17 @@ def test_a_label_no_interviewee_has_is_asked_about_and_kept_with_the_person_chos
     )
     assert "not both" in both.content.decode() and not Issue.objects.exists()
 
+    control = editor_client.post(
+        preview,
+        {
+            "number": "7",
+            "publication_date": "2026-12-04",
+            "speaker_0_given_name": "Er\x07kin",
+            "speaker_0_family_name": "B",
+        },
+    )
+    assert "invisible control character (U+0007)" in control.content.decode() and not Issue.objects.exists()
+
     editor_client.post(preview, {"number": "7", "publication_date": "2026-12-04", "speaker_0_person": erkin.pk})
     issue = Issue.objects.get(series=series, number=7)
     assert [(c.role, c.person_id, c.speaker_label) for c in issue.contributions.filter(role="interviewee")] == [
