@@ -21,6 +21,7 @@ pages and the confirm):
 Everything goes through the same sanitiser as typed text.
 """
 
+import dataclasses
 import io
 import re
 import unicodedata
@@ -28,6 +29,7 @@ import zipfile
 from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
+from xml.parsers import expat
 
 import mammoth
 from django.conf import settings
@@ -92,6 +94,7 @@ def read_docx(data):
         ) from None
     if "word/document.xml" not in names:
         raise WordFileError("This file is not a Word document (.docx): it has no document part.")
+    check_docx_parts(archive)
     left_out = _parts_left_out(archive, names)
     images = []
     try:
@@ -157,7 +160,8 @@ def _word_note_count(archive, names, kind):
     if f"word/{kind}s.xml" not in names:
         return 0
     xml = archive.read(f"word/{kind}s.xml")
-    return len(re.findall(rb"<w:" + kind.encode() + rb"\b(?![^>]*w:type=)[^>]*>", xml))
+    separator = rb'(?![^>]*w:type="(?:separator|continuationSeparator|continuationNotice)")'
+    return len(re.findall(rb"<w:" + kind.encode() + rb"\b" + separator + rb"[^>]*>", xml))
 
 
 def _unique(items):
@@ -275,16 +279,26 @@ def blocks_of(html):
 
 @dataclass
 class NamedPerson:
+    """A name as the byline gives it. The family name is the last word, with the particles before it
+    (“Pieter van der Berg”: “Pieter” and “van der Berg”)."""
+
     name: str
     honorific: str = ""
 
+    def _split(self):
+        words = self.name.split()
+        start = len(words) - 1
+        while start > 1 and words[start - 1].lower() in _NAME_PARTICLES:
+            start -= 1
+        return " ".join(words[:start]) or self.name, " ".join(words[start:]) if len(words) > 1 else ""
+
     @property
     def given_name(self):
-        return self.name.rsplit(" ", 1)[0] if " " in self.name else self.name
+        return self._split()[0]
 
     @property
     def family_name(self):
-        return self.name.rsplit(" ", 1)[1] if " " in self.name else ""
+        return self._split()[1]
 
 
 @dataclass
@@ -293,7 +307,10 @@ class Recognised:
     kind: str = "article"
     authors: list = field(default_factory=list)
     interviewees: list = field(default_factory=list)
+    #: The speaker label when all labelled answers have the same one (“EB”), else "".
     speaker_label: str = ""
+    #: Each answer's speaker label as the file gave it ("" for none), in the order of ``questions``.
+    answer_labels: list = field(default_factory=list)
     introduction: str = ""
     questions: list = field(default_factory=list)  # (question HTML, answer HTML)
     body: str = ""
@@ -306,14 +323,21 @@ class Recognised:
 
 _HONORIFICS = ("Prof. Dr.", "Prof. Dr", "Prof.", "Dr.", "Dr", "Mr", "Mrs", "Ms")
 _QUESTION_NUMBER = re.compile(r"^\s*(?:<(?:strong|b|em|i)>\s*)*(\d{1,2})\s*[.:)]\s*")
-_SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([A-ZÀ-Ý]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
-_BYLINE_INTERVIEW = re.compile(
-    r"^(?:an\s+)?interview\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I
-)
-_BYLINE_WITH_FIRST = re.compile(
-    r"^(?:an\s+)?interview\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I
-)
-_BYLINE_AUTHORS = re.compile(r"^by\s+(?P<by>.+?)\.?$", re.I)
+#: A speaker label opening an answer: up to four capitals of any script (“EB:”, “АН:”), maybe in bold.
+_SPEAKER = re.compile(r"^(\s*(?:<(?:strong|b)>)?)\s*([^\W\d_]{1,4})\s*:\s*(?:</(?:strong|b)>)?\s*")
+_INTERVIEW = r"(?:an\s+)?interview"
+#: The bylines recognised, first match first: (pattern, is it an interview). ``by`` names the authors or
+#: interviewers, ``with`` the interviewees.
+_BYLINES = [
+    (re.compile(rf"^{_INTERVIEW}\s+(?:conducted\s+)?by\s+(?P<by>.+?)\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+with\s+(?P<with>.+?),?\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+(?:conducted\s+)?by\s+(?P<by>.+?)\.?$", re.I), True),
+    (re.compile(rf"^{_INTERVIEW}\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(r"^(?P<by>.+?)\s+in\s+conversation\s+with\s+(?P<with>.+?)\.?$", re.I), True),
+    (re.compile(r"^(?:written\s+)?by\s+(?P<by>.+?)\.?$", re.I), False),
+]
+#: An interviewee named in the title: “Water across borders: Interview with Erkin Baydarov”.
+_TITLE_WITH = re.compile(r"(?:^|[:–—-]\s*)(?:an\s+)?(?:interview|in\s+conversation)\s+with\s+(?P<with>.+?)\.?$", re.I)
 
 
 def _visible(text):
@@ -321,16 +345,40 @@ def _visible(text):
     return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
 
 
-_NAME_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y"}
+_NAME_PARTICLES = {
+    "van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "al", "el", "bin", "ibn", "ter", "y", "zu", "dos",
+}  # fmt: skip
+
+
+def _name_word(word):
+    """A word of a name: it opens with a capital, or a letter of a script without case (Arabic, Chinese), or it
+    is a particle, alone (“van”) or joined to the name (“al-Farabi”, “d'Alembert”)."""
+    first = word[0]
+    if first.isalpha() and not first.islower():
+        return True
+    particle = re.split(r"[-'’]", word, maxsplit=1)
+    return word.lower() in _NAME_PARTICLES or (
+        len(particle) == 2
+        and particle[1][:1].isupper()
+        and (particle[0].lower() in _NAME_PARTICLES or len(particle[0]) == 1)
+    )
 
 
 def _looks_like_names(people):
     """Names, not a sentence: “By the way, the river flows north” is no byline."""
     return bool(people) and all(
-        1 <= len(p.name.split()) <= 5
-        and all(word[0].isupper() or word.lower() in _NAME_PARTICLES for word in p.name.split())
-        for p in people
+        1 <= len(p.name.split()) <= 6 and all(_name_word(word) for word in p.name.split()) for p in people
     )
+
+
+def _byline(text):
+    """``(authors, interviewees, is_interview)`` if ``text`` is a byline, else None."""
+    for pattern, interview in _BYLINES:
+        match = pattern.match(text)
+        if match:
+            by, with_ = _people(match.groupdict().get("by") or ""), _people(match.groupdict().get("with") or "")
+            return (by, with_, interview) if _looks_like_names(by + with_) else None
+    return None
 
 
 def _people(names):
@@ -410,6 +458,11 @@ def _relabel(html, renumber):
     return _WORD_MARKER.sub(lambda m: f"[^{renumber.get(m.group(1), m.group(1))}]", html)
 
 
+def speaker_labels(recognised):
+    """The distinct speaker labels of the answers, in order of appearance."""
+    return list(dict.fromkeys(label for label in recognised.answer_labels if label))
+
+
 def _without_word_markers(text):
     return " ".join(_WORD_MARKER.sub("", text).split())
 
@@ -456,23 +509,26 @@ def recognise(document):
     # The byline, in the first few paragraphs after the title.
     for index, block in enumerate(rest[:3]):
         text = _without_word_markers(block.text)
-        match = _BYLINE_INTERVIEW.match(text) or _BYLINE_WITH_FIRST.match(text)
-        by = _BYLINE_AUTHORS.match(text)
-        if match and _looks_like_names(_people(match.group("by")) + _people(match.group("with"))):
-            found.kind = "interview"
-            found.authors, found.interviewees = _people(match.group("by")), _people(match.group("with"))
-        elif not match and by and _looks_like_names(_people(by.group("by"))):
-            found.authors = _people(by.group("by"))
-        else:
+        byline = _byline(text)
+        if byline is None:
             continue
+        found.authors, found.interviewees, interview = byline
+        if interview:
+            found.kind = "interview"
         found.found.append(f"byline: “{text}”")
         uncitable += [(key, "the byline") for key in _WORD_MARKER.findall(block.html)]
         rest = rest[:index] + rest[index + 1 :]
         break
     else:
         found.problems.append(
-            "no byline (“By …” or “Interview by … with …”) was found: add the contributors after the import"
+            "no byline (“By …”, “Interview by … with …”, “… in conversation with …”) was found: add the "
+            "contributors after the import"
         )
+    # “…: Interview with Erkin Baydarov” in the title names the interviewee the byline left out.
+    in_title = _TITLE_WITH.search(found.title)
+    if in_title and not found.interviewees and _looks_like_names(_people(in_title.group("with"))):
+        found.kind, found.interviewees = "interview", _people(in_title.group("with"))
+        found.found.append(f"interviewee named in the title: “{in_title.group('with')}”")
 
     # Questions and answers, or the body.
     first_question = next((i for i, b in enumerate(rest) if _question_of(b) is not None), None)
@@ -489,22 +545,27 @@ def recognise(document):
                 found.questions.append(current)
             else:
                 current[1].append(block)
-        labels = set()
         for pair in found.questions:
             answer = _paragraphs(pair[1])
             speaker = _SPEAKER.match(answer[3:]) if answer.startswith("<p>") else None
-            if speaker:
-                labels.add(speaker.group(2))
+            label = ""
+            if speaker and speaker.group(2).isupper():
+                label = speaker.group(2)
                 answer = "<p>" + speaker.group(1) + answer[3 + speaker.end() :]
                 answer = re.sub(r"^<p>(<(strong|b)>)</\2>", "<p>", answer)
             pair[1] = answer
+            found.answer_labels.append(label)
         found.questions = [(f"<p>{q}</p>" if not q.startswith("<p>") else q, a) for q, a in found.questions]
+        labels = speaker_labels(found)
         if len(labels) == 1:
-            found.speaker_label = labels.pop()
-            found.found.append(f"speaker label: “{found.speaker_label}:” (taken off the answers)")
-        elif len(labels) > 1:
-            found.problems.append(
-                f"several speaker labels ({', '.join(sorted(labels))}): set each answer's speaker after the import"
+            found.speaker_label = labels[0]
+            found.found.append(
+                f"speaker label: “{found.speaker_label}:” (taken off the answers, kept as the speaker's)"
+            )
+        elif labels:
+            found.found.append(
+                f"speaker labels: {', '.join(f'“{label}:”' for label in labels)} (taken off the answers; each answer "
+                "keeps its speaker)"
             )
         found.found.append(f"introduction: {len(blocks_of(found.introduction))} paragraph(s)")
         found.found.append(f"questions and answers: {len(found.questions)}")
@@ -581,6 +642,100 @@ def recognise(document):
 
 #: A Word file's size, and what it may unpack to (a brief is some 50 KB of XML; a zip bomb is GBs).
 MAX_UNPACKED_BYTES = 60 * 1024 * 1024
+#: XML elements in all the file's parts together. No. 6 has some 1,400 (341 of them its text); a brief of
+#: 24,000 words (No. 6 ten times over) has 3,100 to 4,400, as LibreOffice or pandoc write it, so this is
+#: room for Word's splitting of runs by revision as well. Converting this many takes mammoth about 1.5 s
+#: and 40 MB, where a file of one-letter runs (5 million elements) took 185 s and 4.5 GB.
+MAX_XML_ELEMENTS = 50_000
+#: The bytes of the XML parts together (No. 6's are 60 KB, the 24,000-word brief's 290 KB).
+MAX_XML_BYTES = 16_000_000
+#: Footnotes and endnotes together (No. 6 has 4). More than the issue's page can be worked with.
+MAX_NOTES = 500
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NOTE_TAGS = {f"{_W} footnote", f"{_W} endnote"}
+#: Word's lines above the notes, not notes (mammoth skips the first two; a notice is as empty).
+_SEPARATORS = {"separator", "continuationSeparator", "continuationNotice"}
+_CHUNK = 64 * 1024
+
+
+class _TooMuch(Exception):
+    pass
+
+
+def check_docx_parts(archive):
+    """Refuse, before anything parses it, a file whose XML would take too long or too much memory to convert.
+
+    Each XML part is read as a stream from the zip, by expat with no tree kept,
+    and the reading stops as soon as a limit is passed: :data:`MAX_XML_ELEMENTS`
+    elements and :data:`MAX_XML_BYTES` bytes in all parts together, and
+    :data:`MAX_NOTES` footnotes and endnotes (Word's separators not counted). A
+    part that declares entities (never in a file Word writes) is refused too.
+    """
+    counted = {"elements": 0, "bytes": 0, "notes": 0}
+    parts = [member for member in archive.infolist() if member.filename.endswith((".xml", ".rels"))]
+    # The notes first: a file with thousands of notes is told so, not that it has too many elements.
+    parts.sort(key=lambda member: member.filename not in ("word/footnotes.xml", "word/endnotes.xml"))
+    for member in parts:
+        depth = [0]
+        parser = expat.ParserCreate(namespace_separator=" ")
+
+        def start(name, attrs, depth=depth):
+            depth[0] += 1
+            counted["elements"] += 1
+            if counted["elements"] > MAX_XML_ELEMENTS:
+                raise _TooMuch("elements")
+            if depth[0] == 2 and name in _NOTE_TAGS and attrs.get(f"{_W} type") not in _SEPARATORS:
+                counted["notes"] += 1
+                if counted["notes"] > MAX_NOTES:
+                    raise _TooMuch("notes")
+
+        def end(name, depth=depth):
+            depth[0] -= 1
+
+        def entity(*args):
+            raise _TooMuch("entities")
+
+        parser.StartElementHandler, parser.EndElementHandler = start, end
+        parser.EntityDeclHandler = entity
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(_CHUNK):
+                    counted["bytes"] += len(chunk)
+                    if counted["bytes"] > MAX_XML_BYTES:
+                        raise _TooMuch("bytes")
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except _TooMuch as limit:
+            raise WordFileError(_limit_message(str(limit))) from None
+        except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+            raise WordFileError(
+                f"This Word document is damaged: its part “{member.filename}” cannot be read. Open it in Word, "
+                "save it again as .docx, and upload that."
+            ) from None
+
+
+def _limit_message(limit):
+    return {
+        "elements": (
+            f"This Word document is too intricate to import: it is made of more than {MAX_XML_ELEMENTS:,} pieces "
+            "(a long brief has a few thousand). This happens when formatting was applied letter by letter or the file "
+            "holds generated content. Copy the text into a new Word document, save it, and upload that; or split it."
+        ),
+        "bytes": (
+            f"This Word document holds more than {MAX_XML_BYTES / 1e6:g} MB of text and formatting "
+            "(a long brief has well under 1 MB). Copy the text into a new Word document, save it, and upload that; "
+            "or split it."
+        ),
+        "notes": (
+            f"This Word document has more than {MAX_NOTES} footnotes and endnotes; at most {MAX_NOTES} can be imported "
+            "into one issue. Split the text, or turn notes into a list of sources, and upload it again."
+        ),
+        "entities": (
+            "This file declares XML entities, which Word never writes: it was not saved by Word. Open it in Word, "
+            "save it as .docx, and upload that."
+        ),
+    }[limit]
 
 
 def check_docx_size(data):
@@ -612,6 +767,45 @@ class PersonChoice:
     person_id: int = None
     person_label: str = ""
     problem: str = ""
+    #: For an interviewee: the label that opens their answers (“EB”).
+    speaker_label: str = ""
+    #: A new person's names as the editor typed them (else they are taken from ``name``).
+    given_name: str = ""
+    family_name: str = ""
+
+
+def _initials(name):
+    """The ways ``name``'s initials are written as a speaker label: “Anna-Lena van Dijk” → ALVD, ALD, AVD, AD."""
+    named = NamedPerson(name)
+    given = [w[0] for w in re.split(r"[\s\-.]+", named.given_name) if w]
+    family = [w[0] for w in re.split(r"[\s\-]+", named.family_name) if w]
+    return {
+        "".join(given_part + family_part).upper()
+        for given_part in (given, given[:1])
+        for family_part in (family, family[-1:])
+    }
+
+
+def assign_speakers(recognised, choices):
+    """Give each speaker label to the interviewee it stands for; return the labels no interviewee was given.
+
+    One label and one interviewee go together; otherwise a label goes to the one
+    interviewee whose initials it is. A label left over is never dropped: the
+    preview asks the editor whose it is (:class:`~editorial.word_import_admin.SpeakerForm`).
+    """
+    labels = speaker_labels(recognised)
+    interviewees = [choice for choice in choices if choice.role == "interviewee"]
+    if len(labels) == 1 and len(interviewees) == 1:
+        interviewees[0].speaker_label = labels[0]
+        return []
+    left = []
+    for label in labels:
+        same = [c for c in interviewees if not c.speaker_label and label.upper() in _initials(c.name)]
+        if len(same) == 1:
+            same[0].speaker_label = label
+        else:
+            left.append(label)
+    return left
 
 
 def match_people(recognised, people):
@@ -663,7 +857,8 @@ def _add_person(choice):
     from people.models import Person
 
     named = NamedPerson(choice.name, choice.honorific)
-    given_name, family_name = named.given_name[:100], named.family_name[:100]
+    given_name = (choice.given_name or named.given_name)[:100]
+    family_name = (choice.family_name if choice.given_name else named.family_name)[:100]
     while True:
         same = list(
             Person.objects.filter(given_name__iexact=given_name, family_name__iexact=family_name).order_by("pk")[:2]
@@ -693,7 +888,35 @@ def next_free_number(series):
     return max(numbers, default=0) + 1
 
 
-def create_draft(recognised, choices, *, series, number, publication_date, by=None):
+def earlier_imports(*, sha256, title):
+    """What the house already has of this file: ``(records, issues)``.
+
+    ``records``: the :class:`~editorial.models.ImportedWordFile` of issues
+    imported from the same bytes (its ``issue`` and series fetched with it);
+    ``issues``: other issues (originals, not working copies) with the same title,
+    ignoring case. Both newest first, a few at most.
+    """
+    from briefs.models import Issue
+    from editorial.models import ImportedWordFile
+
+    records = list(
+        ImportedWordFile.objects.filter(sha256=sha256, issue__working_copy_of__isnull=True)
+        .select_related("issue__series")
+        .order_by("-imported_at", "-pk")[:5]
+    )
+    same_file = {record.issue_id for record in records}
+    issues = [
+        issue
+        for issue in Issue.objects.originals()
+        .filter(title__iexact=title.strip())
+        .select_related("series")
+        .order_by("-pk")[:6]
+        if issue.pk not in same_file
+    ][:5]
+    return records, issues
+
+
+def create_draft(recognised, choices, *, series, number, publication_date, by=None, sha256="", filename="", now=None):
     """Create the draft issue the preview showed, in one transaction; returns it.
 
     Never overwrites an issue: a number already used in the series, or taken by
@@ -702,6 +925,9 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
     People matched in the preview are used; the others are added once each,
     unless someone of that name was added since the preview (by another import,
     maybe confirmed at this very moment): then that person is credited.
+    Each interviewee keeps their speaker label (``PersonChoice.speaker_label``);
+    with several labelled interviewees, each answer is given its speaker.
+    With ``sha256``, the file is recorded, so importing it again is noticed.
     """
     from django.core.exceptions import ValidationError
     from django.db import IntegrityError, transaction
@@ -740,29 +966,55 @@ def create_draft(recognised, choices, *, series, number, publication_date, by=No
             if not Issue.objects.originals().filter(series=series, number=number).exists():
                 raise  # not the number: a fault to see, not the editor's to fix
             raise number_taken() from None
-        added, credited = {}, set()
+        interviewees = [choice for choice in choices if choice.role == "interviewee"]
+        if recognised.speaker_label and len(interviewees) == 1 and not any(c.speaker_label for c in choices):
+            # A plan whose labels were never assigned (made before assign_speakers): the one label is theirs.
+            interviewees[0] = dataclasses.replace(interviewees[0], speaker_label=recognised.speaker_label)
+            choices = [interviewees[0] if choice.role == "interviewee" else choice for choice in choices]
+        added, credited, speakers = {}, {}, {}
         for order, choice in enumerate(choices):
             person = Person.objects.filter(pk=choice.person_id).first() if choice.person_id else None
             if person is None:
-                key = (choice.name.casefold(),)
+                key = (choice.given_name.casefold(), choice.family_name.casefold(), choice.name.casefold())
                 person = added.get(key)
                 if person is None:
                     person = added[key] = _add_person(choice)
-            if (person.pk, choice.role) in credited:  # the same person named twice in one role
+            label = choice.speaker_label if choice.role == "interviewee" else ""
+            if label:
+                speakers[label] = person
+            contribution = credited.get((person.pk, choice.role))
+            if contribution is not None:  # the same person named twice in one role: credited once, label kept
+                if label and not contribution.speaker_label:
+                    contribution.speaker_label = label
+                    contribution.save(update_fields=["speaker_label"])
                 continue
-            credited.add((person.pk, choice.role))
-            Contribution.objects.create(
-                issue=issue,
-                person=person,
-                role=choice.role,
-                speaker_label=recognised.speaker_label if choice.role == "interviewee" else "",
-                sort_order=order,
+            credited[(person.pk, choice.role)] = Contribution.objects.create(
+                issue=issue, person=person, role=choice.role, speaker_label=label[:12], sort_order=order
             )
+        # One interviewee opens every answer with their label; several need each answer's speaker.
+        several = len({person.pk for person in speakers.values()}) > 1
+        labels = [*recognised.answer_labels, *[""] * (len(recognised.questions) - len(recognised.answer_labels))]
         Question.objects.bulk_create(
-            Question(issue=issue, question=q, answer=a, sort_order=n)
-            for n, (q, a) in enumerate(recognised.questions, 1)
+            Question(
+                issue=issue,
+                question=q,
+                answer=a,
+                sort_order=n,
+                speaker=speakers.get(label) if several else None,
+            )
+            for n, ((q, a), label) in enumerate(
+                zip(recognised.questions, labels[: len(recognised.questions)], strict=True), 1
+            )
         )
         Footnote.objects.bulk_create(
             Footnote(issue=issue, label=label, text=text) for label, text in recognised.footnotes.items()
         )
+        if sha256:
+            from django.utils import timezone
+
+            from editorial.models import ImportedWordFile
+
+            ImportedWordFile.objects.create(
+                issue=issue, sha256=sha256, filename=filename[:200], imported_at=now or timezone.now(), imported_by=by
+            )
     return issue

@@ -7,6 +7,7 @@ in one transaction, once. Nothing is saved before the confirm.
 """
 
 import dataclasses
+import hashlib
 
 from django import forms
 from django.contrib import messages
@@ -22,13 +23,16 @@ from editorial.word_import import (
     PersonChoice,
     Recognised,
     WordFileError,
+    assign_speakers,
     check_docx_size,
     create_draft,
+    earlier_imports,
     match_people,
     next_free_number,
     read_docx,
     recognise,
 )
+from imports import text_problem
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Person
 
@@ -40,7 +44,8 @@ class WordUploadForm(forms.Form):
     series = forms.ModelChoiceField(Series.objects.all(), help_text="The series the new issue belongs to.")
     file = forms.FileField(
         label="Word file (.docx)",
-        help_text="The text as the author sent it: title, “Interview by … with …” or “By …”, the introduction, "
+        help_text="The text as the author sent it: title, byline (“By …”, “Interview by … with …”, “… in "
+        "conversation with …”), the introduction, "
         "then numbered or bold questions each followed by its answer (or the body), and Word's footnotes.",
     )
 
@@ -56,6 +61,7 @@ class WordUploadForm(forms.Form):
             self.read = read_docx(data)
         except WordFileError as error:
             raise ValidationError(str(error)) from None
+        self.sha256 = hashlib.sha256(data).hexdigest()
         return upload
 
 
@@ -64,6 +70,91 @@ class WordConfirmForm(forms.Form):
     publication_date = forms.DateField(
         label="Publication date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+
+
+class SpeakerForm(forms.Form):
+    """Whose is each speaker label no interviewee of the byline was matched to: a person here, or a new one.
+
+    A label is never dropped, so each must be answered before the draft is made.
+    The people are a plain list, sorted by family name: it works without
+    scripts and its label is read out (the admin's autocomplete has no name).
+    """
+
+    def __init__(self, *args, labels, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.labels = labels
+        for n in range(len(labels)):
+            self.fields[f"speaker_{n}_person"] = forms.ModelChoiceField(
+                Person.objects.order_by("family_name", "given_name", "pk"),
+                required=False,
+                label="A person already here",
+                empty_label="— none of them —",
+            )
+            self.fields[f"speaker_{n}_given_name"] = forms.CharField(
+                required=False, max_length=100, label="or a new person: given name"
+            )
+            self.fields[f"speaker_{n}_family_name"] = forms.CharField(
+                required=False, max_length=100, label="family name"
+            )
+
+    def groups(self):
+        """``(label, [its three bound fields])`` for the template: one fieldset per label."""
+        return [
+            (label, [self[f"speaker_{n}_{part}"] for part in ("person", "given_name", "family_name")])
+            for n, label in enumerate(self.labels)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for n, label in enumerate(self.labels):
+            person = cleaned.get(f"speaker_{n}_person")
+            given, family = (cleaned.get(f"speaker_{n}_{part}", "").strip() for part in ("given_name", "family_name"))
+            if person and (given or family):
+                self.add_error(
+                    f"speaker_{n}_person",
+                    ValidationError(
+                        f"For “{label}:”, choose a person here or type a new one, not both.", code="speaker_twice"
+                    ),
+                )
+            elif any(text_problem(value) for value in (given, family)):
+                for part, value in (("given_name", given), ("family_name", family)):
+                    if text_problem(value):
+                        self.add_error(
+                            f"speaker_{n}_{part}",
+                            ValidationError(f"This name {text_problem(value)}.", code="speaker_name_invalid"),
+                        )
+            elif not person and not (given and family):
+                self.add_error(
+                    f"speaker_{n}_person" if not (given or family) else f"speaker_{n}_given_name",
+                    ValidationError(
+                        f"Say who answers as “{label}:”: choose a person already here, or type the given and family "
+                        "name of a new one.",
+                        code="speaker_missing",
+                    ),
+                )
+        return cleaned
+
+    def choices(self):
+        """The interviewees the answers give, as :class:`PersonChoice` to credit with the byline's."""
+        out = []
+        for n, label in enumerate(self.labels):
+            person = self.cleaned_data[f"speaker_{n}_person"]
+            if person:
+                out.append(PersonChoice("interviewee", person.name, "", person.pk, person.full_name, "", label))
+            else:
+                given = " ".join(self.cleaned_data[f"speaker_{n}_given_name"].split())
+                family = " ".join(self.cleaned_data[f"speaker_{n}_family_name"].split())
+                out.append(
+                    PersonChoice(
+                        "interviewee",
+                        f"{given} {family}",
+                        "",
+                        speaker_label=label,
+                        given_name=given,
+                        family_name=family,
+                    )
+                )
+        return out
 
 
 class WordImportAdmin:
@@ -91,14 +182,17 @@ class WordImportAdmin:
             series = form.cleaned_data["series"]
             found = recognise(form.read)
             choices = match_people(found, Person.objects.all())
+            unassigned = assign_speakers(found, choices)
             key = store_preview(
                 request.user,
                 PREVIEW_KIND,
                 {
                     "series": series.pk,
                     "filename": form.cleaned_data["file"].name[:200],
+                    "sha256": form.sha256,
                     "recognised": dataclasses.asdict(found),
                     "choices": [dataclasses.asdict(c) for c in choices],
+                    "unassigned_labels": unassigned,
                 },
             )
             return HttpResponseRedirect(reverse("admin:briefs_issue_import_word_preview", args=[key]))
@@ -123,18 +217,22 @@ class WordImportAdmin:
         choices = [PersonChoice(**c) for c in stored["choices"]]
         initial = {"number": next_free_number(series), "publication_date": timezone.localdate()}
         form = WordConfirmForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
+        speakers = SpeakerForm(request.POST or None, labels=stored.get("unassigned_labels", []))
+        same_file, same_title = earlier_imports(sha256=stored.get("sha256", ""), title=found.title)
+        if request.method == "POST" and all([form.is_valid(), speakers.is_valid()]):
             try:
                 with transaction.atomic():
                     if not discard_preview(request.user, PREVIEW_KIND, key):  # confirmed twice, or in two tabs
                         raise PreviewNotFound("This import was confirmed already.")
                     issue = create_draft(
                         found,
-                        choices,
+                        choices + speakers.choices(),
                         series=series,
                         number=form.cleaned_data["number"],
                         publication_date=form.cleaned_data["publication_date"],
                         by=request.user,
+                        sha256=stored.get("sha256", ""),
+                        filename=stored["filename"],
                     )
             except ValidationError as error:
                 form.add_error("number", error)
@@ -154,6 +252,15 @@ class WordImportAdmin:
             series=series,
             found=found,
             choices=choices,
+            answers=[
+                (question, answer, label)
+                for (question, answer), label in zip(
+                    found.questions, found.answer_labels or [found.speaker_label] * len(found.questions), strict=False
+                )
+            ],
             form=form,
+            speakers=speakers,
+            same_file=same_file,
+            same_title=same_title,
         )
         return TemplateResponse(request, "admin/briefs/issue/import_word_preview.html", context)
