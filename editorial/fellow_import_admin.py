@@ -9,7 +9,6 @@ made and a confirmation never applied.
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
@@ -17,8 +16,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from editorial.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
-from imports import ImportFileError, check_upload
+from editorial.fellow_import import ENCODINGS, apply_import, check_file, plan_import, read_table
+from imports import ImportFileError
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Programme
 
@@ -36,6 +35,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Spreadsheet",
+        allow_empty_file=True,  # refused by check_file, with the same words as every other unreadable file
         help_text="CSV or .xlsx, one fellow per row; the first row names the columns.",
     )
     encoding = forms.ChoiceField(
@@ -46,14 +46,8 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
-        upload = self.cleaned_data["file"]
         try:
-            return check_upload(
-                upload,
-                max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
-                max_uncompressed_bytes=MAX_UNPACKED_BYTES,
-                zip_expected=".xlsx" if upload.name.lower().endswith(".xlsx") else False,
-            )
+            return check_file(self.cleaned_data["file"])
         except ImportFileError as error:
             raise forms.ValidationError(str(error), code="unreadable_file") from None
 

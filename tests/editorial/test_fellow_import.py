@@ -1,5 +1,7 @@
 """Importing fellows from a spreadsheet: reading, per-row checks, all-or-nothing writes."""
 
+import codecs
+import html
 import io
 import re
 
@@ -76,7 +78,7 @@ def test_xlsx_is_read_with_years_as_whole_numbers():
 @pytest.mark.parametrize(
     "name, data, message",
     [
-        ("f.xlsx", b"not a zip", "This is not a .xlsx file"),
+        ("f.xlsx", bytes(range(256)) * 4, "This is not a .xlsx file"),
         ("f.xls", b"x", "Save it as .xlsx"),
         ("f.csv", b"", "empty"),
     ],
@@ -740,3 +742,121 @@ def test_a_preview_is_confirmed_only_by_the_user_who_made_it_and_only_once(clien
     assert "2 fellowship(s) added" in confirm(maker, preview).content.decode()
     assert "imported already" in confirm(maker, preview).content.decode()
     assert Fellowship.objects.count() == 2
+
+
+# ----------------------------------------------------------------- every encoding, good or bad (issue 17)
+
+NAMES = "given name,family name,start year,end year\nСәуле,Müller,2017,2019\n"
+
+
+@pytest.mark.parametrize(
+    "data, used",
+    [
+        (NAMES.encode("utf-8-sig"), "utf-8"),
+        (codecs.BOM_UTF16_LE + NAMES.encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF16_BE + NAMES.encode("utf-16-be"), "utf-16"),
+        (codecs.BOM_UTF32_LE + NAMES.encode("utf-32-le"), "utf-32"),
+    ],
+    ids=["utf-8 with BOM", "utf-16 LE with BOM", "utf-16 BE with BOM", "utf-32 LE with BOM"],
+)
+def test_a_byte_order_mark_says_how_the_file_is_read(data, used):
+    header, rows, got = read_table("fellows.csv", data)
+    assert (header, rows, got) == (
+        ["given name", "family name", "start year", "end year"],
+        [["Сәуле", "Müller", "2017", "2019"]],
+        used,
+    )
+
+
+def test_latin_1_text_is_read_as_windows_1252_which_agrees_on_its_letters():
+    assert decode("Renée Müller, Ærø, Zoë".encode("latin-1")) == ("Renée Müller, Ærø, Zoë", "cp1252")
+
+
+def _png():
+    import random
+
+    rng = random.Random(17)
+    return b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(3000))
+
+
+BAD_FILES = [
+    (
+        "utf-16 BOM then a lone surrogate",
+        "fellows.csv",
+        codecs.BOM_UTF16_LE + "given name\n".encode("utf-16-le") + b"\x00\xd8A\x00",
+        "starts with the mark of UTF-16 text but is not valid UTF-16: line 2, byte 25 is not UTF-16",
+    ),
+    (
+        "utf-16 BOM then an odd number of bytes",
+        "fellows.csv",
+        codecs.BOM_UTF16_BE + "given name".encode("utf-16-be") + b"\x00",
+        "not valid UTF-16: it ends in the middle of a character, so it was probably cut off",
+    ),
+    (
+        "utf-8 BOM then a Windows-1252 byte",
+        "fellows.csv",
+        codecs.BOM_UTF8 + "given name\nJosé\n".encode("cp1252"),
+        "starts with the mark of UTF-8 text but is not valid UTF-8: line 2, byte 18 is not UTF-8",
+    ),
+    (
+        "utf-16 without its BOM",
+        "fellows.csv",
+        NAMES.encode("utf-16-le"),
+        "looks like UTF-16 text without its byte-order mark",
+    ),
+    (
+        "latin-1 with a byte Windows-1252 does not have",
+        "fellows.csv",
+        b"given name,family name\nAsel,Nur\x81ova\n",
+        "neither UTF-8 nor Windows-1252 text (see line 2, byte 32)",
+    ),
+    (
+        "utf-8 cut off in its last character",
+        "fellows.csv",
+        "given name,family name\nAsel,Nurova –".encode()[:-1],
+        "ends in the middle of a character: it is UTF-8 text that was cut off",
+    ),
+    (
+        "utf-8 with one character cut in the middle",
+        "fellows.csv",
+        "given name,family name\nJosé,Müller\nZo".encode() + b"\xc3,Nurova\n",
+        "UTF-8 text with 1 damaged character, on line 3, byte 40",
+    ),
+    (
+        "utf-8 with two characters cut",
+        "fellows.csv",
+        "given name,family name\nJosé,Müller,Sæther,Ørsted\nZo".encode() + b"\xc3,Nur\xc3\n",
+        "UTF-8 text with 2 damaged characters, the first on line 3",
+    ),
+    ("a picture named .csv", "fellows.csv", _png(), "This file is not text: it holds binary data"),
+    ("an .xlsx named .csv", "fellows.csv", b"PK\x03\x04" + bytes(100), "zip archive, such as an .xlsx workbook"),
+    ("an old .xls named .csv", "fellows.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Excel workbook"),
+    ("an empty .csv", "fellows.csv", b"", "The file is empty."),
+    ("a .csv of a BOM alone", "fellows.csv", codecs.BOM_UTF8, "The file is empty."),
+    ("an empty .xlsx", "fellows.xlsx", b"", "The file is empty (0 bytes)"),
+    ("a CSV renamed .xlsx", "fellows.xlsx", NAMES.encode(), "named .xlsx but holds text, probably CSV"),
+    ("a UTF-16 CSV renamed .xlsx", "fellows.xlsx", NAMES.encode("utf-16"), "named .xlsx but holds text"),
+    ("a picture renamed .xlsx", "fellows.xlsx", _png(), "This is not a .xlsx file, or it is damaged"),
+]
+
+
+@pytest.mark.parametrize("name, data, message", [case[1:] for case in BAD_FILES], ids=[c[0] for c in BAD_FILES])
+def test_every_bad_encoding_or_disguised_file_is_refused_with_what_to_do(name, data, message):
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        read_table(name, data)
+
+
+def test_an_xlsx_that_is_a_zip_bomb_is_refused_from_its_directory():
+    from tests.imports.zips import xlsx_with_rows
+
+    with pytest.raises(ImportFileError, match="This .xlsx file unpacks to"):
+        read_table("fellows.xlsx", xlsx_with_rows(0, unpacked_bytes=60_000_000))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, data, message", [case[1:] for case in BAD_FILES], ids=[c[0] for c in BAD_FILES])
+def test_through_the_admin_every_bad_file_is_a_message_on_the_form_never_a_500(editor_client, name, data, message):
+    response = upload(editor_client, data, make_programme(), name=name)
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert "plan" not in response.context
