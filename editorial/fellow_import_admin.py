@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from editorial.fellow_import import ENCODINGS, apply_import, check_file, plan_import, read_table
 from imports import ImportFileError
@@ -43,6 +44,12 @@ class UploadForm(forms.Form):
         initial="auto",
         help_text="For CSV files only. Excel's plain “CSV” is Windows-1252; “CSV UTF-8” is UTF-8.",
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        only = list(Programme.objects.all()[:2])
+        if len(only) == 1:  # nothing to choose: the one programme is chosen already
+            self.fields["programme"].initial = only[0].pk
 
     def clean_file(self):
         """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
@@ -92,6 +99,21 @@ def import_view(model_admin, request):
     return TemplateResponse(request, "admin/people/fellowship/import.html", context)
 
 
+def report_message(filename, report):
+    """What an import did, in words: every count with its noun in the right number."""
+    added = ngettext("%(n)d fellowship added", "%(n)d fellowships added", report.fellowships_created) % {
+        "n": report.fellowships_created
+    }
+    people = ngettext("%(n)d new person", "%(n)d new people", report.people_created) % {"n": report.people_created}
+    skipped = ngettext(
+        "%(n)d row with errors was skipped.", "%(n)d rows with errors were skipped.", report.rows_skipped
+    ) % {"n": report.rows_skipped}
+    return (
+        f"Imported from {filename}: {added}, {report.fellowships_updated} updated, "
+        f"{report.fellowships_unchanged} already up to date; {people}. {skipped}"
+    )
+
+
 def _confirm(model_admin, request):
     """Apply a stored preview, planned again: all its valid rows or, on any failure, nothing."""
     again = reverse("admin:people_fellowship_import")
@@ -119,12 +141,7 @@ def _confirm(model_admin, request):
             "if this happens again, tell the site's maintainers.",
         )
         return redirect(again)
-    messages.success(
-        request,
-        f"Imported from {payload['name']}: {report.fellowships_created} fellowship(s) added, "
-        f"{report.fellowships_updated} updated, {report.fellowships_unchanged} already up to date; "
-        f"{report.people_created} new person(s). {report.rows_skipped} row(s) with errors were skipped.",
-    )
+    messages.success(request, report_message(payload["name"], report))
     # Someone who may import but not list fellowships comes back to the import page, with the report.
     return redirect(
         reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again

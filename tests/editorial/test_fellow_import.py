@@ -246,10 +246,7 @@ def test_the_admin_previews_then_imports_only_on_confirmation(editor_client):
 
     preview_id = preview.context["preview_id"]
     done = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)
-    assert (
-        "2 fellowship(s) added" in done.content.decode()
-        and "1 row(s) with errors were skipped" in done.content.decode()
-    )
+    assert "2 fellowships added" in done.content.decode() and "1 row with errors was skipped" in done.content.decode()
     assert Fellowship.objects.count() == 2
     again = editor_client.post(IMPORT, {"preview": preview_id}, follow=True)  # confirming twice adds nothing
     assert "imported already" in again.content.decode()
@@ -652,7 +649,7 @@ def test_a_101_character_name_or_a_nul_byte_is_shown_in_the_preview_and_the_rest
     assert "Column “home institution”: contains an invisible control character (U+0000)" in html
     assert 'value="Import 1 row"' in html
     done = confirm(editor_client, preview)
-    assert done.status_code == 200 and "1 fellowship(s) added" in done.content.decode()
+    assert done.status_code == 200 and "1 fellowship added" in done.content.decode()
     assert list(Person.objects.values_list("family_name", flat=True)) == ["Muratbekova"]
 
 
@@ -727,7 +724,7 @@ def test_a_valid_2_05_mb_xlsx_previews_and_then_imports(editor_client):
     preview = upload(editor_client, data, make_programme(), name="fellows.xlsx")
     assert 'value="Import 100 rows"' in preview.content.decode()
     done = confirm(editor_client, preview)
-    assert done.status_code == 200 and "100 fellowship(s) added" in done.content.decode()
+    assert done.status_code == 200 and "100 fellowships added" in done.content.decode()
     assert Fellowship.objects.count() == 100
 
 
@@ -739,7 +736,7 @@ def test_a_preview_is_confirmed_only_by_the_user_who_made_it_and_only_once(clien
     other = signed_in(client, make_staff("people.import_fellows"))
     assert "not yours" in confirm(other, preview).content.decode()
     assert not Fellowship.objects.exists()
-    assert "2 fellowship(s) added" in confirm(maker, preview).content.decode()
+    assert "2 fellowships added" in confirm(maker, preview).content.decode()
     assert "imported already" in confirm(maker, preview).content.decode()
     assert Fellowship.objects.count() == 2
 
@@ -860,3 +857,61 @@ def test_through_the_admin_every_bad_file_is_a_message_on_the_form_never_a_500(e
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
     assert "plan" not in response.context
+
+
+# ----------------------------------------------------------------- the form and its words (issue 17)
+
+
+@pytest.mark.parametrize(
+    "counts, message",
+    [
+        (
+            (1, 1, 0, 0, 1),
+            "Imported from f.csv: 1 fellowship added, 0 updated, 0 already up to date; 1 new person. "
+            "1 row with errors was skipped.",
+        ),
+        (
+            (5, 5, 2, 1, 0),
+            "Imported from f.csv: 5 fellowships added, 2 updated, 1 already up to date; 5 new people. "
+            "0 rows with errors were skipped.",
+        ),
+        (
+            (0, 0, 0, 3, 2),
+            "Imported from f.csv: 0 fellowships added, 0 updated, 3 already up to date; 0 new people. "
+            "2 rows with errors were skipped.",
+        ),
+    ],
+)
+def test_the_result_puts_each_count_s_noun_in_the_right_number(counts, message):
+    from editorial.fellow_import import ImportReport
+    from editorial.fellow_import_admin import report_message
+
+    created, people, updated, unchanged, skipped = counts
+    report = ImportReport(
+        people_created=people,
+        fellowships_created=created,
+        fellowships_updated=updated,
+        fellowships_unchanged=unchanged,
+        rows_skipped=skipped,
+    )
+    assert report_message("f.csv", report) == message
+
+
+@pytest.mark.django_db
+def test_the_preview_says_person_or_people_as_the_count_needs(editor_client):
+    programme = make_programme()
+    make_person(given_name="Nino", family_name="Beridze")
+    html = upload(editor_client, csv_bytes(*GOOD), programme).content.decode()
+    assert "1 new person, 1 matched to a person already here" in html
+    make_person(given_name="Albina", family_name="Muratbekova", email="albina@example.org")
+    html = upload(editor_client, csv_bytes(*GOOD, "Asel,Nurova,,2017,2019,,,KZ,,"), programme).content.decode()
+    assert "1 new person, 2 matched to people already here" in html
+
+
+@pytest.mark.django_db
+def test_the_only_programme_is_chosen_already_and_none_of_several_is(editor_client):
+    only = make_programme()
+    html = editor_client.get(IMPORT).content.decode()
+    assert f'<option value="{only.pk}" selected>' in html
+    make_programme()
+    assert '<option value="" selected>---------</option>' in editor_client.get(IMPORT).content.decode()
