@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from editorial.fellow_import import ENCODINGS, apply_import, check_file, plan_import, read_table
@@ -28,6 +29,10 @@ logger = logging.getLogger(__name__)
 IMPORT_PERMISSION = "people.import_fellows"
 #: The kind of the previews this import stores (see :mod:`imports.previews`).
 PREVIEW_KIND = "people.fellows"
+#: The kind under which a file is kept across the upload form's errors (a browser cannot send it again).
+KEPT_KIND = "people.fellows.upload"
+#: The session key naming the kept file's id: only this session's own kept file is ever read.
+KEPT_SESSION_KEY = "fellow_import_kept_file"
 
 
 class UploadForm(forms.Form):
@@ -45,16 +50,30 @@ class UploadForm(forms.Form):
         help_text="For CSV files only. Excel's plain “CSV” is Windows-1252; “CSV UTF-8” is UTF-8.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kept_name=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if kept_name:
+            self.note_kept(kept_name)
         only = list(Programme.objects.all()[:2])
         if len(only) == 1:  # nothing to choose: the one programme is chosen already
             self.fields["programme"].initial = only[0].pk
 
+    def note_kept(self, name):
+        """Say that the file ``name`` is kept on the server: choosing none uses it, choosing one replaces it."""
+        field = self.fields["file"]
+        field.required = False
+        field.help_text = format_html(
+            "<b>{}</b> kept; choose another file to replace it. {}", name, UploadForm.base_fields["file"].help_text
+        )
+        self["file"].help_text = field.help_text  # the bound field copied it when the form was validated
+
     def clean_file(self):
         """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
+        upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         try:
-            return check_file(self.cleaned_data["file"])
+            return check_file(upload)
         except ImportFileError as error:
             raise forms.ValidationError(str(error), code="unreadable_file") from None
 
@@ -73,11 +92,17 @@ def import_view(model_admin, request):
     }
     if request.method == "POST" and "preview" in request.POST:
         return _confirm(model_admin, request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kept = _kept_file(request)
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload and kept:
+        _forget_kept_file(request, kept)  # a new choice replaces the kept file, whether or not it can be read
+        kept = None
+    form = UploadForm(request.POST or None, request.FILES or None, kept_name=kept and kept.payload["name"])
     if request.method == "POST" and form.is_valid():
-        filename = request.FILES["file"].name
-        programme = form.cleaned_data["programme"]
-        data, encoding = form.cleaned_data["file"], form.cleaned_data["encoding"]
+        filename, data = (
+            (upload.name, form.cleaned_data["file"]) if upload else (kept.payload["name"], bytes(kept.data))
+        )
+        programme, encoding = form.cleaned_data["programme"], form.cleaned_data["encoding"]
         try:
             header, rows, used = read_table(filename, data, encoding)
             plan = plan_import(header, rows, programme=programme)
@@ -93,10 +118,42 @@ def import_view(model_admin, request):
                 {"programme": programme.pk, "name": filename, "encoding": encoding},
                 data=data,
             )
+            if kept:
+                _forget_kept_file(request, kept)
             context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
             return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
+        # Read as a table it failed; the file itself passed the size and zip checks, so it is kept below.
+        checked = data if upload else None
+    else:
+        checked = form.cleaned_data.get("file") if upload else None
+    if checked:
+        # A new file that passed the size and zip checks survives the form's errors: the page names it.
+        _keep_file(request, upload.name, checked)
+        form.note_kept(upload.name)
     context["form"] = form
     return TemplateResponse(request, "admin/people/fellowship/import.html", context)
+
+
+def _kept_file(request):
+    """This session's kept file (an :class:`~imports.models.ImportPreview`), or ``None`` if gone or over an hour old."""
+    kept_id = request.session.get(KEPT_SESSION_KEY)
+    if not kept_id:
+        return None
+    try:
+        return load_preview(request.user, KEPT_KIND, kept_id)
+    except PreviewNotFound:
+        request.session.pop(KEPT_SESSION_KEY, None)
+        return None
+
+
+def _keep_file(request, filename, data):
+    """Keep ``data`` on the server under a random id that only this session knows; older kept files go."""
+    request.session[KEPT_SESSION_KEY] = str(store_preview(request.user, KEPT_KIND, {"name": filename}, data=data))
+
+
+def _forget_kept_file(request, kept):
+    discard_preview(request.user, KEPT_KIND, kept.pk)
+    request.session.pop(KEPT_SESSION_KEY, None)
 
 
 def report_message(filename, report):

@@ -228,10 +228,14 @@ def test_a_failure_midway_leaves_the_database_as_it_was(monkeypatch):
 IMPORT = reverse("admin:people_fellowship_import")
 
 
-def upload(client, data, programme, name="fellows.csv", encoding="auto"):
+def named(data, name):
     file = io.BytesIO(data)
     file.name = name
-    return client.post(IMPORT, {"programme": programme.pk, "file": file, "encoding": encoding})
+    return file
+
+
+def upload(client, data, programme, name="fellows.csv", encoding="auto"):
+    return client.post(IMPORT, {"programme": programme.pk, "file": named(data, name), "encoding": encoding})
 
 
 @pytest.mark.django_db
@@ -915,3 +919,93 @@ def test_the_only_programme_is_chosen_already_and_none_of_several_is(editor_clie
     assert f'<option value="{only.pk}" selected>' in html
     make_programme()
     assert '<option value="" selected>---------</option>' in editor_client.get(IMPORT).content.decode()
+
+
+# ----------------------------------------------------------------- the chosen file survives the form's errors (issue 17)
+
+
+def resend(client, programme, encoding="auto"):
+    """Post the upload form again as a browser would after an error: the choices, no file (it cannot re-send one)."""
+    return client.post(IMPORT, {"programme": programme.pk if programme else "", "encoding": encoding})
+
+
+def kept_files():
+    from imports.models import ImportPreview
+
+    return ImportPreview.objects.filter(kind="people.fellows.upload")
+
+
+@pytest.mark.django_db
+def test_a_file_chosen_before_a_form_error_is_kept_and_used_when_the_form_is_sent_again(editor_client):
+    first, _second = make_programme(), make_programme()
+    missing_programme = editor_client.post(
+        IMPORT, {"programme": "", "file": named(csv_bytes(*GOOD), "mine.csv"), "encoding": "auto"}
+    )
+    html = missing_programme.content.decode()
+    assert "This field is required." in html and "<b>mine.csv</b> kept; choose another file to replace it." in html
+    preview = resend(editor_client, first)
+    assert preview.context["plan"].programme == first and len(preview.context["plan"].valid) == 2
+    assert "mine.csv (utf-8)" in preview.content.decode()
+    assert not kept_files().exists() and "kept" not in editor_client.get(IMPORT).content.decode()
+    confirm(editor_client, preview)
+    assert Fellowship.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_file_refused_for_its_encoding_is_kept_so_choosing_the_encoding_is_enough(editor_client):
+    programme = make_programme()
+    data = csv_bytes("太郎,山田,,2017,2019,,,JP,,", encoding="shift_jis")
+    refused = upload(editor_client, data, programme, name="japan.csv").content.decode()
+    assert "Shift-JIS" in refused and "<b>japan.csv</b> kept" in refused
+    preview = resend(editor_client, programme, encoding="cp932")
+    assert "太郎 山田" in preview.content.decode()
+
+
+@pytest.mark.django_db
+def test_choosing_another_file_replaces_the_kept_one(editor_client):
+    programme = make_programme()
+    upload(editor_client, "Алина".encode("cp1251"), programme, name="old.csv")
+    refused = upload(editor_client, b"given name\nAsel\n", programme, name="new.csv").content.decode()
+    assert "Missing: family name" in refused and "<b>new.csv</b> kept" in refused and "old.csv" not in refused
+    assert list(kept_files().values_list("payload__name", flat=True)) == ["new.csv"]
+
+
+@pytest.mark.django_db
+def test_a_file_refused_by_its_size_or_as_a_zip_bomb_is_not_kept(editor_client, settings):
+    from tests.imports.zips import xlsx_with_rows
+
+    programme = make_programme()
+    bomb = upload(editor_client, xlsx_with_rows(0, unpacked_bytes=60_000_000), programme, name="bomb.xlsx")
+    assert "unpacks to" in bomb.content.decode() and "kept" not in bomb.content.decode()
+    settings.FELLOW_IMPORT_MAX_BYTES = 10
+    large = upload(editor_client, csv_bytes(*GOOD), programme)
+    assert "at most 10" in large.content.decode() and "kept" not in large.content.decode()
+    assert not kept_files().exists()
+    assert "This field is required." in resend(editor_client, programme).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_kept_file_is_only_its_own_session_s_and_no_name_sent_by_the_browser_is_read(editor_client):
+    programme, other = make_programme(), make_programme()
+    editor_client.post(IMPORT, {"programme": "", "file": named(csv_bytes(*GOOD), "mine.csv"), "encoding": "auto"})
+    (kept,) = kept_files()
+    colleague = signed_in(Client(), make_staff("people.import_fellows"))
+    for sent in ({}, {"file": "mine.csv"}, {"file": "/etc/passwd"}, {"file": str(kept.pk)}):
+        response = colleague.post(IMPORT, {"programme": other.pk, "encoding": "auto", **sent})
+        assert "This field is required." in response.content.decode() and "plan" not in response.context
+    assert "mine.csv" in resend(editor_client, programme).content.decode()
+
+
+@pytest.mark.django_db
+def test_kept_files_are_cleaned_up_after_an_hour(editor_client):
+    import datetime
+
+    from django.utils import timezone
+
+    programme = make_programme()
+    editor_client.post(IMPORT, {"programme": "", "file": named(csv_bytes(*GOOD), "mine.csv"), "encoding": "auto"})
+    kept_files().update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert "kept" not in editor_client.get(IMPORT).content.decode()
+    assert "This field is required." in resend(editor_client, programme).content.decode()
+    upload(editor_client, b"given name\nAsel\n", programme, name="new.csv")  # storing anything sweeps the old
+    assert list(kept_files().values_list("payload__name", flat=True)) == ["new.csv"]
