@@ -406,8 +406,29 @@ class RowResult:
             return "no (not stated)"
         return "yes" if listed else "no"
 
+    def shown(self, name):
+        """The value of field ``name`` as the preview shows it: a country or discipline by its name."""
+        value = self.values.get(name, "")
+        if name == "country" and value in countries:
+            return countries.name(value)
+        if name == "discipline" and value in Discipline.values:
+            return Discipline(value).label
+        return value
+
     def error(self, column, reason):
         self.errors.append((COLUMN_NAMES.get(column, column), reason))
+
+
+#: The preview's columns besides name, cohort and listing, in this order, each shown when the file has it.
+PREVIEW_COLUMNS = {
+    "honorific": "Honorific",
+    "email": "Email",
+    "home_institution": "Home institution",
+    "city": "City",
+    "country": "Country",
+    "discipline": "Discipline",
+    "thesis_title": "Thesis title",
+}
 
 
 @dataclass
@@ -415,6 +436,19 @@ class Plan:
     programme: object
     rows: list
     encoding: str = ""
+    #: The fields the file's columns were mapped to, and the headings of the columns that are not imported.
+    fields: tuple = ()
+    ignored: tuple = ()
+
+    @property
+    def columns(self):
+        """The preview's extra columns: ``(field, heading)`` for each that the file has, so none goes unseen."""
+        return [(name, heading) for name, heading in PREVIEW_COLUMNS.items() if name in self.fields]
+
+    @property
+    def table(self):
+        """``(row, cells)`` for the preview: each row's values in :attr:`columns`, as they will be stored."""
+        return [(row, [row.shown(name) for name, _heading in self.columns]) for row in self.rows]
 
     @property
     def valid(self):
@@ -468,7 +502,8 @@ def plan_import(header, rows, *, programme):
     _match_people(results)
     _find_duplicates(results)
     _match_fellowships(results, programme)
-    return Plan(programme=programme, rows=results)
+    ignored = tuple(h.strip() for h, f in zip(header, fields, strict=False) if not f and (h or "").strip())
+    return Plan(programme=programme, rows=results, fields=tuple(f for f in fields if f), ignored=ignored)
 
 
 def _clean_row(result):

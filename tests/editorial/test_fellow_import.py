@@ -234,6 +234,18 @@ def named(data, name):
     return file
 
 
+def preview_table(html):
+    """The preview's rows as ``{heading: text}``, the text of each cell without its tags."""
+    html = html[html.index('<table id="import-preview">') : html.index("</table>", html.index('id="import-preview"'))]
+    headings = re.findall(r'<th scope="col">([^<]*)</th>', html)
+    rows = re.findall(r'<tr class="(?:ok|error)">(.*?)</tr>', html, re.S)
+
+    def text(cell):
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
+
+    return [dict(zip(headings, map(text, re.findall(r"<td>(.*?)</td>", row, re.S)), strict=True)) for row in rows]
+
+
 def upload(client, data, programme, name="fellows.csv", encoding="auto"):
     return client.post(IMPORT, {"programme": programme.pk, "file": named(data, name), "encoding": encoding})
 
@@ -407,9 +419,7 @@ def test_the_preview_shows_whether_each_fellow_will_be_listed(editor_client):
     )
     rows = ["Asel,Nurova,,2017,2019,,,KZ,,,yes", "Dana,Sadykova,,2017,2019,,,KZ,,,", "Nino,Beridze,,2019,2021,,,GE,,,"]
     html = upload(editor_client, csv_bytes(*rows, header=LISTED_HEADER), programme).content.decode()
-    assert '<th scope="col">Listed publicly</th>' in html
-    cells = re.findall(r"<tr class=\"ok\">(?:\s*<td>[^<]*</td>){4}\s*<td>([^<]*)</td>", html)
-    assert cells == ["yes", "no (not stated)", "yes (unchanged)"]
+    assert [row["Listed publicly"] for row in preview_table(html)] == ["yes", "no (not stated)", "yes (unchanged)"]
 
 
 # ----------------------------------------------------------------- who may import
@@ -1009,3 +1019,54 @@ def test_kept_files_are_cleaned_up_after_an_hour(editor_client):
     assert "This field is required." in resend(editor_client, programme).content.decode()
     upload(editor_client, b"given name\nAsel\n", programme, name="new.csv")  # storing anything sweeps the old
     assert list(kept_files().values_list("payload__name", flat=True)) == ["new.csv"]
+
+
+# ----------------------------------------------------------------- the preview shows every column it imports (issue 17)
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_every_imported_column_as_it_will_be_stored(editor_client):
+    rows = [GOOD[0] + ",Dr,yes", GOOD[1] + ",,no"]
+    html = upload(editor_client, csv_bytes(*rows, header=HEADER + ",honorific,listed"), make_programme()).content
+    assert preview_table(html.decode()) == [
+        {
+            "Row": "2",
+            "Name": "Albina Muratbekova",
+            "Cohort": "2017–2019",
+            "Honorific": "Dr",
+            "Email": "albina@example.org",
+            "Home institution": "Al Farabi Kazakh National University",
+            "City": "Almaty",
+            "Country": "Kazakhstan",
+            "Discipline": "Political science",
+            "Thesis title": "China-India border issues",
+            "Listed publicly": "yes",
+            "Result": "new person",
+        },
+        {
+            "Row": "3",
+            "Name": "Nino Beridze",
+            "Cohort": "2019–2021",
+            "Honorific": "",
+            "Email": "",
+            "Home institution": "Tbilisi State University",
+            "City": "Tbilisi",
+            "Country": "Georgia",
+            "Discipline": "Economics",
+            "Thesis title": "Energy transit",
+            "Listed publicly": "no",
+            "Result": "new person",
+        },
+    ]
+
+
+@pytest.mark.django_db
+def test_a_mis_mapped_column_is_seen_in_the_preview_under_its_field_and_an_unknown_one_is_named(editor_client):
+    # “Institution” and “thesis” swapped in the file: each shows under the field it would be stored in.
+    header = "given name,family name,start year,end year,thesis,institution,Supervisor,notes"
+    data = csv_bytes("Asel,Nurova,2017,2019,Narxoz University,Banking reform,Prof. X,", header=header)
+    html = upload(editor_client, data, make_programme()).content.decode()
+    (row,) = preview_table(html)
+    assert (row["Home institution"], row["Thesis title"]) == ("Banking reform", "Narxoz University")
+    assert "Email" not in row and "Country" not in row  # columns the file does not have are not shown empty
+    assert "Columns not imported, as no field has those names: <b>Supervisor</b>, <b>notes</b>." in html
