@@ -371,6 +371,57 @@ def _cell(value):
     return str(value).strip()
 
 
+# ---------------------------------------------------------------- the template
+
+#: The template's example row, one value per column of :data:`COLUMN_NAMES`, in its order.
+TEMPLATE_EXAMPLE = {
+    "given_name": "Albina",
+    "family_name": "Muratbekova",
+    "honorific": "Dr",
+    "email": "albina.muratbekova@example.org",
+    "start_year": 2017,
+    "end_year": 2019,
+    "home_institution": "Al-Farabi Kazakh National University",
+    "city": "Almaty",
+    "country": "Kazakhstan",
+    "discipline": "Political science",
+    "thesis_title": "China–India border issues and Central Asia",
+    "listed_publicly": "no",
+}
+
+
+def template_csv():
+    """The template as CSV: UTF-8 with a byte-order mark (so Excel opens it as UTF-8), the header and one example."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMN_NAMES.values())
+    writer.writerow(TEMPLATE_EXAMPLE[name] for name in COLUMN_NAMES)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx():
+    """The template as an .xlsx workbook: the header (bold, frozen) and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Fellows"
+    sheet.append(list(COLUMN_NAMES.values()))
+    sheet.append([TEMPLATE_EXAMPLE[name] for name in COLUMN_NAMES])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(str(TEMPLATE_EXAMPLE[_field(cell.value)])) + 2)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _field(column_name):
+    return next(name for name, column in COLUMN_NAMES.items() if column == column_name)
+
+
 # ---------------------------------------------------------------- planning
 
 

@@ -12,13 +12,22 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
-from editorial.fellow_import import ENCODINGS, apply_import, check_file, plan_import, read_table
+from editorial.fellow_import import (
+    ENCODINGS,
+    apply_import,
+    check_file,
+    plan_import,
+    read_table,
+    template_csv,
+    template_xlsx,
+)
 from imports import ImportFileError
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Programme
@@ -132,6 +141,22 @@ def import_view(model_admin, request):
         form.note_kept(upload.name)
     context["form"] = form
     return TemplateResponse(request, "admin/people/fellowship/import.html", context)
+
+
+TEMPLATES = {
+    "csv": (template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (template_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def template_view(model_admin, request, file_format):
+    """The template to fill in: the columns the import expects and one example row, as CSV or .xlsx."""
+    if not may_import(request.user):
+        raise PermissionDenied
+    make, content_type = TEMPLATES[file_format]
+    response = HttpResponse(make(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="fellows-template.{file_format}"'
+    return response
 
 
 def _kept_file(request):

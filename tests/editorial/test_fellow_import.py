@@ -1070,3 +1070,39 @@ def test_a_mis_mapped_column_is_seen_in_the_preview_under_its_field_and_an_unkno
     assert (row["Home institution"], row["Thesis title"]) == ("Banking reform", "Narxoz University")
     assert "Email" not in row and "Country" not in row  # columns the file does not have are not shown empty
     assert "Columns not imported, as no field has those names: <b>Supervisor</b>, <b>notes</b>." in html
+
+
+# ----------------------------------------------------------------- a template to start from (issue 17)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_template_has_every_column_the_import_expects_and_an_example_row_that_imports(editor_client, file_format):
+    from editorial.fellow_import import COLUMN_NAMES
+
+    page = editor_client.get(IMPORT).content.decode()
+    url = reverse("admin:people_fellowship_import_template", args=[file_format])
+    assert f'href="{url}" download' in page
+    response = editor_client.get(url)
+    assert response["Content-Disposition"] == f'attachment; filename="fellows-template.{file_format}"'
+    header, rows, _used = read_table(f"fellows-template.{file_format}", response.content)
+    assert header == list(COLUMN_NAMES.values())
+    result = plan_import(header, rows, programme=make_programme())
+    assert not result.ignored and set(result.fields) == set(COLUMN_NAMES)
+    (row,) = result.rows
+    assert row.ok and row.name == "Albina Muratbekova" and row.values["country"] == "KZ"
+    assert row.values["listed_publicly"] is False  # the example does not list anyone without their consent
+
+
+def test_the_csv_template_opens_in_excel_as_utf_8():
+    from editorial.fellow_import import template_csv
+
+    assert template_csv().startswith(codecs.BOM_UTF8) and "China–India".encode() in template_csv()
+
+
+@pytest.mark.django_db
+def test_the_template_needs_the_import_permission_and_only_csv_or_xlsx_exist(client, editor_client):
+    other = editor_client.get(IMPORT + "template.ods", follow=True)
+    assert other.status_code in (200, 404) and "Content-Disposition" not in other  # the admin's own “not found”
+    signed_in(client, make_staff("people.view_fellowship"))
+    assert client.get(reverse("admin:people_fellowship_import_template", args=["csv"])).status_code == 403
