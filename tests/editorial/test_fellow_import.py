@@ -1106,3 +1106,44 @@ def test_the_template_needs_the_import_permission_and_only_csv_or_xlsx_exist(cli
     assert other.status_code in (200, 404) and "Content-Disposition" not in other  # the admin's own “not found”
     signed_in(client, make_staff("people.view_fellowship"))
     assert client.get(reverse("admin:people_fellowship_import_template", args=["csv"])).status_code == 403
+
+
+# ----------------------------------------------------------------- the fellowship list's country filter (issue 17)
+
+
+def country_filter(html):
+    """The country codes the fellowship list's “By country” filter offers."""
+    section = html.split("By country")[1].split("</details>")[0]
+    return sorted(set(re.findall(r"country=([A-Z]{2})", section)))
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_filters_by_the_countries_fellowships_have_not_all_250(editor_client):
+    make_fellowship(country="KZ")
+    make_fellowship(country="GE", listed_publicly=False)  # staff see unlisted fellowships too
+    make_fellowship(country="")
+    changelist = reverse("admin:people_fellowship_changelist")
+    html = editor_client.get(changelist).content.decode()
+    assert country_filter(html) == ["GE", "KZ"]
+    assert ">Georgia</a>" in html and ">Kazakhstan</a>" in html and ">Tajikistan</a>" not in html
+    assert "1 fellowship" in editor_client.get(changelist, {"country": "GE"}).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_fellowship_list_s_country_filter_costs_the_same_queries_for_2_or_40_countries(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_countries import countries
+
+    changelist = reverse("admin:people_fellowship_changelist")
+    codes = [code for code, _name in list(countries)[:40]]
+    for code in codes[:2]:
+        make_fellowship(country=code)
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get(changelist)
+    for code in codes[2:]:
+        make_fellowship(country=code)
+    with CaptureQueriesContext(connection) as many:
+        html = editor_client.get(changelist).content.decode()
+    assert country_filter(html) == sorted(codes)
+    assert len(many) == len(few)
