@@ -498,8 +498,8 @@ class Plan:
 
     @property
     def table(self):
-        """``(row, cells)`` for the preview: each row's values in :attr:`columns`, as they will be stored."""
-        return [(row, [row.shown(name) for name, _heading in self.columns]) for row in self.rows]
+        """``(row, cells)`` for the preview: each row's ``(field, value)`` in :attr:`columns`, as they will be stored."""
+        return [(row, [(name, row.shown(name)) for name, _heading in self.columns]) for row in self.rows]
 
     @property
     def valid(self):

@@ -243,7 +243,7 @@ def preview_table(html):
     def text(cell):
         return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip()
 
-    return [dict(zip(headings, map(text, re.findall(r"<td>(.*?)</td>", row, re.S)), strict=True)) for row in rows]
+    return [dict(zip(headings, map(text, re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)), strict=True)) for row in rows]
 
 
 def upload(client, data, programme, name="fellows.csv", encoding="auto"):
