@@ -702,7 +702,15 @@ def test_a_shift_jis_file_is_not_read_as_garbled_windows_1252(text):
     assert decode(data, "cp932") == (text, "cp932")
 
 
-@pytest.mark.parametrize("text", ["Renée Désirée, Österreich", "O’Brien – “Energy” transit…", "José Müller, Zoë, Ærø"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Renée Désirée, Österreich",
+        "O’Brien – “Energy” transit…",
+        "José Müller, Zoë, Ærø",
+        "«CAFÉ» São Paulo, ÉCOLE NORMALE SUPÉRIEURE",  # “É»” happens to be valid UTF-8: one such pair is not UTF-8
+    ],
+)
 def test_western_text_with_accents_and_typographic_marks_is_still_read_as_windows_1252(text):
     assert decode(text.encode("cp1252")) == (text, "cp1252")
 
