@@ -8,6 +8,7 @@ valid rows of a plan in one transaction: all of them or, on any failure, none.
 Importing the same file twice changes nothing the second time.
 """
 
+import codecs
 import csv
 import io
 import re
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from imports import ImportFileError, check_upload, text_problem
@@ -95,36 +97,44 @@ TEXT_FIELDS = {
 def decode(data, encoding="auto"):
     """Bytes of a text file → ``(text, encoding used)``, never garbled.
 
-    ``auto`` takes UTF-8 (with or without BOM; UTF-16 by its BOM), else
-    Windows-1252, and refuses text that is Japanese Shift-JIS, or that only
-    decodes as Windows-1252 by looking like mangled Cyrillic.
+    A byte-order mark decides (UTF-8, UTF-16 or UTF-32, whatever was chosen).
+    Otherwise ``auto`` takes UTF-8, else Windows-1252, and refuses what would
+    come out garbled: binary data, UTF-8 with broken or cut-off characters,
+    Japanese Shift-JIS, or mangled Cyrillic. Every refusal says why and what to do.
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            return _decode_with_bom(data, bom, codec, name)
+    problem = _binary_problem(data)
+    if problem:
+        raise ImportFileError(problem)
     if encoding != "auto":
         try:
             return data.decode("utf-8-sig" if encoding == "utf-8" else encoding), encoding
         except UnicodeDecodeError as error:
             raise ImportFileError(
-                f"The file is not valid {ENCODINGS[encoding]} text (byte {error.start + 1}). "
+                f"The file is not valid {ENCODINGS[encoding]} text ({_where(data, error.start)}). "
                 "Choose another encoding, or save the file as “CSV UTF-8”."
             ) from None
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        first_error = error
     if _looks_like_shift_jis(data):
         raise ImportFileError(
             "The file is not UTF-8, and it reads as Japanese text in Shift-JIS, which as Windows-1252 would come "
             "out as gibberish such as “ŽR“c”. Choose “Shift-JIS (Japanese)” as the encoding, or save the file as "
             "“CSV UTF-8”."
         )
+    problem = _broken_utf8_problem(data, first_error)
+    if problem:
+        raise ImportFileError(problem)
     try:
         text = data.decode("cp1252")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
         raise ImportFileError(
-            "The file is neither UTF-8 nor Windows-1252 text. Save it as “CSV UTF-8” in Excel "
-            "(File › Save as), or choose its encoding above."
+            f"The file is neither UTF-8 nor Windows-1252 text (see {_where(data, error.start)}). "
+            "Save it as “CSV UTF-8” in Excel (File › Save as), or choose its encoding above."
         ) from None
     if _looks_like_cyrillic(text):
         raise ImportFileError(
@@ -133,6 +143,107 @@ def decode(data, encoding="auto"):
             "encoding, or save the file as “CSV UTF-8”."
         )
     return text, "cp1252"
+
+
+#: Byte-order marks, longest first (UTF-32 LE's starts with UTF-16 LE's): (mark, codec, name for the editor).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+def _decode_with_bom(data, bom, codec, name):
+    try:
+        return data[len(bom) :].decode(codec), name.lower()
+    except UnicodeDecodeError as error:
+        cut = error.reason in ("truncated data", "unexpected end of data") and error.end == len(data) - len(bom)
+        reason = (
+            "it ends in the middle of a character, so it was probably cut off"
+            if cut
+            else f"{_where(data, error.start + len(bom), codec)} is not {name}"
+        )
+        raise ImportFileError(
+            f"The file starts with the mark of {name} text but is not valid {name}: {reason}. "
+            "Open it in Excel and save it again as “CSV UTF-8”."
+        ) from None
+
+
+def _where(data, offset, codec=None):
+    """Where byte ``offset`` is, for the editor: its line and byte (both from 1)."""
+    before = data[:offset].decode(codec, "replace") if codec else data[:offset].decode("latin-1")
+    return f"line {before.count(chr(10)) + 1}, byte {offset + 1}"
+
+
+#: Bytes that no text file holds (C0 controls other than tab, line breaks, form feed and escape).
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+#: Files that are not text, known by their first bytes: what to tell the editor.
+_SIGNATURES = (
+    (
+        b"PK\x03\x04",
+        "This file is a zip archive, such as an .xlsx workbook, not CSV text. If it is a workbook, rename it to "
+        "end in .xlsx and upload it again; otherwise save the sheet as “CSV UTF-8”.",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "This file is an old Excel workbook (.xls) or another Office file, not CSV text. Open it in Excel and save "
+        "it as .xlsx or as “CSV UTF-8”.",
+    ),
+    (b"%PDF", "This file is a PDF, not CSV text. Upload the spreadsheet itself, as .xlsx or “CSV UTF-8”."),
+)
+
+
+def _binary_problem(data):
+    """Why ``data`` is not a text file at all (a zip, a picture, a program…), or ``None``."""
+    for signature, message in _SIGNATURES:
+        if data.startswith(signature):
+            return message
+    sample = data[:65536]
+    if len(sample) >= 8 and any(half.count(0) * 10 >= len(half) * 9 for half in (sample[0::2], sample[1::2])):
+        return (
+            "The file looks like UTF-16 text without its byte-order mark, which cannot be read safely. "
+            "Open it in Excel and save it as “CSV UTF-8”."
+        )
+    controls = len(_BINARY_BYTES.findall(sample))
+    # One stray control character is a cell's error in the preview; many of them mean the file is not text.
+    if controls >= 2 and controls * 50 >= len(sample):
+        return (
+            "This file is not text: it holds binary data, as a picture, an archive or a program does. "
+            "Upload the spreadsheet as .xlsx or as “CSV UTF-8”."
+        )
+    return None
+
+
+def _broken_utf8_problem(data, error):
+    """Why ``data``, which is not valid UTF-8, is UTF-8 gone wrong rather than another encoding, or ``None``.
+
+    Windows-1252 text almost never happens to hold a valid UTF-8 sequence of two
+    or more bytes (“Ã©” would be one), so several valid sequences and few broken
+    ones mean a UTF-8 file with damaged characters; a sequence cut at the very
+    end (more than one byte of it) means a UTF-8 file cut off. Read as
+    Windows-1252 either would import as “MÃ¼ller”.
+    """
+    text = data.decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    whole = sum(1 for char in text if char > "\x7f" and char != "\ufffd")
+    if error.reason == "unexpected end of data" and error.end == len(data) and (error.end - error.start > 1 or whole):
+        return (
+            "The file ends in the middle of a character: it is UTF-8 text that was cut off. "
+            "Upload the whole file, or save it again as “CSV UTF-8”."
+        )
+    if whole >= 2 and whole >= 2 * broken:
+        return (
+            ngettext(
+                "The file is UTF-8 text with {count} damaged character, on {where}",
+                "The file is UTF-8 text with {count} damaged characters, the first on {where}",
+                broken,
+            ).format(count=broken, where=_where(data, error.start))
+            + "; read any other way its accented letters would come out as “Ã¼”. "
+            "Correct the text there (or save the file again as “CSV UTF-8”) and upload it again."
+        )
+    return None
 
 
 def _looks_like_shift_jis(data):
@@ -154,6 +265,35 @@ def _looks_like_cyrillic(text):
     # accented Latin letters; real Western text rarely has three in a row.
     high = re.findall(r"[\u00c0-\u00ff]{3,}", text)
     return sum(map(len, high)) >= 6
+
+
+def check_file(upload):
+    """Check an upload before anything parses it and return its bytes; raise :class:`ImportFileError` if unfit.
+
+    The size for every file; for an .xlsx also that it is not empty, not CSV text
+    under another name, and a zip that unpacks to no more than
+    :data:`MAX_UNPACKED_BYTES` (judged from its directory, before anything is unpacked).
+    """
+    data = check_upload(upload, max_bytes=settings.FELLOW_IMPORT_MAX_BYTES)
+    if (getattr(upload, "name", "") or "").lower().endswith(".xlsx"):
+        _check_xlsx(data)
+    return data
+
+
+def _check_xlsx(data):
+    if not data:
+        raise ImportFileError("The file is empty (0 bytes). Save the workbook in Excel and upload it again.")
+    if data.startswith(tuple(bom for bom, _codec, _name in _BOMS)) or not _binary_problem(data[:4096]):
+        raise ImportFileError(
+            "This file is named .xlsx but holds text, probably CSV. Rename it to end in .csv and upload it again, "
+            "or open it in Excel and save it as .xlsx."
+        )
+    check_upload(
+        data,
+        max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
+        max_uncompressed_bytes=MAX_UNPACKED_BYTES,
+        zip_expected=".xlsx",
+    )
 
 
 def read_table(filename, data, encoding="auto"):
@@ -202,12 +342,7 @@ def _read_xlsx(data):
     from openpyxl import load_workbook
 
     # The zip's directory first: nothing is unpacked from a file that would unpack to too much.
-    check_upload(
-        data,
-        max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
-        max_uncompressed_bytes=MAX_UNPACKED_BYTES,
-        zip_expected=".xlsx",
-    )
+    _check_xlsx(data)
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -234,6 +369,57 @@ def _cell(value):
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+# ---------------------------------------------------------------- the template
+
+#: The template's example row, one value per column of :data:`COLUMN_NAMES`, in its order.
+TEMPLATE_EXAMPLE = {
+    "given_name": "Albina",
+    "family_name": "Muratbekova",
+    "honorific": "Dr",
+    "email": "albina.muratbekova@example.org",
+    "start_year": 2017,
+    "end_year": 2019,
+    "home_institution": "Al-Farabi Kazakh National University",
+    "city": "Almaty",
+    "country": "Kazakhstan",
+    "discipline": "Political science",
+    "thesis_title": "China–India border issues and Central Asia",
+    "listed_publicly": "no",
+}
+
+
+def template_csv():
+    """The template as CSV: UTF-8 with a byte-order mark (so Excel opens it as UTF-8), the header and one example."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMN_NAMES.values())
+    writer.writerow(TEMPLATE_EXAMPLE[name] for name in COLUMN_NAMES)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx():
+    """The template as an .xlsx workbook: the header (bold, frozen) and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Fellows"
+    sheet.append(list(COLUMN_NAMES.values()))
+    sheet.append([TEMPLATE_EXAMPLE[name] for name in COLUMN_NAMES])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(str(TEMPLATE_EXAMPLE[_field(cell.value)])) + 2)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _field(column_name):
+    return next(name for name, column in COLUMN_NAMES.items() if column == column_name)
 
 
 # ---------------------------------------------------------------- planning
@@ -271,8 +457,29 @@ class RowResult:
             return "no (not stated)"
         return "yes" if listed else "no"
 
+    def shown(self, name):
+        """The value of field ``name`` as the preview shows it: a country or discipline by its name."""
+        value = self.values.get(name, "")
+        if name == "country" and value in countries:
+            return countries.name(value)
+        if name == "discipline" and value in Discipline.values:
+            return Discipline(value).label
+        return value
+
     def error(self, column, reason):
         self.errors.append((COLUMN_NAMES.get(column, column), reason))
+
+
+#: The preview's columns besides name, cohort and listing, in this order, each shown when the file has it.
+PREVIEW_COLUMNS = {
+    "honorific": "Honorific",
+    "email": "Email",
+    "home_institution": "Home institution",
+    "city": "City",
+    "country": "Country",
+    "discipline": "Discipline",
+    "thesis_title": "Thesis title",
+}
 
 
 @dataclass
@@ -280,6 +487,19 @@ class Plan:
     programme: object
     rows: list
     encoding: str = ""
+    #: The fields the file's columns were mapped to, and the headings of the columns that are not imported.
+    fields: tuple = ()
+    ignored: tuple = ()
+
+    @property
+    def columns(self):
+        """The preview's extra columns: ``(field, heading)`` for each that the file has, so none goes unseen."""
+        return [(name, heading) for name, heading in PREVIEW_COLUMNS.items() if name in self.fields]
+
+    @property
+    def table(self):
+        """``(row, cells)`` for the preview: each row's ``(field, value)`` in :attr:`columns`, as they will be stored."""
+        return [(row, [(name, row.shown(name)) for name, _heading in self.columns]) for row in self.rows]
 
     @property
     def valid(self):
@@ -333,7 +553,8 @@ def plan_import(header, rows, *, programme):
     _match_people(results)
     _find_duplicates(results)
     _match_fellowships(results, programme)
-    return Plan(programme=programme, rows=results)
+    ignored = tuple(h.strip() for h, f in zip(header, fields, strict=False) if not f and (h or "").strip())
+    return Plan(programme=programme, rows=results, fields=tuple(f for f in fields if f), ignored=ignored)
 
 
 def _clean_row(result):

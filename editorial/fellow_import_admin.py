@@ -9,16 +9,26 @@ made and a confirmation never applied.
 import logging
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import ngettext
 
-from editorial.fellow_import import ENCODINGS, MAX_UNPACKED_BYTES, apply_import, plan_import, read_table
-from imports import ImportFileError, check_upload
+from editorial.fellow_import import (
+    ENCODINGS,
+    apply_import,
+    check_file,
+    plan_import,
+    read_table,
+    template_csv,
+    template_xlsx,
+)
+from imports import ImportFileError
 from imports.previews import PreviewNotFound, discard_preview, load_preview, store_preview
 from people.models import Programme
 
@@ -28,6 +38,10 @@ logger = logging.getLogger(__name__)
 IMPORT_PERMISSION = "people.import_fellows"
 #: The kind of the previews this import stores (see :mod:`imports.previews`).
 PREVIEW_KIND = "people.fellows"
+#: The kind under which a file is kept across the upload form's errors (a browser cannot send it again).
+KEPT_KIND = "people.fellows.upload"
+#: The session key naming the kept file's id: only this session's own kept file is ever read.
+KEPT_SESSION_KEY = "fellow_import_kept_file"
 
 
 class UploadForm(forms.Form):
@@ -36,6 +50,7 @@ class UploadForm(forms.Form):
     )
     file = forms.FileField(
         label="Spreadsheet",
+        allow_empty_file=True,  # refused by check_file, with the same words as every other unreadable file
         help_text="CSV or .xlsx, one fellow per row; the first row names the columns.",
     )
     encoding = forms.ChoiceField(
@@ -44,16 +59,30 @@ class UploadForm(forms.Form):
         help_text="For CSV files only. Excel's plain “CSV” is Windows-1252; “CSV UTF-8” is UTF-8.",
     )
 
+    def __init__(self, *args, kept_name=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kept_name:
+            self.note_kept(kept_name)
+        only = list(Programme.objects.all()[:2])
+        if len(only) == 1:  # nothing to choose: the one programme is chosen already
+            self.fields["programme"].initial = only[0].pk
+
+    def note_kept(self, name):
+        """Say that the file ``name`` is kept on the server: choosing none uses it, choosing one replaces it."""
+        field = self.fields["file"]
+        field.required = False
+        field.help_text = format_html(
+            "<b>{}</b> kept; choose another file to replace it. {}", name, UploadForm.base_fields["file"].help_text
+        )
+        self["file"].help_text = field.help_text  # the bound field copied it when the form was validated
+
     def clean_file(self):
         """The upload's bytes, once its size (and for .xlsx its zip directory) has been checked; nothing parsed yet."""
         upload = self.cleaned_data["file"]
+        if not upload:
+            return None
         try:
-            return check_upload(
-                upload,
-                max_bytes=settings.FELLOW_IMPORT_MAX_BYTES,
-                max_uncompressed_bytes=MAX_UNPACKED_BYTES,
-                zip_expected=".xlsx" if upload.name.lower().endswith(".xlsx") else False,
-            )
+            return check_file(upload)
         except ImportFileError as error:
             raise forms.ValidationError(str(error), code="unreadable_file") from None
 
@@ -72,11 +101,17 @@ def import_view(model_admin, request):
     }
     if request.method == "POST" and "preview" in request.POST:
         return _confirm(model_admin, request)
-    form = UploadForm(request.POST or None, request.FILES or None)
+    kept = _kept_file(request)
+    upload = request.FILES.get("file") if request.method == "POST" else None
+    if upload and kept:
+        _forget_kept_file(request, kept)  # a new choice replaces the kept file, whether or not it can be read
+        kept = None
+    form = UploadForm(request.POST or None, request.FILES or None, kept_name=kept and kept.payload["name"])
     if request.method == "POST" and form.is_valid():
-        filename = request.FILES["file"].name
-        programme = form.cleaned_data["programme"]
-        data, encoding = form.cleaned_data["file"], form.cleaned_data["encoding"]
+        filename, data = (
+            (upload.name, form.cleaned_data["file"]) if upload else (kept.payload["name"], bytes(kept.data))
+        )
+        programme, encoding = form.cleaned_data["programme"], form.cleaned_data["encoding"]
         try:
             header, rows, used = read_table(filename, data, encoding)
             plan = plan_import(header, rows, programme=programme)
@@ -92,10 +127,73 @@ def import_view(model_admin, request):
                 {"programme": programme.pk, "name": filename, "encoding": encoding},
                 data=data,
             )
+            if kept:
+                _forget_kept_file(request, kept)
             context |= {"plan": plan, "preview_id": preview_id, "filename": filename}
             return TemplateResponse(request, "admin/people/fellowship/import_preview.html", context)
+        # Read as a table it failed; the file itself passed the size and zip checks, so it is kept below.
+        checked = data if upload else None
+    else:
+        checked = form.cleaned_data.get("file") if upload else None
+    if checked:
+        # A new file that passed the size and zip checks survives the form's errors: the page names it.
+        _keep_file(request, upload.name, checked)
+        form.note_kept(upload.name)
     context["form"] = form
     return TemplateResponse(request, "admin/people/fellowship/import.html", context)
+
+
+TEMPLATES = {
+    "csv": (template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (template_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+def template_view(model_admin, request, file_format):
+    """The template to fill in: the columns the import expects and one example row, as CSV or .xlsx."""
+    if not may_import(request.user):
+        raise PermissionDenied
+    make, content_type = TEMPLATES[file_format]
+    response = HttpResponse(make(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="fellows-template.{file_format}"'
+    return response
+
+
+def _kept_file(request):
+    """This session's kept file (an :class:`~imports.models.ImportPreview`), or ``None`` if gone or over an hour old."""
+    kept_id = request.session.get(KEPT_SESSION_KEY)
+    if not kept_id:
+        return None
+    try:
+        return load_preview(request.user, KEPT_KIND, kept_id)
+    except PreviewNotFound:
+        request.session.pop(KEPT_SESSION_KEY, None)
+        return None
+
+
+def _keep_file(request, filename, data):
+    """Keep ``data`` on the server under a random id that only this session knows; older kept files go."""
+    request.session[KEPT_SESSION_KEY] = str(store_preview(request.user, KEPT_KIND, {"name": filename}, data=data))
+
+
+def _forget_kept_file(request, kept):
+    discard_preview(request.user, KEPT_KIND, kept.pk)
+    request.session.pop(KEPT_SESSION_KEY, None)
+
+
+def report_message(filename, report):
+    """What an import did, in words: every count with its noun in the right number."""
+    added = ngettext("%(n)d fellowship added", "%(n)d fellowships added", report.fellowships_created) % {
+        "n": report.fellowships_created
+    }
+    people = ngettext("%(n)d new person", "%(n)d new people", report.people_created) % {"n": report.people_created}
+    skipped = ngettext(
+        "%(n)d row with errors was skipped.", "%(n)d rows with errors were skipped.", report.rows_skipped
+    ) % {"n": report.rows_skipped}
+    return (
+        f"Imported from {filename}: {added}, {report.fellowships_updated} updated, "
+        f"{report.fellowships_unchanged} already up to date; {people}. {skipped}"
+    )
 
 
 def _confirm(model_admin, request):
@@ -125,12 +223,7 @@ def _confirm(model_admin, request):
             "if this happens again, tell the site's maintainers.",
         )
         return redirect(again)
-    messages.success(
-        request,
-        f"Imported from {payload['name']}: {report.fellowships_created} fellowship(s) added, "
-        f"{report.fellowships_updated} updated, {report.fellowships_unchanged} already up to date; "
-        f"{report.people_created} new person(s). {report.rows_skipped} row(s) with errors were skipped.",
-    )
+    messages.success(request, report_message(payload["name"], report))
     # Someone who may import but not list fellowships comes back to the import page, with the report.
     return redirect(
         reverse("admin:people_fellowship_changelist") if model_admin.has_view_permission(request) else again

@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import path, re_path
 from django.utils import timezone
 from django.utils.html import format_html
+from django_countries.filters import CountryFilter
 
 from briefs.models import Contribution, Question
 from briefs.working_copies import parts_in_discarded_copies, release_from_discarded_copies
 from common.object_storage import STORAGE_ERRORS
-from editorial.fellow_import_admin import import_view, may_import
+from editorial.fellow_import_admin import import_view, may_import, template_view
 from editorial.revision_permissions import CheckedVersionAdmin, may
 from editorial.team_inlines import PersonMembershipInline
 from people import revisions  # noqa: F401 (registers Person and Fellowship before the admin classes are built)
@@ -278,6 +279,11 @@ class FellowshipAdmin(CheckedVersionAdmin):
                 self.admin_site.admin_view(partial(import_view, self)),
                 name="people_fellowship_import",
             ),
+            re_path(
+                r"^import/template\.(?P<file_format>csv|xlsx)$",
+                self.admin_site.admin_view(partial(template_view, self)),
+                name="people_fellowship_import_template",
+            ),
             *super().get_urls(),
         ]
 
@@ -295,7 +301,8 @@ class FellowshipAdmin(CheckedVersionAdmin):
         "status_now",
         "listed_publicly",
     ]
-    list_filter = ["programme", CohortFilter, "country", StatusFilter, "discipline", "listed_publicly"]
+    # Countries that fellowships here have, not all 250 (django-countries' filter, one query).
+    list_filter = ["programme", CohortFilter, ("country", CountryFilter), StatusFilter, "discipline", "listed_publicly"]
     search_fields = ["person__given_name", "person__family_name", "person__email", "home_institution", "thesis_title"]
     autocomplete_fields = ["person"]
     list_select_related = ["person", "programme"]

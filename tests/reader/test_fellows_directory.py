@@ -242,3 +242,27 @@ def test_fellowships_recorded_before_the_consent_field_stay_listed():
         person=make_person(), programme=Programme.objects.get(slug="p"), start_year=2020, end_year=2022
     )
     assert new.listed_publicly is False
+
+
+def test_the_country_filter_offers_only_countries_of_listed_fellows_in_one_query_however_many(
+    client, db, django_assert_num_queries, settings
+):
+    from django_countries import countries
+
+    settings.PAGE_CACHE_ENABLED = False  # rendering is measured here
+    programme = make_programme()
+    codes = [code for code, _name in countries][:60]
+    Fellowship.objects.bulk_create(
+        Fellowship(
+            person=make_person(),
+            programme=programme,
+            start_year=2001,
+            end_year=2003,
+            country=code,
+            listed_publicly=i % 2 == 0,  # every other country has only an unlisted fellow
+        )
+        for i, code in enumerate(codes)
+    )
+    with django_assert_num_queries(3):  # the country choices, the count, the page
+        html = client.get(DIRECTORY).content.decode()
+    assert sorted(re.findall(r'<option value="([A-Z]{2})"', html)) == sorted(codes[0::2])
