@@ -32,6 +32,7 @@ from briefs.models import (
     Topic,
     published_condition,
 )
+from briefs.places import countries_matching
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
 from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, note_saved_by, open_copy
 from editorial.editing import (
@@ -57,6 +58,7 @@ from editorial.forms import (
 )
 from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
+from editorial.places import PlaceAutocompleteJsonView, PlaceForm, PlacesField, PlacesWidget, create_new_places
 from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
 from editorial.word_import_admin import WordImportAdmin
@@ -344,11 +346,28 @@ class TopicAdmin(CountsPublishedIssues, admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
+    form = PlaceForm
     list_display = ["name", "kind", "country", "published_issues"]
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "kind", "country"]
+    fields = ["kind", "country", "name", "slug"]
+
+    def get_urls(self):
+        autocomplete = path(
+            "autocomplete/",
+            self.admin_site.admin_view(PlaceAutocompleteJsonView.as_view(admin_site=self.admin_site)),
+            name="briefs_place_autocomplete",
+        )
+        return [autocomplete, *super().get_urls()]
+
+    def get_search_results(self, request, queryset, search_term):
+        """By name, and a country also by its ISO names (“Kazakh” finds a place called “Qazaqstan”)."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        codes = [code for code, _name in countries_matching(search_term)]
+        if codes:
+            queryset |= self.get_queryset(request).filter(country__in=codes)
+        return queryset, may_have_duplicates
 
 
 @admin.register(Issue)
@@ -406,6 +425,19 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     class Media:
         js = ["admin/js/sortable-inlines.js"]
         css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "places":
+            # Also offers the ISO countries no place has yet, to those who may add places (editorial/places.py).
+            place_admin = self.admin_site.get_model_admin(Place)
+            kwargs["widget"] = PlacesWidget(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = PlacesField
+            kwargs["may_add"] = place_admin.has_add_permission(request)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        create_new_places(form)  # in the save's transaction: with the issue, or not at all
+        super().save_related(request, form, formsets, change)
 
     def get_changeform_initial_data(self, request):
         """A new issue starts in the only series (or the one in ``?series=``), with its next free

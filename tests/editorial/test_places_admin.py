@@ -1,0 +1,201 @@
+"""Places in the admin: the issue form's autocomplete offers ISO countries, and picking one adds it on save.
+
+The autocomplete is asked as the issue form's script asks it; the forms are
+posted as the browser posts them.
+"""
+
+import pytest
+from django.urls import reverse
+
+from briefs.models import Issue, Place
+from editorial import places as places_module
+from tests.conftest import make_series, make_staff
+from tests.editorial.test_admin_forms import ADD_ISSUE, issue_post
+
+pytestmark = pytest.mark.django_db
+AUTOCOMPLETE = reverse("admin:briefs_place_autocomplete")
+ADD_PLACE = reverse("admin:briefs_place_add")
+
+
+def suggestions(client, term, page=1):
+    response = client.get(
+        AUTOCOMPLETE, {"term": term, "app_label": "briefs", "model_name": "issue", "field_name": "places", "page": page}
+    )
+    assert response.status_code == 200, response
+    return response.json()
+
+
+def texts(client, term):
+    return [result["text"] for result in suggestions(client, term)["results"]]
+
+
+# -- the autocomplete --
+
+
+def test_typing_part_of_a_country_offers_it_from_the_iso_list_before_any_place_has_it(editor_client):
+    assert suggestions(editor_client, "Tajik")["results"] == [{"id": "new:TJ", "text": "Tajikistan (new)"}]
+
+
+def test_places_that_exist_come_first_and_a_listed_country_is_not_offered_again(editor_client):
+    kazakhstan = Place.objects.create(name="Kazakhstan", country="KZ")
+    central_asia = Place.objects.create(name="Central Asia (stan countries)", kind=Place.Kind.REGION)
+    results = suggestions(editor_client, "stan")["results"]
+    assert results[:2] == [
+        {"id": str(central_asia.pk), "text": "Central Asia (stan countries)"},
+        {"id": str(kazakhstan.pk), "text": "Kazakhstan"},
+    ]
+    offered = [result["text"] for result in results[2:]]
+    assert "Afghanistan (new)" in offered and "Tajikistan (new)" in offered
+    assert "Kazakhstan (new)" not in offered
+
+
+def test_a_place_is_found_by_its_countrys_iso_name_when_the_series_writes_it_otherwise(editor_client):
+    qazaqstan = Place.objects.create(name="Qazaqstan", country="KZ")
+    assert suggestions(editor_client, "kazakh")["results"] == [{"id": str(qazaqstan.pk), "text": "Qazaqstan"}]
+
+
+def test_new_countries_follow_the_last_page_of_places_that_exist(editor_client):
+    for n in range(25):
+        Place.objects.create(name=f"Land {n:02} region", kind=Place.Kind.REGION)
+    first, second = suggestions(editor_client, "land"), suggestions(editor_client, "land", page=2)
+    assert first["pagination"]["more"] is True
+    assert all(not result["id"].startswith("new:") for result in first["results"])
+    assert [result["text"] for result in second["results"][:5]] == [f"Land {n} region" for n in range(20, 25)]
+    offered = [result["text"] for result in second["results"][5:]]
+    assert "Finland (new)" in offered and all(text.endswith(" (new)") for text in offered)
+
+
+def test_without_the_permission_to_add_places_only_existing_places_are_offered(client):
+    Place.objects.create(name="Kazakhstan", country="KZ")
+    client.force_login(make_staff("briefs.view_place", "briefs.add_issue", "briefs.change_issue"))
+    assert texts(client, "stan") == ["Kazakhstan"]
+
+
+def test_the_autocomplete_answers_only_for_places(editor_client):
+    response = editor_client.get(
+        AUTOCOMPLETE, {"term": "a", "app_label": "briefs", "model_name": "issue", "field_name": "topics"}
+    )
+    assert response.status_code == 403
+
+
+# -- the issue form --
+
+
+def test_a_country_picked_from_the_iso_list_is_added_when_the_issue_is_saved(editor_client):
+    series = make_series()
+    kazakhstan = Place.objects.create(name="Kazakhstan", country="KZ")
+    response = editor_client.post(ADD_ISSUE, issue_post(series, places=[str(kazakhstan.pk), "new:TJ"]))
+    assert response.status_code == 302, response.context["errors"] if response.context else response
+    tajikistan = Place.objects.get(country="TJ")
+    assert (tajikistan.kind, tajikistan.name, tajikistan.slug) == ("country", "Tajikistan", "tajikistan")
+    assert set(Issue.objects.get(series=series).places.all()) == {kazakhstan, tajikistan}
+
+
+def test_a_form_that_is_not_saved_adds_no_place_and_keeps_the_picked_country(editor_client):
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), title="", places=["new:TJ"]))
+    assert response.status_code == 200
+    assert not Place.objects.exists()
+    html = response.content.decode()
+    assert '<option value="new:TJ" selected>Tajikistan (new)</option>' in html
+
+
+def test_a_code_that_is_not_a_country_is_a_form_error_and_nothing_is_saved(editor_client):
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), places=["new:XX", "new:TJ"]))
+    assert response.status_code == 200
+    assert "XX is not a country of the ISO list" in str(response.context["adminform"].form.errors["places"])
+    assert not Place.objects.exists() and not Issue.objects.exists()
+
+
+def test_a_country_added_meanwhile_is_named_with_a_link_and_chosen_for_the_next_save(editor_client):
+    series = make_series()
+    meanwhile = Place.objects.create(name="Tajikistan", country="TJ")
+    response = editor_client.post(ADD_ISSUE, issue_post(series, places=["new:TJ"]))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["places"]
+    link = reverse("admin:briefs_place_change", args=[meanwhile.pk])
+    assert errors == [
+        f'Tajikistan was added as a place meanwhile (<a href="{link}">Tajikistan</a>) and is chosen instead; '
+        "save again to keep it."
+    ]
+    assert f'<option value="{meanwhile.pk}" selected>Tajikistan</option>' in response.content.decode()
+    assert not Issue.objects.exists() and Place.objects.count() == 1
+
+
+def test_a_country_whose_name_a_region_has_is_refused_naming_the_region(editor_client):
+    Place.objects.create(name="georgia", slug="georgia-region", kind=Place.Kind.REGION)
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), places=["new:GE"]))
+    assert "the place <a href" in str(response.context["adminform"].form.errors["places"])
+    assert Place.objects.count() == 1
+
+
+def test_two_editors_adding_the_same_country_at_once_make_one_place(editor_client, monkeypatch):
+    """The other editor's save lands between this form's checks and its save: both issues get one place."""
+    series = make_series()
+    checked = places_module.PlacesField._new_places
+
+    def other_editor_saves_meanwhile(field, codes):
+        new = checked(field, codes)
+        Place.objects.create(name="Tadschikistan", slug="tadschikistan", country="TJ")
+        return new
+
+    monkeypatch.setattr(places_module.PlacesField, "_new_places", other_editor_saves_meanwhile)
+    response = editor_client.post(ADD_ISSUE, issue_post(series, places=["new:TJ"]))
+    assert response.status_code == 302
+    assert [place.name for place in Issue.objects.get(series=series).places.all()] == ["Tadschikistan"]
+    assert Place.objects.count() == 1
+
+
+def test_without_the_permission_to_add_places_a_new_country_is_refused(client):
+    client.force_login(
+        make_staff(
+            "briefs.view_place", "briefs.add_issue", "briefs.change_issue", "briefs.view_issue", "briefs.view_series"
+        )
+    )
+    response = client.post(ADD_ISSUE, issue_post(make_series(), places=["new:TJ"]))
+    assert response.status_code == 200
+    assert "adding one is for editors who may add places" in str(response.context["adminform"].form.errors["places"])
+    assert not Place.objects.exists()
+
+
+# -- the place form (also the issue form's “+” popup) --
+
+
+def place_post(**fields):
+    return {"kind": "country", "country": "", "name": "", "slug": ""} | fields
+
+
+def test_a_country_needs_only_the_country_its_name_and_address_follow(editor_client):
+    response = editor_client.post(ADD_PLACE, place_post(country="TJ"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    place = Place.objects.get()
+    assert (place.name, place.slug, place.kind) == ("Tajikistan", "tajikistan", "country")
+
+
+def test_a_country_may_keep_the_name_the_series_writes(editor_client):
+    editor_client.post(ADD_PLACE, place_post(country="KZ", name="Qazaqstan", slug="qazaqstan"))
+    assert Place.objects.get(country="KZ").name == "Qazaqstan"
+
+
+def test_a_region_is_added_by_name(editor_client):
+    editor_client.post(ADD_PLACE, place_post(kind="region", name="Central Asia"))
+    place = Place.objects.get()
+    assert (place.name, place.slug, place.country) == ("Central Asia", "central-asia", "")
+
+
+def test_a_region_without_a_name_is_asked_for_one(editor_client):
+    response = editor_client.post(ADD_PLACE, place_post(kind="region"))
+    assert response.context["adminform"].form.errors == {"name": ["Give the region a name, e.g. “Central Asia”."]}
+
+
+def test_a_listed_country_gets_one_error_naming_its_place_with_a_link(editor_client):
+    listed = Place.objects.create(name="Tajikistan", country="TJ")
+    response = editor_client.post(ADD_PLACE, place_post(country="TJ", name="Tajikistan", slug="tajikistan"))
+    errors = response.context["adminform"].form.errors
+    link = reverse("admin:briefs_place_change", args=[listed.pk])
+    assert errors == {
+        "country": [
+            f'Tajikistan is listed already, as <a href="{link}">Tajikistan</a>: choose it in the issue instead of '
+            "adding it again."
+        ]
+    }
+    assert Place.objects.count() == 1
