@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from briefs.models import Issue, Place
+from briefs.working_copies import current_copy, edits_go_to_a_copy
 from editorial import places as places_module
-from tests.conftest import make_series, make_staff
+from tests.conftest import make_interview, make_series, make_staff
 from tests.editorial.test_admin_forms import ADD_ISSUE, issue_post
+from tests.editorial.test_edit_conflicts import open_form, save
 
 pytestmark = pytest.mark.django_db
 AUTOCOMPLETE = reverse("admin:briefs_place_autocomplete")
@@ -199,3 +201,13 @@ def test_a_listed_country_gets_one_error_naming_its_place_with_a_link(editor_cli
         ]
     }
     assert Place.objects.count() == 1
+
+
+def test_a_country_picked_for_a_public_issue_goes_into_its_prepared_change(editor_client):
+    issue = make_interview()
+    assert edits_go_to_a_copy(issue)
+    response = save(editor_client, issue, open_form(editor_client, issue) | {"places": ["new:TJ"]})
+    assert response.status_code == 302
+    tajikistan = Place.objects.get(country="TJ")
+    assert list(current_copy(issue).places.all()) == [tajikistan]
+    assert not issue.places.exists()  # readers see it once the change is published
