@@ -78,9 +78,10 @@ def add_country(*, code):
         existing = Place.objects.filter(country=code).first()
         if existing is not None:
             return existing
+        slug = free_slug(name)
         try:
             with transaction.atomic():  # a savepoint: the editor's save goes on after a lost race
-                return Place.objects.create(kind=PlaceKind.COUNTRY, country=code, name=name, slug=free_slug(name))
+                return Place.objects.create(kind=PlaceKind.COUNTRY, country=code, name=name, slug=slug)
         except IntegrityError:
             # Someone added this country (then it is found above) or took the slug meanwhile (then another is chosen).
             continue

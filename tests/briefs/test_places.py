@@ -2,6 +2,7 @@
 
 import pytest
 
+from briefs import places
 from briefs.models import Place
 from briefs.places import add_country, countries_matching, fold, free_slug
 
@@ -58,3 +59,18 @@ def test_a_code_not_on_the_iso_list_is_refused():
     with pytest.raises(ValueError, match="not an ISO 3166 country code"):
         add_country(code="XX")
     assert not Place.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_country_someone_adds_between_the_look_and_the_write_is_taken_not_added_twice(monkeypatch):
+    """The other editor's save commits after this one looked for the country and before it wrote."""
+    choose_slug = places.free_slug
+
+    def other_editor_adds_it_first(name, **kwargs):
+        if not Place.objects.filter(country="TJ").exists():
+            Place.objects.create(name="Tadschikistan", slug="tadschikistan", country="TJ")
+        return choose_slug(name, **kwargs)
+
+    monkeypatch.setattr(places, "free_slug", other_editor_adds_it_first)
+    assert add_country(code="TJ").name == "Tadschikistan"
+    assert Place.objects.count() == 1

@@ -211,3 +211,10 @@ def test_a_country_picked_for_a_public_issue_goes_into_its_prepared_change(edito
     tajikistan = Place.objects.get(country="TJ")
     assert list(current_copy(issue).places.all()) == [tajikistan]
     assert not issue.places.exists()  # readers see it once the change is published
+
+
+def test_a_country_whose_address_a_region_has_gets_the_next_free_one(editor_client):
+    Place.objects.create(name="Georgia!", slug="georgia", kind=Place.Kind.REGION)
+    response = editor_client.post(ADD_PLACE, place_post(country="GE"))
+    assert response.status_code == 302
+    assert Place.objects.get(country="GE").slug == "georgia-2"
