@@ -433,6 +433,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             kwargs["widget"] = PlacesWidget(db_field, self.admin_site, using=kwargs.get("using"))
             kwargs["form_class"] = PlacesField
             kwargs["may_add"] = place_admin.has_add_permission(request)
+            if kwargs["may_add"]:
+                kwargs["help_text"] = (
+                    "The countries or regions the issue concerns. Start typing to choose; a country not listed yet "
+                    "is offered from the ISO list, marked “(new)”, and added when the issue is saved. Add a region "
+                    "with +."
+                )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
