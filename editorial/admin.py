@@ -32,7 +32,7 @@ from briefs.models import (
     Topic,
     published_condition,
 )
-from briefs.places import countries_matching
+from briefs.places import countries_matching, fold
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
 from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, note_saved_by, open_copy
 from editorial.editing import (
@@ -362,11 +362,15 @@ class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
         return [autocomplete, *super().get_urls()]
 
     def get_search_results(self, request, queryset, search_term):
-        """By name, and a country also by its ISO names (“Kazakh” finds a place called “Qazaqstan”)."""
+        """By name, accents ignored (“region” finds “Région Nord”), and a country also by its ISO names
+        (“Kazakh” finds a place called “Qazaqstan”)."""
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        codes = [code for code, _name in countries_matching(search_term)]
-        if codes:
-            queryset |= self.get_queryset(request).filter(country__in=codes)
+        wanted = fold(search_term).strip()
+        if wanted:
+            # Places are a few hundred at most: their names are compared here, the same way on every database.
+            named = [pk for pk, name in Place.objects.values_list("pk", "name") if wanted in fold(name)]
+            codes = [code for code, _name in countries_matching(search_term)]
+            queryset |= self.get_queryset(request).filter(models.Q(pk__in=named) | models.Q(country__in=codes))
         return queryset, may_have_duplicates
 
 

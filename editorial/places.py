@@ -104,7 +104,9 @@ class PlacesField(forms.ModelMultipleChoiceField):
         super().__init__(*args, **kwargs)
 
     def clean(self, value):
-        values = [str(v) for v in value or ()]
+        if not isinstance(value, (list, tuple)):
+            return super().clean(value)  # Django's own message for what is not a list
+        values = [str(v) for v in value]
         ids = [v for v in values if not v.startswith(NEW)]
         new_codes = [v[len(NEW) :] for v in values if v.startswith(NEW)]
         if not new_codes:

@@ -218,3 +218,8 @@ def test_a_country_whose_address_a_region_has_gets_the_next_free_one(editor_clie
     response = editor_client.post(ADD_PLACE, place_post(country="GE"))
     assert response.status_code == 302
     assert Place.objects.get(country="GE").slug == "georgia-2"
+
+
+def test_a_place_that_exists_is_found_whatever_the_accents_and_case(editor_client):
+    region = Place.objects.create(name="Région Nord-Est", kind=Place.Kind.REGION)
+    assert suggestions(editor_client, "REGION NORD")["results"] == [{"id": str(region.pk), "text": "Région Nord-Est"}]
