@@ -51,11 +51,14 @@ def is_country_code(code):
     return isinstance(code, str) and code in dict(countries)
 
 
-def free_slug(name, *, taken=None):
-    """A web address for a place called ``name`` that no place has yet (“georgia”, else “georgia-2”, …)."""
+def free_slug(name, *, excluding=None):
+    """A web address for a place called ``name`` that no other place has (“georgia”, else “georgia-2”, …).
+
+    ``excluding``: the primary key of the place being edited, whose own address is free for it.
+    """
     max_length = Place._meta.get_field("slug").max_length
     base = slugify(name)[:max_length] or "place"
-    taken = set(Place.objects.filter(slug__startswith=base).values_list("slug", flat=True)) if taken is None else taken
+    taken = set(Place.objects.filter(slug__startswith=base).exclude(pk=excluding).values_list("slug", flat=True))
     slug, n = base, 1
     while slug in taken:
         n += 1

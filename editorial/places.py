@@ -219,18 +219,14 @@ class PlaceForm(forms.ModelForm):
                 return cleaned
             if not cleaned.get("name"):
                 cleaned["name"] = countries.name(code)
-        if not cleaned.get("name") and "name" not in self.errors:
-            self.add_error(
-                "name",
-                ValidationError(
-                    "Give the region a name, e.g. “Central Asia”."
-                    if kind == PlaceKind.REGION
-                    else "Choose the country (its standard name is then used), or give a name.",
-                    code="name_missing",
-                ),
-            )
-        elif not cleaned.get("slug") and cleaned.get("name"):
-            cleaned["slug"] = free_slug(cleaned["name"])
+        if not cleaned.get("name"):
+            # A country with neither country nor name is told to choose the country (Place.clean), once.
+            if kind == PlaceKind.REGION and "name" not in self.errors:
+                self.add_error(
+                    "name", ValidationError("Give the region a name, e.g. “Central Asia”.", code="name_missing")
+                )
+        elif not cleaned.get("slug"):
+            cleaned["slug"] = free_slug(cleaned["name"], excluding=self.instance.pk)
         return cleaned
 
     def full_clean(self):

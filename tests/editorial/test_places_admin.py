@@ -223,3 +223,18 @@ def test_a_country_whose_address_a_region_has_gets_the_next_free_one(editor_clie
 def test_a_place_that_exists_is_found_whatever_the_accents_and_case(editor_client):
     region = Place.objects.create(name="Région Nord-Est", kind=Place.Kind.REGION)
     assert suggestions(editor_client, "REGION NORD")["results"] == [{"id": str(region.pk), "text": "Région Nord-Est"}]
+
+
+def test_a_country_with_neither_country_nor_name_is_told_once_to_choose_the_country(editor_client):
+    response = editor_client.post(ADD_PLACE, place_post())
+    assert response.context["adminform"].form.errors == {"country": ["Choose the country, or make this a region."]}
+    assert not Place.objects.exists()
+
+
+def test_a_place_whose_address_is_cleared_gets_its_own_back(editor_client):
+    kazakhstan = Place.objects.create(name="Kazakhstan", slug="kazakhstan", country="KZ")
+    change = reverse("admin:briefs_place_change", args=[kazakhstan.pk])
+    response = editor_client.post(change, place_post(country="KZ", name="Kazakhstan"))
+    assert response.status_code == 302
+    kazakhstan.refresh_from_db()
+    assert kazakhstan.slug == "kazakhstan"
