@@ -112,18 +112,16 @@ class PlacesField(forms.ModelMultipleChoiceField):
         if not new_codes:
             return super().clean(value)
         existing = list(super().clean(ids)) if ids else []
-        if not new_codes:
-            return existing
         if not self.may_add:
             raise ValidationError(
                 "You may choose only countries and regions that are listed; adding one is for editors "
-                "who may add places. Ask one, or leave it out for now.",
+                "who may add places. Ask one of them, or leave it out for now.",
                 code="may_not_add_places",
             )
         unknown = [code for code in new_codes if not is_country_code(code)]
         if unknown:
             raise ValidationError(
-                "%(codes)s is not a country of the ISO list. Remove it and type the country's name again.",
+                "%(codes)s is not a country of the ISO list and was left out; type the country's name again.",
                 code="unknown_country",
                 params={"codes": ", ".join(unknown)},
             )

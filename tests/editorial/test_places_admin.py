@@ -104,7 +104,11 @@ def test_a_form_that_is_not_saved_adds_no_place_and_keeps_the_picked_country(edi
 def test_a_code_that_is_not_a_country_is_a_form_error_and_nothing_is_saved(editor_client):
     response = editor_client.post(ADD_ISSUE, issue_post(make_series(), places=["new:XX", "new:TJ"]))
     assert response.status_code == 200
-    assert "XX is not a country of the ISO list" in str(response.context["adminform"].form.errors["places"])
+    assert "XX is not a country of the ISO list and was left out" in str(
+        response.context["adminform"].form.errors["places"]
+    )
+    assert '<option value="new:TJ" selected>Tajikistan (new)</option>' in response.content.decode()
+    assert "new:XX" not in response.content.decode()
     assert not Place.objects.exists() and not Issue.objects.exists()
 
 
@@ -238,3 +242,10 @@ def test_a_place_whose_address_is_cleared_gets_its_own_back(editor_client):
     assert response.status_code == 302
     kazakhstan.refresh_from_db()
     assert kazakhstan.slug == "kazakhstan"
+
+
+def test_a_forged_place_value_is_a_form_error_not_a_server_error(editor_client):
+    response = editor_client.post(ADD_ISSUE, issue_post(make_series(), places=["abc", "new:"]))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["places"]
+    assert not Issue.objects.exists()
