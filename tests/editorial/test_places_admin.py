@@ -249,3 +249,15 @@ def test_a_forged_place_value_is_a_form_error_not_a_server_error(editor_client):
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["places"]
     assert not Issue.objects.exists()
+
+
+def test_the_autocomplete_asks_a_fixed_number_of_queries_however_many_places(
+    editor_client, django_assert_max_num_queries
+):
+    for n in range(15):
+        Place.objects.create(name=f"Steppe region {n}", kind=Place.Kind.REGION, country="")
+    Place.objects.create(name="Kazakhstan", country="KZ")
+    # Session, user, the places' names, the count, the page, the countries listed.
+    with django_assert_max_num_queries(6):
+        results = suggestions(editor_client, "st")["results"]
+    assert len(results) > 16 and results[16]["text"].endswith(" (new)")
