@@ -364,13 +364,14 @@ class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
     def get_search_results(self, request, queryset, search_term):
         """By name, accents ignored (“region” finds “Région Nord”), and a country also by its ISO names
         (“Kazakh” finds a place called “Qazaqstan”)."""
+        unsearched = queryset  # with the list's filters, which the extra matches keep
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         wanted = fold(search_term).strip()
         if wanted:
             # Places are a few hundred at most: their names are compared here, the same way on every database.
             named = [pk for pk, name in Place.objects.values_list("pk", "name") if wanted in fold(name)]
             codes = [code for code, _name in countries_matching(search_term)]
-            queryset |= self.get_queryset(request).filter(models.Q(pk__in=named) | models.Q(country__in=codes))
+            queryset |= unsearched.filter(models.Q(pk__in=named) | models.Q(country__in=codes))
         return queryset, may_have_duplicates
 
 

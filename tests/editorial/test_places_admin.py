@@ -261,3 +261,13 @@ def test_the_autocomplete_asks_a_fixed_number_of_queries_however_many_places(
     with django_assert_max_num_queries(6):
         results = suggestions(editor_client, "st")["results"]
     assert len(results) > 16 and results[16]["text"].endswith(" (new)")
+
+
+def test_the_list_of_places_finds_a_country_by_its_iso_name_within_the_chosen_kind(editor_client):
+    Place.objects.create(name="Qazaqstan", country="KZ")
+    Place.objects.create(name="Kazakh steppe", kind=Place.Kind.REGION)
+    changelist = reverse("admin:briefs_place_changelist")
+    found = editor_client.get(changelist, {"q": "kazakh"}).context["cl"].result_list
+    assert sorted(place.name for place in found) == ["Kazakh steppe", "Qazaqstan"]
+    regions = editor_client.get(changelist, {"q": "kazakh", "kind__exact": "region"}).context["cl"].result_list
+    assert [place.name for place in regions] == ["Kazakh steppe"]
