@@ -33,6 +33,7 @@ from briefs.models import (
     Topic,
     published_condition,
 )
+from briefs.places import countries_matching, fold
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
 from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, note_saved_by, open_copy
 from editorial.editing import (
@@ -58,6 +59,7 @@ from editorial.forms import (
 )
 from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
+from editorial.places import PlaceAutocompleteJsonView, PlaceForm, PlacesField, PlacesWidget, create_new_places
 from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
 from editorial.word_import_admin import WordImportAdmin
@@ -400,11 +402,33 @@ class TopicAdmin(CountsPublishedIssues, admin.ModelAdmin):
 
 @admin.register(Place)
 class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
+    form = PlaceForm
     list_display = ["name", "kind", "country", "published_issues"]
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "kind", "country"]
+    fields = ["kind", "country", "name", "slug"]
+
+    def get_urls(self):
+        autocomplete = path(
+            "autocomplete/",
+            self.admin_site.admin_view(PlaceAutocompleteJsonView.as_view(admin_site=self.admin_site)),
+            name="briefs_place_autocomplete",
+        )
+        return [autocomplete, *super().get_urls()]
+
+    def get_search_results(self, request, queryset, search_term):
+        """By name, accents ignored (“region” finds “Région Nord”), and a country also by its ISO names
+        (“Kazakh” finds a place called “Qazaqstan”)."""
+        unsearched = queryset  # with the list's filters, which the extra matches keep
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        wanted = fold(search_term).strip()
+        if wanted:
+            # Places are a few hundred at most: their names are compared here, the same way on every database.
+            named = [pk for pk, name in Place.objects.values_list("pk", "name") if wanted in fold(name)]
+            codes = [code for code, _name in countries_matching(search_term)]
+            queryset |= unsearched.filter(models.Q(pk__in=named) | models.Q(country__in=codes))
+        return queryset, may_have_duplicates
 
 
 @admin.register(Issue)
@@ -496,6 +520,25 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     class Media:
         js = ["admin/js/sortable-inlines.js", "admin/js/issue-form.js"]
         css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "places":
+            # Also offers the ISO countries no place has yet, to those who may add places (editorial/places.py).
+            place_admin = self.admin_site.get_model_admin(Place)
+            kwargs["widget"] = PlacesWidget(db_field, self.admin_site, using=kwargs.get("using"))
+            kwargs["form_class"] = PlacesField
+            kwargs["may_add"] = place_admin.has_add_permission(request)
+            if kwargs["may_add"]:
+                kwargs["help_text"] = (
+                    "The countries or regions the issue concerns. Start typing to choose; a country not listed yet "
+                    "is offered from the ISO list, marked “(new)”, and added when the issue is saved. Add a region "
+                    "with +."
+                )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        create_new_places(form)  # in the save's transaction: with the issue, or not at all
+        super().save_related(request, form, formsets, change)
 
     def get_changeform_initial_data(self, request):
         """A new issue starts in the only series (or the one in ``?series=``), with its next free
