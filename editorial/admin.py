@@ -9,7 +9,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -36,10 +36,14 @@ from briefs.models import (
 from briefs.places import countries_matching, fold
 from briefs.workflow import REVISION_COMMENTS, TRANSITIONS, apply_transition, available_transitions, describe_status
 from briefs.working_copies import change_alters_text, current_copy, edits_go_to_a_copy, note_saved_by, open_copy
+from editorial import desk
+from editorial.badges import badge, issue_badge
+from editorial.dates import ISO_DATE_INPUTS
 from editorial.editing import (
     describe_authors,
     describe_others,
     keep_rows_deleted_meanwhile,
+    new_page_id,
     note_closed,
     note_open,
     rows_of_copy,
@@ -85,6 +89,7 @@ class EditorialMembershipAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
     search_fields = ["person__given_name", "person__family_name", "position"]
     autocomplete_fields = ["person"]
     list_select_related = ["person", "series"]
+    formfield_overrides = ISO_DATE_INPUTS
 
     def get_deleted_objects(self, objs, request):
         # Both the delete page and the bulk action ask this; a term a published
@@ -259,8 +264,11 @@ class TransitionForm(forms.Form):
         label="Public from",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Date and time (site time zone) at which the issue becomes public.",
+        help_text="Date and time (site time zone) at which the issue becomes public; only with “At a later time”.",
     )
+
+    class Media:
+        js = ["admin/js/transition-when.js"]  # “Public from” is disabled unless “At a later time” is chosen
 
     def __init__(self, transition, *args, correction_needed=False, issues=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -431,12 +439,40 @@ class PlaceAdmin(CountsPublishedIssues, admin.ModelAdmin):
         return queryset, may_have_duplicates
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Published issues by whether readers see them yet: scheduled ones wait for their moment."""
+
+    title = "publication"
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [(desk.SCHEDULED, "Scheduled (not public yet)"), ("public", "Public now")]
+
+    def queryset(self, request, queryset):
+        if self.value() == desk.SCHEDULED:
+            return queryset.filter(desk.scheduled(timezone.now()))
+        if self.value() == "public":
+            return queryset.filter(published_condition())
+        return queryset
+
+
+class PdfFilter(admin.SimpleListFilter):
+    title = "PDF"
+    parameter_name = "pdf"
+
+    def lookups(self, request, model_admin):
+        return [(desk.PDF_FAILED, "Could not be built")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(desk.pdf_failed()) if self.value() == desk.PDF_FAILED else queryset
+
+
 @admin.register(Issue)
 class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.ModelAdmin):
     form = IssueForm
-    list_display = ["number", "title", "series", "kind", "publication_date", "status", "authors", "pdf_problem"]
-    list_display_links = ["number", "title"]
-    list_filter = ["status", "kind", "series", "publication_date"]
+    list_display = ["status_badge", "issue", "publication_date", "authors"]
+    list_display_links = ["issue"]
+    list_filter = ["status", PublicationFilter, PdfFilter, "kind", "series", "publication_date"]
     search_fields = [
         "title",
         "contributions__person__given_name",
@@ -502,9 +538,9 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        # The form shows what the kind means (questions or a body); topics and places are explained once,
-        # in their fieldset's description.
-        for name in ("kind", "topics", "places"):
+        # The form shows what the kind means (questions or a body); topics are explained once, in their
+        # fieldset's description (places say how a new country is added: formfield_for_manytomany).
+        for name in ("kind", "topics"):
             if name in form.base_fields:
                 form.base_fields[name].help_text = ""
         return form
@@ -517,9 +553,11 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             return obj.kind
         return self.get_changeform_initial_data(request).get("kind", Issue.Kind.ARTICLE)
 
+    formfield_overrides = ISO_DATE_INPUTS
+
     class Media:
-        js = ["admin/js/sortable-inlines.js", "admin/js/issue-form.js"]
-        css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css"]}
+        js = ["admin/js/sortable-inlines.js", "admin/js/issue-form.js", "admin/js/presence.js"]
+        css = {"all": ["admin/css/workflow.css", "admin/css/issue-form.css", "admin/css/lists.css"]}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "places":
@@ -611,7 +649,22 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             self.admin_site.admin_view(self.prepared_pdf_view),
             name="briefs_issue_prepared_pdf",
         )
-        return [step, prepared, prepared_pdf, *super().get_urls()]
+        presence = path(
+            "<path:object_id>/presence/",
+            self.admin_site.admin_view(self.presence_view),
+            name="briefs_issue_presence",
+        )
+        return [step, prepared, prepared_pdf, presence, *super().get_urls()]
+
+    def presence_view(self, request, object_id):
+        """The issue's page was left (its beacon, on ``pagehide``): the editor no longer has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        issue = self.get_object(request, unquote(object_id))
+        if issue is None or not self.has_change_permission(request, issue):
+            raise Http404("No such issue.")
+        note_closed(issue.pk, request.user, page=request.POST.get("page", "")[:100])
+        return HttpResponse(status=204)
 
     # -- a public issue is edited in its working copy (briefs.working_copies) --
 
@@ -762,12 +815,15 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def change_view(self, request, object_id, form_url="", extra_context=None):
         issue = self.get_object(request, unquote(object_id))
         may_edit = issue is not None and self.has_change_permission(request, issue)
+        page = new_page_id()
         extra = {
             # Read when the page shows them (not for a save that goes on to another page).
             "transitions": SimpleLazyObject(lambda: available_transitions(issue, request.user) if issue else []),
             "workflow_status": describe_status(issue) if issue else "",
             # Only someone who may edit it counts as having it open (others get 403 below).
-            "also_open": describe_others(note_open(issue.pk, request.user)) if may_edit else "",
+            "also_open": describe_others(note_open(issue.pk, request.user, page=page)) if may_edit else "",
+            # What the page's beacon sends back when the editor leaves it (static/admin/js/presence.js).
+            "presence_page": page if may_edit else "",
             # A draft's PDF, in the Workflow box: its Publication box is not shown (get_fieldsets).
             "draft_pdf": SimpleLazyObject(lambda: "" if _ever_published(issue) else self._pdf_status(issue)),
         }
@@ -911,7 +967,28 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             f"{stored.build_seconds:.1f}",
         )
 
-    @admin.display(description="PDF")
+    @admin.display(description="issue", ordering="number")
+    def issue(self, obj):
+        """The title, and under it its number, kind and series: one column, so that the list fits
+        1,280 px with the sidebar open, authors included, and titles keep to one or two lines."""
+        return format_html(
+            '<span class="issue-title">{}</span><span class="list-note">No. {} · {} · {}</span>',
+            obj.title,
+            obj.number,
+            obj.get_kind_display(),
+            obj.series.name,
+        )
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, obj):
+        """The status as a badge, and under it why the PDF could not be built, if it could not."""
+        problem = self.pdf_problem(obj)
+        if not problem:
+            return issue_badge(obj)
+        return format_html(
+            '{} {}<span class="list-note">{}</span>', issue_badge(obj), badge("pdf-failed", "PDF failed"), problem
+        )
+
     def pdf_problem(self, obj):
         """The reason the latest build of the issue's PDF failed, if it did (details on the issue's page)."""
         try:

@@ -12,11 +12,21 @@ in the shared cache (Redis in production), for :data:`OPEN_FOR` after their last
 request on it; the page names everyone else who has it open. Presence is a
 courtesy: when the cache is down, stalled or full the notice simply vanishes and
 the page works as ever.
+
+Leaving ends it: a save that goes on to another page ends it on the server, and
+the page itself says so when the editor leaves it any other way (a link, a
+workflow step, closing the tab): static/admin/js/presence.js sends a beacon on
+``pagehide`` to the issue's ``presence/`` address (a POST with the CSRF token).
+Each opening of the page has its own ``page`` id, so the beacon of a page the
+editor has already replaced (a reload, “Save and continue”) ends nothing. An
+entry no beacon ended (a crashed browser, no JavaScript) expires after
+:data:`OPEN_FOR`.
 """
 
 import datetime
 import logging
 import re
+import secrets
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
@@ -44,36 +54,49 @@ class Editing:
     name: str
     since: datetime.datetime
     last_seen: datetime.datetime
+    #: Which opening of the page this is (:func:`new_page_id`); only its own beacon ends it.
+    page: str = ""
 
 
 def _display_name(user):
     return user.get_full_name() or user.get_username()
 
 
-def note_open(issue_pk, user, *, now=None):
+def new_page_id():
+    """An id for one opening of an issue's page, which its beacon sends back when the page is left."""
+    return secrets.token_urlsafe(12)
+
+
+def note_open(issue_pk, user, *, page="", now=None):
     """Record that ``user`` has the issue open; returns the others who have it open, longest first."""
     now = now or timezone.now()
     try:
-        return _note_open(caches[_CACHE], issue_pk, user, now)
+        return _note_open(caches[_CACHE], issue_pk, user, page, now)
     except Exception as error:  # the cache is unavailable: no notice
         logger.warning("Presence of editors unavailable (%s)", error)
         return []
 
 
-def _note_open(cache, issue_pk, user, now):
+def _note_open(cache, issue_pk, user, page, now):
     current = {e.user_id: e for e in (cache.get(_key(issue_pk)) or {}).values() if now - e.last_seen < OPEN_FOR}
     mine = current.get(user.pk)
-    current[user.pk] = Editing(user.pk, _display_name(user), mine.since if mine else now, now)
+    current[user.pk] = Editing(user.pk, _display_name(user), mine.since if mine else now, now, page)
     cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
     return sorted((e for e in current.values() if e.user_id != user.pk), key=lambda e: e.since)
 
 
-def note_closed(issue_pk, user):
-    """``user`` left the issue's page (saved and went back to the list)."""
+def note_closed(issue_pk, user, *, page=None):
+    """``user`` left the issue's page: saved and went on, or (``page``) left that opening of it.
+
+    With ``page``, only if it is still the page they last opened: the beacon of a
+    page they have since reloaded arrives late and must not end the new one.
+    """
     cache = caches[_CACHE]
     try:
         current = dict(cache.get(_key(issue_pk)) or {})
-        if current.pop(user.pk, None) is not None:
+        mine = current.get(user.pk)
+        if mine is not None and (page is None or mine.page == page):
+            del current[user.pk]
             cache.set(_key(issue_pk), current, int(OPEN_FOR.total_seconds()))
     except Exception as error:  # the cache is unavailable: the entry expires by itself
         logger.warning("Presence of editors unavailable (%s)", error)

@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from briefs.models import EditorialMembership
+from editorial.dates import ISO_DATE_INPUTS
 from editorial.forms import EditorialMembershipFormSet
 
 
@@ -11,6 +12,7 @@ class EditorialMembershipInline(admin.TabularInline):
     formset = EditorialMembershipFormSet
     extra = 0
     autocomplete_fields = ["person"]
+    formfield_overrides = ISO_DATE_INPUTS
     fields = ["role", "person", "position", "start_date", "end_date", "sort_order"]
     verbose_name_plural = "editorial team (terms printed in a published issue cannot be deleted: end them)"
 

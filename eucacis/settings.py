@@ -155,6 +155,8 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+# Dates read “4 December 2026” everywhere, the admin included (eucacis/formats/en_GB).
+FORMAT_MODULE_PATH = ["eucacis.formats"]
 
 
 # ==== Files: static files, photos, PDFs; local disk or S3 =================================

@@ -5,9 +5,13 @@ included, sent back unchanged unless the test types something), so the form's
 own record of the version it was opened at travels as it does in real use.
 """
 
+import datetime
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from briefs.models import Issue
 from briefs.workflow import apply_transition
@@ -179,3 +183,79 @@ def test_a_row_another_editor_deleted_stays_on_the_page_with_what_was_typed_and_
     assert "<p>Janny's fuller answer[^n1].</p>" in answers and "<p>Janny's last answer[^n3].</p>" in answers
     assert str(deleted) not in {str(pk) for pk in issue.questions.values_list("pk", flat=True)}
     assert issue.footnotes.filter(label="n1").exists()
+
+
+# -- Presence: a notice that goes when the other editor leaves --
+
+
+PRESENCE_MARKER = re.compile(r'<div id="issue-presence" hidden data-url="([^"]+)" data-page="([^"]+)">')
+
+
+def open_page(client, issue):
+    """Open the issue's page; returns where and what its beacon sends when the page is left."""
+    html = client.get(change_url(issue)).content.decode()
+    url, page = PRESENCE_MARKER.search(html).groups()
+    return url, page
+
+
+def leave(client, beacon):
+    url, page = beacon
+    return client.post(url, {"page": page})
+
+
+def test_someone_else_having_the_issue_open_is_a_notice_not_an_error(two_editors, issue):
+    albina, janny = two_editors
+    open_form(albina, issue)
+    html = janny.get(change_url(issue)).content.decode()
+    assert '<p class="presence-note also-open" role="status">Also open for editing by: Albina' in html
+    assert "errornote also-open" not in html
+
+
+def test_who_closes_the_issues_page_or_leaves_it_by_a_link_is_forgotten_at_once(two_editors, issue):
+    albina, janny = two_editors
+    beacon = open_page(albina, issue)
+    assert "Also open for editing by: Albina" in janny.get(change_url(issue)).content.decode()
+    response = leave(albina, beacon)
+    assert response.status_code == 204
+    assert "Also open for editing" not in janny.get(change_url(issue)).content.decode()
+
+
+def test_the_late_beacon_of_a_page_since_reloaded_ends_nothing(two_editors, issue):
+    albina, janny = two_editors
+    first = open_page(albina, issue)
+    open_page(albina, issue)  # reloaded, or saved with “Save and continue editing”
+    leave(albina, first)
+    assert "Also open for editing by: Albina" in janny.get(change_url(issue)).content.decode()
+
+
+def test_the_beacon_needs_the_csrf_token_and_a_post(two_editors, issue, django_user_model):
+    albina, janny = two_editors
+    url, page = open_page(albina, issue)
+    careful = Client(enforce_csrf_checks=True)
+    careful.force_login(django_user_model.objects.get(username="albina"))
+    assert careful.post(url, {"page": page}).status_code == 403
+    assert albina.get(url, {"page": page}).status_code == 405
+    assert "Also open for editing by: Albina" in janny.get(change_url(issue)).content.decode()
+
+
+def test_the_beacon_of_someone_who_may_not_change_the_issue_is_not_found(two_editors, issue, client):
+    from tests.conftest import make_staff
+
+    albina, _janny = two_editors
+    url, page = open_page(albina, issue)
+    client.force_login(make_staff("briefs.view_issue"))
+    assert client.post(url, {"page": page}).status_code == 404
+
+
+def test_who_leaves_no_beacon_is_forgotten_once_their_last_request_is_older_than_open_for(
+    two_editors, issue, django_user_model
+):
+    from editorial.editing import OPEN_FOR, note_open
+
+    albina, janny = (django_user_model.objects.get(username=name) for name in ("albina", "janny"))
+    opened = timezone.now()
+    note_open(issue.pk, albina, page="p1", now=opened)
+    assert [e.name for e in note_open(issue.pk, janny, now=opened + OPEN_FOR - datetime.timedelta(seconds=1))] == [
+        "Albina Muratbekova"
+    ]
+    assert note_open(issue.pk, janny, now=opened + OPEN_FOR) == []
