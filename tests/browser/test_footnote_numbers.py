@@ -1,0 +1,90 @@
+"""Footnotes in the issue form as readers will see them (static/briefs/prose/footnote.js).
+
+A note is written in a dialog at the cursor; each marker shows the number the
+issue page gives it, and the Footnotes rows are titled and listed in that order.
+"""
+
+import re
+
+import pytest
+
+from briefs.models import Issue
+from tests.browser.admin_helpers import insert_footnote
+from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
+from tests.conftest import make_interview, make_series
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = "/tmp/h-notes-shots"
+
+
+def _answer(n):
+    return f"#questions-{n} .field-answer"
+
+
+def _chips(page):
+    return page.locator("#questions-group .fn-chip").all_inner_texts()
+
+
+def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_preview(
+    page, live_server, django_user_model
+):
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    issue = make_interview(make_series(), questions=2, status=Issue.Status.DRAFT, title="Trade across the border")
+    console = []
+    page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
+    page.on("pageerror", lambda e: console.append(str(e)))
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
+    second = page.locator(f"{_answer(1)} .ProseMirror[contenteditable=true]")
+    second.click()
+    page.keyboard.press("End")
+
+    insert_footnote(page, _answer(1), "Customs statistics, 2018.")
+    page.wait_for_function("() => document.querySelector('#questions-group .fn-chip').textContent === '1'")
+    first = page.locator(f"{_answer(0)} .ProseMirror[contenteditable=true]")
+    first.click()
+    page.keyboard.press("End")
+    # In view before measuring: Playwright itself scrolls to what it clicks.
+    page.locator(f"{_answer(0)} button[title^='Insert a footnote']").scroll_into_view_if_needed()
+    scroll = page.evaluate("window.scrollY")
+    insert_footnote(page, _answer(0), "Decree of 2018.")
+    assert page.evaluate("window.scrollY") == scroll, "the page scrolled"
+    page.keyboard.type(" quite")  # the cursor is right after the marker
+    page.screenshot(path=f"{SHOTS}/editor-chips.png")
+
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#questions-group .fn-chip'), (c) => c.textContent).join() === '1,2'"
+    )
+    assert page.locator(f"{_answer(0)} .fn-chip").get_attribute("aria-label") == "Footnote 1"
+    assert page.input_value("#id_questions-0-answer") == "<p>Answer 0.[^2] quite</p>"
+    assert page.input_value("#id_questions-1-answer") == "<p>Answer 1.[^1]</p>"
+    widths = page.evaluate(
+        "Array.from(document.querySelectorAll('.fn-marker-text'), (m) => m.getBoundingClientRect().width)"
+    )
+    assert widths == [0, 0], "the markers are shown as typed"
+    # The rows follow: the note cited first is listed first, titled “Note 1”, its label small.
+    rows = page.locator("#footnotes-group .inline-related:not(.empty-form)")
+    assert rows.locator(".fn-row-title").all_inner_texts() == ["Note 1", "Note 2"]
+    assert rows.locator(".fn-row-label").all_inner_texts() == ["[^2]", "[^1]"]
+    assert "Decree of 2018." in rows.nth(0).locator(".field-text .ProseMirror").inner_text()
+    page.locator("#footnotes-group").scroll_into_view_if_needed()
+    page.screenshot(path=f"{SHOTS}/footnote-rows.png")
+
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(rf"/admin/briefs/issue/{issue.pk}/change/$"))
+    # Opened again: the rows in reading order from the server.
+    assert rows.locator(".fn-row-title").all_inner_texts() == ["Note 1", "Note 2"]
+    assert rows.locator(".fn-row-label").all_inner_texts() == ["[^2]", "[^1]"]
+    assert _chips(page) == ["1", "2"]
+
+    page.goto(f"{live_server.url}{issue.get_absolute_url()}")
+    assert page.locator("sup.fn-ref a").all_inner_texts() == ["1", "2"]
+    assert "Decree of 2018." in page.locator("#fn-1").inner_text()
+    assert "Customs statistics, 2018." in page.locator("#fn-2").inner_text()
+    assert console == []
+    assert page.evaluate("window.__cspViolations") == []
