@@ -10,12 +10,17 @@ import pytest
 
 from briefs.models import Issue
 from tests.browser.admin_helpers import insert_footnote
+from tests.browser.test_accessibility import AXE, WCAG_TAGS
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS
 from tests.conftest import make_interview, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = "/tmp/h-notes-shots"
+RUN_AXE = """async ([tags, include]) => {
+  const results = await axe.run({include}, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return results.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`));
+}"""
 
 
 def _answer(n):
@@ -35,6 +40,18 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
     page.on("pageerror", lambda e: console.append(str(e)))
     page.add_init_script(RECORD_VIOLATIONS)
+
+    def axe(include):
+        """axe-core's WCAG violations within ``include``; what axe itself does breaks no rule of the page's."""
+        if not AXE.exists():
+            return []
+        seen, blocked = len(console), page.evaluate("window.__cspViolations.length")
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+        found = page.evaluate(RUN_AXE, [WCAG_TAGS, include])
+        del console[seen:]  # axe's own inline styles, refused by the policy
+        page.evaluate("(n) => window.__cspViolations.splice(n)", blocked)
+        return found
+
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a-long-test-password")
@@ -52,7 +69,12 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     # In view before measuring: Playwright itself scrolls to what it clicks.
     page.locator(f"{_answer(0)} button[title^='Insert a footnote']").scroll_into_view_if_needed()
     scroll = page.evaluate("window.scrollY")
-    insert_footnote(page, _answer(0), "Decree of 2018.")
+    page.locator(f"{_answer(0)} button[title^='Insert a footnote']").click()
+    page.locator("dialog.fn-dialog[open] textarea").wait_for()
+    assert axe(["dialog.fn-dialog"]) == []
+    page.keyboard.type("Decree of 2018.")
+    page.screenshot(path=f"{SHOTS}/note-dialog.png")
+    page.keyboard.press("Enter")
     assert page.evaluate("window.scrollY") == scroll, "the page scrolled"
     page.keyboard.type(" quite")  # the cursor is right after the marker
     page.screenshot(path=f"{SHOTS}/editor-chips.png")
@@ -72,6 +94,9 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     assert rows.locator(".fn-row-title").all_inner_texts() == ["Note 1", "Note 2"]
     assert rows.locator(".fn-row-label").all_inner_texts() == ["[^2]", "[^1]"]
     assert "Decree of 2018." in rows.nth(0).locator(".field-text .ProseMirror").inner_text()
+    found = axe(["#footnotes-group", "#questions-group"])
+    # The prose editors' and select2's own unnamed text boxes are older than the chips and the rows.
+    assert [v for v in found if not re.match(r"aria-input-field-name: .*(tiptap|select2|ProseMirror)", v)] == []
     page.locator("#footnotes-group").scroll_into_view_if_needed()
     page.screenshot(path=f"{SHOTS}/footnote-rows.png")
 
