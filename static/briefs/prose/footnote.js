@@ -229,6 +229,20 @@ function markerAround(state, pos, test) {
   return null
 }
 
+// Where the cursor is. The browser's selection first: the editor reads it back only
+// after the browser reports the change, and keys can come quicker than that.
+function caret(view) {
+  const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection()
+  if (selection && selection.isCollapsed && selection.focusNode && view.dom.contains(selection.focusNode)) {
+    try {
+      return view.posAtDOM(selection.focusNode, selection.focusOffset)
+    } catch {
+      // not a position of the document (e.g. inside a chip): the editor's own
+    }
+  }
+  return view.state.selection.empty ? view.state.selection.head : null
+}
+
 function chip(number, label, pending) {
   const sup = document.createElement("sup")
   sup.className = "fn-chip"
@@ -282,9 +296,9 @@ function numbersPlugin() {
       decorations: (state) => numbersKey.getState(state).decorations,
       // A marker is one thing to the cursor, as its chip shows it.
       handleKeyDown(view, event) {
-        const { selection } = view.state
-        if (!selection.empty || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false
-        const pos = selection.head
+        if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return false
+        const pos = caret(view)
+        if (pos === null) return false
         const around = {
           ArrowLeft: (from, to) => from < pos && pos <= to,
           Backspace: (from, to) => from < pos && pos <= to,
