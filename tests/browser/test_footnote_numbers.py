@@ -113,3 +113,44 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     assert "Customs statistics, 2018." in page.locator("#fn-2").inner_text()
     assert console == []
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_a_new_note_listed_among_saved_ones_can_be_taken_back_without_losing_a_note(
+    page, live_server, django_user_model
+):
+    # Rows are listed by number, so a new row can stand before saved ones; removing a new
+    # row makes Django rename the rows in page order, and a formset needs its saved rows first.
+    django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    issue = make_interview(make_series(), questions=2, footnotes=2, status=Issue.Status.DRAFT)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
+    answer = page.locator(f"{_answer(0)} .ProseMirror[contenteditable=true]")
+    answer.click()
+    page.keyboard.press("Home")
+    insert_footnote(page, _answer(0), "Taken back.")
+    page.keyboard.press("End")
+    insert_footnote(page, _answer(0), "Kept.")
+    rows = page.locator("#footnotes-group .inline-related:not(.empty-form)")
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#footnotes-group .fn-row-title'), (t) => t.textContent).join()"
+        " === 'Note 1,Note 2,Note 3,Note 4,Footnote'"  # the last: Django's template for new rows
+    )
+    assert rows.locator(".fn-row-label").all_inner_texts() == ["[^1]", "[^n0]", "[^2]", "[^n1]"]
+
+    answer.click()
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")  # over the first chip, as one step
+    page.keyboard.press("Backspace")  # the whole marker goes
+    rows.nth(0).locator("a.inline-deletelink").click()
+    assert page.input_value("#id_questions-0-answer") == "<p>Answer 0[^n0].[^2]</p>"
+    page.click("input[name=_continue]")
+    page.wait_for_url(re.compile(rf"/admin/briefs/issue/{issue.pk}/change/$"))
+    assert page.locator(".errornote").count() == 0
+    assert sorted(issue.footnotes.values_list("label", "text")) == [
+        ("2", "<p>Kept.</p>"),
+        ("n0", "<p>Note text 0</p>"),
+        ("n1", "<p>Note text 1</p>"),
+    ]

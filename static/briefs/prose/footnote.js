@@ -185,7 +185,8 @@ class Numbering {
   // rename them again, saved rows first.
   keepIndexes() {
     const rows = footnoteRows(this.group)
-    const ordered = [...rows.filter((r) => r.classList.contains("has_original")), ...rows.filter((r) => !r.classList.contains("has_original"))]
+    const saved = rows.filter((row) => row.classList.contains("has_original"))
+    const ordered = [...saved, ...rows.filter((row) => !saved.includes(row))]
     ordered.forEach((row, index) => renameRow(row, "footnotes", index))
   }
 }
