@@ -27,6 +27,23 @@ def _answer(n):
     return f"#questions-{n} .field-answer"
 
 
+def _press(page, selector, key):
+    """Press Home or End in ``selector``'s editor, and wait until the editor has the cursor there.
+
+    The editor learns of a cursor the browser moved a moment later; a person's next click
+    on the toolbar comes later still, Playwright's may not.
+    """
+    page.keyboard.press(key)
+    page.wait_for_function(
+        """([selector, key]) => {
+          const editor = document.querySelector(`${selector} .ProseMirror[contenteditable=true]`).editor;
+          const $head = editor.state.doc.resolve(editor.state.selection.head);
+          return $head.parentOffset === (key === "Home" ? 0 : $head.parent.content.size);
+        }""",
+        arg=[selector, key],
+    )
+
+
 def _chips(page):
     return page.locator("#questions-group .fn-chip").all_inner_texts()
 
@@ -59,13 +76,13 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
     second = page.locator(f"{_answer(1)} .ProseMirror[contenteditable=true]")
     second.click()
-    page.keyboard.press("End")
+    _press(page, _answer(1), "End")
 
     insert_footnote(page, _answer(1), "Customs statistics, 2018.")
     page.wait_for_function("() => document.querySelector('#questions-group .fn-chip').textContent === '1'")
     first = page.locator(f"{_answer(0)} .ProseMirror[contenteditable=true]")
     first.click()
-    page.keyboard.press("End")
+    _press(page, _answer(0), "End")
     # In view before measuring: Playwright itself scrolls to what it clicks.
     page.locator(f"{_answer(0)} button[title^='Insert a footnote']").scroll_into_view_if_needed()
     scroll = page.evaluate("window.scrollY")
@@ -129,9 +146,9 @@ def test_a_new_note_listed_among_saved_ones_can_be_taken_back_without_losing_a_n
     page.goto(f"{live_server.url}/admin/briefs/issue/{issue.pk}/change/")
     answer = page.locator(f"{_answer(0)} .ProseMirror[contenteditable=true]")
     answer.click()
-    page.keyboard.press("Home")
+    _press(page, _answer(0), "Home")
     insert_footnote(page, _answer(0), "Taken back.")
-    page.keyboard.press("End")
+    _press(page, _answer(0), "End")
     insert_footnote(page, _answer(0), "Kept.")
     rows = page.locator("#footnotes-group .inline-related:not(.empty-form)")
     page.wait_for_function(

@@ -112,7 +112,13 @@ class Numbering {
 
   show(editor) {
     if (editor.isDestroyed) return
-    editor.view.dispatch(editor.state.tr.setMeta(numbersKey, { numbers: this.numbers, pending: this.pending }))
+    const { view } = editor
+    const tr = view.state.tr.setMeta(numbersKey, { numbers: this.numbers, pending: this.pending })
+    // Redrawing the chips puts the editor's cursor back in the page; if the browser
+    // moved it (a key just pressed) and the editor has not heard yet, keep the browser's.
+    const pos = view.hasFocus() && view.state.selection.empty ? caret(view) : null
+    if (pos !== null && pos !== view.state.selection.head) tr.setSelection(TextSelection.create(tr.doc, pos))
+    view.dispatch(tr)
   }
 
   showAll() {
