@@ -77,6 +77,15 @@ def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_p
     second = page.locator(f"{_answer(1)} .ProseMirror[contenteditable=true]")
     second.click()
     _press(page, _answer(1), "End")
+    # Escape cancels: no marker, no row, and the cursor is back where it was.
+    page.locator(f"{_answer(1)} button[title^='Insert a footnote']").click()
+    page.locator("dialog.fn-dialog[open] textarea").wait_for()
+    page.keyboard.type("Not this one")
+    page.keyboard.press("Escape")
+    page.locator("dialog.fn-dialog").wait_for(state="detached")
+    assert page.evaluate("document.activeElement.closest('.field-answer') !== null")
+    assert page.input_value("#id_questions-1-answer") == "<p>Answer 1.</p>"
+    assert page.locator("#footnotes-group .inline-related:not(.empty-form)").count() == 0
 
     insert_footnote(page, _answer(1), "Customs statistics, 2018.")
     page.wait_for_function("() => document.querySelector('#questions-group .fn-chip').textContent === '1'")
@@ -153,7 +162,7 @@ def test_a_new_note_listed_among_saved_ones_can_be_taken_back_without_losing_a_n
     rows = page.locator("#footnotes-group .inline-related:not(.empty-form)")
     page.wait_for_function(
         "() => Array.from(document.querySelectorAll('#footnotes-group .fn-row-title'), (t) => t.textContent).join()"
-        " === 'Note 1,Note 2,Note 3,Note 4,Footnote'"  # the last: Django's template for new rows
+        " === 'Note 1,Note 2,Note 3,Note 4,New note'"  # the last: the template for new rows
     )
     assert rows.locator(".fn-row-label").all_inner_texts() == ["[^1]", "[^n0]", "[^2]", "[^n1]"]
 
