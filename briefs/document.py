@@ -410,6 +410,24 @@ def about_sections_of(sections):
     return tuple(AboutSection(s.title, sanitize(s.body)) for s in sections)
 
 
+def _number_passages(passages, notes):
+    """The footnotes of ``passages`` (in reading order) numbered as readers see them: sanitised first."""
+    return number_footnotes(
+        [sanitize(p.html, p.rich_text_kind) for p in passages],
+        {label: sanitize(html, "note") for label, html in notes.items()},
+    )
+
+
+def footnote_numbers(passages, labels):
+    """``{label: number}``: the number readers will see for each of the notes ``labels``.
+
+    The issue page's own numbering (:func:`assemble`), for the admin's editor to show
+    before anything is saved. A label that nothing cites is left out.
+    """
+    numbering = _number_passages(passages, dict.fromkeys(labels, ""))
+    return {note.label: note.number for note in numbering.notes}
+
+
 def assemble(
     issue,
     *,
@@ -443,10 +461,7 @@ def assemble(
     passages = reading_order(
         introduction=issue.introduction, questions=[(q, a) for q, a, _s in questions], body=issue.body
     )
-    numbering = number_footnotes(
-        [sanitize(p.html, p.rich_text_kind) for p in passages],
-        {label: sanitize(html, "note") for label, html in notes.items()},
-    )
+    numbering = _number_passages(passages, notes)
     by_part = dict(zip(((p.part, p.number) for p in passages), numbering.fragments))
     labels = speaker_labels(interviewees, questions)
     author_people = tuple(_contributor(c) for c in authors)

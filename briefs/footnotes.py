@@ -36,9 +36,9 @@ _URL_RE = re.compile(r"https?://[^\s<>\"']+")
 _URL_TRAILING = ".,;:!?)]}'"
 
 MARKER_HELP = (
-    "To add a footnote, put the cursor where the reference belongs and click the toolbar's footnote button; "
-    "the note is written under Footnotes. (A marker can also be typed: [^source] or [^1].) The site numbers "
-    "notes 1, 2, 3… in reading order."
+    "To add a footnote, put the cursor where the reference belongs, click the toolbar's footnote button and "
+    "write the note in the box that opens; it is listed under Footnotes. Each marker shows the number readers "
+    "will see: the site numbers notes 1, 2, 3… in reading order."
 )
 
 

@@ -9,7 +9,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -48,6 +48,7 @@ from editorial.editing import (
     note_open,
     rows_of_copy,
 )
+from editorial.footnote_numbers import numbers_for_posted_form
 from editorial.forms import (
     ContributionForm,
     ContributionFormSet,
@@ -216,6 +217,11 @@ class FootnoteInline(HelpSaidOnce, admin.StackedInline):
     verbose_name_plural = "footnotes"
     classes = ["compact-inline"]
     placed_after = "then-footnotes"
+    # Rows titled “Note 1”, “Note 2”… in reading order (FootnoteFormSet), kept so while typing; with ``help``.
+    template = "admin/briefs/issue/footnotes_inline.html"
+
+    class Media:
+        css = {"all": ["admin/css/footnotes.css"]}
 
 
 _ID = re.compile(r"[0-9]{1,18}")
@@ -654,7 +660,12 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             self.admin_site.admin_view(self.presence_view),
             name="briefs_issue_presence",
         )
-        return [step, prepared, prepared_pdf, presence, *super().get_urls()]
+        numbers = path(
+            "footnote-numbers/",
+            self.admin_site.admin_view(self.footnote_numbers_view),
+            name="briefs_issue_footnote_numbers",
+        )
+        return [step, prepared, prepared_pdf, presence, numbers, *super().get_urls()]
 
     def presence_view(self, request, object_id):
         """The issue's page was left (its beacon, on ``pagehide``): the editor no longer has it open."""
@@ -665,6 +676,30 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             raise Http404("No such issue.")
         note_closed(issue.pk, request.user, page=request.POST.get("page", "")[:100])
         return HttpResponse(status=204)
+
+    def footnote_numbers_view(self, request):
+        """``{"numbers": {label: number}}`` for the issue form as typed, posted whole and not saved.
+
+        The prose editor shows each footnote marker as this number (static/briefs/prose/footnote.js).
+        ``issue``: the id of the issue (or working copy) the form edits; none on the “Add issue” page.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"], "Post the issue form to get its footnote numbers.")
+        # Permission first: staff without it learn nothing, not even whether an issue exists.
+        if not (self.has_change_permission(request) or self.has_add_permission(request)):
+            raise PermissionDenied
+        issue_id = request.POST.get("issue", "")
+        if issue_id:
+            issue = Issue.objects.filter(pk=int(issue_id)).first() if _ID.fullmatch(issue_id) else None
+            if issue is None:
+                raise Http404("No such issue.")
+            if not self.has_change_permission(request, issue):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        response = JsonResponse({"numbers": numbers_for_posted_form(request.POST)})
+        add_never_cache_headers(response)
+        return response
 
     # -- a public issue is edited in its working copy (briefs.working_copies) --
 

@@ -8,10 +8,14 @@ Errors land on the inline the editor must fix, and the admin keeps every field
 as typed.
 """
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from briefs.document import footnote_numbers
 from briefs.footnotes import find_markers, malformed_markers, normalise_label
 from briefs.models import ContributionRole, Issue, IssueKind, IssueStatus
 from briefs.reading import ANSWER, QUESTION, reading_order
@@ -485,29 +489,71 @@ class FootnoteForm(forms.ModelForm):
 
 
 class FootnoteFormSet(SiblingFormSetMixin, KnownRowsFormSet):
+    """The issue's footnotes, listed in reading order: “Note 1” first, notes not cited yet last.
+
+    An opened form lists its rows by the number readers see (the issue page's own
+    numbering, :func:`briefs.document.footnote_numbers`); the editor's script keeps
+    them so while typing (static/briefs/prose/footnote.js).
+    """
+
     inline_role = "footnotes"
+
+    def get_queryset(self):
+        if self.is_bound or self.instance.pk is None:
+            return super().get_queryset()
+        if not hasattr(self, "_reading_ordered"):
+            rows = list(super().get_queryset())
+            numbers = self.reading_numbers
+            # Cited notes by number; the others after them, in the order they were added.
+            rows.sort(key=lambda row: (row.label not in numbers, numbers.get(row.label, 0)))
+            self._reading_ordered = rows
+        return self._reading_ordered
+
+    @cached_property
+    def reading_numbers(self):
+        """``{label: number}`` of the saved issue's notes as readers see them (an unbound form's only)."""
+        if self.is_bound or self.instance.pk is None:
+            return {}
+        issue = self.instance
+        passages = reading_order(
+            introduction=issue.introduction,
+            questions=list(issue.questions.order_by("sort_order", "pk").values_list("question", "answer")),
+            body=issue.body,
+        )
+        return footnote_numbers(passages, [row.label for row in super().get_queryset()])
+
+    @property
+    def reading_numbers_json(self):
+        """The numbers as opened, for the editor's script; none for a form sent back with errors (it asks)."""
+        return "" if self.is_bound else json.dumps(self.reading_numbers)
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The row's title (templates/admin/briefs/issue/footnotes_inline.html): “Note 2” or “Not cited yet”.
+        form.reading_number = self.reading_numbers.get(form.instance.label) if form.instance.pk else None
+        return form
 
     def validate_unique(self):
         # Django's own check says only "Please correct the duplicate data for
-        # label", above the rows. This one names the label on the row that repeats it.
-        first = {}
+        # label", above the rows. This one names the label on the row that repeats it
+        # (rows are titled by reading order, so the label, shown on each, is what to look for).
+        seen = set()
         for form in _live_forms(self):
-            position = self.forms.index(form) + 1  # as the admin numbers the rows: “Footnote: #2”
             label = form.cleaned_data.get("label")
             if not label:
                 continue
-            if label in first:
+            if label in seen:
                 form.add_error(
                     "label",
                     ValidationError(
-                        "Footnote %(other)s already has the label “%(label)s”; each footnote needs its own. "
+                        "Another footnote already has the label “%(label)s”; each footnote needs its own. "
                         "Give this one another label (and its marker too), or delete one of the two.",
                         code="duplicate_footnote_label",
-                        params={"other": first[label], "label": label},
+                        params={"label": label},
                     ),
                 )
             else:
-                first[label] = position
+                seen.add(label)
         super().validate_unique()
 
     def _mark_text_field(self, passage, problem):

@@ -13,3 +13,12 @@ def type_rich(page, selector, text):
     editor = page.locator(f"{selector} .ProseMirror[contenteditable=true]")
     editor.click()
     editor.press_sequentially(text)
+
+
+def insert_footnote(page, selector, note):
+    """Click the toolbar's footnote button in ``selector``'s editor, type the note in its dialog, press Enter."""
+    page.locator(f"{selector} button[title^='Insert a footnote']").click()
+    page.locator("dialog.fn-dialog[open] textarea").wait_for()
+    page.keyboard.type(note)
+    page.keyboard.press("Enter")
+    page.locator("dialog.fn-dialog").wait_for(state="detached")

@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from briefs.models import Issue
-from tests.browser.admin_helpers import type_rich
+from tests.browser.admin_helpers import insert_footnote, type_rich
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -76,9 +76,7 @@ def test_an_editor_corrects_no_6_with_the_toolbar_and_the_chief_publishes_it_wit
     assert "Your edits go to a working copy" in editor.locator(".workflow-box").inner_text()
     answer = "#questions-0 .field-answer"
     type_rich(editor, answer, " As of March 2019, the checkpoint was open daily")
-    editor.locator(f"{answer} button[title^='Insert a footnote']").click()
-    editor.wait_for_function("document.activeElement && document.activeElement.closest('#footnotes-group')")
-    editor.keyboard.type("Ministry of Transport, notice of 1 March 2019.")
+    insert_footnote(editor, answer, "Ministry of Transport, notice of 1 March 2019.")
     editor.click("input[name=_continue]")
     editor.wait_for_url(re.compile(rf"/admin/briefs/issue/{no6.pk}/change/$"))
     assert "saved in the working copy" in editor.locator(".messagelist").inner_text()

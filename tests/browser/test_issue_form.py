@@ -5,7 +5,7 @@ import re
 import pytest
 
 from briefs.models import Issue
-from tests.browser.admin_helpers import choose_person, type_rich
+from tests.browser.admin_helpers import choose_person, insert_footnote, type_rich
 from tests.conftest import make_about, make_person, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,13 +74,6 @@ def test_the_paragraph_style_button_draws_its_arrow_without_a_font_glyph(add_iss
     assert arrow["content"] == '""' and arrow["border"] == "5px", arrow
 
 
-def _insert_footnote(page, selector, note):
-    """Click the toolbar's footnote button in ``selector``'s editor and type the note it opens."""
-    page.locator(f"{selector} button[title^='Insert a footnote']").click()
-    page.wait_for_function("document.activeElement && document.activeElement.closest('#footnotes-group')")
-    page.keyboard.type(note)
-
-
 def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published_with_notes_1_and_2_linked(
     add_issue, live_server
 ):
@@ -106,12 +99,12 @@ def test_an_interview_with_two_footnotes_made_with_the_toolbar_only_is_published
     page.get_by_text("Add another Question and answer").click()
     type_rich(page, "#questions-0 .field-question", "How has trade changed?")
     type_rich(page, "#questions-0 .field-answer", "It grew by 40 percent")
-    _insert_footnote(page, "#questions-0 .field-answer", "Source: https://example.org/trade-figures")
+    insert_footnote(page, "#questions-0 .field-answer", "Source: https://example.org/trade-figures")
     type_rich(page, "#questions-0 .field-answer", " in a year.")
     page.get_by_text("Add another Question and answer").click()
     type_rich(page, "#questions-1 .field-question", "And the border?")
     type_rich(page, "#questions-1 .field-answer", "It opened")
-    _insert_footnote(page, "#questions-1 .field-answer", "Decree of 2018.")
+    insert_footnote(page, "#questions-1 .field-answer", "Decree of 2018.")
 
     assert page.input_value("#id_footnotes-0-label") == "1" and page.input_value("#id_footnotes-1-label") == "2"
     assert "[^1]" in page.locator("#questions-0 .field-answer .ProseMirror[contenteditable=true]").inner_text()

@@ -193,7 +193,7 @@ def test_a_duplicate_footnote_label_is_named_on_the_row_that_repeats_it(editor_c
     html = response.content.decode()
     assert field_errors(response) == {
         "footnotes-2-label": [
-            "Footnote 1 already has the label “1”; each footnote needs its own. Give this one another label "
+            "Another footnote already has the label “1”; each footnote needs its own. Give this one another label "
             "(and its marker too), or delete one of the two."
         ]
     }
