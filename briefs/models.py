@@ -471,12 +471,12 @@ class Issue(models.Model):
     number = models.PositiveIntegerField(
         "number",
         validators=[MinValueValidator(1)],
-        help_text="“No. 6” is 6; each number is used once per series.",
+        help_text="“No. 6” is 6.",
     )
     title = models.CharField(
         "title",
         max_length=300,
-        help_text="As printed, e.g. “Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov”.",
+        help_text="As printed on the cover.",
     )
     slug = models.SlugField(
         "web address",

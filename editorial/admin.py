@@ -17,6 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.dateformat import format as date_format
 from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import format_html, format_html_join
+from django_prose_editor.widgets import AdminProseEditorWidget, ProseEditorWidget
 
 from briefs.document import issue_document
 from briefs.footnotes import MARKER_HELP
@@ -141,7 +142,55 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
         return obj._published or 0
 
 
-class HelpSaidOnce:
+#: From this many questions and notes on, an issue's rows make their editors when they come near the window.
+LAZY_EDITORS_FROM_ROWS = 60
+
+
+def is_long_issue(issue):
+    """Whether ``issue`` has so many questions and notes that its rows' editors are made lazily (kept on it)."""
+    if issue is None or issue.pk is None:
+        return False
+    if not hasattr(issue, "_rows_for_editors"):
+        issue._rows_for_editors = (
+            Question.objects.filter(issue=issue).count() + Footnote.objects.filter(issue=issue).count()
+        )
+    return issue._rows_for_editors >= LAZY_EDITORS_FROM_ROWS
+
+
+class LazyEditorsForLongIssues:
+    """An inline whose rich-text fields use the prose editor's "lazy" preset on a long issue.
+
+    Opening an issue with 200 questions and 500 notes made some 900 editors at once: 13 s in
+    Chromium. With the preset (static/briefs/prose/lazy.js) each is made as it comes near the window.
+    """
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if is_long_issue(obj):
+            for field in formset.form.base_fields.values():  # this request's own form class and widgets
+                if isinstance(field.widget, ProseEditorWidget):
+                    field.widget = LazyProseEditorWidget(config=field.widget.config, attrs=field.widget.attrs)
+        return formset
+
+
+class LazyProseEditorWidget(AdminProseEditorWidget):
+    """The prose editor's “lazy” preset; its configuration is written once, on the inline's template row.
+
+    Every row's field has the same configuration: written on each of 900 rows it was a third of the page
+    (880 KB). A row's textarea names none, and static/briefs/prose/lazy.js reads the template row's.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, preset="lazy", **kwargs)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if "__prefix__" not in name:
+            context["widget"]["attrs"]["data-django-prose-editor-lazy"] = ""
+        return context
+
+
+class HelpSaidOnce(LazyEditorsForLongIssues):
     """An inline whose explanation (``help``) is said once above its rows, not under each row's fields."""
 
     help = ""
@@ -186,6 +235,21 @@ class ContributionInline(HelpSaidOnce, admin.StackedInline):
 
 class QuestionInline(HelpSaidOnce, admin.StackedInline):
     model = Question
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if is_long_issue(obj) and "speaker" in formset.form.base_fields:
+            # Hundreds of person autocompletes took a second to set up in the browser: a long issue's
+            # “Answered by” is a plain list of its interviewees (added ones are offered once saved).
+            field = formset.form.base_fields["speaker"]
+            interviewees = Contribution.objects.filter(issue=obj, role=Contribution.Role.INTERVIEWEE)
+            field.queryset = field.queryset.filter(
+                models.Q(pk__in=interviewees.values("person")) | models.Q(pk__in=obj.questions.values("speaker"))
+            ).distinct()
+            field.widget = forms.Select()
+            field.widget.choices = field.choices
+        return formset
+
     help = (
         "Type each question without its number and each answer without the speaker's initials: the site numbers "
         "the questions in this order and opens each answer with the interviewee's speaker label. "
@@ -205,9 +269,8 @@ class QuestionInline(HelpSaidOnce, admin.StackedInline):
 class FootnoteInline(HelpSaidOnce, admin.StackedInline):
     model = Footnote
     help = (
-        "A note's label is filled in by the toolbar's footnote button: it is the name in the text's marker "
-        "(label “source” is cited as [^source]). It is not printed: the site numbers the notes where they are "
-        "first cited. Web addresses in a note become links."
+        "A note's label is the name in its marker (“source” is cited as [^source]), set by the footnote button. "
+        "It is not printed: the site numbers the notes where they are first cited."
     )
     help_covers = ("label", "text")
     form = FootnoteForm
@@ -574,9 +637,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             kwargs["may_add"] = place_admin.has_add_permission(request)
             if kwargs["may_add"]:
                 kwargs["help_text"] = (
-                    "The countries or regions the issue concerns. Start typing to choose; a country not listed yet "
-                    "is offered from the ISO list, marked “(new)”, and added when the issue is saved. Add a region "
-                    "with +."
+                    "A country not listed yet is offered from the ISO list, marked “(new)”, and added when the "
+                    "issue is saved. Add a region with +."
                 )
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -134,8 +134,10 @@ class IssueForm(forms.ModelForm):
         label="Note on this change (optional)",
         required=False,
         max_length=500,
-        help_text="For the issue's History page: what you changed and why.",
-        widget=forms.TextInput(attrs={"size": 60, "placeholder": "e.g. Answer 3 shortened at the author's request"}),
+        # Shown on the issue's History page: what was changed and why (said by the placeholder).
+        widget=forms.TextInput(
+            attrs={"size": 70, "placeholder": "For the History page, e.g. Answer 3 shortened at the author's request"}
+        ),
     )
 
     def clean_introduction(self):

@@ -16,7 +16,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django_prose_editor.config import html_tags
-from js_asset import static_lazy
+from js_asset import Script, static_lazy
 
 from common.reversing import url_for
 from eucacis.env import database_from_url, env_bool, env_list
@@ -327,6 +327,15 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     },
 ]
 
+# The "lazy" preset: an issue with many questions and notes makes each row's editor when it
+# comes near the window (static/briefs/prose/lazy.js; editorial.admin.LazyEditorsForLongIssues).
+DJANGO_PROSE_EDITOR_PRESETS = {
+    "lazy": [
+        Script("django_prose_editor/editor.js", type="module"),
+        Script("briefs/prose/lazy.js", type="module"),
+    ],
+}
+
 # Largest person photo an editor may upload, in bytes.
 PERSON_PHOTO_MAX_BYTES = int(os.environ.get("PERSON_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 # ... and most pixels: larger images are refused before they are decoded.
@@ -422,6 +431,9 @@ CONTENT_SECURITY_POLICY = {
 # must leave room for the largest file a form accepts plus the form's text.
 # The proxy in front should refuse larger bodies itself (see README).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of form text
+# Django's default of 1,000 fields refused (400) the save of an issue with 500 notes and 200
+# questions, about 4,000 fields, which the Word import accepts: room for 1,200 notes and questions.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", 10 * 1024 * 1024))
 if MAX_REQUEST_BYTES <= max(PERSON_PHOTO_MAX_BYTES, FELLOW_IMPORT_MAX_BYTES, WORD_IMPORT_MAX_BYTES):
     raise ImproperlyConfigured(

@@ -67,6 +67,7 @@ def test_editing_in_the_admin_with_the_prose_editor_breaks_no_policy(page, live_
     page.locator("#contributions-0 .field-person .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("Muratbekova")
     page.locator(".select2-results__option", has_text="Muratbekova").click()
+    page.select_option("#id_kind", "interview")  # a new series' first issue is an article until told
     page.get_by_text("Add another Question and answer").click()
     page.locator("#questions-0 .field-question .ProseMirror[contenteditable=true]").press_sequentially("How?")
     assert not violations(), _report(violations())

@@ -61,6 +61,7 @@ def test_the_form_follows_the_kind_chosen_body_or_questions_and_the_roles_of_new
     assert not page.locator("#questions-group").is_visible()
     assert page.input_value("#id_contributions-0-role") == "author"
     page.select_option("#id_kind", "interview")
+    assert page.input_value("#id_contributions-0-role") == "interviewer"  # the spare row follows the kind
     assert not page.locator("fieldset.issue-body").is_visible()
     assert page.locator("#questions-group").is_visible()
     page.get_by_text("Add another Contributor").click()

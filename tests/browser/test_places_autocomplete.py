@@ -27,7 +27,7 @@ def test_typing_tajik_offers_tajikistan_which_is_added_as_a_place_when_the_issue
     page.fill("#id_publication_date", "2019-03-01")
     type_rich(page, ".field-introduction", "Why water matters.")
 
-    page.locator(".field-places .select2-selection").click()
+    page.locator(".fieldBox.field-places .select2-selection").click()
     page.locator(".select2-container--open .select2-search__field").fill("Tajik")
     options = page.locator(".select2-results__option:not(.loading-results)")
     options.filter(has_text="(new)").wait_for()

@@ -66,10 +66,12 @@
     }
   }
 
-  function roleForNewRow(form, newRow) {
+  // ``onlyBefore``: count the rows above ``newRow`` only (a spare row re-roled when the kind changes).
+  function roleForNewRow(form, newRow, onlyBefore = false) {
     if (kind(form) !== INTERVIEW) return "author";
     const group = form.querySelector("#contributions-group");
-    const taken = rowsOf(group)
+    const rows = rowsOf(group);
+    const taken = (onlyBefore ? rows.slice(0, rows.indexOf(newRow)) : rows)
       .filter((row) => row !== newRow && !rowIsDeleted(row))
       .map((row) => row.querySelector("select[name$='-role']"))
       .filter((select) => select !== null)
@@ -83,7 +85,18 @@
     const form = kindSelect.closest("form");
     showParts(form);
     showRowParts(form);
-    kindSelect.addEventListener("change", () => showParts(form));
+    kindSelect.addEventListener("change", () => {
+      showParts(form);
+      // Rows where no one is chosen yet take the roles the new kind needs, in their order.
+      const group = form.querySelector("#contributions-group");
+      if (!group) return;
+      for (const row of rowsOf(group)) {
+        const person = row.querySelector("select[name$='-person']");
+        const role = row.querySelector("select[name$='-role']");
+        if (role && person && !person.value) role.value = roleForNewRow(form, row, true);
+      }
+      showRowParts(form);
+    });
     form.addEventListener("change", (event) => {
       if (event.target.matches && event.target.matches("select[name$='-role'], input[name$='-DELETE']")) {
         showRowParts(form);
