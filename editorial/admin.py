@@ -656,6 +656,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         else:
             only = list(Series.objects.all()[:2])
             series = only[0] if len(only) == 1 else None
+        # Printed today, unless the editor says otherwise (it does not decide when readers see it).
+        initial.setdefault("publication_date", timezone.localdate())
         if series is not None:
             initial["series"] = series.pk
             initial.setdefault("number", Issue.objects.next_free_number(series))
