@@ -48,13 +48,19 @@ def _chips(page):
     return page.locator("#questions-group .fn-chip").all_inner_texts()
 
 
+def _known(text):
+    """Tiptap's Link warns when an editor is made after another has used linkify (a new note's row): harmless,
+    and open upstream (ueberdosis/tiptap#5450). It came in 1 run of the suite in 3."""
+    return text.startswith("linkifyjs: already initialized - will not register custom scheme")
+
+
 def test_a_note_inserted_earlier_takes_number_1_in_the_editor_the_rows_and_the_preview(
     page, live_server, django_user_model
 ):
     django_user_model.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
     issue = make_interview(make_series(), questions=2, status=Issue.Status.DRAFT, title="Trade across the border")
     console = []
-    page.on("console", lambda m: m.type in ("error", "warning") and console.append(m.text))
+    page.on("console", lambda m: m.type in ("error", "warning") and not _known(m.text) and console.append(m.text))
     page.on("pageerror", lambda e: console.append(str(e)))
     page.add_init_script(RECORD_VIOLATIONS)
 
