@@ -9,6 +9,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -146,14 +147,30 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
 LAZY_EDITORS_FROM_ROWS = 60
 
 
-def is_long_issue(issue):
-    """Whether ``issue`` has so many questions and notes that its rows' editors are made lazily (kept on it)."""
+def is_long_issue(request, issue):
+    """Whether the issue form shows so many questions and notes that its rows' editors are made lazily.
+
+    A posted form counts the rows it posted (no query); a page being opened counts the issue's rows, in one
+    query kept on the issue for the page's other inlines.
+    """
+    if request.method == "POST":
+        rows = 0
+        for prefix in ("questions", "footnotes"):
+            try:
+                rows += int(request.POST.get(f"{prefix}-TOTAL_FORMS", 0))
+            except ValueError:
+                pass  # the formset reports a damaged form itself
+        return rows >= LAZY_EDITORS_FROM_ROWS
     if issue is None or issue.pk is None:
         return False
     if not hasattr(issue, "_rows_for_editors"):
-        issue._rows_for_editors = (
-            Question.objects.filter(issue=issue).count() + Footnote.objects.filter(issue=issue).count()
-        )
+
+        def rows(model):
+            counted = model.objects.filter(issue=OuterRef("pk")).order_by().values("issue").annotate(n=Count("pk"))
+            return Coalesce(Subquery(counted.values("n")), 0)
+
+        questions, notes = Issue.objects.filter(pk=issue.pk).values_list(rows(Question), rows(Footnote)).get()
+        issue._rows_for_editors = questions + notes
     return issue._rows_for_editors >= LAZY_EDITORS_FROM_ROWS
 
 
@@ -166,7 +183,7 @@ class LazyEditorsForLongIssues:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if is_long_issue(obj):
+        if is_long_issue(request, obj):
             for field in formset.form.base_fields.values():  # this request's own form class and widgets
                 if isinstance(field.widget, ProseEditorWidget):
                     field.widget = LazyProseEditorWidget(config=field.widget.config, attrs=field.widget.attrs)
@@ -238,7 +255,7 @@ class QuestionInline(HelpSaidOnce, admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if is_long_issue(obj) and "speaker" in formset.form.base_fields:
+        if is_long_issue(request, obj) and "speaker" in formset.form.base_fields:
             # Hundreds of person autocompletes took a second to set up in the browser: a long issue's
             # “Answered by” is a plain list of its interviewees (added ones are offered once saved).
             field = formset.form.base_fields["speaker"]
