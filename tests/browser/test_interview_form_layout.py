@@ -70,3 +70,14 @@ def test_the_form_follows_the_kind_chosen_body_or_questions_and_the_roles_of_new
     page.select_option("#id_contributions-0-role", "interviewer")
     page.get_by_text("Add another Contributor").click()
     assert page.input_value("#id_contributions-3-role") == "interviewee"
+
+
+def test_every_editor_of_the_form_is_named_by_its_fields_label(signed_in, live_server):
+    issue = make_interview(questions=2, footnotes=2, status=Issue.Status.DRAFT, public_from=None)
+    page = _open(signed_in, live_server, f"/admin/briefs/issue/{issue.pk}/change/")
+    page.locator("#footnotes-1 .ProseMirror[contenteditable=true]").wait_for()
+    names = page.eval_on_selector_all(
+        ".ProseMirror[contenteditable=true]", "els => els.map(el => el.getAttribute('aria-label'))"
+    )
+    assert len(names) >= 7 and None not in names, names
+    assert {"Introduction", "Question", "Answer", "Note"} <= set(names)

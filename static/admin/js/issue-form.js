@@ -79,6 +79,17 @@
     return taken.includes("interviewer") ? "interviewee" : "interviewer";
   }
 
+  // Each editor is named by its field's label ("Question", "Answer"), for screen readers: the
+  // editable area the prose editor makes has no name of its own (axe: aria-input-field-name).
+  document.addEventListener("prose-editor:ready", (event) => {
+    const textarea = event.detail.textarea;
+    const editable = event.detail.editor.view.dom;
+    const label = textarea.id && document.querySelector(`label[for="${CSS.escape(textarea.id)}"]`);
+    if (label && !editable.hasAttribute("aria-label")) {
+      editable.setAttribute("aria-label", label.textContent.replace(/:\s*$/, "").trim());
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", () => {
     const kindSelect = document.querySelector("form select[name='kind']");
     if (!kindSelect) return;
