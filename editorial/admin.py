@@ -250,6 +250,19 @@ class ContributionInline(HelpSaidOnce, admin.StackedInline):
     )
 
 
+class ChoicesReadOnce(forms.ModelChoiceField):
+    """A menu whose choices are read once for a whole formset, not once per row.
+
+    Each row's form gets a copy of the field, and Django's copy would read the queryset again when its
+    menu is drawn: 200 question rows made 200 queries. The copies share the list read for the first.
+    """
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.widget.choices = self.widget.choices
+        return result
+
+
 class QuestionInline(HelpSaidOnce, admin.StackedInline):
     model = Question
 
@@ -258,13 +271,19 @@ class QuestionInline(HelpSaidOnce, admin.StackedInline):
         if is_long_issue(request, obj) and "speaker" in formset.form.base_fields:
             # Hundreds of person autocompletes took a second to set up in the browser: a long issue's
             # “Answered by” is a plain list of its interviewees (added ones are offered once saved).
-            field = formset.form.base_fields["speaker"]
+            old = formset.form.base_fields["speaker"]
             interviewees = Contribution.objects.filter(issue=obj, role=Contribution.Role.INTERVIEWEE)
-            field.queryset = field.queryset.filter(
-                models.Q(pk__in=interviewees.values("person")) | models.Q(pk__in=obj.questions.values("speaker"))
-            ).distinct()
-            field.widget = forms.Select()
-            field.widget.choices = field.choices
+            field = ChoicesReadOnce(
+                queryset=old.queryset.filter(
+                    models.Q(pk__in=interviewees.values("person")) | models.Q(pk__in=obj.questions.values("speaker"))
+                ).distinct(),
+                required=False,
+                label=old.label,
+                help_text=old.help_text,
+                widget=forms.Select,
+            )
+            field.widget.choices = list(field.choices)
+            formset.form.base_fields["speaker"] = field
         return formset
 
     help = (

@@ -74,3 +74,16 @@ def test_a_long_issues_answered_by_is_a_plain_list_of_its_interviewees(editor_cl
     assert "admin-autocomplete" not in select
     assert f'<option value="{interviewee.pk}">' in select
     assert select.count("<option") == 2  # the empty choice and the one interviewee
+
+
+def test_a_long_issues_page_asks_the_same_number_of_queries_however_many_questions_it_has(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for questions in (20, 60):
+        issue = _long_interview(questions=questions, notes=LAZY_EDITORS_FROM_ROWS)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts  # “Answered by” read its choices once per row
