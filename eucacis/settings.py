@@ -136,6 +136,9 @@ TEMPLATES = [
         },
     },
 ]
+# Django's form renderer, with its plain widgets and labels drawn in Python: the same bytes, without
+# a template per widget (a long issue's admin form has some 6,500 of them; common/form_rendering.py).
+FORM_RENDERER = "common.form_rendering.PlainWidgetsRenderer"
 
 WSGI_APPLICATION = "eucacis.wsgi.application"
 
