@@ -162,20 +162,22 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
     becomes a new row after the others (its text kept); the editor decides
     whether it should stay. Rows that were marked for deletion anyway are dropped.
     """
-    data = post.copy()
+    data = None  # a copy of the form data, made only when a row vanished
     rescued = []
     for prefix, ids in existing_ids.items():
         try:
             initial, total = int(post.get(f"{prefix}-INITIAL_FORMS", "")), int(post.get(f"{prefix}-TOTAL_FORMS", ""))
         except ValueError:
             continue
+        posted = {}  # "index" → {name: values}, in one pass over the form (a long issue posts 4,000 fields)
+        for key in post:
+            if key.startswith(f"{prefix}-"):
+                index, dash, name = key[len(prefix) + 1 :].partition("-")
+                if dash:
+                    posted.setdefault(index, {})[name] = post.getlist(key)
         rows = []
         for index in range(min(total, 1000)):
-            row = {
-                key[len(f"{prefix}-{index}-") :]: post.getlist(key)
-                for key in post
-                if key.startswith(f"{prefix}-{index}-")
-            }
+            row = posted.get(str(index), {})
             row_id = (row.get("id") or [""])[0]
             vanished = index < initial and row_id and not (re.fullmatch(r"[0-9]{1,18}", row_id) and int(row_id) in ids)
             rows.append((index, row, vanished))
@@ -183,6 +185,7 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
             continue
         kept = [r for r in rows if r[0] < initial and not r[2]]
         moved = [r for r in rows if r[2] and not (r[1].get("DELETE") or [""])[0]]
+        data = post.copy() if data is None else data
         extra = [r for r in rows if r[0] >= initial]
         for key in [k for k in data if k.startswith(f"{prefix}-") and k.split("-")[1].isdigit()]:
             del data[key]
@@ -194,7 +197,7 @@ def keep_rows_deleted_meanwhile(post, existing_ids):
                 rescued.append(describe(post, str(old_index + 1) if prefix != "footnotes" else f"{prefix}-{old_index}"))
         data[f"{prefix}-INITIAL_FORMS"] = str(len(kept))
         data[f"{prefix}-TOTAL_FORMS"] = str(len(kept) + len(moved) + len(extra))
-    return data, rescued
+    return (post if data is None else data), rescued
 
 
 def rows_of_copy(post, *, issue, copy):

@@ -220,7 +220,9 @@ class KnownRowsFormSet(forms.BaseInlineFormSet):
             )
 
     def _rows_by_id(self):
-        return {str(row.pk): row for row in self.get_queryset()}  # read once by the formset
+        if not hasattr(self, "_known_rows"):  # read once by the formset, looked up by each row
+            self._known_rows = {str(row.pk): row for row in self.get_queryset()}
+        return self._known_rows
 
 
 class OrderedInlineFormSet(KnownRowsFormSet):
