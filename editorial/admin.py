@@ -183,7 +183,8 @@ class LazyEditorsForLongIssues:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if is_long_issue(request, obj):
+        formset.long_issue = is_long_issue(request, obj)  # its rows are laid out as they come near too
+        if formset.long_issue:
             for field in formset.form.base_fields.values():  # this request's own form class and widgets
                 if isinstance(field.widget, ProseEditorWidget):
                     field.widget = LazyProseEditorWidget(config=field.widget.config, attrs=field.widget.attrs)
@@ -201,9 +202,10 @@ class LazyProseEditorWidget(AdminProseEditorWidget):
         super().__init__(*args, preset="lazy", **kwargs)
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        if "__prefix__" not in name:
-            context["widget"]["attrs"]["data-django-prose-editor-lazy"] = ""
+        if "__prefix__" in name:
+            return super().get_context(name, value, attrs)
+        context = forms.Textarea.get_context(self, name, value, attrs)  # a plain text area: no configuration
+        context["widget"]["attrs"]["data-django-prose-editor-lazy"] = ""
         return context
 
 

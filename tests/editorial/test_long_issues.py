@@ -45,6 +45,9 @@ def test_an_issue_with_500_notes_and_200_questions_opens_and_saves_with_nothing_
     assert Question.objects.filter(issue=issue).count() == 200
     assert Footnote.objects.filter(issue=issue).count() == 500
     print(f"opened in {opened:.2f} s, saved in {saved:.2f} s (test settings)")
+    # The server's part of the issue's goal (under 2 s each; 0.74 s and 0.59 s here, 1.9 s and 0.93 s before
+    # the plain renderer and the one-pass row reading). Chromium's part: scripts/bench_long_issue.py.
+    assert opened < 2 and saved < 2
 
 
 def test_a_long_issues_row_editors_are_made_as_they_come_into_view_with_their_configuration_said_once(
@@ -55,6 +58,8 @@ def test_a_long_issues_row_editors_are_made_as_they_come_into_view_with_their_co
     assert html.count('data-django-prose-editor-lazy=""') == 20 * 2 + LAZY_EDITORS_FROM_ROWS + 2  # + biographies
     assert html.count('data-django-prose-editor-lazy="{') == 4  # the template rows: question, answer, note, bio
     assert "briefs/prose/lazy" in html
+    # Its contributor, question and note rows are laid out only as they come near the window (static/admin/css/issue-form.css).
+    assert 'id="questions-group"' in html and html.count(" long-issue-rows") == 3
     # The issue's own texts are made at once.
     assert 'name="introduction"' in html and html.count("data-django-prose-editor-configurable") >= 2
 
@@ -63,6 +68,7 @@ def test_a_short_issue_makes_every_editor_at_once(editor_client):
     issue = _long_interview(questions=10, notes=LAZY_EDITORS_FROM_ROWS - 11)
     html = editor_client.get(reverse("admin:briefs_issue_change", args=[issue.pk])).content.decode()
     assert "data-django-prose-editor-lazy" not in html
+    assert "long-issue-rows" not in html
 
 
 def test_a_long_issues_answered_by_is_a_plain_list_of_its_interviewees(editor_client):
