@@ -290,8 +290,8 @@ class SiblingFormSetMixin:
 
 #: The role choices as an editor reads them: which one an interview wants.
 ROLE_CHOICES = [
-    (ContributionRole.AUTHOR, "Author (of an opinion piece or article)"),
-    (ContributionRole.INTERVIEWER, "Interviewer (asks an interview's questions)"),
+    (ContributionRole.AUTHOR, "Author (of an opinion piece)"),
+    (ContributionRole.INTERVIEWER, "Interviewer (asks the questions)"),
     (ContributionRole.INTERVIEWEE, "Interviewee (answers them)"),
 ]
 

@@ -228,8 +228,8 @@ def test_an_interviewer_outside_an_interview_is_marked_on_its_role(editor_client
 
 def test_the_role_choices_say_which_role_an_interview_wants(editor_client):
     html = editor_client.get(ADD_ISSUE).content.decode()
-    assert "Interviewer (asks an interview&#x27;s questions)" in html
-    assert "Author (of an opinion piece or article)" in html
+    assert "Interviewer (asks the questions)" in html
+    assert "Author (of an opinion piece)" in html
     assert "An interview has an Interviewer and an Interviewee" in html
 
 
