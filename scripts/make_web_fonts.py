@@ -50,11 +50,10 @@ WEB_FONT_RANGES = (
     (0x20A0, 0x20C0),  # currency: € ₸ (tenge) ₽ (rouble) ₼ (manat)
     (0x2116, 0x2116),  # №
     (0x2122, 0x2122),  # ™
-    (0x2190, 0x2193),  # ← ↑ → ↓
-    (0x21A9, 0x21A9),  # ↩ (a note's link back to its call)
-    (0x2212, 0x2212),  # − (minus)
     (0xFEFF, 0xFEFF),  # zero-width no-break space, which editors paste from Word
 )
+# Arrows (the notes' ↩) and the minus sign are not in Noto Serif or Noto Sans (they are in Noto Sans
+# Math and Symbols), in print as on screen: the browser takes them from a fallback face.
 
 
 def code_points():
