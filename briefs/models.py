@@ -444,7 +444,8 @@ class IssueQuerySet(ContentQuerySet):
         return first["kind"] if first else None
 
     def for_listing(self):
-        """Issues with their series and authors, in a fixed number of queries.
+        """Issues with their series and every contributor (authors, interviewers, interviewees), in a fixed
+        number of queries: a card names them all, each in their part (``contributors``).
 
         Only the columns an issue card shows are read: not the texts.
         """
@@ -454,10 +455,10 @@ class IssueQuerySet(ContentQuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "contributions",
-                    queryset=Contribution.objects.filter(role__in=AUTHOR_ROLES)
-                    .select_related("person")
-                    .only("issue_id", "role", "sort_order", *(f"person__{f}" for f in PERSON_NAME_FIELDS)),
-                    to_attr="authors",
+                    queryset=Contribution.objects.select_related("person").only(
+                        "issue_id", "role", "sort_order", *(f"person__{f}" for f in PERSON_NAME_FIELDS)
+                    ),
+                    to_attr="contributors",
                 )
             )
         )

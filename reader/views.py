@@ -1,7 +1,7 @@
 import logging
 from functools import wraps
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, urlencode
 
 from briefs.addresses import issue_moved_from
-from briefs.document import issue_document, team_in_office
+from briefs.document import issue_document, plain_text, team_in_office
 from briefs.front_matter import front_matter
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from common.lru import LRU
@@ -37,10 +37,57 @@ ISSUES_PER_PAGE = 12
 CONTRIBUTIONS_PER_PAGE = 25
 
 
+#: How many issues the home page lists as cards after the latest one it features.
+HOME_CARDS = 6
+
+
 def home(request):
+    """The latest issue, featured with its standfirst, byline and topics; then the next ones as cards; then topics.
+
+    A fixed number of queries: the series, the featured issue, its document (shared with
+    its page, and kept per content version), the cards with their contributors and
+    topics, and the topics and places that published issues are about, with their counts.
+    """
     series = Series.objects.select_related("programme")
-    latest = Issue.objects.published().newest_first().for_listing()[:6]
-    return render(request, "reader/home.html", {"series_list": series, "latest_issues": latest})
+    published = Issue.objects.published().newest_first()
+    featured = published.select_related("series__programme").first()
+    document = _issue_document(featured) if featured is not None else None
+    cards = []
+    if featured is not None:
+        cards = (
+            published.exclude(pk=featured.pk)
+            .for_listing()
+            .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("name", "slug"), to_attr="topic_list"))[
+                :HOME_CARDS
+            ]
+        )
+    return render(
+        request,
+        "reader/home.html",
+        {
+            "series_list": series,
+            "featured": document,
+            "standfirst": standfirst(document) if document is not None else "",
+            "latest_issues": cards,
+            "topics": _subjects(Topic),
+            "places": _subjects(Place),
+        },
+    )
+
+
+def standfirst(document):
+    """What opens the issue, as plain text: the introduction's first paragraph, else the body's."""
+    return plain_text(document.introduction, paragraphs=1) or plain_text(document.body, paragraphs=1)
+
+
+def _subjects(model):
+    """The topics (or places) that public issues are about, by name, each with its number of them."""
+    return (
+        model.objects.annotate(issue_count=Count("issues", filter=published_condition(through="issues__")))
+        .filter(issue_count__gt=0)
+        .only("name", "slug")
+        .order_by("name")
+    )
 
 
 def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):

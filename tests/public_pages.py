@@ -71,7 +71,7 @@ def public_pages():
     search = reverse("reader:search")
     proof, expired = _proofreading_links(issue)
     pages = {
-        "home": (reverse("reader:home"), 200, "Latest issues"),
+        "home": (reverse("reader:home"), 200, "Read the interview"),
         "archive": (reverse("reader:archive"), 200, issue.title),
         "archive-filtered": (
             f"{reverse('reader:archive')}?year=2019&topic=security",
