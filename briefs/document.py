@@ -26,6 +26,7 @@ from django.utils.safestring import mark_safe
 
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
+from briefs.licences import licence
 from briefs.models import (
     PERSON_NAME_FIELDS,
     ROLE_HEADINGS,
@@ -124,6 +125,9 @@ class Imprint:
     email: str
     hashtag: str
     published_in: str
+    #: The series' licence, as printed (“CC BY 4.0”) and as its deed's address; empty if none.
+    licence: str = ""
+    licence_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -366,6 +370,11 @@ def publisher_sentence(programme):
     return f"Published by the {kind}“{programme.name}”{short}."
 
 
+def _licence_fields(spdx):
+    chosen = licence(spdx)
+    return {"licence": chosen.name, "licence_url": chosen.url} if chosen else {}
+
+
 def speaker_labels(interviewees, questions):
     """Each answer's speaker label: its chosen speaker's, or the only interviewee's."""
     labels = {c.person_id: c.speaker_label for c in interviewees}
@@ -515,6 +524,7 @@ def assemble(
             email=series.email,
             hashtag=series.hashtag,
             published_in=f"published in {date_label}",
+            **_licence_fields(series.licence),
         ),
         publisher_name=publisher_name(programme),
         programme_website=programme.website,

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from briefs.footnotes import LABEL_RE, normalise_label
+from briefs.licences import CHOICES as LICENCE_CHOICES
 from briefs.validators import normalise_issn, validate_issn
 from common.reversing import url_for
 from richtext.fields import RichTextField
@@ -113,6 +114,14 @@ class Series(models.Model):
             )
         ],
         help_text="Printed in the imprint, e.g. #EUCACIS.",
+    )
+    licence = models.CharField(
+        "licence",
+        max_length=20,
+        blank=True,
+        choices=LICENCE_CHOICES,
+        help_text="The licence every issue of the series is published under. Printed in the PDF's imprint and "
+        "given to search engines and reference managers; leave empty if the series sets none.",
     )
 
     class Meta:

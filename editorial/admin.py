@@ -121,7 +121,7 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
         (
             "Imprint",
             {
-                "fields": ["place_of_publication", "issn", "website", "email", "hashtag"],
+                "fields": ["place_of_publication", "issn", "website", "email", "hashtag", "licence"],
                 "description": "Printed on every issue's imprint page.",
             },
         ),

@@ -6,6 +6,12 @@ its call when the call falls in the last lines of a page (upstream issues #2502
 and #1564), so the build reads each call's page and each note's page from the
 laid-out pages and, where they differ, moves the calling line to the next page
 (by splitting its paragraph there) and lays the document out again.
+
+It also keeps hyphenation to two lines in a row. The styles limit it to words of six
+letters or more (``hyphenate-limit-chars``) and to lines that would otherwise end
+well short (``hyphenate-limit-zone``); WeasyPrint has no ``hyphenate-limit-lines``,
+so where a paragraph still ends three lines in a row with a hyphen, the build keeps
+the third line's word whole and lays the document out again.
 """
 
 import hashlib
@@ -50,6 +56,11 @@ class PdfBuild:
     placements: dict
     #: Characters the shipped fonts lack: they print in a system font, or as a box.
     missing_glyphs: tuple = ()
+    #: ``{page: lines}``: the empty space between the text and the notes of each page
+    #: with notes, in lines of text, beyond the notes' own top margin.
+    note_gaps: dict = None
+    #: The longest run of lines ending in a hyphenation hyphen, in one paragraph.
+    longest_hyphen_run: int = 0
 
 
 def css_string(value):
@@ -284,24 +295,61 @@ def _note_height(rendered, number):
     return 0
 
 
+def _footnote_area(page_box):
+    return next((child for child in page_box.children if isinstance(child, boxes.FootnoteAreaBox)), None)
+
+
+def _notes_top(page_box):
+    """Where the page's notes begin (the top of the footnote area's margin), or None if it has none."""
+    area = _footnote_area(page_box)
+    return area.position_y if area is not None and area.children else None
+
+
+def _area_decoration(page_box):
+    """The height an empty footnote area takes once it holds a note: margins, rule, padding."""
+    area = _footnote_area(page_box)
+    if area is None:
+        return 0
+    return (
+        area.margin_top
+        + area.border_top_width
+        + area.padding_top
+        + area.padding_bottom
+        + area.border_bottom_width
+        + area.margin_bottom
+    )
+
+
+def _line_bottom(line):
+    return line.position_y + line.margin_height()
+
+
+def _body_lines(page_box):
+    return [(box, ancestors) for box, ancestors in _walk(page_box) if _is_body_line(box, ancestors)]
+
+
 def _make_room_for_note(html, rendered, number, page_index):
-    """Move the last lines of the call's page to the next page, enough for note ``number``.
+    """Move the last lines of the call's page to the next page, just enough for note ``number``.
 
     WeasyPrint pushes a note to the next page when a line further down its call's
     page needs the room (to honour ``orphans`` and ``widows``). Ending that page
     earlier leaves the note room beside its call; if the lines moved include the
-    call, note and call move together. Returns False if nothing can be moved.
+    call, note and call move together. Only as many lines move as the note needs
+    beyond the page's empty space, so no gap opens above the notes. Returns False
+    if nothing can be moved.
     """
-    page = rendered.pages[page_index]
-    lines = [(box, ancestors) for box, ancestors in _walk(page._page_box) if _is_body_line(box, ancestors)]
+    page_box = rendered.pages[page_index]._page_box
+    lines = _body_lines(page_box)
     if len(lines) < 2:
         return False
-    # The note's height, and the footnote area's rule and spacing if it was empty.
-    needed = _note_height(rendered, number) + 20
-    freed, index = 0, len(lines)
-    while index > 1 and freed < needed:
+    notes_top = _notes_top(page_box)
+    if notes_top is None:
+        notes_top = page_box.content_box_y() + page_box.height - _area_decoration(page_box)
+    # The text must end this far up for the note to fit below it.
+    limit = notes_top - _note_height(rendered, number)
+    index = len(lines) - 1  # at least the last line moves
+    while index > 1 and _line_bottom(lines[index - 1][0]) > limit:
         index -= 1
-        freed += lines[index][0].margin_height()
     line, ancestors = lines[index]
     block = ancestors[-1].element
     parent = _parents(html.etree_element).get(block)
@@ -318,6 +366,135 @@ def _make_room_for_note(html, rendered, number, page_index):
     return True
 
 
+def note_gaps(rendered):
+    """``{page: lines}`` (pages from 1): the space left between the text and the notes, in lines.
+
+    Counted from the last line of text to the top of the notes' margin (the
+    ``@footnote`` margin is the designed space, not a gap), in lines of the text's
+    line height.
+    """
+    gaps = {}
+    for index, page in enumerate(rendered.pages):
+        page_box = page._page_box
+        top = _notes_top(page_box)
+        lines = _body_lines(page_box)
+        if top is None or not lines:
+            continue
+        line_height = lines[-1][0].margin_height() or 1
+        gaps[index + 1] = round(max(0, top - max(_line_bottom(line) for line, _a in lines)) / line_height, 2)
+    return gaps
+
+
+#: The hyphen WeasyPrint adds where it hyphenates (``hyphenate-character``'s default).
+HYPHENATION_HYPHEN = "\u2010"
+#: At most this many lines in a row end in a hyphenation hyphen.
+MAX_HYPHENATED_LINES = 2
+_WORD_END_RE = re.compile(r"(\S+)$")
+_WORD_START_RE = re.compile(r"^(\S+)")
+
+
+def hyphen_runs(rendered):
+    """Runs of consecutive lines of one block that end hyphenated: lists of ``(line, block element)``.
+
+    A paragraph broken across pages counts as one: its lines are consecutive.
+    """
+    runs, run, previous_block = [], [], None
+    for page in rendered.pages:
+        for line, ancestors in _body_lines(page._page_box):
+            block = ancestors[-1].element
+            hyphenated = _raw_line_text(line).rstrip().endswith(HYPHENATION_HYPHEN)
+            if run and (not hyphenated or block is not previous_block):
+                runs.append(run)
+                run = []
+            if hyphenated:
+                run.append((line, block))
+            previous_block = block
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _raw_line_text(line):
+    return "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox))
+
+
+def _next_line(rendered, line):
+    """The body line after ``line``, on the same page or the next."""
+    found = False
+    for page in rendered.pages:
+        for box, _ancestors in _body_lines(page._page_box):
+            if found:
+                return box
+            found = box is line
+    return None
+
+
+def _keep_whole(block, word):
+    """Wrap each occurrence of ``word`` in ``block``'s own text in a span that is not hyphenated.
+
+    The text of notes (``float: footnote`` spans) is left alone. Returns how many
+    occurrences were wrapped.
+    """
+    pattern = re.compile(rf"(?<![\w\u00ad-]){re.escape(word)}(?![\w\u00ad])")
+    wrapped = 0
+
+    def span(text):
+        element = ElementTree.Element("span", {"class": "nohyphen"})
+        element.text = text
+        return element
+
+    def visit(element):
+        nonlocal wrapped
+        if element.get("class") in ("footnote", "nohyphen"):
+            return
+        # The element's leading text.
+        match = pattern.search(element.text or "")
+        if match:
+            text = element.text
+            element.text = text[: match.start()]
+            new = span(match.group())
+            new.tail = text[match.end() :]
+            element.insert(0, new)
+            wrapped += 1
+        for child in list(element):
+            if child.get("class") != "nohyphen":
+                visit(child)
+            match = pattern.search(child.tail or "")
+            if match:
+                tail = child.tail
+                child.tail = tail[: match.start()]
+                new = span(match.group())
+                new.tail = tail[match.end() :]
+                element.insert(list(element).index(child) + 1, new)
+                wrapped += 1
+
+    visit(block)
+    return wrapped
+
+
+def _break_hyphen_runs(rendered, runs):
+    """Keep whole the word hyphenated at the end of the line after the second of each long run.
+
+    One run per block: the lines after the change are laid out anew. Returns how
+    many words were kept whole.
+    """
+    fixed, blocks = 0, set()
+    for run in runs:
+        line, block = run[MAX_HYPHENATED_LINES]
+        if id(block) in blocks:
+            continue
+        following = _next_line(rendered, line)
+        head = _WORD_END_RE.search(_raw_line_text(line).rstrip()[: -len(HYPHENATION_HYPHEN)])
+        tail = _WORD_START_RE.search(_raw_line_text(following).lstrip()) if following is not None else None
+        if head is None or tail is None:
+            continue
+        word = re.sub(r"[^\w\u00ad-]+$", "", re.sub(r"^[^\w]+", "", head.group(1) + tail.group(1)))
+        if word and _keep_whole(block, word):
+            blocks.add(id(block))
+            fixed += 1
+    return fixed
+
+
 def build_pdf(document, *, draft=False, strict=True):
     """Lay ``document`` out as the printed brief; returns a :class:`PdfBuild`.
 
@@ -331,6 +508,10 @@ def build_pdf(document, *, draft=False, strict=True):
     max_passes = MAX_PASSES + len(document.notes) // 5
     for passes in range(1, max_passes + 1):
         rendered = html.render(pdf_variant=PDF_VARIANT)
+        runs = [run for run in hyphen_runs(rendered) if len(run) > MAX_HYPHENATED_LINES]
+        if runs and passes < max_passes and _break_hyphen_runs(rendered, runs):
+            logger.info("PDF of %s: %d runs of hyphenated lines; laying out again", document.subject, len(runs))
+            continue
         placements = footnote_placements(rendered)
         misplaced = {n: pages for n, pages in placements.items() if pages[0] != pages[1]}
         if not misplaced:
@@ -356,4 +537,6 @@ def build_pdf(document, *, draft=False, strict=True):
         seconds=time.perf_counter() - started,
         placements=placements,
         missing_glyphs=missing_glyphs(source),
+        note_gaps=note_gaps(rendered),
+        longest_hyphen_run=max((len(run) for run in hyphen_runs(rendered)), default=0),
     )

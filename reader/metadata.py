@@ -93,6 +93,9 @@ def dublin_core_tags(document, links):
     ]
     if document.imprint.issn:
         tags.append(_name("DC.relation.ispartof", f"urn:ISSN:{document.imprint.issn}"))
+    if document.imprint.licence:
+        # Zotero's Embedded Metadata translator files DC.rights as the item's Rights.
+        tags.append(_name("DC.rights", f"{document.imprint.licence} ({document.imprint.licence_url})"))
     tags += [_name("DC.subject", keyword) for keyword in document.keywords]
     return tags
 
@@ -201,6 +204,8 @@ def json_ld(document, links):
         "publisher": [publisher, *(_organisation(*organiser) for organiser in document.organisers)],
         "locationCreated": {"@type": "Place", "name": document.imprint.place} if document.imprint.place else None,
         "keywords": list(document.keywords),
+        # schema.org wants the licence's address (its deed), not its name.
+        "license": document.imprint.licence_url,
         # What it is about, and where: the topic and place pages list its kind.
         "about": [{"@type": "Thing", "name": tag.name, "url": links.absolute(tag.url)} for tag in document.topics],
         "spatialCoverage": [_place(tag, links) for tag in document.places],

@@ -1,5 +1,6 @@
 """The printed brief: No. 6 as a PDF, read back with pypdf as a reader's viewer would."""
 
+import dataclasses
 import datetime
 import html as html_lib
 import io
@@ -83,9 +84,172 @@ def test_page_1_shows_series_number_date_author_and_title(no6_pages):
         "Albina Muratbekova",
         "PhD Support Programme",
         "The EU, Central Asia and the Caucasus in the International System",
-        "RECENT CHANGES IN THE KAZAKH-UZBEK RELATIONS: INTERVIEW WITH ERKIN BAYDAROV",
+        "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov",
+        "ISSN 2627-7190",
     ]:
         assert words in cover
+
+
+def text_runs(page):
+    """``[(text, size in pt, top in pt)]`` of a PDF page's text, as its content stream draws it."""
+    runs = []
+
+    def visit(text, cm, tm, _font, font_size):
+        if text.strip():
+            runs.append((text.strip(), round(font_size * abs(tm[3] * cm[3]), 1), round(tm[5] * abs(cm[3]), 1)))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+def test_the_cover_prints_the_title_in_its_largest_type_at_the_top_with_the_author_right_below(no6):
+    """Google Scholar's inclusion guidelines: title in large type at the top of page 1, authors below it."""
+    runs = text_runs(PdfReader(io.BytesIO(no6[1].data)).pages[0])
+    largest = max(size for _text, size, _top in runs)
+    title_runs = [run for run in runs if run[1] == largest]
+    assert fold("\n".join(text for text, _s, _t in title_runs)) == seed.TITLE
+    by_position = sorted(runs, key=lambda run: run[2])
+    assert by_position[: len(title_runs)] == sorted(title_runs, key=lambda run: run[2]), "nothing above the title"
+    assert by_position[len(title_runs)][0] == "Albina Muratbekova", "the author comes right after the title"
+
+
+def test_the_first_text_page_opens_with_the_title_and_the_byline(no6, no6_pages):
+    document, _build = no6
+    page = _without_page_furniture(no6_pages[2], document)
+    assert page.startswith(f"{seed.TITLE} Interview by Albina Muratbekova with Dr Erkin Baydarov Since the beginning")
+
+
+def _build_with(document, **changes):
+    return pdf_module.build_pdf(dataclasses.replace(document, **changes))
+
+
+def test_a_correction_note_is_printed_at_the_top_of_the_first_text_page(no6):
+    document, _build = no6
+    corrected_at = datetime.datetime(2019, 3, 4, 10, tzinfo=datetime.UTC)
+    corrected = _build_with(document, corrections=((corrected_at, "The date of the Strategic Partnership was wrong."),))
+    page = _without_page_furniture(pages_of(corrected.data)[2], document)
+    byline = "Interview by Albina Muratbekova with Dr Erkin Baydarov"
+    assert page.startswith(
+        f"{seed.TITLE} {byline} Corrected on 4 March 2019: The date of the Strategic Partnership was wrong. Since"
+    )
+    assert "Corrected on" not in " ".join(pages_of(no6[1].data)), "no note where there is no correction"
+
+
+def test_the_imprint_prints_the_series_licence_with_its_address(no6):
+    document, build = no6
+    url = "https://creativecommons.org/licenses/by/4.0/"
+    licensed = _build_with(
+        document, imprint=dataclasses.replace(document.imprint, licence="CC BY 4.0", licence_url=url)
+    )
+    reader = PdfReader(io.BytesIO(licensed.data))
+    last = reader.pages[-1]
+    assert f"Licence: CC BY 4.0 ({url})" in last.extract_text().splitlines()
+    assert url in [a.get_object()["/A"]["/URI"] for a in last.get("/Annots", []) if "/A" in a.get_object()]
+    assert "Licence" not in " ".join(pages_of(build.data)), "no licence line for a series without one"
+
+
+@pytest.mark.django_db
+def test_editors_set_the_series_licence_in_the_series_form_and_the_issue_document_carries_it(admin_client):
+    issue = make_interview()
+    html = admin_client.get(reverse("admin:briefs_series_change", args=[issue.series.pk])).content.decode()
+    assert '<select name="licence"' in html and "CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)" in html
+    type(issue.series).objects.filter(pk=issue.series.pk).update(licence="CC-BY-4.0")
+    imprint = issue_document(Issue.objects.select_related("series__programme").get(pk=issue.pk)).imprint
+    assert (imprint.licence, imprint.licence_url) == ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_back_matter_labels_stay_on_one_line(no6):
+    lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(no6[1].data)).pages[-2:]).splitlines()
+    for label in ["Place of publication:", "Publishers:", "Editors:", "Layout:", "ISSN:", "Internet:", "Hashtag:"]:
+        assert any(line.startswith(label) for line in lines), f"{label!r} is broken over two lines"
+
+
+def test_a_long_label_beside_a_long_value_stays_on_one_line(no6):
+    document, _build = no6
+    imprint = dataclasses.replace(document.imprint, place="Almaty, Bishkek, Dushanbe, Tashkent and Berlin " * 2)
+    build = _build_with(document, imprint=imprint)
+    lines = PdfReader(io.BytesIO(build.data)).pages[-1].extract_text().splitlines()
+    assert any(line.startswith("Place of publication: Almaty") for line in lines)
+
+
+def _unbroken(text):
+    """Page text with line breaks removed but hyphenation hyphens (U+2010) kept."""
+    return re.sub(r"\s+", "", text)
+
+
+def test_questions_titles_and_headings_are_never_hyphenated(no6):
+    text = _unbroken(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(no6[1].data)).pages))
+    document, _build = no6
+    pieces = [plain(question) for question, _answer in seed.QUESTIONS] + [seed.TITLE, "About the Author"]
+    for piece in pieces:
+        wanted = _unbroken(piece)
+        hyphenated = re.search("\u2010?".join(map(re.escape, wanted)), text)
+        assert hyphenated is not None, piece[:60]
+        assert "\u2010" not in hyphenated.group(), f"hyphenated: {hyphenated.group()[:80]}"
+
+
+@pytest.mark.parametrize("sample", ["no6", 2, 3])
+def test_only_words_of_six_letters_or_more_are_hyphenated_three_either_side(no6, sample):
+    from tests.printing.print_samples import article_document, random_article
+
+    data = no6[1].data if sample == "no6" else pdf_module.build_pdf(article_document(*random_article(sample))).data
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    # A note's call number may come out before the word's second part: it is not part of the word.
+    breaks = re.findall(r"([^\W\d]+)\u2010\n\d*([^\W\d]+)", text)
+    assert breaks, "the text has some hyphenation"
+    for head, tail in breaks:
+        assert len(head + tail) >= 6 and len(head) >= 3 and len(tail) >= 3, f"{head}-{tail}"
+
+
+def _longest_hyphen_ladder(data):
+    """The most consecutive lines ending in a hyphenation hyphen, as pdftotext-like extraction shows them."""
+    longest = run = 0
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for line in page.extract_text().splitlines():
+            run = run + 1 if line.rstrip().endswith("\u2010") else 0
+            longest = max(longest, run)
+    return longest
+
+
+def test_no_more_than_two_hyphenated_lines_in_a_row(no6):
+    assert _longest_hyphen_ladder(no6[1].data) <= 2 and no6[1].longest_hyphen_run <= 2
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_a_run_of_three_hyphenated_lines_is_broken_up_by_the_build(seed):
+    from tests.printing.print_samples import article_document, random_article
+
+    document = article_document(*random_article(seed, paragraphs=25))
+    html = weasyprint.HTML(string=pdf_module.print_html(document), base_url=str(pdf_module.PRINT_DIR) + "/")
+    first_pass = max(len(run) for run in pdf_module.hyphen_runs(html.render()))
+    if first_pass <= 2:
+        pytest.skip(f"WeasyPrint hyphenated at most two lines in a row in article {seed} at once")
+    build = pdf_module.build_pdf(document)
+    assert build.longest_hyphen_run <= 2 and _longest_hyphen_ladder(build.data) <= 2
+    assert all(call == note for call, note in build.placements.values())
+    text = " ".join(pages_of(build.data))
+    assert all(text.count(f"Source {note.number}.") == 1 for note in document.notes)
+
+
+def test_no_page_of_no6_leaves_more_than_a_line_empty_above_its_notes(no6):
+    _document, build = no6
+    assert build.note_gaps and all(gap <= 1 for gap in build.note_gaps.values()), build.note_gaps
+
+
+@pytest.mark.parametrize("seed", [1, 3, 5])
+def test_making_room_for_a_misplaced_note_moves_only_the_lines_it_needs(seed):
+    from tests.printing.print_samples import article_document, random_article
+
+    document = article_document(*random_article(seed, paragraphs=25))
+    html = weasyprint.HTML(string=pdf_module.print_html(document), base_url=str(pdf_module.PRINT_DIR) + "/")
+    first_pass = pdf_module.footnote_placements(html.render())
+    moved = {n: call for n, (call, note) in first_pass.items() if call != note}
+    if not moved:
+        pytest.skip(f"WeasyPrint placed every note of article {seed} with its call at once")
+    build = pdf_module.build_pdf(document)
+    for number in moved:
+        page = build.placements[number][1]
+        assert build.note_gaps[page] <= 1, f"note {number}: {build.note_gaps[page]} lines empty above it on page {page}"
 
 
 def test_the_inside_cover_holds_the_four_about_sections_in_order(no6_pages):
@@ -217,7 +381,7 @@ def test_kazakh_and_uzbek_letters_come_out_as_themselves():
     )
     data = pdf_module.build_pdf(issue_document(Issue.objects.select_related("series__programme").get(pk=issue.pk))).data
     text = " ".join(pages_of(data))
-    assert "Oʻzbekiston, Қазақстан, Ўзбекистон." in text and "OʻZBEKISTON VA ҚАЗАҚСТАН" in text
+    assert "Oʻzbekiston, Қазақстан, Ўзбекистон." in text and "Oʻzbekiston va Қазақстан" in text
 
 
 @pytest.mark.django_db
@@ -467,7 +631,7 @@ def test_no_thread_is_started_in_the_web_process_for_a_change_to_many_issues(edi
     assert started == []
 
 
-@pytest.mark.parametrize("seed", [5, 11, 20])
+@pytest.mark.parametrize("seed", [1, 3, 5])
 def test_generated_articles_whose_notes_weasyprint_misplaces_get_every_note_beside_its_call(seed):
     from tests.printing.print_samples import article_document, random_article
 
@@ -569,7 +733,7 @@ def test_characters_the_fonts_lack_are_reported_to_the_editor(editor_client, dja
     field = re.search(r"field-printed_pdf.*?<div class=\"readonly\">(.*?)</div>", html, re.S).group(1)
     assert "Its fonts lack these characters" in field and "😀 (U+1F600), ✓ (U+2713)" in field, field
     text = " ".join(pages_of(stored.file.read()))
-    assert "\u2028" not in text and "OʻZBEKISTON" in text
+    assert "\u2028" not in text and "Smiles" in text and "Oʻzbekiston" in text
 
 
 def test_no6_needs_no_character_the_fonts_lack(no6):

@@ -39,7 +39,9 @@ def contribution(pk, who, role, label=""):
     return c
 
 
-def scholarly_document(*, authors=(ALBINA,), interviewees=(ERKIN,), title=None, kind="interview", corrections=()):
+def scholarly_document(
+    *, authors=(ALBINA,), interviewees=(ERKIN,), title=None, kind="interview", corrections=(), licence=""
+):
     programme = Programme(
         name="The EU, Central Asia and the Caucasus in the International System",
         short_name="EUCACIS",
@@ -53,6 +55,7 @@ def scholarly_document(*, authors=(ALBINA,), interviewees=(ERKIN,), title=None, 
         issn="2627-7190",
         place_of_publication="Berlin",
         website="https://www.eucacis.eu/",
+        licence=licence,
     )
     issue = Issue(
         pk=1,

@@ -113,6 +113,14 @@ def test_dublin_core_names_the_report_its_series_and_issn():
     assert tags["DC.relation.ispartof"] == ["EUCACIS in Brief", "urn:ISSN:2627-7190"]
 
 
+def test_a_series_licence_is_dc_rights_and_the_json_ld_license_is_its_deed():
+    html = page_of(scholarly_document(licence="CC-BY-4.0"))
+    assert meta(html)["DC.rights"] == ["CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/)"]
+    assert report(html)["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    unlicensed = page_of(scholarly_document())
+    assert "DC.rights" not in meta(unlicensed) and "license" not in report(unlicensed)
+
+
 def test_the_description_and_twitter_card_come_from_the_introduction_as_plain_text():
     tags = meta(page_of(scholarly_document()))
     assert tags["description"] == ["Since 2016, relations deepened. A second sentence follows. Another paragraph."]
