@@ -181,13 +181,18 @@ class IssueDocument:
 
     @cached_property
     def abstract(self):
-        """The introduction as plain text (else the body's first paragraph): the abstract
-        of citations and the source of the page's description.
+        """The introduction's first paragraph as plain text, whole (else the body's first
+        paragraph): the abstract of the page's metadata (``citation_abstract``, which
+        Zotero saves), of the citation files and of the feeds, and the source of the
+        page's short description.
+
+        The first paragraph says what the issue is about; an interview's introduction
+        goes on to present the interviewee, which is no abstract.
 
         Worked out from the texts when asked, so a page whose metadata is already
         made (reader.views._page_extras) does not pay for it.
         """
-        return plain_text(self.introduction) or plain_text(self.body, paragraphs=1)
+        return plain_text(self.introduction, paragraphs=1) or plain_text(self.body, paragraphs=1)
 
     @property
     def is_interview(self):

@@ -30,6 +30,10 @@ class IssuePdf(models.Model):
     #: The file this one replaced, kept until the next build for downloads already under way.
     previous_file = models.CharField("previous file", max_length=255, blank=True, editable=False)
     pages = models.PositiveIntegerField("pages", null=True, blank=True)
+    #: What feeds give as their enclosure's length.
+    size = models.PositiveIntegerField(
+        "size (bytes)", null=True, blank=True, help_text="The stored file's size, recorded when it is built."
+    )
     build_seconds = models.FloatField("build time (s)", null=True, blank=True)
     built_at = models.DateTimeField("built at", null=True, blank=True)
     missing_glyphs = models.CharField(

@@ -139,6 +139,7 @@ def refresh_issue_pdf(issue, *, retry=False):
     old_name, older_name = pdf.file.name, pdf.previous_file
     pdf.file.name = name
     pdf.version, pdf.pages, pdf.build_seconds, pdf.built_at = version, build.pages, build.seconds, timezone.now()
+    pdf.size = len(build.data)
     pdf.missing_glyphs = "".join(build.missing_glyphs)[:200]
     pdf.failed_version, pdf.failure, pdf.failed_at = "", "", None
     pdf.attempts, pdf.next_retry_at = 0, None

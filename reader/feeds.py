@@ -19,9 +19,13 @@ What an entry says, and why:
   ``<author>`` must be an email address, and people's emails are private, so
   RSS gets one Dublin Core ``<dc:creator>`` per author (and ``<dc:contributor>``
   per interviewee), as Django itself writes an author without an email.
-- **Summary.** The introduction as plain text (:func:`reader.summaries.summary_from_html`,
-  shared with the pages' descriptions), escaped, since both formats read the
-  summary as HTML.
+- **Summary.** The introduction's first paragraph as plain text, whole
+  (:func:`reader.summaries.first_paragraph`): the abstract the issue page gives
+  reference managers. Escaped, since both formats read the summary as HTML.
+- **The PDF.** An RSS ``<enclosure>``, an Atom ``<link rel="enclosure">``: the
+  PDF's address, ``application/pdf``, and the stored file's size
+  (``IssuePdf.size``, read in the issues' query). Before a first build the size
+  is unknown and given as 0, as the RSS Advisory Board asks.
 - **Categories.** The kind of piece, the topics, then the countries and regions.
 - **Link and id.** The issue's page; the id is its short address
   (``/series/<slug>/<number>/``), which stays the same if the title and slug change.
@@ -35,10 +39,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
 from briefs.models import (
@@ -56,14 +60,17 @@ from briefs.models import (
 from common.site_url import site_root as site_origin
 from people.models import Person
 from reader.people_public import public_people
-from reader.summaries import clean_text, summary_from_html
+from reader.summaries import clean_text, first_paragraph, summary_from_html, truncate_words
 
 #: The site's name, as the header of every page shows it.
 SITE_NAME = "EUCACIS publications"
 #: How many issues a feed lists, newest first.
 FEED_ITEMS = 50
-#: Characters of the introduction an entry's summary keeps.
+#: Characters of a feed's description (a series' introduction) kept.
 SUMMARY_LENGTH = 400
+#: An entry's summary is the introduction's first paragraph, whole; this only
+#: bounds a paragraph typed without breaks (No. 6's first paragraph has 431 characters).
+ENTRY_SUMMARY_LIMIT = 3000
 
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
 
@@ -134,19 +141,22 @@ class FeedEntry:
     categories: tuple
     published: datetime
     updated: datetime
+    #: The PDF's address, and its size in bytes (0: not built yet).
+    pdf: str = ""
+    pdf_size: int = 0
 
 
 def feed_issues(issues):
     """The newest :data:`FEED_ITEMS` of ``issues`` with all an entry shows, in a fixed number of queries.
 
-    One query for the issues (with their series and last correction), one each
-    for their contributors, topics and places, whatever the number of issues.
+    One query for the issues (with their series, last correction and PDF's size),
+    one each for their contributors, topics and places, whatever the number of issues.
     """
     last_correction = Correction.objects.filter(issue=OuterRef("pk")).order_by("-corrected_at")
     return (
         issues.select_related("series")
         .only("number", "title", "slug", "kind", "introduction", "public_from", "series__name", "series__slug")
-        .annotate(last_corrected_at=Subquery(last_correction.values("corrected_at")[:1]))
+        .annotate(last_corrected_at=Subquery(last_correction.values("corrected_at")[:1]), pdf_size=F("pdf__size"))
         .prefetch_related(
             Prefetch(
                 "contributions",
@@ -174,7 +184,7 @@ def feed_entry(issue, origin):
         title=issue.title,
         link=origin + issue.get_absolute_url(),
         guid=origin + reverse("reader:issue_short_url", args=[series.slug, issue.number]),
-        summary=summary_from_html(issue.introduction, SUMMARY_LENGTH),
+        summary=truncate_words(first_paragraph(issue.introduction), ENTRY_SUMMARY_LIMIT),
         authors=authors,
         contributors=tuple(who for role, who in people if role not in AUTHOR_ROLES),
         categories=(
@@ -184,6 +194,8 @@ def feed_entry(issue, origin):
         ),
         published=issue.public_from,
         updated=updated,
+        pdf=origin + reverse("reader:issue_pdf", args=[series.slug, issue.number]),
+        pdf_size=issue.pdf_size or 0,
     )
 
 
@@ -266,6 +278,9 @@ class IssueFeed(Feed):
 
     def item_categories(self, entry):
         return entry.categories
+
+    def item_enclosures(self, entry):
+        return [Enclosure(entry.pdf, str(entry.pdf_size), "application/pdf")]
 
     def item_extra_kwargs(self, entry):
         return {"authors": entry.authors, "contributors": entry.contributors}

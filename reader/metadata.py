@@ -14,6 +14,20 @@ interview is about (named in its title). So interviewees are no
 The publisher is the programme, as the imprint prints it (“Published by the PhD
 Support Programme …”), and as the citations name it; the institutes that run the
 programme are introduced in the about sections.
+
+What Zotero saves from the page in one click (its “Embedded Metadata” translator,
+which hands the ``DC.*``, ``og:*`` and ``eprints.*`` tags to its “RDF” translator,
+then lays the ``citation_*`` tags over the result):
+
+- item type *report*, from ``citation_technical_report_institution``;
+- abstract: ``citation_abstract`` (the introduction's first paragraph, whole).
+  Without it Zotero keeps ``og:description``, which is cut for social cards;
+- report type: ``DC.type``, which is therefore the series' name (so APA prints
+  “(EUCACIS in Brief No. 6)”), never a DCMI Type word such as “Text”. A report's
+  series title cannot be reached from meta tags (RDF needs a typed node);
+- place: ``eprints.place_of_pub`` (RDF reads no other literal for it);
+- number, institution, ISSN, date, authors: the ``citation_*`` tags;
+- the PDF, attached: ``citation_pdf_url``.
 """
 
 import json
@@ -69,6 +83,7 @@ def highwire_tags(document, links):
         _name("citation_issn", document.imprint.issn),
         _name("citation_language", document.language),
         _name("citation_keywords", "; ".join(document.keywords)),
+        _name("citation_abstract", document.abstract),
         _name("citation_pdf_url", links.pdf),
         _name("citation_abstract_html_url", links.page),
         _name("citation_fulltext_html_url", links.page),
@@ -83,8 +98,10 @@ def dublin_core_tags(document, links):
     tags += [
         _name("DC.date", document.publication_date.isoformat()),
         _name("DC.publisher", document.publisher_name),
-        # DCMI Type Vocabulary: a report is Text.
-        _name("DC.type", "Text"),
+        # The kind of report, as reference managers take it (Zotero's report type,
+        # CSL's genre): the series. A DCMI Type word (“Text”) would be cited as
+        # “(Text No. 6)”; the format below already says it is text.
+        _name("DC.type", document.series_name),
         _name("DC.format", "text/html"),
         _name("DC.identifier", links.page),
         _name("DC.language", document.language),
@@ -98,6 +115,11 @@ def dublin_core_tags(document, links):
         tags.append(_name("DC.rights", f"{document.imprint.licence} ({document.imprint.licence_url})"))
     tags += [_name("DC.subject", keyword) for keyword in document.keywords]
     return tags
+
+
+def eprints_tags(document):
+    """The place of publication, in the one tag Zotero reads it from (EPrints' ``place_of_pub``)."""
+    return [_name("eprints.place_of_pub", document.imprint.place)] if document.imprint.place else []
 
 
 def opengraph_tags(document, links):
@@ -131,6 +153,7 @@ def meta_tags(document, links):
     return [
         *highwire_tags(document, links),
         *dublin_core_tags(document, links),
+        *eprints_tags(document),
         *opengraph_tags(document, links),
         *twitter_tags(document),
     ]

@@ -71,6 +71,26 @@ def plain_text(html):
     return clean_text(_MARKER_RE.sub("", "".join(parser.pieces)))
 
 
+#: The end of a paragraph-like block, as ``briefs.document.plain_text`` counts paragraphs.
+_PARAGRAPH_END_RE = re.compile(r"</(?:p|li|h[1-6]|blockquote)\s*>", re.IGNORECASE)
+
+
+def first_paragraph(html):
+    """The text of the first paragraph of ``html`` that has any, whole (as :func:`plain_text` reads it).
+
+    The same paragraph as the issue document's abstract (``briefs.document``), so
+    a feed entry says what the page's ``citation_abstract`` says.
+
+    >>> first_paragraph("<p> </p><p>On 1 May[^n] tariffs <em>fell</em>.<br>Trade rose.</p><p>More.</p>")
+    'On 1 May tariffs fell. Trade rose.'
+    """
+    for block in _PARAGRAPH_END_RE.split(html or ""):
+        text = plain_text(block)
+        if text:
+            return text
+    return ""
+
+
 def truncate_words(text, limit):
     """``text`` cut at a word boundary to at most ``limit`` characters, “…” included when cut."""
     if len(text) <= limit:

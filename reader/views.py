@@ -23,9 +23,19 @@ from printing.pdf_files import build_issue_pdf, current_failure, current_pdf
 from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from reader.citations import bibtex, cite_this_html, csl_item, ris
 from reader.directory import label_status
+from reader.feeds import SITE_NAME
 from reader.links import issue_links
 from reader.metadata import page_metadata
 from reader.people_public import editorial_roles, parts_played, public_people
+from reader.structured_data import (
+    about_place,
+    about_topic,
+    collection_page,
+    home_page,
+    person_page,
+    series_page,
+    structured_data,
+)
 from search.index import prefer_the_index, search_issues, with_snippets
 from search.text import MAX_QUERY_LENGTH, clean_query
 from sitecache.middleware import may_preview
@@ -48,7 +58,9 @@ def home(request):
     its page, and kept per content version), the cards with their contributors and
     topics, and the topics and places that published issues are about, with their counts.
     """
-    series = Series.objects.select_related("programme")
+    series = list(Series.objects.select_related("programme"))
+    programmes = list({s.programme_id: s.programme for s in series}.values())
+    data = home_page(root=site_root(request), search_path=reverse("reader:search"), programmes=programmes)
     published = Issue.objects.published().newest_first()
     featured = published.select_related("series__programme").first()
     document = _issue_document(featured) if featured is not None else None
@@ -71,6 +83,7 @@ def home(request):
             "latest_issues": cards,
             "topics": _subjects(Topic),
             "places": _subjects(Place),
+            "structured_data": structured_data(data),
         },
     )
 
@@ -90,13 +103,15 @@ def _subjects(model):
     )
 
 
-def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
+def _archive(request, issues, template, extra, *, fixed=(), scope="archive", describe=None):
     """A listing of ``issues`` (published ones) with the archive's filters, but those ``fixed`` by the page.
 
     A fixed number of queries: one count per filter, the number of matches and
     the page of issues with their authors. The filter form sends every filter,
     the unchosen ones empty; such an address is sent on to the same listing
     without them, so that one listing has one address to share (and to cache).
+
+    ``describe(root, page)`` gives the page's JSON-LD (:mod:`reader.structured_data`).
     """
     if any(name in request.GET and not request.GET.get(name, "").strip() for name in FILTER_NAMES):
         kept = request.GET.copy()
@@ -107,6 +122,8 @@ def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
     filters, found = archive_state(issues, request.GET, fixed=fixed, scope=scope)
     page, _query = paginate(request, filtered(issues, filters).newest_first().for_listing(), ISSUES_PER_PAGE)
     query = address(filters)
+    if describe is not None:
+        extra = {**extra, "structured_data": structured_data(describe(site_root(request), page))}
     return render(
         request,
         template,
@@ -124,7 +141,17 @@ def _archive(request, issues, template, extra, *, fixed=(), scope="archive"):
 
 @canonical_query(*FILTER_NAMES)
 def archive(request):
-    return _archive(request, Issue.objects.published(), "reader/archive.html", {})
+    def describe(root, page):
+        return collection_page(
+            root=root,
+            path=request.path,
+            name="All issues",
+            description_text=f"Every issue published on {SITE_NAME}, newest first.",
+            issues=page.object_list,
+            first_position=page.start_index(),
+        )
+
+    return _archive(request, Issue.objects.published(), "reader/archive.html", {}, describe=describe)
 
 
 @canonical_query(*FILTER_NAMES)
@@ -134,8 +161,26 @@ def topic_detail(request, slug):
         Topic.objects.filter(Exists(Issue.objects.published().filter(topics=OuterRef("pk")))), slug=slug
     )
     issues = Issue.objects.published().filter(topics=topic)
+
+    def describe(root, page):
+        return collection_page(
+            root=root,
+            path=request.path,
+            name=topic.name,
+            description_text=topic.description or f"Issues about {topic.name}, newest first.",
+            about=about_topic(topic, root=root),
+            issues=page.object_list,
+            first_position=page.start_index(),
+        )
+
     return _archive(
-        request, issues, "reader/topic_detail.html", {"topic": topic}, fixed=("topic",), scope=f"topic:{topic.pk}"
+        request,
+        issues,
+        "reader/topic_detail.html",
+        {"topic": topic},
+        fixed=("topic",),
+        scope=f"topic:{topic.pk}",
+        describe=describe,
     )
 
 
@@ -146,20 +191,39 @@ def place_detail(request, slug):
         Place.objects.filter(Exists(Issue.objects.published().filter(places=OuterRef("pk")))), slug=slug
     )
     issues = Issue.objects.published().filter(places=place)
+
+    def describe(root, page):
+        return collection_page(
+            root=root,
+            path=request.path,
+            name=place.name,
+            description_text=f"Issues about {place.name}, newest first.",
+            about=about_place(place, root=root),
+            issues=page.object_list,
+            first_position=page.start_index(),
+        )
+
     return _archive(
-        request, issues, "reader/place_detail.html", {"place": place}, fixed=("place",), scope=f"place:{place.pk}"
+        request,
+        issues,
+        "reader/place_detail.html",
+        {"place": place},
+        fixed=("place",),
+        scope=f"place:{place.pk}",
+        describe=describe,
     )
 
 
 @canonical_query(*FILTER_NAMES)
 def series_detail(request, slug):
-    series = get_object_or_404(Series.objects.prefetch_related("about_sections"), slug=slug)
+    series = get_object_or_404(Series.objects.select_related("programme").prefetch_related("about_sections"), slug=slug)
     return _archive(
         request,
         Issue.objects.published().filter(series=series),
         "reader/series_detail.html",
         {"series": series},
         scope=f"series:{series.pk}",
+        describe=lambda root, page: series_page(series, root=root),
     )
 
 
@@ -444,6 +508,9 @@ def person_detail(request, slug):
             "parts": parts_played(counts),
             "editorial_roles": editorial_roles(person, on=timezone.localdate()),
             "fellowships": fellowships,
+            "structured_data": structured_data(
+                person_page(person, root=site_root(request), photo_url=getattr(person.page_photo, "url", ""))
+            ),
         },
     )
 

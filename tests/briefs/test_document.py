@@ -263,7 +263,7 @@ def test_metadata_fields_abstract_publisher_and_affiliation_come_with_the_docume
         contributions=[contribution(1, albina, "interviewer")],
         notes={"a": "<p>Note</p>"},
     )
-    assert doc.abstract == "First paragraph & O\u02bbzbekiston more. Second."
+    assert doc.abstract == "First paragraph & O\u02bbzbekiston more."  # the first paragraph, whole
     assert doc.publisher_name == "The EU, Central Asia and the Caucasus (EUCACIS)"
     assert doc.authors[0].affiliation == "Institute of Oriental Studies"
     body_only = document(the_issue=issue(kind="article", body="<p>Body one.</p><p>Body two.</p>"))

@@ -420,7 +420,9 @@ def test_publishing_builds_the_pdf_and_readers_download_it(built):
     response = Client().get(reverse("reader:issue_pdf", args=["eucacis-in-brief", 6]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert 'filename="EUCACIS-in-Brief-06-Muratbekova.pdf"' in response["Content-Disposition"]
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    data = b"".join(response.streaming_content)
+    assert data.startswith(b"%PDF-")
+    assert stored.size == len(data)  # what feeds give as the enclosure's length
 
 
 @pytest.mark.django_db

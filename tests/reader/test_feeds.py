@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from lxml import html as lxml_html
 
+from briefs.document import issue_document
 from briefs.models import Contribution, Correction, Issue, Place, Topic
 from demo import eucacis_in_brief_06 as seed
-from reader.feeds import FEED_ITEMS, SUMMARY_LENGTH
-from reader.summaries import summary_from_html
+from printing.models import IssuePdf
+from reader.feeds import ENTRY_SUMMARY_LIMIT, FEED_ITEMS, SUMMARY_LENGTH
+from reader.summaries import first_paragraph
 from tests.conftest import (
     VERSION_QUERIES,
     make_fellowship,
@@ -79,12 +81,43 @@ def test_no6s_entry_has_title_authors_dates_summary_categories_and_link(client, 
         assert entry.updated_parsed == entry.published_parsed
     public_from = demo_issue.public_from.astimezone(datetime.UTC)
     assert datetime.datetime(*entry.published_parsed[:6], tzinfo=datetime.UTC) == public_from
-    assert unescape(entry.summary) == summary_from_html(seed.INTRODUCTION, SUMMARY_LENGTH)
+    # The introduction's first paragraph, whole: the abstract the page gives reference managers.
+    assert unescape(entry.summary) == first_paragraph(seed.INTRODUCTION) == issue_document(demo_issue).abstract
     assert entry.summary.startswith("Since the beginning of Shavkat Mirziyoyev´s presidency")
+    assert entry.summary.endswith("the practical meaning of those changes will be explored.")
+    assert len(entry.summary) > SUMMARY_LENGTH  # not cut as a feed's description is
     terms = [tag.term for tag in entry.tags]
     assert terms[0] == "Interview"
     assert set(terms[1:]) == {t.name for t in demo_issue.topics.all()} | {p.name for p in demo_issue.places.all()}
     assert {"Kazakhstan", "Uzbekistan"} <= set(terms)
+
+
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_every_entry_carries_the_pdf_with_its_type_and_stored_size(client, demo_issue, fmt):
+    IssuePdf.objects.update_or_create(issue=demo_issue, defaults={"file": "eucacis-in-brief/006-x.pdf", "size": 58_558})
+    for url in feed_urls(demo_issue).values():
+        if url.endswith(f"/{fmt}/"):
+            (entry,) = parse(client, url, fmt).entries
+            (enclosure,) = entry.enclosures  # Atom: <link rel="enclosure">; RSS: <enclosure>
+            assert enclosure.href == f"http://testserver/series/{demo_issue.series.slug}/6/pdf/"
+            assert enclosure.type == "application/pdf" and enclosure.length == "58558"
+
+
+def test_before_its_first_build_the_pdf_is_an_enclosure_of_length_0_as_rss_asks_for_unknown_sizes(client, demo_issue):
+    IssuePdf.objects.filter(issue=demo_issue).delete()
+    for fmt in FORMATS:
+        (entry,) = parse(client, reverse(f"reader:site_feed_{fmt}"), fmt).entries
+        assert [(e.type, e.length) for e in entry.enclosures] == [("application/pdf", "0")]
+
+
+def test_a_long_first_paragraph_is_kept_whole_and_only_a_runaway_one_is_bounded(client, demo_issue):
+    sentence = "Tashkent and Astana signed a strategic partnership and opened the Oʻzbekiston border posts. "
+    Issue.objects.filter(pk=demo_issue.pk).update(introduction=f"<p>{sentence * 20}</p><p>Second.</p>")
+    (entry,) = parse(client, reverse("reader:site_feed_atom"), "atom").entries
+    assert unescape(entry.summary) == (sentence * 20).strip()  # ~1,900 characters, whole
+    Issue.objects.filter(pk=demo_issue.pk).update(introduction=f"<p>{sentence * 60}</p>")
+    (entry,) = parse(client, reverse("reader:site_feed_atom"), "atom").entries
+    assert len(unescape(entry.summary)) <= ENTRY_SUMMARY_LIMIT and entry.summary.endswith("…")
 
 
 #: PostgreSQL refuses to store a NUL byte at all (reader/summaries.py's tests cover it).

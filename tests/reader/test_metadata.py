@@ -107,7 +107,9 @@ def test_dublin_core_names_the_report_its_series_and_issn():
     tags = meta(page_of(scholarly_document()))
     assert tags["DC.title"] == tags["citation_title"] and tags["DC.creator"] == ["Muratbekova, Albina"]
     assert tags["DC.contributor"] == ["Baydarov, Erkin"]
-    assert tags["DC.date"] == ["2019-02-01"] and tags["DC.type"] == ["Text"] and tags["DC.language"] == ["en"]
+    assert (
+        tags["DC.date"] == ["2019-02-01"] and tags["DC.type"] == ["EUCACIS in Brief"] and tags["DC.language"] == ["en"]
+    )
     assert tags["DC.identifier"] == [LINKS.page]
     assert tags["DC.publisher"] == tags["citation_technical_report_institution"]
     assert tags["DC.relation.ispartof"] == ["EUCACIS in Brief", "urn:ISSN:2627-7190"]
@@ -121,9 +123,19 @@ def test_a_series_licence_is_dc_rights_and_the_json_ld_license_is_its_deed():
     assert "DC.rights" not in meta(unlicensed) and "license" not in report(unlicensed)
 
 
+def test_the_place_of_publication_is_given_where_zotero_reads_it():
+    assert meta(page_of(scholarly_document()))["eprints.place_of_pub"] == ["Berlin"]
+
+
+def test_the_abstract_is_the_introductions_first_paragraph_whole_in_citation_abstract():
+    tags = meta(page_of(scholarly_document()))
+    assert tags["citation_abstract"] == ["Since 2016, relations deepened. A second sentence follows."]
+    assert tags["DC.description"] == tags["citation_abstract"]
+
+
 def test_the_description_and_twitter_card_come_from_the_introduction_as_plain_text():
     tags = meta(page_of(scholarly_document()))
-    assert tags["description"] == ["Since 2016, relations deepened. A second sentence follows. Another paragraph."]
+    assert tags["description"] == ["Since 2016, relations deepened. A second sentence follows."]
     assert tags["twitter:card"] == ["summary"] and tags["twitter:description"] == tags["description"]
     assert tags["twitter:title"] == tags["citation_title"]
 

@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from reader.summaries import clean_text, plain_text, summary_from_html, truncate_words
+from reader.summaries import clean_text, first_paragraph, plain_text, summary_from_html, truncate_words
 
 
 def test_plain_text_keeps_the_words_and_drops_tags_entities_and_footnote_markers():
@@ -61,3 +61,17 @@ def test_summary_from_html_is_the_plain_text_cut_to_the_limit():
     html = "<p>Since the beginning of Shavkat Mirziyoyev´s presidency[^a] in Uzbekistan in December 2016, dynamics rose.</p>"
     assert summary_from_html(html, 60) == "Since the beginning of Shavkat Mirziyoyev´s presidency in…"
     assert summary_from_html("", 60) == "" and summary_from_html(None, 60) == ""
+
+
+def test_the_first_paragraph_is_whole_without_markers_and_skips_empty_paragraphs():
+    html = (
+        "<p> <br></p><p>Oʻzbekiston and Қазақстан[^a] signed &amp; ratified;<br>"
+        "the <a href='/x'>treaty</a> entered into force.</p><p>Erkin Baydarov is a researcher.</p>"
+    )
+    assert first_paragraph(html) == "Oʻzbekiston and Қазақстан signed & ratified; the treaty entered into force."
+
+
+def test_a_list_or_heading_ends_a_paragraph_too_as_the_issue_documents_abstract_counts_them():
+    assert first_paragraph("<h2>Context</h2><p>Text.</p>") == "Context"
+    assert first_paragraph("<ul><li>One</li><li>Two</li></ul>") == "One"
+    assert first_paragraph("") == first_paragraph(None) == first_paragraph("<p></p>") == ""
