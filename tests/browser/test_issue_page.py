@@ -116,9 +116,8 @@ def test_on_a_phone_a_note_opens_below_its_paragraph_and_closes_again(phone, no6
     expect(panel).to_have_text("Note 2: Region in South Kazakhstan.")
     assert phone.evaluate("location.hash") == ""  # the reader stays where they were reading
     # Just below the paragraph the call stands in, and no copy of an id or of the back link.
-    assert phone.evaluate("(c) => c.closest('p').nextElementSibling.id", call.element_handle()) == panel.get_attribute(
-        "id"
-    )
+    after_paragraph = phone.evaluate("(c) => c.closest('p').nextElementSibling.id", call.element_handle())
+    assert after_paragraph == panel.get_attribute("id")
     assert panel.locator("[id], .fn-back").count() == 0
     call.click()
     expect(panel).to_be_hidden()
@@ -127,10 +126,10 @@ def test_on_a_phone_a_note_opens_below_its_paragraph_and_closes_again(phone, no6
     phone.locator("#fnref-1").focus()
     phone.keyboard.press("Enter")
     first = phone.locator("#" + phone.locator("#fnref-1").get_attribute("aria-controls"))
-    expect(first.get_by_role("link")).to_have_attribute(
-        "href",
-        "https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470",
+    source = (
+        "https://primeminister.kz/en/news/all/first-interregional-forum-kazakhstan-uzbekistan-held-in-shymkent-17470"
     )
+    expect(first.get_by_role("link")).to_have_attribute("href", source)
     # The page is no wider than the phone, long address and all.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     # The list after the text stays, with its way back to the call.
