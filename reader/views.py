@@ -4,6 +4,7 @@ from functools import wraps
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -23,7 +24,7 @@ from printing.pdf_files import build_issue_pdf, current_failure, current_pdf
 from reader.archive import FILTER_NAMES, active_filters, address, archive_state, filtered
 from reader.citations import bibtex, cite_this_html, csl_item, ris
 from reader.directory import label_status
-from reader.feeds import SITE_NAME
+from reader.feeds import SITE_NAME, feed_links
 from reader.links import issue_links
 from reader.metadata import page_metadata
 from reader.people_public import editorial_roles, parts_played, public_people
@@ -360,6 +361,7 @@ def issue_detail(request, series_slug, number, slug):
             "issue": issue,
             "meta": meta,
             "cite_this": cite_this,
+            "feed_links": _issue_feed_links(issue.series) if issue.is_public else "",
         },
     )
     if not issue.is_public:
@@ -385,6 +387,20 @@ def _issue_document(issue):
         document = issue_document(issue)
         _documents_made.put(key, document)
     return document
+
+
+#: The issue pages' ``<link rel="alternate">`` of the site's feeds and of their series' feeds,
+#: made once per series address and name (all the links depend on).
+_feed_links_made = LRU(64)
+
+
+def _issue_feed_links(series):
+    key = (series.slug, series.name)
+    found = _feed_links_made.get(key)
+    if found is None:
+        found = render_to_string("includes/feed_links.html", {"feed_links": [*feed_links(), *feed_links(series)]})
+        _feed_links_made.put(key, found)
+    return found
 
 
 def _page_extras(document, links):

@@ -321,8 +321,20 @@ def test_a_person_with_no_published_issue_announces_no_feed(client):
     assert _announced(client, editor.get_absolute_url()) == []
 
 
-def test_pages_without_a_feed_of_their_own_announce_none(client, demo_issue):
-    assert _announced(client, demo_issue.get_absolute_url()) == []
+def test_an_issue_page_announces_the_sites_feeds_and_its_series_feeds(client, demo_issue):
+    # An issue has no feed of its own; a reader who wants more of it follows the site or its series.
+    links = _announced(client, demo_issue.get_absolute_url())
+    assert links == [
+        ("application/atom+xml", "EUCACIS publications (Atom)", "/feed/atom/"),
+        ("application/rss+xml", "EUCACIS publications (RSS)", "/feed/rss/"),
+        ("application/atom+xml", "EUCACIS in Brief (Atom)", "/series/eucacis-in-brief/feed/atom/"),
+        ("application/rss+xml", "EUCACIS in Brief (RSS)", "/series/eucacis-in-brief/feed/rss/"),
+    ]
+    for link_type, _title, href in links:
+        parse(client, href, "atom" if "atom" in link_type else "rss")
+
+
+def test_pages_without_a_feed_of_their_own_announce_none(client):
     assert _announced(client, reverse("reader:fellows_directory")) == []
 
 
