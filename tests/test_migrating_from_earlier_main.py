@@ -50,7 +50,10 @@ def _migrates_and_keeps_no6(database_url, tmp_path):
     _manage(database_url, tmp_path, "migrate", "--noinput")
     script = (DATA / "dump_document.py").read_text()
     document = json.loads(_manage(database_url, tmp_path, "shell", "--no-imports", "-c", script))
-    assert document == json.loads((DATA / "no6-document.json").read_text())
+    expected = json.loads((DATA / "no6-document.json").read_text())
+    # What later issues added to the document, as a migrated series has it: issue 18's licence, none set.
+    expected["imprint"] |= {"licence": "", "licence_url": ""}
+    assert document == expected
     assert document["number"] == 6 and len(document["questions"]) == 4 and len(document["notes"]) == 4
     # The PDF's record and the search index came along with their apps, content types and permissions.
     moved = _manage(database_url, tmp_path, "shell", "--no-imports", "-c", AFTER)
