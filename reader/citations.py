@@ -7,7 +7,7 @@ A brief series is a *report series*, and every format says so the same way:
 the series' name is the report's type (“EUCACIS in Brief”), the issue's number
 the report's number, the programme the institution that issues it, the imprint's
 place its place. So APA gives “(EUCACIS in Brief No. 6)”, Chicago
-“EUCACIS in Brief No. 6.”, BibTeX ``type``/``number``, RIS ``T2``/``SN``.
+“EUCACIS in Brief No. 6.”, BibTeX ``type``/``number``, RIS ``M3``/``SN``.
 
 Names: authors only (an interview's interviewer is its author; the interviewee
 is what the interview is about and is named in its title, not its author), each
@@ -325,7 +325,11 @@ def ris(document, links):
     """The issue as a RIS record of type ``RPRT``, tags as the RIS specification gives them for a report.
 
     For a report the specification's ``SN`` is the report number (Zotero imports
-    it so), ``T2`` the series title, ``PB`` the institution and ``CY`` its place.
+    it so), ``PB`` the institution and ``CY`` its place. The series goes in
+    ``M3``, the type of work, as it goes in the BibTeX ``type`` and the page's
+    ``DC.type``: Zotero's RIS translator files ``M3`` as the report type, and
+    APA then prints "(EUCACIS in Brief No. 6)". In ``T2`` it was the series
+    title, and APA printed "(No. 6; EUCACIS in Brief)".
     The series' ISSN has no tag in a RIS report: in ``SN`` it would be taken as
     the report's number. ``VL``/``IS`` are a volume and an issue, which a report
     has not; reference managers file them as notes.
@@ -335,7 +339,7 @@ def ris(document, links):
     lines += [("AU", c.cited.inverted) for c in document.authors]
     lines += [
         ("TI", document.title),
-        ("T2", document.series_name),
+        ("M3", document.series_name),
         ("SN", str(document.number)),
         ("PY", str(date.year)),
         ("DA", f"{date:%Y/%m/%d}/"),

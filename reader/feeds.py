@@ -19,9 +19,9 @@ What an entry says, and why:
   ``<author>`` must be an email address, and people's emails are private, so
   RSS gets one Dublin Core ``<dc:creator>`` per author (and ``<dc:contributor>``
   per interviewee), as Django itself writes an author without an email.
-- **Summary.** The introduction's first paragraph as plain text, whole
-  (:func:`reader.summaries.first_paragraph`): the abstract the issue page gives
-  reference managers. Escaped, since both formats read the summary as HTML.
+- **Summary.** The introduction's first paragraph as plain text, whole, else the
+  body's (:func:`reader.summaries.opening_paragraph`): the abstract the issue page
+  gives reference managers. Escaped, since both formats read the summary as HTML.
 - **The PDF.** An RSS ``<enclosure>``, an Atom ``<link rel="enclosure">``: the
   PDF's address, ``application/pdf``, and the stored file's size
   (``IssuePdf.size``, read in the issues' query). Before a first build the size
@@ -60,7 +60,7 @@ from briefs.models import (
 from common.site_url import site_root as site_origin
 from people.models import Person
 from reader.people_public import public_people
-from reader.summaries import clean_text, first_paragraph, summary_from_html, truncate_words
+from reader.summaries import clean_text, opening_paragraph, summary_from_html, truncate_words
 
 #: The site's name, as the header of every page shows it.
 SITE_NAME = "EUCACIS publications"
@@ -155,7 +155,7 @@ def feed_issues(issues):
     last_correction = Correction.objects.filter(issue=OuterRef("pk")).order_by("-corrected_at")
     return (
         issues.select_related("series")
-        .only("number", "title", "slug", "kind", "introduction", "public_from", "series__name", "series__slug")
+        .only("number", "title", "slug", "kind", "introduction", "body", "public_from", "series__name", "series__slug")
         .annotate(last_corrected_at=Subquery(last_correction.values("corrected_at")[:1]), pdf_size=F("pdf__size"))
         .prefetch_related(
             Prefetch(
@@ -184,7 +184,7 @@ def feed_entry(issue, origin):
         title=issue.title,
         link=origin + issue.get_absolute_url(),
         guid=origin + reverse("reader:issue_short_url", args=[series.slug, issue.number]),
-        summary=truncate_words(first_paragraph(issue.introduction), ENTRY_SUMMARY_LIMIT),
+        summary=truncate_words(opening_paragraph(issue.introduction, issue.body), ENTRY_SUMMARY_LIMIT),
         authors=authors,
         contributors=tuple(who for role, who in people if role not in AUTHOR_ROLES),
         categories=(

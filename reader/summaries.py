@@ -91,6 +91,19 @@ def first_paragraph(html):
     return ""
 
 
+def opening_paragraph(introduction, body):
+    """What opens an issue, as plain text: the introduction's first paragraph, whole, else the body's.
+
+    The rule of the issue document's abstract (``briefs.document.IssueDocument.abstract``),
+    read from the texts as stored, for lists that do not build each issue's document:
+    a feed entry's summary is the page's ``citation_abstract`` and the home page's standfirst.
+
+    >>> opening_paragraph("<p></p>", "<p>By 2020 trade[^1] doubled.</p><p>More.</p>")
+    'By 2020 trade doubled.'
+    """
+    return first_paragraph(introduction) or first_paragraph(body)
+
+
 def truncate_words(text, limit):
     """``text`` cut at a word boundary to at most ``limit`` characters, “…” included when cut."""
     if len(text) <= limit:

@@ -11,7 +11,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header, urlencode
 
 from briefs.addresses import issue_moved_from
-from briefs.document import issue_document, plain_text, team_in_office
+from briefs.document import issue_document, team_in_office
 from briefs.front_matter import front_matter
 from briefs.models import Contribution, Issue, Place, Series, Topic, published_condition
 from common.lru import LRU
@@ -80,18 +80,13 @@ def home(request):
         {
             "series_list": series,
             "featured": document,
-            "standfirst": standfirst(document) if document is not None else "",
+            "standfirst": document.abstract if document is not None else "",
             "latest_issues": cards,
             "topics": _subjects(Topic),
             "places": _subjects(Place),
             "structured_data": structured_data(data),
         },
     )
-
-
-def standfirst(document):
-    """What opens the issue, as plain text: the introduction's first paragraph, else the body's."""
-    return plain_text(document.introduction, paragraphs=1) or plain_text(document.body, paragraphs=1)
 
 
 def _subjects(model):

@@ -215,7 +215,7 @@ def test_ris_is_a_report_record_with_every_field():
     tags = dict(fields)
     assert ris_values(fields, "AU") == ["Muratbekova, Albina"]
     assert tags["TI"] == "Recent changes in the Kazakh-Uzbek relations: Interview with Erkin Baydarov"
-    assert tags["T2"] == "EUCACIS in Brief" and tags["SN"] == "6"
+    assert tags["M3"] == "EUCACIS in Brief" and "T2" not in tags and tags["SN"] == "6"
     assert tags["PY"] == "2019" and tags["DA"] == "2019/02/01/"
     assert tags["PB"] == "The EU, Central Asia and the Caucasus in the International System (EUCACIS)"
     assert tags["CY"] == "Berlin" and tags["LA"] == "en"

@@ -110,6 +110,24 @@ def test_before_its_first_build_the_pdf_is_an_enclosure_of_length_0_as_rss_asks_
         assert [(e.type, e.length) for e in entry.enclosures] == [("application/pdf", "0")]
 
 
+@pytest.mark.parametrize(
+    "introduction",
+    ["", "<p> </p>", "<p>[^1]</p>"],
+    ids=["no introduction", "an empty paragraph", "only a note call"],
+)
+def test_an_article_without_an_introduction_is_summed_up_by_its_bodys_first_paragraph_as_its_page_is(
+    client, introduction
+):
+    issue = make_issue(
+        kind=Issue.Kind.OPINION,
+        introduction=introduction,
+        body="<p>Tariffs fell by a third[^a] in <em>2024</em>.</p><p>Trade rose.</p>",
+    )
+    (entry,) = parse(client, reverse("reader:site_feed_atom"), "atom").entries
+    assert unescape(entry.summary) == "Tariffs fell by a third in 2024."
+    assert unescape(entry.summary) == issue_document(issue).abstract  # the page's citation_abstract
+
+
 def test_a_long_first_paragraph_is_kept_whole_and_only_a_runaway_one_is_bounded(client, demo_issue):
     sentence = "Tashkent and Astana signed a strategic partnership and opened the Oʻzbekiston border posts. "
     Issue.objects.filter(pk=demo_issue.pk).update(introduction=f"<p>{sentence * 20}</p><p>Second.</p>")

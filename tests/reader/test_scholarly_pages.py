@@ -182,7 +182,7 @@ def test_no6_ris(client, demo_issue):
     tags = dict(lines)
     assert lines[0] == ("TY", "RPRT") and lines[-1] == ("ER", "")
     assert [v for t, v in lines if t == "AU"] == ["Muratbekova, Albina"]
-    assert tags["TI"] == NO6_TITLE and tags["T2"] == "EUCACIS in Brief" and tags["SN"] == "6"
+    assert tags["TI"] == NO6_TITLE and tags["M3"] == "EUCACIS in Brief" and "T2" not in tags and tags["SN"] == "6"
     assert tags["PY"] == "2019" and tags["DA"] == "2019/02/01/" and tags["PB"] == PUBLISHER
     assert tags["UR"] == NO6_URL and tags["L1"] == NO6_PDF and tags["LA"] == "en"
     assert tags["AB"].startswith("Since the beginning of Shavkat Mirziyoyev´s presidency")
