@@ -37,7 +37,7 @@
     var lowest = 0;
     // Below what the stylesheet set in the side column itself (the author's biography).
     var first = notes.querySelector("li");
-    var sideLeft = box.right - (first ? first.offsetWidth : 0) - 1;
+    var sideLeft = first ? first.getBoundingClientRect().left - 1 : box.right;
     Array.prototype.forEach.call(article.children, function (child) {
       if (child === notes || child.matches("header")) return;
       var rect = child.getBoundingClientRect();

@@ -96,6 +96,24 @@ def test_on_a_wide_screen_each_note_stands_beside_its_call_without_overlapping(p
     expect(page.get_by_role("link", name="https://primeminister.kz/en/news/all/first-interregional")).to_be_visible()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_note_called_beside_a_long_biography_stands_below_it_in_the_same_column(page, live_server):
+    """The biography and the notes share the side column: a note never covers the biography."""
+    from briefs.models import Contribution
+    from tests.conftest import make_interview, make_series
+
+    issue = make_interview(make_series(), questions=2, footnotes=1, introduction="<p>A short introduction.</p>")
+    biography = "".join(f"<p>A long career, paragraph {n}, in several places and posts.</p>" for n in range(14))
+    Contribution.objects.filter(issue=issue, role=Contribution.Role.INTERVIEWER).update(printed_biography=biography)
+    page.goto(live_server.url + issue.get_absolute_url())
+    expect(page.locator(".footnotes.is-sidenotes")).to_have_count(1)
+    bio, note, call = _box(page, ".about-authors"), _box(page, "#fn-1"), _box(page, "#fnref-1")
+    assert call["y"] < bio["y"] + bio["height"], "the call should stand beside the biography for this test"
+    assert abs(note["x"] - bio["x"]) < 2, f"the note ({note['x']}) is not in the biography's column ({bio['x']})"
+    assert note["y"] >= bio["y"] + bio["height"], "the note covers the biography"
+    assert note["x"] + note["width"] <= 1280
+
+
 def test_a_jumped_to_note_has_room_above_it_and_its_back_link_returns_to_the_call(page, no6):
     page.goto(no6)
     expect(page.locator(".footnotes.is-sidenotes")).to_have_count(1)
