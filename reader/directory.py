@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from itertools import groupby
 
-_STATUS_LABEL = {"current": "Current fellow", "alumni": "Alumni"}
+#: One fellowship's status, said of one person (“Alumni” is a group, and gendered in the singular).
+_STATUS_LABEL = {"current": "Current fellow", "alumni": "Former fellow"}
 
 
 def label_status(fellowships, *, on):
-    """Give each fellowship its ``status_label`` on day ``on``; returns them as a list."""
+    """Give each fellowship its ``status_key`` (current, alumni) and ``status_label`` on day ``on``; returns them as a list."""
     fellowships = list(fellowships)
     for f in fellowships:
-        f.status_label = _STATUS_LABEL[f.status(on=on)]
+        f.status_key = f.status(on=on)
+        f.status_label = _STATUS_LABEL[f.status_key]
     return fellowships
 
 

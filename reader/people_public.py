@@ -45,7 +45,7 @@ def public_people(people=None, *, at=None):
     return people.filter(Exists(contributed) | Exists(on_a_team) | Exists(listed_fellow))
 
 
-#: How a person page words each part in an issue, with its count: “wrote 2 issues”.
+#: How a person page words each part in an issue, with its count: “wrote two issues”.
 PART_WORDING = (
     (ContributionRole.AUTHOR, "wrote", "issue"),
     (ContributionRole.INTERVIEWER, "conducted", "interview"),
@@ -53,10 +53,19 @@ PART_WORDING = (
 )
 
 
+#: Numbers in running prose: one to nine in words, larger ones in figures (as Chicago and APA have it).
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def in_prose(number):
+    """``number`` as a sentence writes it: “one” to “nine”, then “10”, “11”…"""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
+
+
 def parts_played(counts):
-    """``["wrote 2 issues", "was interviewed in 1 issue"]`` from ``{role: count}``, in a fixed order."""
+    """``["wrote two issues", "was interviewed in one issue"]`` from ``{role: count}``, in a fixed order."""
     return [
-        f"{verb} {counts[role]} {noun}{'' if counts[role] == 1 else 's'}"
+        f"{verb} {in_prose(counts[role])} {noun}{'' if counts[role] == 1 else 's'}"
         for role, verb, noun in PART_WORDING
         if counts.get(role)
     ]

@@ -61,6 +61,20 @@
   function useSidenotes() {
     notes.classList.add("is-sidenotes");
     placeSidenotes();
+    followLinkToNote();
+  }
+
+  // A link to a note (#fn-3) is followed before the note moves beside its call, and the notes
+  // move again when the web fonts arrive: follow it again each time, unless the reader has
+  // started to scroll, type or touch the page since.
+  var readerMoved = false;
+  ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (type) {
+    window.addEventListener(type, function () { readerMoved = true; }, { once: true, passive: true });
+  });
+  function followLinkToNote() {
+    if (readerMoved) return;
+    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && notes.contains(target)) target.scrollIntoView();
   }
 
   function leaveSidenotes() {
@@ -118,6 +132,30 @@
     var open = panel.hidden;
     panel.hidden = !open;
     call.setAttribute("aria-expanded", open ? "true" : "false");
+    // A note opens after its paragraph, which may end below the screen: bring it into view.
+    if (open) {
+      var box = panel.getBoundingClientRect();
+      if (box.top < 0 || box.bottom > window.innerHeight) panel.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  // -- a call whose note is on screen ------------------------------------------------
+  // Beside the text a note usually stands level with its call: following the link would only
+  // move the page. The note is marked and focused instead; a note off screen is jumped to.
+
+  function onScreen(element) {
+    var box = element.getBoundingClientRect();
+    return box.top >= 0 && box.bottom <= window.innerHeight;
+  }
+
+  function showBeside(call) {
+    var note = noteOf(call);
+    Array.prototype.forEach.call(notes.querySelectorAll("li.is-current"), function (li) {
+      li.classList.remove("is-current");
+    });
+    note.classList.add("is-current");
+    note.setAttribute("tabindex", "-1");
+    note.focus({ preventScroll: true });
   }
 
   // -- switching as the width changes -----------------------------------------------
@@ -137,17 +175,27 @@
 
   if (article && notes) {
     article.addEventListener("click", function (event) {
-      if (mode !== "inline" || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       var call = event.target.closest("sup.fn-ref a[href^='#']");
       if (!call || !noteOf(call)) return;
-      event.preventDefault();
-      toggle(call);
+      if (mode === "inline") {
+        event.preventDefault();
+        toggle(call);
+      } else if (mode === "side" && onScreen(noteOf(call))) {
+        event.preventDefault();
+        showBeside(call);
+      }
     });
     update();
     // Text reflows as the window changes, web fonts arrive or a note opens: lay the notes out again.
     if (window.ResizeObserver) new ResizeObserver(update).observe(article);
     else window.addEventListener("resize", update);
-    if (document.fonts && document.fonts.ready) document.fonts.ready.then(update);
+    if (document.fonts && document.fonts.ready) {
+      document.fonts.ready.then(function () {
+        update();
+        if (mode === "side") followLinkToNote();
+      });
+    }
   }
 
   // -- print --------------------------------------------------------------------------

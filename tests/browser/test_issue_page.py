@@ -114,11 +114,29 @@ def test_a_note_called_beside_a_long_biography_stands_below_it_in_the_same_colum
     assert note["x"] + note["width"] <= 1280
 
 
-def test_a_jumped_to_note_has_room_above_it_and_its_back_link_returns_to_the_call(page, no6):
+def test_a_call_whose_note_stands_beside_it_marks_the_note_without_moving_the_page(page, no6):
     page.goto(no6)
     expect(page.locator(".footnotes.is-sidenotes")).to_have_count(1)
-    page.locator("#fnref-3").click()
-    page.wait_for_url("**#fn-3")
+    call = page.locator("#fnref-2")
+    call.scroll_into_view_if_needed()
+    before = page.evaluate("scrollY")
+    call.click()
+    note = page.locator("#fn-2")
+    expect(note).to_have_class("is-current")
+    expect(note).to_be_focused()
+    assert page.evaluate("scrollY") == before and page.evaluate("location.hash") == ""
+    # The next call marks its note instead, from the keyboard too.
+    page.locator("#fnref-1").scroll_into_view_if_needed()
+    page.locator("#fnref-1").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#fn-1")).to_have_class("is-current")
+    expect(note).not_to_have_class("is-current")
+
+
+def test_a_jumped_to_note_has_room_above_it_and_its_back_link_returns_to_the_call(page, no6):
+    page.goto(no6 + "#fn-3")  # a link to the note, or a call whose note is off screen
+    expect(page.locator(".footnotes.is-sidenotes")).to_have_count(1)
+    page.evaluate("document.fonts.ready")
     note = _box(page, "#fn-3")
     assert ROOM_ABOVE <= note["y"] < 900 - note["height"], note
     page.locator("#fn-3 a.fn-back").click()
@@ -136,6 +154,13 @@ def test_on_a_phone_a_note_opens_below_its_paragraph_and_closes_again(phone, no6
     expect(panel).to_be_visible()
     expect(panel).to_have_text("Note 2: Region in South Kazakhstan.")
     assert phone.evaluate("location.hash") == ""  # the reader stays where they were reading
+    # A note whose paragraph runs on below the screen is brought into view.
+    far = phone.locator("#fnref-3")
+    far.scroll_into_view_if_needed()
+    far.click()
+    far_panel = phone.locator("#" + far.get_attribute("aria-controls"))
+    expect(far_panel).to_be_in_viewport(ratio=0.99)
+    far.click()
     # Just below the paragraph the call stands in, and no copy of an id or of the back link.
     after_paragraph = phone.evaluate("(c) => c.closest('p').nextElementSibling.id", call.element_handle())
     assert after_paragraph == panel.get_attribute("id")

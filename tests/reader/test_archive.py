@@ -72,8 +72,8 @@ def test_a_term_on_the_editorial_team_is_given_in_years(start, end, years):
 
 
 def test_the_parts_a_person_played_are_counted_in_words():
-    assert parts_played({"author": 2, "interviewee": 1}) == ["wrote 2 issues", "was interviewed in 1 issue"]
-    assert parts_played({"interviewer": 1}) == ["conducted 1 interview"]
+    assert parts_played({"author": 2, "interviewee": 1}) == ["wrote two issues", "was interviewed in one issue"]
+    assert parts_played({"interviewer": 1}) == ["conducted one interview"]
     assert parts_played({}) == []
 
 
@@ -365,7 +365,7 @@ def test_a_person_page_counts_what_they_wrote_conducted_and_were_interviewed_in(
         issue=make_issue(status=Issue.Status.DRAFT, public_from=None), person=person, role="author"
     )
     html = client.get(person.get_absolute_url()).content.decode()
-    assert "Gʻulom Oʻrinov wrote 2 issues, conducted 1 interview and was interviewed in 1 issue." in html
+    assert "Gʻulom Oʻrinov wrote two issues, conducted one interview and was interviewed in one issue." in html
 
 
 # -- addresses -------------------------------------------------------------------------

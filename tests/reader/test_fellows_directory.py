@@ -118,8 +118,17 @@ def test_the_person_page_lists_fellowships_newest_first(client, fellows):
     person = fellows["kz_old"]
     make_fellowship(person=person, start_year=2005, end_year=2007, home_institution="Second University")
     html = client.get(person.get_absolute_url()).content.decode()
-    items = re.findall(r"<li>Fellow of [^,]+, (\d{4}–\d{4}) \((\w+)\)", html)
-    assert items == [("2005–2007", "alumni"), ("2001–2003", "alumni")]
+    items = re.findall(r"<li>Fellow of [^,]+, (\d{4}–\d{4}) \(([\w ]+)\)", html)
+    assert items == [("2005–2007", "completed"), ("2001–2003", "completed")]
+
+
+def test_each_fellow_s_status_is_said_of_one_person(client, fellows):
+    """“Current fellow” or “Former fellow” in the directory; never “Alumni”, a group's word, for one person."""
+    html = client.get(DIRECTORY).content.decode()
+    statuses = re.findall(r"(Current fellow|Former fellow|Alumni|alumni)</span>", html)
+    assert statuses == ["Current fellow", "Current fellow", "Former fellow", "Former fellow"]
+    current = client.get(fellows["kz_new"].get_absolute_url()).content.decode()
+    assert re.search(r"<li>Fellow of [^,]+, 2090–2099 \(current fellow\)", current)
 
 
 def test_the_directory_is_paginated_and_costs_three_queries_whatever_the_number_of_fellows(
