@@ -472,6 +472,70 @@ def _keep_whole(block, word):
     return wrapped
 
 
+#: A word of the text: letters (any script), digits and the soft hyphen.
+_WORD_RE = re.compile(r"[^\W\d_][\w\u00ad]*")
+
+
+def _keep_names_whole(root):
+    """Keep whole every capitalised word of the text's running prose that hyphenation could break.
+
+    Names and places are not hyphenated in print (the dictionaries break them badly:
+    “Kaza-khstan”, “Bay-darov”, “Uzbek-istan”), nor is a word that opens a sentence. Only
+    words as long as ``hyphenate-limit-chars`` lets hyphenation touch (6 letters) are
+    wrapped, in ``.nohyphen`` spans; the notes (``float: footnote`` spans) are left alone,
+    as they are not hyphenated. Returns how many words were wrapped.
+    """
+    wrapped = 0
+
+    def split(text):
+        """``text`` as (plain text, [(name, text after it), …])."""
+        pieces, last, head = [], 0, None
+        for match in _WORD_RE.finditer(text or ""):
+            word = match.group()
+            if len(word.replace("\u00ad", "")) < 6 or not word[0].isupper():
+                continue
+            if head is None:
+                head = text[: match.start()]
+            else:
+                pieces[-1][1] = text[last : match.start()]
+            pieces.append([word, ""])
+            last = match.end()
+        if head is None:
+            return text, []
+        pieces[-1][1] = text[last:]
+        return head, pieces
+
+    def span(word, tail):
+        element = ElementTree.Element("span", {"class": "nohyphen"})
+        element.text, element.tail = word, tail
+        return element
+
+    def visit(element):
+        nonlocal wrapped
+        if element.get("class") in ("footnote", "nohyphen"):
+            return
+        head, pieces = split(element.text)
+        if pieces:
+            element.text = head
+            for position, (word, tail) in enumerate(pieces):
+                element.insert(position, span(word, tail))
+            wrapped += len(pieces)
+        for child in list(element):
+            visit(child)
+            head, pieces = split(child.tail)
+            if pieces:
+                child.tail = head
+                at = list(element).index(child) + 1
+                for position, (word, tail) in enumerate(pieces):
+                    element.insert(at + position, span(word, tail))
+                wrapped += len(pieces)
+
+    for text in root.iter():
+        if text.tag == "article" and "text" in (text.get("class") or "").split():
+            visit(text)
+    return wrapped
+
+
 def _break_hyphen_runs(rendered, runs):
     """Keep whole the word hyphenated at the end of the line after the second of each long run.
 
@@ -505,6 +569,7 @@ def build_pdf(document, *, draft=False, strict=True):
     started = time.perf_counter()
     source = print_html(document, draft=draft)
     html = weasyprint.HTML(string=source, base_url=str(PRINT_DIR) + "/")
+    _keep_names_whole(html.etree_element)
     max_passes = MAX_PASSES + len(document.notes) // 5
     for passes in range(1, max_passes + 1):
         rendered = html.render(pdf_variant=PDF_VARIANT)
