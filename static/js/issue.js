@@ -72,8 +72,14 @@
     window.addEventListener(type, function () { readerMoved = true; }, { once: true, passive: true });
   });
   function followLinkToNote() {
-    if (readerMoved) return;
-    var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (readerMoved || !location.hash) return;
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return; // a malformed address (“#%E0”) names no note
+    }
+    var target = document.getElementById(id);
     if (target && notes.contains(target)) target.scrollIntoView();
   }
 
