@@ -530,9 +530,9 @@ def _keep_names_whole(root):
                     element.insert(at + position, span(word, tail))
                 wrapped += len(pieces)
 
-    for text in root.iter():
-        if text.tag == "article" and "text" in (text.get("class") or "").split():
-            visit(text)
+    # The articles are found first: the tree is not changed while it is being walked.
+    for text in [e for e in root.iter("article") if "text" in (e.get("class") or "").split()]:
+        visit(text)
     return wrapped
 
 

@@ -5,14 +5,16 @@ from itertools import groupby
 
 #: One fellowship's status, said of one person (“Alumni” is a group, and gendered in the singular).
 _STATUS_LABEL = {"current": "Current fellow", "alumni": "Former fellow"}
+#: The same, as a person page says it after the cohort's years: “2017–2019 (completed)”.
+_STATUS_NOTE = {"current": "current fellow", "alumni": "completed"}
 
 
 def label_status(fellowships, *, on):
-    """Give each fellowship its ``status_key`` (current, alumni) and ``status_label`` on day ``on``; returns them as a list."""
+    """Give each fellowship its ``status_label`` and ``status_note`` on day ``on``; returns them as a list."""
     fellowships = list(fellowships)
     for f in fellowships:
-        f.status_key = f.status(on=on)
-        f.status_label = _STATUS_LABEL[f.status_key]
+        status = f.status(on=on)
+        f.status_label, f.status_note = _STATUS_LABEL[status], _STATUS_NOTE[status]
     return fellowships
 
 

@@ -94,9 +94,10 @@ def first_paragraph(html):
 def opening_paragraph(introduction, body):
     """What opens an issue, as plain text: the introduction's first paragraph, whole, else the body's.
 
-    The rule of the issue document's abstract (``briefs.document.IssueDocument.abstract``),
-    read from the texts as stored, for lists that do not build each issue's document:
-    a feed entry's summary is the page's ``citation_abstract`` and the home page's standfirst.
+    The rule of the issue document's abstract (``briefs.document.IssueDocument.abstract``,
+    which the page's ``citation_abstract`` and the home page's standfirst use), read from
+    the texts as stored, for the feeds, which do not build each issue's document. A test
+    holds the two to the same answer (tests/reader/test_feeds.py).
 
     >>> opening_paragraph("<p></p>", "<p>By 2020 trade[^1] doubled.</p><p>More.</p>")
     'By 2020 trade doubled.'
