@@ -24,6 +24,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
+from briefs.dois import doi_url
 from briefs.footnotes import format_pieces, number_footnotes, print_reference, web_notes, web_reference
 from briefs.front_matter import front_matter
 from briefs.licences import licence
@@ -173,6 +174,8 @@ class IssueDocument:
     #: What the issue is about: :class:`Tag` objects, by name.
     topics: tuple = ()
     places: tuple = ()
+    #: The issue's DOI (``10.5555/eucacis-in-brief.6``), once it has one; empty before.
+    doi: str = ""
 
     @cached_property
     def version(self):
@@ -193,6 +196,11 @@ class IssueDocument:
         made (reader.views._page_extras) does not pay for it.
         """
         return plain_text(self.introduction, paragraphs=1) or plain_text(self.body, paragraphs=1)
+
+    @property
+    def doi_url(self):
+        """``https://doi.org/10.5555/eucacis-in-brief.6``, or empty: how citations and pages show the DOI."""
+        return doi_url(self.doi)
 
     @property
     def is_interview(self):
@@ -534,6 +542,7 @@ def assemble(
         publisher_name=publisher_name(programme),
         programme_website=programme.website,
         organisers=tuple(organisers),
+        doi=issue.doi,
     )
 
 

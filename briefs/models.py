@@ -2,7 +2,7 @@ import datetime
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
+from briefs.dois import DEFAULT_SUFFIX_PATTERN, validate_doi_prefix, validate_suffix_pattern
 from briefs.footnotes import LABEL_RE, normalise_label
 from briefs.licences import CHOICES as LICENCE_CHOICES
 from briefs.validators import normalise_issn, validate_issn
@@ -123,6 +124,46 @@ class Series(models.Model):
         help_text="The licence every issue of the series is published under. Printed in the PDF's imprint and "
         "given to search engines and reference managers; leave empty if the series sets none.",
     )
+    # -- DOIs and Crossref ---------------------------------------------------------
+    doi_prefix = models.CharField(
+        "DOI prefix",
+        max_length=20,
+        blank=True,
+        validators=[validate_doi_prefix],
+        help_text="The prefix Crossref gave the programme, e.g. 10.5555 (Crossref's test prefix). With a prefix, "
+        "each issue gets a DOI when it is first published, and its record is sent to Crossref.",
+    )
+    doi_suffix_pattern = models.CharField(
+        "DOI suffix pattern",
+        max_length=100,
+        blank=True,
+        default=DEFAULT_SUFFIX_PATTERN,
+        validators=[validate_suffix_pattern],
+        help_text="How each issue's DOI ends: {series} is the series' web address and {number} the issue's "
+        "number, so {series}.{number} (also used when this is empty) gives eucacis-in-brief.6. It cannot change "
+        "once an issue has a DOI.",
+    )
+    crossref_depositor_name = models.CharField(
+        "depositor's name",
+        max_length=130,
+        blank=True,
+        help_text="Who Crossref writes to about this series' deposits: a person or an office, e.g. "
+        "“EUCACIS Editorial Office”.",
+    )
+    crossref_depositor_email = models.EmailField(
+        "depositor's email",
+        max_length=200,
+        blank=True,
+        help_text="Where Crossref sends the results of each deposit.",
+    )
+    crossref_deposit_url = models.URLField(
+        "deposit address",
+        blank=True,
+        default="https://test.crossref.org/servlet/deposit",
+        help_text="Crossref's deposit address: https://test.crossref.org/servlet/deposit to try, "
+        "https://doi.crossref.org/servlet/deposit for real DOIs. The login name and password are set on the "
+        "server (CROSSREF_LOGIN, CROSSREF_PASSWORD), never here.",
+    )
 
     class Meta:
         verbose_name = "series"
@@ -131,6 +172,27 @@ class Series(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.doi_prefix and not self.crossref_depositor_email:
+            raise ValidationError(
+                {"crossref_depositor_email": "Crossref needs an address to send each deposit's result to."}
+            )
+        if self.pk and self.has_dois():
+            stored = Series.objects.filter(pk=self.pk).values("doi_prefix", "doi_suffix_pattern").first() or {}
+            for field, label in (("doi_prefix", "prefix"), ("doi_suffix_pattern", "suffix pattern")):
+                if field in stored and getattr(self, field) != stored[field]:
+                    raise ValidationError(
+                        {
+                            field: f"Issues of this series already have DOIs made with this {label}; "
+                            f"it cannot change, as a DOI is for ever. It stays “{stored[field]}”."
+                        }
+                    )
+
+    def has_dois(self):
+        """Whether any issue of the series has its DOI: then its prefix and pattern are fixed."""
+        return self.pk is not None and Issue.objects.filter(series_id=self.pk).exclude(doi="").exists()
 
     def save(self, *args, **kwargs):
         if self.issn:
@@ -598,6 +660,8 @@ class Issue(models.Model):
     #: The users who saved into the working copy, as ids (with its starter, they may discard it).
     copy_saved_by = models.JSONField("saved by", default=list, blank=True, editable=False)
     copy_discarded_at = models.DateTimeField("discarded at", null=True, blank=True, editable=False)
+    #: Given once, when the issue is first published in a series with a DOI prefix; never changed.
+    doi = models.CharField("DOI", max_length=255, blank=True, default="", editable=False)
     copy_discarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -630,6 +694,12 @@ class Issue(models.Model):
             ("restore_issue", "Can restore an earlier revision of an issue"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["doi"],
+                condition=~models.Q(doi="") & models.Q(working_copy_of__isnull=True),
+                name="issue_doi_unique",
+                violation_error_message="Another issue already has this DOI.",
+            ),
             models.UniqueConstraint(
                 fields=["series", "number"],
                 # A working copy holds the number its issue will have once the copy is published.

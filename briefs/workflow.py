@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from briefs import working_copies
+from briefs.dois import doi_for
 from briefs.models import Issue, IssueStatus, IssueTransition
 from briefs.services import saved_issue_problems
 
@@ -262,6 +263,26 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
     return step
 
 
+def new_doi(issue):
+    """The DOI ``issue`` gets on first publication; refused when an issue already holds it.
+
+    That happens when an issue got its DOI under one number and was later renumbered, and
+    another now has that number: a DOI is never given twice.
+    """
+    series = issue.series
+    doi = doi_for(series.doi_prefix, series.doi_suffix_pattern, series_slug=series.slug, number=issue.number)
+    holder = Issue.objects.originals().filter(doi__iexact=doi).exclude(pk=issue.pk).first()
+    if holder is not None:
+        raise ValidationError(
+            "No. %(number)s would get the DOI %(doi)s, which “%(other)s” (now No. %(other_number)s) already has: "
+            "a DOI is never given twice. Give this issue another number, or change the series' DOI suffix "
+            "pattern if no issue has a DOI yet.",
+            code="doi_taken",
+            params={"number": issue.number, "doi": doi, "other": holder.title, "other_number": holder.number},
+        )
+    return doi
+
+
 def _enter(issue, transition, *, by, comment, at, now):
     if transition.name == "publish_change":
         working_copies.publish(issue, by=by, note=comment, now=now)
@@ -281,6 +302,9 @@ def _enter(issue, transition, *, by, comment, at, now):
         if issue.published_at is None:
             issue.published_at, issue.published_by = now, by
             fields += ["published_at", "published_by"]
+        if not issue.doi and issue.series.doi_prefix:
+            issue.doi = new_doi(issue)
+            fields.append("doi")
         issue.withdrawal_notice = ""
         fields.append("withdrawal_notice")
     elif transition.name == "unschedule":

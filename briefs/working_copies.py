@@ -99,6 +99,7 @@ def open_copy(issue, *, by, only_at_version=None):
         status=IssueStatus.DRAFT,
         edit_version=live.edit_version,  # a form opened on the issue saves into the copy without a conflict
         copy_started_by=by,
+        doi=live.doi,  # the preview shows the DOI the issue keeps; publishing the copy never writes it back
         **{name: getattr(live, name) for name in CONTENT_FIELDS},
     )
     copy.save(force_insert=True)

@@ -76,6 +76,12 @@ SERIES = {
     "website": "https://www.eucacis.eu/",
     "email": "info@eucacis.eu",
     "hashtag": "#EUCACIS",
+    # Crossref's test prefix: the demo's DOIs are real in shape and registered nowhere.
+    "doi_prefix": "10.5555",
+    "doi_suffix_pattern": "{series}.{number}",
+    "crossref_depositor_name": "EUCACIS Editorial Office",
+    "crossref_depositor_email": "info@eucacis.eu",
+    "crossref_deposit_url": "https://test.crossref.org/servlet/deposit",
 }
 
 ABOUT_SECTIONS = [

@@ -125,7 +125,26 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
                 "description": "Printed on every issue's imprint page.",
             },
         ),
+        (
+            "DOIs and Crossref",
+            {
+                "fields": [
+                    "doi_prefix",
+                    "doi_suffix_pattern",
+                    "crossref_depositor_name",
+                    "crossref_depositor_email",
+                    "crossref_deposit_url",
+                ],
+                "description": "With a DOI prefix, each issue gets a DOI when it is first published, and its "
+                "record is deposited with Crossref then and after every correction or withdrawal.",
+            },
+        ),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A DOI is for ever: once an issue has one, the prefix and pattern that made it stay.
+        fixed = ["doi_prefix", "doi_suffix_pattern"] if obj is not None and obj.has_dois() else []
+        return [*super().get_readonly_fields(request, obj), *fixed]
 
     def get_queryset(self, request):
         published = (
