@@ -258,7 +258,15 @@ def apply_transition(issue, name, *, by, comment="", at=None, now=None, check_pe
         reversion.set_comment(_revision_comment(name, comment, at))
         reversion.set_date_created(now)
     # The caller's object shows the new state too.
-    for field in ("status", "public_from", "published_at", "published_by_id", "withdrawal_notice", "edit_version"):
+    for field in (
+        "status",
+        "public_from",
+        "published_at",
+        "published_by_id",
+        "withdrawal_notice",
+        "edit_version",
+        "doi",
+    ):
         setattr(issue, field, getattr(current, field))
     return step
 

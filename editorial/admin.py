@@ -41,6 +41,7 @@ from briefs.working_copies import change_alters_text, current_copy, edits_go_to_
 from editorial import desk
 from editorial.badges import badge, issue_badge
 from editorial.dates import ISO_DATE_INPUTS
+from editorial.doi_admin import deposit_with_crossref, doi_panel
 from editorial.editing import (
     describe_authors,
     describe_others,
@@ -608,10 +609,17 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     list_select_related = ["series", "pdf"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "places"]
-    readonly_fields = ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]
+    readonly_fields = [
+        "workflow_status",
+        "workflow_history",
+        "published_at",
+        "published_by",
+        "printed_pdf",
+        "doi_registration",
+    ]
     change_form_template = "admin/briefs/issue/change_form.html"
     change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
-    actions = [f"step_{name}" for name in TRANSITIONS]
+    actions = [*(f"step_{name}" for name in TRANSITIONS), deposit_with_crossref]
     inlines = [ContributionInline, QuestionInline, FootnoteInline, ShareLinkInline]
     save_on_top = False  # the form fits in about two screens: one Save row, at its end
     # The form follows the task: what the issue is, who wrote it or speaks in it, its text, then its
@@ -643,7 +651,16 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         ),
         (
             "Publication",
-            {"fields": ["workflow_status", "workflow_history", "published_at", "published_by", "printed_pdf"]},
+            {
+                "fields": [
+                    "workflow_status",
+                    "workflow_history",
+                    "published_at",
+                    "published_by",
+                    "printed_pdf",
+                    "doi_registration",
+                ]
+            },
         ),
     ]
 
@@ -1065,6 +1082,14 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
     @admin.display(description="printed PDF")
+    def has_publish_permission(self, request):
+        """The deposit action's permission: those who publish deposit."""
+        return request.user.has_perm("briefs.publish_issue")
+
+    @admin.display(description="DOI")
+    def doi_registration(self, obj):
+        return doi_panel(_issue_of(obj))
+
     def printed_pdf(self, obj):
         if obj.is_working_copy:
             return format_html(

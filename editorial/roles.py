@@ -7,12 +7,12 @@ both apps (``people`` imports nothing from ``briefs``).
 
 Who may do what:
 
-- **Editor-in-chief**: every permission of ``briefs`` and ``people``, so every
-  workflow step (submit, approve, publish, withdraw, restore) and the fellows
-  import.
+- **Editor-in-chief**: every permission of ``briefs``, ``people`` and ``crossref``,
+  so every workflow step (submit, approve, publish, withdraw, restore), the
+  fellows import and depositing issues with Crossref again.
 - **Editor**: writes issues (with their contributors, questions, footnotes and
   corrections, topics and places) and people, and submits issues for review; sees the series, their
-  about sections and editorial teams. Cannot approve, publish, withdraw or restore.
+  about sections and editorial teams, and the Crossref deposits. Cannot approve, publish, withdraw or restore.
 - **Programme staff**: people, organisations, programmes and fellowships, and
   the fellows import. Nothing of ``briefs``.
 """
@@ -38,7 +38,7 @@ def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
 #: Each role: the apps all of whose permissions it holds, and single permissions
 #: (``"app_label.codename"``) on top of those.
 ROLES = {
-    EDITOR_IN_CHIEF: {"apps": ["briefs", "people"], "permissions": []},
+    EDITOR_IN_CHIEF: {"apps": ["briefs", "people", "crossref"], "permissions": []},
     EDITOR: {
         "apps": [],
         "permissions": [
@@ -48,6 +48,8 @@ ROLES = {
             *_crud("briefs", "topic", "place", actions=["add", "change", "view"]),
             *_crud("briefs", "series", "aboutsection", "editorialmembership", actions=["view"]),
             *_crud("people", "person", actions=["add", "change", "view"]),
+            # What Crossref answered for each issue's DOI; deposits are made by the workflow, never by hand.
+            "crossref.view_deposit",
         ],
     },
     # Every model of people (persons, organisations, programmes, fellowships)

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "printing",
     "search",
     "sharing",
+    "crossref",
     "reader",
     "editorial",
 ]
@@ -304,6 +305,19 @@ JOBS_UNKNOWN_WORKER_LOST_AFTER = float(os.environ.get("JOBS_UNKNOWN_WORKER_LOST_
 # A job whose worker died this many times is marked failed rather than run again.
 JOBS_MAX_CLAIMS = int(os.environ.get("JOBS_MAX_CLAIMS", 5))
 # A failed PDF build is tried again after these many seconds (one per attempt), then given up.
+# Crossref deposits (crossref/): the login is the server's, never the database's. Without one, a deposit is
+# made and checked but not sent, and the admin says so.
+CROSSREF_LOGIN = os.environ.get("CROSSREF_LOGIN", "")
+CROSSREF_PASSWORD = os.environ.get("CROSSREF_PASSWORD", "")
+# Seconds to wait for Crossref's answer; seconds between attempts to send (a timeout, a 5xx); seconds
+# before asking for a sent deposit's result, then between the next questions.
+CROSSREF_TIMEOUT = float(os.environ.get("CROSSREF_TIMEOUT", 30))
+CROSSREF_RETRY_DELAYS = [
+    int(s) for s in os.environ.get("CROSSREF_RETRY_DELAYS", "60,300,1800,7200,21600").split(",") if s
+]
+CROSSREF_CHECK_DELAYS = [
+    int(s) for s in os.environ.get("CROSSREF_CHECK_DELAYS", "60,120,300,900,3600,10800,21600,43200").split(",") if s
+]
 PDF_RETRY_DELAYS = [int(s) for s in os.environ.get("PDF_RETRY_DELAYS", "30,120,600,3600,21600").split(",") if s]
 
 

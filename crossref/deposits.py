@@ -1,0 +1,324 @@
+"""Deposits with Crossref: queued with the workflow step that calls for them, sent by the worker.
+
+**When.** Each workflow step that changes what an issue with a DOI is or where it
+stands deposits its record again: publication (at a scheduled issue's minute, not
+before), a published correction (a new title among them), withdrawal and
+republication. An editor may also deposit an issue again from the issues list
+(after fixing the series' Crossref settings, say). The deposit is a row written in
+the step's transaction, with its job: a rolled-back step deposits nothing.
+
+**How.** The job makes the record from the issue document as it is when the job
+runs, checks it against Crossref's schema (a record that does not validate is never
+sent: the deposit fails with the schema's reasons, shown on the issue), sends it,
+and then asks Crossref for its result until Crossref has processed it. A network
+failure, a timeout or a 5xx is retried with backoff (``CROSSREF_RETRY_DELAYS``); a
+refused login or record is not. Only the newest deposit of an issue is sent: a
+newer one cancels those still queued.
+
+The HTTP calls are made outside any transaction: a slow Crossref never holds a
+database lock (SQLite has one writer).
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+from django_tasks import task
+
+from briefs.document import issue_document
+from briefs.models import IssueStatus, IssueTransition
+from briefs.workflow import new_doi
+from common.reversing import url_for
+from crossref import client
+from crossref.models import Deposit, DepositReason, DepositState
+from crossref.records import Addresses, Depositor, deposit_xml, schema_errors
+from jobs import queue
+
+logger = logging.getLogger(__name__)
+
+#: The workflow steps that deposit the issue's record again, and why.
+STEP_REASONS = {
+    "publish": DepositReason.PUBLICATION,
+    "publish_change": DepositReason.CORRECTION,
+    "withdraw": DepositReason.WITHDRAWAL,
+    "republish": DepositReason.REPUBLICATION,
+}
+
+
+# -- queueing ------------------------------------------------------------------
+
+
+def queue_deposit(issue, reason, *, by=None, now=None):
+    """Queue a deposit of ``issue``'s record (it must have a DOI) with the current transaction; returns it.
+
+    Deposits of the issue still waiting to be sent are cancelled: the new one sends
+    the issue as it will then be.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        Deposit.objects.filter(issue=issue, state=DepositState.QUEUED).update(
+            state=DepositState.CANCELLED,
+            message="Not sent: a later deposit of the issue replaced it.",
+            finished_at=now,
+            next_try_at=None,
+        )
+        send_after = issue.public_from if issue.public_from and issue.public_from > now else None
+        deposit = Deposit.objects.create(
+            issue=issue,
+            doi=issue.doi,
+            reason=reason,
+            queued_at=now,
+            send_after=send_after,
+            requested_by=by,
+            message=f"Waiting for the issue's publication at {_when(send_after)}." if send_after else "",
+        )
+        queue.enqueue(send_deposit, deposit.pk, run_after=send_after)
+    return deposit
+
+
+def _step_taken(sender, instance, created=False, raw=False, **kwargs):
+    """A workflow step was recorded: deposit again if it is one that calls for it."""
+    if not created or raw:
+        return
+    issue = instance.issue
+    if instance.name == "unschedule":
+        Deposit.objects.filter(issue=issue, state=DepositState.QUEUED).update(
+            state=DepositState.CANCELLED,
+            message="Not sent: the issue's publication was cancelled.",
+            finished_at=timezone.now(),
+            next_try_at=None,
+        )
+        return
+    reason = STEP_REASONS.get(instance.name)
+    if reason is not None and issue.doi:
+        queue_deposit(issue, reason, by=instance.by, now=instance.at)
+
+
+def connect():
+    post_save.connect(_step_taken, sender=IssueTransition, dispatch_uid="crossref-step-taken")
+
+
+# -- the jobs ------------------------------------------------------------------
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
+
+
+def _credentials():
+    return settings.CROSSREF_LOGIN, settings.CROSSREF_PASSWORD
+
+
+def _finish(deposit, state, message, **fields):
+    deposit.state, deposit.message = state, message
+    deposit.finished_at = timezone.now() if state not in (DepositState.QUEUED, DepositState.SUBMITTED) else None
+    for name, value in fields.items():
+        setattr(deposit, name, value)
+    deposit.save()
+
+
+def prepared_record(issue, deposit, *, now):
+    """The record ``deposit`` sends for ``issue`` as it is now, or raises ValueError saying why it cannot be made."""
+    series = issue.series
+    if not settings.SITE_URL:
+        raise ValueError(
+            "Not sent: the site's public address is not set (SITE_URL), and Crossref needs it as the DOI's target."
+        )
+    if not series.crossref_depositor_email:
+        raise ValueError("Not sent: the series has no depositor's email (Series → DOIs and Crossref).")
+    document = issue_document(issue)
+    public_pdf = issue.status == IssueStatus.PUBLISHED
+    addresses = Addresses(
+        page=settings.SITE_URL + issue.get_absolute_url(),
+        pdf=settings.SITE_URL + url_for("reader:issue_pdf", series.slug, issue.number) if public_pdf else "",
+    )
+    depositor = Depositor(
+        name=series.crossref_depositor_name or document.publisher_name or document.programme_name,
+        email=series.crossref_depositor_email,
+        registrant=document.publisher_name or document.programme_name,
+    )
+    return deposit_xml(document, batch_id=deposit.batch_id, moment=now, depositor=depositor, addresses=addresses)
+
+
+@task()
+def send_deposit(deposit_id):
+    """The job: make, check and send a queued deposit's record. Idempotent: a deposit is sent once."""
+    deposit = Deposit.objects.select_related("issue__series__programme").filter(pk=deposit_id).first()
+    if deposit is None or deposit.state != DepositState.QUEUED:
+        return "nothing to do"
+    issue, now = deposit.issue, timezone.now()
+    if deposit.send_after and deposit.send_after > now:
+        queue.enqueue(send_deposit, deposit.pk, run_after=deposit.send_after)  # ran early: wait for the minute
+        return "waiting"
+    if issue.status == IssueStatus.PUBLISHED and issue.public_from and issue.public_from > now:
+        # Rescheduled later since this was queued: the DOI must not lead to a page readers cannot see yet.
+        deposit.send_after = issue.public_from
+        deposit.save(update_fields=["send_after"])
+        queue.enqueue(send_deposit, deposit.pk, run_after=issue.public_from)
+        return "waiting"
+    if not (issue.is_public_now(now=now) or issue.status == IssueStatus.WITHDRAWN):
+        _finish(deposit, DepositState.CANCELLED, "Not sent: the issue is no longer published or scheduled.")
+        return "cancelled"
+    deposit.batch_id = f"{issue.series.slug}-{issue.number}-{deposit.pk}-{now:%Y%m%d%H%M%S}"
+    try:
+        xml = prepared_record(issue, deposit, now=now)
+    except ValueError as problem:
+        _finish(deposit, DepositState.FAILED, str(problem))
+        return "failed"
+    deposit.xml = xml.decode()
+    errors = schema_errors(xml)
+    if errors:
+        _finish(
+            deposit,
+            DepositState.FAILED,
+            "Not sent: the record does not follow Crossref's deposit schema 5.3.1. "
+            + " ".join(errors[:5])
+            + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""),
+        )
+        return "invalid"
+    login, password = _credentials()
+    if not (login and password):
+        _finish(
+            deposit,
+            DepositState.FAILED,
+            "Not sent: this server has no Crossref login. Set CROSSREF_LOGIN and CROSSREF_PASSWORD, then "
+            "deposit the issue again from the issues list.",
+        )
+        return "failed"
+    deposit.attempts += 1
+    deposit.save(update_fields=["batch_id", "xml", "attempts"])
+    answer = client.send(
+        issue.series.crossref_deposit_url,
+        login=login,
+        password=password,
+        filename=f"{deposit.batch_id}.xml",
+        xml=xml,
+        timeout=settings.CROSSREF_TIMEOUT,
+    )
+    return _after_sending(deposit, answer)
+
+
+def _after_sending(deposit, answer):
+    now = timezone.now()
+    if answer.outcome == client.SENT:
+        with transaction.atomic():
+            _finish(deposit, DepositState.SUBMITTED, answer.message, submitted_at=now, next_try_at=None)
+            check_at = now + datetime.timedelta(seconds=settings.CROSSREF_CHECK_DELAYS[0])
+            queue.enqueue(check_deposit, deposit.pk, run_after=check_at)
+        return "submitted"
+    if answer.outcome == client.UNREACHABLE:
+        retry_at = queue.backoff(deposit.attempts, settings.CROSSREF_RETRY_DELAYS, after=now)
+        if retry_at is not None:
+            with transaction.atomic():
+                _finish(
+                    deposit,
+                    DepositState.QUEUED,
+                    f"{answer.message} Trying again at {_when(retry_at)} (attempt {deposit.attempts + 1} "
+                    f"of {len(settings.CROSSREF_RETRY_DELAYS) + 1}).",
+                    next_try_at=retry_at,
+                )
+                queue.enqueue(send_deposit, deposit.pk, run_after=retry_at)
+            return "retrying"
+        _finish(
+            deposit,
+            DepositState.FAILED,
+            f"{answer.message} Gave up after {deposit.attempts} attempts; deposit the issue again from the "
+            "issues list once Crossref answers.",
+            next_try_at=None,
+        )
+        return "failed"
+    hint = (
+        " Check CROSSREF_LOGIN and CROSSREF_PASSWORD on the server."
+        if answer.outcome == client.LOGIN_REFUSED
+        else " Correct what it names, then deposit the issue again from the issues list."
+    )
+    _finish(deposit, DepositState.FAILED, answer.message + hint, next_try_at=None)
+    return "failed"
+
+
+@task()
+def check_deposit(deposit_id):
+    """The job: ask Crossref for a submitted deposit's result, until it has one."""
+    deposit = Deposit.objects.select_related("issue__series").filter(pk=deposit_id).first()
+    if deposit is None or deposit.state != DepositState.SUBMITTED:
+        return "nothing to do"
+    login, password = _credentials()
+    answer = client.result(
+        deposit.issue.series.crossref_deposit_url,
+        login=login,
+        password=password,
+        batch_id=deposit.batch_id,
+        doi=deposit.doi,
+        timeout=settings.CROSSREF_TIMEOUT,
+    )
+    deposit.checks += 1
+    if answer.outcome == client.ACCEPTED:
+        _finish(deposit, DepositState.ACCEPTED, answer.message, next_try_at=None)
+        return "accepted"
+    if answer.outcome == client.REJECTED:
+        _finish(
+            deposit,
+            DepositState.FAILED,
+            f"Crossref rejected the record: {answer.message} Correct it, then deposit the issue again from the "
+            "issues list.",
+            next_try_at=None,
+        )
+        return "rejected"
+    delays = settings.CROSSREF_CHECK_DELAYS
+    next_check = queue.backoff(deposit.checks + 1, delays, after=timezone.now())
+    with transaction.atomic():
+        _finish(
+            deposit,
+            DepositState.SUBMITTED,
+            f"Sent; {answer.message[0].lower()}{answer.message[1:]} "
+            + (
+                f"Asking again at {_when(next_check)}."
+                if next_check
+                else "Crossref has not reported a result after many hours: look the batch up in Crossref's "
+                f"admin tool (batch id {deposit.batch_id})."
+            ),
+            next_try_at=next_check,
+        )
+        if next_check is not None:
+            queue.enqueue(check_deposit, deposit.pk, run_after=next_check)
+    return "pending"
+
+
+# -- what the admin shows ------------------------------------------------------
+
+
+def latest_deposits(issue_ids):
+    """The newest deposit of each of these issues: ``{issue_id: Deposit}``, in one query."""
+    latest = {}
+    for deposit in Deposit.objects.filter(issue_id__in=list(issue_ids)).order_by("issue_id", "-queued_at", "-pk"):
+        latest.setdefault(deposit.issue_id, deposit)
+    return latest
+
+
+def issues_to_deposit(issues):
+    """Of ``issues`` (a queryset), those that can be deposited: originals, published or withdrawn, with a DOI or a
+    series that gives DOIs (an issue published before its series had a prefix gets its DOI when first deposited)."""
+    return (
+        issues.filter(working_copy_of__isnull=True, status__in=[IssueStatus.PUBLISHED, IssueStatus.WITHDRAWN])
+        .exclude(doi="", series__doi_prefix="")
+        .select_related("series")
+    )
+
+
+def deposit_again(issues, *, by):
+    """Queue a deposit of each issue (from :func:`issues_to_deposit`), giving a DOI to any without; returns how many.
+
+    Raises ValidationError (and queues nothing) when an issue's DOI would be one another issue holds.
+    """
+    count = 0
+    with transaction.atomic():
+        for issue in issues:
+            if not issue.doi:
+                issue.doi = new_doi(issue)
+                issue.save(update_fields=["doi", "updated_at"])
+            queue_deposit(issue, DepositReason.REQUEST, by=by)
+            count += 1
+    return count
