@@ -94,7 +94,7 @@ def _step_taken(sender, instance, created=False, raw=False, **kwargs):
         return
     reason = STEP_REASONS.get(instance.name)
     if reason is not None and issue.doi:
-        queue_deposit(issue, reason, by=instance.by, now=instance.at)
+        queue_deposit(issue, reason, by=instance.by)
 
 
 def connect():

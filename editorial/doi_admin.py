@@ -129,5 +129,7 @@ class DepositAdmin(admin.ModelAdmin):
     @admin.display(description="record")
     def record(self, obj):
         if not obj.xml:
-            return "Not made yet: the worker makes it when it sends the deposit."
+            if obj.is_open:
+                return "Not made yet: the worker makes it when it sends the deposit."
+            return "None: the record was not made (the message says why)."
         return format_html('<pre class="deposit-record">{}</pre>', obj.xml)
