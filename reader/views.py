@@ -315,7 +315,7 @@ def _get_issue(request, series_slug, number, slug=None):
             Issue.objects.originals()
             .filter(series__slug=series_slug, number=number, status=Issue.Status.WITHDRAWN)
             .select_related("series")
-            .only("number", "title", "slug", "withdrawal_notice", "series__name", "series__slug")
+            .only("number", "title", "slug", "withdrawal_notice", "doi", "series__name", "series__slug")
             .first()
         )
         if withdrawn is not None:

@@ -285,6 +285,7 @@ def test_a_withdrawal_deposits_again_keeping_the_doi_and_page_without_the_pdf(cr
     # The DOI's page stays, with the notice.
     page = client.get(issue.get_absolute_url())
     assert page.status_code == 410 and "Withdrawn at the interviewee" in page.content.decode()
+    assert f'<a href="https://doi.org/{issue.doi}">' in page.content.decode()
 
 
 def test_republishing_deposits_again(crossref, chief):
