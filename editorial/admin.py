@@ -41,7 +41,7 @@ from briefs.working_copies import change_alters_text, current_copy, edits_go_to_
 from editorial import desk
 from editorial.badges import badge, issue_badge
 from editorial.dates import ISO_DATE_INPUTS
-from editorial.doi_admin import deposit_with_crossref, doi_panel
+from editorial.doi_admin import DoiFilter, deposit_with_crossref, doi_panel
 from editorial.editing import (
     describe_authors,
     describe_others,
@@ -599,7 +599,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     form = IssueForm
     list_display = ["status_badge", "issue", "publication_date", "authors"]
     list_display_links = ["issue"]
-    list_filter = ["status", PublicationFilter, PdfFilter, "kind", "series", "publication_date"]
+    list_filter = ["status", PublicationFilter, PdfFilter, DoiFilter, "kind", "series", "publication_date"]
     search_fields = [
         "title",
         "contributions__person__given_name",

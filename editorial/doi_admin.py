@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from briefs.dois import doi_url
 from crossref.deposits import deposit_again, issues_to_deposit, latest_deposits
 from crossref.models import Deposit, DepositState
+from editorial import desk
 
 #: How each state reads on the issue page.
 _STATE_SENTENCES = {
@@ -53,6 +54,19 @@ def doi_panel(issue):
         _when(deposit.finished_at or deposit.submitted_at or deposit.queued_at),
         history,
     )
+
+
+class DoiFilter(admin.SimpleListFilter):
+    title = "DOI"
+    parameter_name = "doi"
+
+    def lookups(self, request, model_admin):
+        return [(desk.DEPOSIT_FAILED, "Deposit failed")]
+
+    def queryset(self, request, queryset):
+        if self.value() == desk.DEPOSIT_FAILED:
+            return desk.with_newest_deposit(queryset).filter(desk.deposit_failed())
+        return queryset
 
 
 def deposit_with_crossref(model_admin, request, queryset):

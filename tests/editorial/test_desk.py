@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefs.models import Issue
+from crossref.models import Deposit
 from editorial.desk import EXPIRING_WITHIN
 from printing.models import IssuePdf
 from sharing.models import ShareLink
@@ -63,7 +64,15 @@ def waiting():
     link(draft, expires_in=EXPIRING_WITHIN + datetime.timedelta(hours=1))  # later than 3 days
     link(draft, expires_in=-datetime.timedelta(hours=1))  # expired already
     link(draft, expires_in=datetime.timedelta(days=1), revoked=True)
-    return {"in_review": in_review, "scheduled": {scheduled}, "pdf": {public}, "links": {soon}}
+    # The newest deposit decides: one that failed, one that failed before a later success, one under way.
+    refused, fixed, sending = (make_issue(series, public_from=NOW - datetime.timedelta(days=3)) for _ in range(3))
+    for issue, states in ((refused, ["accepted", "failed"]), (fixed, ["failed", "accepted"]), (sending, ["queued"])):
+        for minutes, state in enumerate(states):
+            Deposit.objects.create(
+                issue=issue, doi="10.5555/x", reason="request", state=state,
+                queued_at=NOW - datetime.timedelta(hours=1) + datetime.timedelta(minutes=minutes),
+            )  # fmt: skip
+    return {"in_review": in_review, "scheduled": {scheduled}, "pdf": {public}, "links": {soon}, "doi": {refused}}
 
 
 def test_the_chief_sees_each_count_and_its_link_lists_exactly_those(client_in_role, waiting):
@@ -73,6 +82,7 @@ def test_the_chief_sees_each_count_and_its_link_lists_exactly_those(client_in_ro
         "issues in review": waiting["in_review"],
         "scheduled issue": waiting["scheduled"],
         "issue whose PDF could not be built": waiting["pdf"],
+        "issue whose DOI deposit failed": waiting["doi"],
         "proofreading link expiring within 3 days": waiting["links"],
     }
     assert set(desk) == set(expected)
@@ -97,6 +107,7 @@ def test_the_desk_shows_only_what_the_user_may_see(client_in_role, client, waiti
         "issues in review",
         "scheduled issue",
         "issue whose PDF could not be built",
+        "issue whose DOI deposit failed",
         "proofreading link expiring within 3 days",
     }
     client.force_login(make_staff("people.view_person"))
