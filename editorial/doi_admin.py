@@ -4,6 +4,8 @@ Deposits are made by the workflow's steps and the worker (crossref.deposits); th
 admin shows them and never edits them: nobody adds, changes or deletes a deposit.
 """
 
+import datetime
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -26,6 +28,10 @@ _STATE_SENTENCES = {
 }
 
 
+#: A deposit due this long ago and still queued means the worker is not running.
+WORKER_LATE = datetime.timedelta(minutes=5)
+
+
 def _when(moment):
     return date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
 
@@ -43,13 +49,24 @@ def doi_panel(issue):
             "{} · Not deposited with Crossref yet: use “Deposit with Crossref again” in the issues list.", link
         )
     history = reverse("admin:crossref_deposit_changelist") + f"?issue__id__exact={issue.pk}"
+    message = deposit.message
+    now = timezone.now()
+    if (
+        deposit.state == DepositState.QUEUED
+        and not any(moment and moment > now for moment in (deposit.send_after, deposit.next_try_at))
+        and now - deposit.queued_at > WORKER_LATE
+    ):
+        message = (
+            f"{message} It has waited since {_when(deposit.queued_at)}: check that the background worker runs "
+            "(“manage.py jobs_worker”)."
+        ).strip()
     return format_html(
         '{}<br><strong class="deposit-{}">{}</strong> {} <span class="help">({}, {})</span> '
         '<a href="{}">All deposits of this issue</a>',
         link,
         deposit.state,
         _STATE_SENTENCES[deposit.state],
-        deposit.message,
+        message,
         deposit.get_reason_display(),
         _when(deposit.finished_at or deposit.submitted_at or deposit.queued_at),
         history,

@@ -1,7 +1,10 @@
 """DOIs in the admin: the issue page says where its deposit stands; those who publish can deposit again."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from briefs.models import Issue
 from briefs.workflow import apply_transition
@@ -128,3 +131,14 @@ def test_deposits_are_read_only_for_everyone(client, chief, series):
     assert deposit.state == "queued" and deposit.message != "forged"
     assert client.post(reverse("admin:crossref_deposit_delete", args=[deposit.pk]), {"post": "yes"}).status_code == 403
     assert Deposit.objects.filter(pk=deposit.pk).exists()
+
+
+def test_a_deposit_waiting_long_past_its_time_asks_whether_the_worker_runs(client, chief, series):
+    issue = _published(series, chief)
+    client.force_login(chief)
+    assert "check that the background worker runs" not in _page(client, issue)
+    Deposit.objects.filter(issue=issue).update(queued_at=timezone.now() - datetime.timedelta(minutes=6))
+    assert "check that the background worker runs" in _page(client, issue)
+    # Not while it waits, as it should, for a retry.
+    Deposit.objects.filter(issue=issue).update(next_try_at=timezone.now() + datetime.timedelta(minutes=1))
+    assert "check that the background worker runs" not in _page(client, issue)
