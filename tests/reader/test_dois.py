@@ -1,0 +1,103 @@
+"""Where an issue's DOI shows, and in which form: a spec, output by output.
+
+Every output that describes an issue says its DOI once it has one, and says
+nothing of a DOI (no empty tag, label or field) before. The form is the one each
+vocabulary expects (docs/public-site.md, “The DOI”):
+
+- the bare DOI, ``10.5555/eucacis-in-brief.6``, where the field *is* a DOI:
+  ``citation_doi``, JSON-LD ``identifier`` (a ``PropertyValue``), CSL ``DOI``,
+  BibTeX ``doi``, RIS ``DO``, the PDF's ``/doi``;
+- the DOI as its address, ``https://doi.org/10.5555/eucacis-in-brief.6``, where
+  readers see it or the field is a URI: the page, the PDF's cover and imprint,
+  the three citation styles, ``DC.identifier``, JSON-LD ``sameAs``, the feeds'
+  ``dc:identifier``.
+
+A DOI's suffix may hold ``_ ; ( ) / : -`` (briefs.dois); :data:`ODD` has them
+all, and each format must carry it unchanged and well-formed. :data:`HOSTILE`
+is no DOI the site can make (it has ``<``, ``&`` and quotes), and shows that the
+HTML, XML and JSON writers escape it rather than relying on the DOI's syntax.
+"""
+
+import re
+
+import bibtexparser
+import extruct
+import feedparser
+import pytest
+from django.urls import reverse
+from lxml import etree
+from lxml import html as lxml_html
+
+from briefs.dois import DOI_RE
+from briefs.models import Issue, Series
+from people.models import Programme
+from reader.citations import bibtex, csl_item, render_csl, ris
+from reader.metadata import page_metadata
+from reader.structured_data import home_page, series_page
+from tests.conftest import make_interview
+from tests.reader.scholarly_samples import LINKS, scholarly_document
+
+NO6_DOI = "10.5555/eucacis-in-brief.6"
+NO6_DOI_URL = "https://doi.org/10.5555/eucacis-in-brief.6"
+#: Every character a suffix may hold (briefs.dois._SUFFIX_RE), and ":" that DOI_RE allows.
+ODD = "10.5555/a_b(1);c/d:e-f.6"
+#: Not a DOI the site can make: for the escaping of HTML, XML and JSON only.
+HOSTILE = "10.5555/a_b(1)<x>&\"'"
+
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+def test_the_odd_sample_is_a_doi_the_site_could_make_and_the_hostile_one_is_not():
+    assert DOI_RE.match(ODD) and not DOI_RE.match(HOSTILE)
+
+
+def head_of(document):
+    metadata = page_metadata(document, LINKS)
+    return f"<!doctype html><html lang='en'><head><title>t</title>{metadata.head}</head><body></body></html>"
+
+
+def meta(html):
+    found = {}
+    for element in lxml_html.fromstring(html).xpath("/html/head/meta[@content]"):
+        found.setdefault(element.get("name") or element.get("property"), []).append(element.get("content"))
+    return found
+
+
+def report(html):
+    (data,) = extruct.extract(html, base_url=LINKS.page, syntaxes=["json-ld"])["json-ld"]
+    return data
+
+
+# -- the page's metadata -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doi", [NO6_DOI, ODD, HOSTILE])
+def test_highwire_gives_the_bare_doi_and_dublin_core_its_address_before_the_page(doi):
+    tags = meta(head_of(scholarly_document(doi=doi)))
+    assert tags["citation_doi"] == [doi]
+    assert tags["DC.identifier"] == [f"https://doi.org/{doi}", LINKS.page]
+    # The page stays the page: its own address is og:url, and the DOI is no OpenGraph property.
+    assert tags["og:url"] == [LINKS.page]
+
+
+def test_without_a_doi_there_is_no_citation_doi_and_the_page_is_the_only_identifier():
+    html = head_of(scholarly_document())
+    tags = meta(html)
+    assert "citation_doi" not in tags and tags["DC.identifier"] == [LINKS.page]
+    assert "doi.org" not in html
+
+
+@pytest.mark.parametrize("doi", [NO6_DOI, ODD, HOSTILE])
+def test_json_ld_names_the_doi_as_an_identifier_and_its_address_as_the_same_work(doi):
+    html = head_of(scholarly_document(doi=doi))
+    data = report(html)
+    assert data["identifier"] == {"@type": "PropertyValue", "propertyID": "DOI", "value": doi}
+    assert data["sameAs"] == f"https://doi.org/{doi}"
+    assert data["@id"] == data["url"] == LINKS.page
+    (script,) = re.findall(r"<script[^>]*>(.*?)</script>", html, re.S)
+    assert "<" not in script and "&" not in script.replace("\\u0026", "")
+
+
+def test_json_ld_without_a_doi_has_no_identifier_or_same_as():
+    data = report(head_of(scholarly_document()))
+    assert "identifier" not in data and "sameAs" not in data
