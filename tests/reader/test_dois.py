@@ -101,3 +101,68 @@ def test_json_ld_names_the_doi_as_an_identifier_and_its_address_as_the_same_work
 def test_json_ld_without_a_doi_has_no_identifier_or_same_as():
     data = report(head_of(scholarly_document()))
     assert "identifier" not in data and "sameAs" not in data
+
+
+# -- citations -----------------------------------------------------------------------------
+
+
+def plain(html):
+    from html import unescape
+
+    return unescape(re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.mark.parametrize("doi", [NO6_DOI, ODD])
+def test_apa_chicago_and_harvard_end_with_the_doi_as_its_address_in_place_of_the_page(doi):
+    item = csl_item(scholarly_document(doi=doi), LINKS)
+    assert item["DOI"] == doi
+    styles = {c.key: plain(c.html) for c in render_csl(item)}
+    address = f"https://doi.org/{doi}"
+    assert styles["apa"].endswith(f"(EUCACIS). {address}")
+    assert styles["chicago"].endswith(f"(EUCACIS). {address}.")
+    assert styles["harvard"].endswith(f"(EUCACIS). Available at: {address}.")
+    for text in styles.values():
+        assert LINKS.page not in text and "doi:" not in text.lower()
+
+
+def test_without_a_doi_the_styles_end_with_the_page_and_name_no_doi():
+    item = csl_item(scholarly_document(), LINKS)
+    assert "DOI" not in item
+    for citation in render_csl(item):
+        assert LINKS.page in plain(citation.html) and "doi" not in plain(citation.html).lower()
+
+
+def bibtex_fields(text):
+    library = bibtexparser.parse_string(text)
+    assert not library.failed_blocks, library.failed_blocks
+    (entry,) = library.entries
+    return {field.key: field.value for field in entry.fields}
+
+
+@pytest.mark.parametrize("doi", [NO6_DOI, ODD])
+def test_bibtex_has_the_bare_doi_unescaped_and_bibtexparser_reads_it_back(doi):
+    text = bibtex(scholarly_document(doi=doi), LINKS)
+    assert re.search(rf"^  doi +\= \{{{re.escape(doi)}\}},$", text, re.M)
+    fields = bibtex_fields(text)
+    assert fields["doi"] == doi and fields["url"] == LINKS.page
+
+
+def test_bibtex_without_a_doi_has_no_doi_field():
+    assert "doi" not in bibtex_fields(bibtex(scholarly_document(), LINKS))
+
+
+def ris_lines(text):
+    lines = text.split("\r\n")[:-1]
+    for line in lines:
+        assert re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line), line
+    return lines
+
+
+@pytest.mark.parametrize("doi", [NO6_DOI, ODD])
+def test_ris_has_the_bare_doi_in_do_beside_the_page_in_ur(doi):
+    lines = ris_lines(ris(scholarly_document(doi=doi), LINKS))
+    assert [line for line in lines if line.startswith(("DO", "UR"))] == [f"DO  - {doi}", f"UR  - {LINKS.page}"]
+
+
+def test_ris_without_a_doi_has_no_do_line():
+    assert not [line for line in ris_lines(ris(scholarly_document(), LINKS)) if line.startswith("DO")]
