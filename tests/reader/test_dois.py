@@ -166,3 +166,48 @@ def test_ris_has_the_bare_doi_in_do_beside_the_page_in_ur(doi):
 
 def test_ris_without_a_doi_has_no_do_line():
     assert not [line for line in ris_lines(ris(scholarly_document(), LINKS)) if line.startswith("DO")]
+
+
+# -- the issue page ---------------------------------------------------------------------------
+
+
+def page(client, issue):
+    response = client.get(issue.get_absolute_url())
+    assert response.status_code == 200
+    return lxml_html.fromstring(response.content.decode())
+
+
+@pytest.mark.django_db
+def test_no6_shows_its_doi_as_a_link_under_the_byline_and_in_the_imprint(client, demo_issue):
+    assert demo_issue.doi == NO6_DOI
+    tree = page(client, demo_issue)
+    (line,) = tree.xpath("//header[@class='issue-header']//p[@class='issue-doi']")
+    assert " ".join(line.text_content().split()) == f"DOI {NO6_DOI_URL}"
+    assert [(a.get("href"), a.text) for a in line.xpath("a")] == [(NO6_DOI_URL, NO6_DOI_URL)]
+    # Right after the byline, before the PDF: where readers of journals look for it.
+    assert line.getprevious().get("class") == "issue-byline"
+    assert line.getnext().get("class") == "issue-download"
+    imprint = tree.xpath("//details[@class='imprint']//dl[@class='imprint-details']")[0]
+    terms = [dt.text for dt in imprint.xpath("dt")]
+    assert terms[terms.index("ISSN") + 1] == "DOI"
+    (link,) = imprint.xpath("dd/a[@href=$url]", url=NO6_DOI_URL)
+    assert link.text == NO6_DOI_URL
+
+
+@pytest.mark.django_db
+def test_an_issue_without_a_doi_shows_no_doi_label_or_link(client):
+    issue = make_interview()
+    assert issue.doi == ""
+    html = client.get(issue.get_absolute_url()).content.decode()
+    assert "issue-doi" not in html and "doi.org" not in html and ">DOI<" not in html
+    assert 'name="citation_doi"' not in html
+
+
+@pytest.mark.django_db
+def test_a_hostile_doi_is_text_on_the_page_never_markup(client):
+    issue = make_interview()
+    Issue.objects.filter(pk=issue.pk).update(doi=HOSTILE)
+    tree = page(client, issue)
+    (line,) = tree.xpath("//p[@class='issue-doi']")
+    assert line.xpath("a")[0].get("href") == f"https://doi.org/{HOSTILE}"
+    assert not tree.xpath("//x"), "no element made of the DOI"
