@@ -211,3 +211,55 @@ def test_a_hostile_doi_is_text_on_the_page_never_markup(client):
     (line,) = tree.xpath("//p[@class='issue-doi']")
     assert line.xpath("a")[0].get("href") == f"https://doi.org/{HOSTILE}"
     assert not tree.xpath("//x"), "no element made of the DOI"
+
+
+# -- feeds -------------------------------------------------------------------------------------
+
+
+def entries(client, name, fmt):
+    content = client.get(reverse(f"reader:{name}_feed_{fmt}")).content
+    assert not feedparser.parse(content).bozo
+    root = etree.fromstring(content)
+    return (
+        root.xpath("//item")
+        if fmt == "rss"
+        else root.xpath("//a:entry", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    )
+
+
+def identifiers(entry):
+    return [e.text for e in entry.iter(f"{{{DUBLIN_CORE}}}identifier")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_a_feed_entry_carries_the_doi_as_dc_identifier_and_keeps_its_id(client, demo_issue, fmt):
+    (entry,) = entries(client, "site", fmt)
+    assert identifiers(entry) == [NO6_DOI_URL]
+    short = f"http://testserver{reverse('reader:issue_short_url', args=['eucacis-in-brief', 6])}"
+    if fmt == "rss":
+        assert entry.findtext("guid") == short and entry.findtext("link").startswith("http://testserver/series/")
+    else:
+        atom = "{http://www.w3.org/2005/Atom}"
+        assert entry.findtext(f"{atom}id") == short
+        assert [link.get("href") for link in entry.iter(f"{atom}link") if link.get("rel") == "alternate"] == [
+            f"http://testserver{demo_issue.get_absolute_url()}"
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["atom", "rss"])
+def test_a_feed_entry_without_a_doi_has_no_dc_identifier_and_a_hostile_one_is_escaped(client, fmt):
+    without, hostile = make_interview(), make_interview()
+    Issue.objects.filter(pk=hostile.pk).update(doi=HOSTILE)
+    found = {}
+    for entry in entries(client, "site", fmt):
+        found[entry.findtext("title") or entry.findtext("{http://www.w3.org/2005/Atom}title")] = identifiers(entry)
+    assert found[without.title] == []
+    assert found[hostile.title] == [f"https://doi.org/{HOSTILE}"]
+
+
+@pytest.mark.django_db
+def test_feedparser_reads_the_doi_of_an_rss_entry(client, demo_issue):
+    feed = feedparser.parse(client.get(reverse("reader:site_feed_rss")).content)
+    assert feed.entries[0]["dc_identifier"] == NO6_DOI_URL
