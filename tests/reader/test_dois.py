@@ -263,3 +263,22 @@ def test_a_feed_entry_without_a_doi_has_no_dc_identifier_and_a_hostile_one_is_es
 def test_feedparser_reads_the_doi_of_an_rss_entry(client, demo_issue):
     feed = feedparser.parse(client.get(reverse("reader:site_feed_rss")).content)
     assert feed.entries[0]["dc_identifier"] == NO6_DOI_URL
+
+
+# -- the sitemap --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_the_dois_landing_page_and_never_the_doi_address(client, demo_issue):
+    """The DOI resolves to the issue's canonical page, which is what the sitemap lists.
+
+    A sitemap may only list addresses of its own site (sitemaps.org), so
+    https://doi.org/… cannot be an entry; the issue's page, with its DOI shown
+    and in its metadata, is.
+    """
+    xml = client.get(reverse("sitemap_section", kwargs={"section": "issues"})).content
+    locations = etree.fromstring(xml).xpath(
+        "//s:loc/text()", namespaces={"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    )
+    assert locations == [f"http://testserver{demo_issue.get_absolute_url()}"]
+    assert b"doi.org" not in xml
