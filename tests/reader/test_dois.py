@@ -282,3 +282,86 @@ def test_the_sitemap_lists_the_dois_landing_page_and_never_the_doi_address(clien
     )
     assert locations == [f"http://testserver{demo_issue.get_absolute_url()}"]
     assert b"doi.org" not in xml
+
+
+# -- the home and series pages: who holds the prefix ---------------------------------------------
+
+
+def graph(html):
+    (data,) = extruct.extract(html, base_url="http://testserver/", syntaxes=["json-ld"])["json-ld"]
+    return data
+
+
+@pytest.mark.django_db
+def test_the_home_page_names_the_programme_that_publishes_under_the_prefix(client, demo_issue):
+    data = graph(client.get(reverse("reader:home")).content.decode())
+    site, programme = data["@graph"]
+    assert site["publisher"] == [{"@id": programme["@id"]}]
+    assert programme["@type"] == "Organization" and programme["alternateName"] == "EUCACIS"
+    assert programme["identifier"] == {"@type": "PropertyValue", "propertyID": "DOI prefix", "value": "10.5555"}
+
+
+@pytest.mark.django_db
+def test_the_series_page_s_publisher_holds_the_prefix(client, demo_issue):
+    data = graph(client.get(reverse("reader:series_detail", args=["eucacis-in-brief"])).content.decode())
+    assert data["publisher"]["identifier"]["value"] == "10.5555"
+
+
+def test_a_programme_without_a_prefix_has_no_identifier_and_two_prefixes_are_both_named():
+    programme = Programme(name="A Programme", website="https://programme.example/")
+    without = Series(name="A", slug="a", doi_prefix="", programme=programme)
+    assert "identifier" not in series_page(without, root="https://briefs.example.org")["publisher"]
+    home = home_page(
+        root="https://briefs.example.org", search_path="/search/", programmes=[programme], series=[without]
+    )
+    assert "identifier" not in home["@graph"][1]
+    two = [Series(name="B", slug="b", doi_prefix="10.9999"), Series(name="C", slug="c", doi_prefix="10.5555")]
+    home = home_page(root="https://briefs.example.org", search_path="/search/", programmes=[programme], series=two)
+    assert [i["value"] for i in home["@graph"][1]["identifier"]] == ["10.5555", "10.9999"]
+
+
+# -- caches: the DOI is part of the issue document, so of its content version --------------------
+
+
+@pytest.mark.django_db
+def test_no_cached_output_keeps_showing_an_issue_without_the_doi_it_has_been_given(client, django_user_model):
+    """An issue public before its series had a prefix gets its DOI when it is published again.
+
+    Every output was read (and cached) before; each shows the DOI on the next request.
+    """
+    from briefs.workflow import apply_transition
+
+    chief = django_user_model.objects.create_superuser("chief", "chief@example.org", "pw-for-tests-only")
+    issue = make_interview()
+    series = issue.series
+    short = reverse("reader:issue_short_url", args=[series.slug, issue.number])
+    outputs = [
+        issue.get_absolute_url(),
+        reverse("reader:issue_bibtex", args=[series.slug, issue.number]),
+        reverse("reader:issue_ris", args=[series.slug, issue.number]),
+        reverse("reader:site_feed_atom"),
+        reverse("reader:series_feed_rss", args=[series.slug]),
+        reverse("reader:home"),
+    ]
+    for url in outputs:
+        response = client.get(url)
+        assert response.status_code == 200 and b"10.5555" not in response.content, url
+
+    series.doi_prefix, series.crossref_depositor_email = "10.5555", "office@example.org"
+    series.save()
+    apply_transition(issue, "withdraw", by=chief, comment="Checking a source.")
+    apply_transition(Issue.objects.get(pk=issue.pk), "republish", by=chief)
+    doi = Issue.objects.get(pk=issue.pk).doi
+    assert doi == f"10.5555/{series.slug}.{issue.number}"
+
+    for url in outputs:
+        content = client.get(url).content.decode()
+        assert ("10.5555" if url == reverse("reader:home") else doi) in content, url
+    page_html = client.get(issue.get_absolute_url()).content.decode()
+    assert f"https://doi.org/{doi}" in citation_texts(page_html)["cite-apa"]
+    assert client.get(short, follow=True).status_code == 200
+
+
+def citation_texts(html):
+    tree = lxml_html.fromstring(html)
+    return {p.get("id"): " ".join(p.text_content().split()) for p in tree.xpath("//p[@class='citation-text']")}
