@@ -33,8 +33,7 @@ What an entry says, and why:
   show the entry twice.
 - **DOI.** Once the issue has one, a Dublin Core ``<dc:identifier>`` with the
   DOI as its address (``https://doi.org/10.5555/…``), in both formats, as RSS
-  already carries ``dc:creator``: Dublin Core is the vocabulary both formats
-  take identifiers from, and DCMI asks for an identifier as a URI. The link
+  already carries ``dc:creator`` (feedparser reads it as ``dc_identifier``). The link
   stays the page (the DOI resolves to it); Atom allows one ``alternate`` link
   of a type, and the DOI is no other resource.
 
