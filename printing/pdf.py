@@ -594,7 +594,12 @@ def build_pdf(document, *, draft=False, strict=True):
             logger.warning(problem)
             break
     rendered.metadata.modified = None
-    data = rendered.write_pdf(pdf_variant=PDF_VARIANT)
+    # WeasyPrint writes <title> and the author, description, keywords, generator and
+    # dcterms.created/modified <meta> into the PDF's metadata; any other <meta> name only with
+    # custom_metadata, as an entry of the document information named after it: the template's
+    # <meta name="doi"> becomes /doi, as many publishers' PDFs carry it (DOI finders such as
+    # pdf2doi read the document information's values).
+    data = rendered.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
     return PdfBuild(
         data=data,
         pages=len(rendered.pages),

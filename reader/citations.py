@@ -71,6 +71,11 @@ def csl_item(document, links):
     “EUCACIS in Brief No. 6”, but ``collection-title number`` as
     “No. 6; EUCACIS in Brief”, and Cite Them Right leaves a report's
     ``collection-title`` out altogether. Both set would print the series twice.
+
+    ``DOI`` is the bare DOI: the three styles print it themselves as
+    ``https://doi.org/…`` (apa.csl's and chicago-author-date.csl's
+    ``source-DOI-URL``, harvard-cite-them-right.csl's ``access``), in place of
+    the ``URL``, as Crossref asks.
     """
     date = document.publication_date
     item = {
@@ -84,6 +89,7 @@ def csl_item(document, links):
         "publisher": document.publisher_name,
         "publisher-place": document.imprint.place,
         "ISSN": document.imprint.issn,
+        "DOI": document.doi,
         "URL": links.page,
         "language": document.language,
     }
@@ -299,6 +305,10 @@ def bibtex(document, links):
         ("month", _MONTHS[date.month - 1]),
         ("issn", latex_escape(document.imprint.issn)),
         ("language", latex_escape(document.language)),
+        # Bare and unescaped, as Zotero's BibTeX export writes doi (and url): biblatex reads both
+        # verbatim, so an escaped \_ would print its backslash. A DOI has no brace, % or space
+        # (briefs.dois.DOI_RE), so it cannot end its field early.
+        ("doi", document.doi),
         ("url", links.page),
         ("abstract", latex_escape(document.abstract)),
         ("keywords", latex_escape(", ".join(document.keywords))),
@@ -332,7 +342,9 @@ def ris(document, links):
     title, and APA printed "(No. 6; EUCACIS in Brief)".
     The series' ISSN has no tag in a RIS report: in ``SN`` it would be taken as
     the report's number. ``VL``/``IS`` are a volume and an issue, which a report
-    has not; reference managers file them as notes.
+    has not; reference managers file them as notes. ``DO`` is the bare DOI,
+    the form Zotero's RIS translator keeps (it passes ``DO`` through
+    ``ZU.cleanDOI``, which takes a ``https://doi.org/`` address back to it).
     """
     date = document.publication_date
     lines = [("TY", "RPRT")]
@@ -346,6 +358,7 @@ def ris(document, links):
         ("PB", document.publisher_name),
         ("CY", document.imprint.place),
         ("LA", document.language),
+        ("DO", document.doi),
         ("UR", links.page),
         ("L1", links.pdf),
         ("AB", document.abstract),

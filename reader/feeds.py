@@ -29,6 +29,13 @@ What an entry says, and why:
 - **Categories.** The kind of piece, the topics, then the countries and regions.
 - **Link and id.** The issue's page; the id is its short address
   (``/series/<slug>/<number>/``), which stays the same if the title and slug change.
+  Giving an issue its DOI changes neither: a new id would make every reader
+  show the entry twice.
+- **DOI.** Once the issue has one, a Dublin Core ``<dc:identifier>`` with the
+  DOI as its address (``https://doi.org/10.5555/…``), in both formats, as RSS
+  already carries ``dc:creator`` (feedparser reads it as ``dc_identifier``). The link
+  stays the page (the DOI resolves to it); Atom allows one ``alternate`` link
+  of a type, and the DOI is no other resource.
 
 Everything handed to the feed writer goes through :func:`reader.summaries.clean_text`:
 Django's XML writer refuses the control characters XML 1.0 forbids (with a 500),
@@ -45,6 +52,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from briefs.dois import doi_url
 from briefs.models import (
     AUTHOR_ROLES,
     PERSON_NAME_FIELDS,
@@ -108,13 +116,20 @@ class RssFeed(_CleanText, Rss201rev2Feed):
             handler.addQuickElement("dc:creator", name)
         for name, _url in item.get("contributors", ()):
             handler.addQuickElement("dc:contributor", name)
+        if item.get("doi_url"):
+            handler.addQuickElement("dc:identifier", item["doi_url"])
 
 
 class AtomFeed(_CleanText, Atom1Feed):
-    """Atom 1.0 with one ``<author>`` per author and one ``<contributor>`` per interviewee."""
+    """Atom 1.0 with one ``<author>`` per author, one ``<contributor>`` per interviewee, and the DOI."""
+
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:dc": DUBLIN_CORE}
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        if item.get("doi_url"):
+            handler.addQuickElement("dc:identifier", item["doi_url"])
         for element, people in (("author", item.get("authors", ())), ("contributor", item.get("contributors", ()))):
             for name, url in people:
                 handler.startElement(element, {})
@@ -144,6 +159,8 @@ class FeedEntry:
     #: The PDF's address, and its size in bytes (0: not built yet).
     pdf: str = ""
     pdf_size: int = 0
+    #: ``https://doi.org/10.5555/…`` once the issue has a DOI, else empty.
+    doi_url: str = ""
 
 
 def feed_issues(issues):
@@ -155,7 +172,18 @@ def feed_issues(issues):
     last_correction = Correction.objects.filter(issue=OuterRef("pk")).order_by("-corrected_at")
     return (
         issues.select_related("series")
-        .only("number", "title", "slug", "kind", "introduction", "body", "public_from", "series__name", "series__slug")
+        .only(
+            "number",
+            "title",
+            "slug",
+            "kind",
+            "introduction",
+            "body",
+            "public_from",
+            "doi",
+            "series__name",
+            "series__slug",
+        )
         .annotate(last_corrected_at=Subquery(last_correction.values("corrected_at")[:1]), pdf_size=F("pdf__size"))
         .prefetch_related(
             Prefetch(
@@ -196,6 +224,7 @@ def feed_entry(issue, origin):
         updated=updated,
         pdf=origin + reverse("reader:issue_pdf", args=[series.slug, issue.number]),
         pdf_size=issue.pdf_size or 0,
+        doi_url=doi_url(issue.doi),
     )
 
 
@@ -283,7 +312,7 @@ class IssueFeed(Feed):
         return [Enclosure(entry.pdf, str(entry.pdf_size), "application/pdf")]
 
     def item_extra_kwargs(self, entry):
-        return {"authors": entry.authors, "contributors": entry.contributors}
+        return {"authors": entry.authors, "contributors": entry.contributors, "doi_url": entry.doi_url}
 
 
 class SiteFeed(IssueFeed):

@@ -27,7 +27,17 @@ then lays the ``citation_*`` tags over the result):
   series title cannot be reached from meta tags (RDF needs a typed node);
 - place: ``eprints.place_of_pub`` (RDF reads no other literal for it);
 - number, institution, ISSN, date, authors: the ``citation_*`` tags;
+- DOI: ``citation_doi`` (mapped to the DOI field and passed through
+  ``ZU.cleanDOI``); the RDF translator also finds it in a ``DC.identifier``
+  whose value ``cleanDOI`` can read, as ``https://doi.org/10.5555/…`` is;
 - the PDF, attached: ``citation_pdf_url``.
+
+The DOI, once the issue has one, takes the form each vocabulary expects: the
+bare DOI (``10.5555/eucacis-in-brief.6``) where the field is a DOI
+(``citation_doi``, JSON-LD's ``PropertyValue``), the DOI as an address
+(``https://doi.org/10.5555/…``, as Crossref asks DOIs to be shown) where the
+field is an identifier or a link (``DC.identifier``, JSON-LD's ``sameAs``). The
+page's own address stays ``og:url``, ``url`` and ``@id``: the DOI resolves to it.
 """
 
 import json
@@ -81,6 +91,11 @@ def highwire_tags(document, links):
         _name("citation_technical_report_institution", document.publisher_name),
         _name("citation_technical_report_number", document.number),
         _name("citation_issn", document.imprint.issn),
+    ]
+    if document.doi:
+        # The bare DOI, as publishers' pages give it and Zotero and Google Scholar read it.
+        tags.append(_name("citation_doi", document.doi))
+    tags += [
         _name("citation_language", document.language),
         _name("citation_keywords", "; ".join(document.keywords)),
         _name("citation_abstract", document.abstract),
@@ -103,6 +118,12 @@ def dublin_core_tags(document, links):
         # “(Text No. 6)”; the format below already says it is text.
         _name("DC.type", document.series_name),
         _name("DC.format", "text/html"),
+    ]
+    if document.doi:
+        # The DOI as its address, a URI (DCMI names URIs and DOIs among the formal identification
+        # systems), which Zotero's RDF translator reads back to the DOI; the page's address follows.
+        tags.append(_name("DC.identifier", document.doi_url))
+    tags += [
         _name("DC.identifier", links.page),
         _name("DC.language", document.language),
         _name("DC.description", document.abstract),
@@ -239,6 +260,11 @@ def json_ld(document, links):
             "name": document.pdf_filename,
         },
     }
+    if document.doi:
+        # schema.org has no DOI property: an identifier as a PropertyValue whose propertyID names
+        # the scheme, and the DOI's address in sameAs (another address of the same work).
+        report["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": document.doi}
+        report["sameAs"] = document.doi_url
     if document.corrections:
         report["dateModified"] = document.corrections[-1][0].isoformat()
         report["correction"] = [

@@ -1,8 +1,11 @@
 """schema.org JSON-LD of the site's pages other than an issue's (which :mod:`reader.metadata` makes).
 
 - the home page: the site as a ``WebSite`` whose ``SearchAction`` is the search
-  page, and the programme that publishes it as an ``Organization``;
-- a series page: the series as a ``Periodical`` with its ISSN;
+  page, and the programme that publishes it as an ``Organization``, with the DOI
+  prefix of its series (the prefix names the registrant, the publisher whose
+  DOIs begin with it);
+- a series page: the series as a ``Periodical`` with its ISSN, and its
+  publisher with the series' DOI prefix;
 - a person page: a ``ProfilePage`` whose ``mainEntity`` is the ``Person``;
 - the archive, topic and place pages: a ``CollectionPage`` listing the issues it
   shows (an ``ItemList``), about the topic or the place.
@@ -34,8 +37,22 @@ def website_id(root):
     return f"{root}/#website"
 
 
-def organisation(programme):
-    """The programme as an ``Organization``, named as the imprint and the citations name it."""
+def doi_prefix(prefix):
+    """A DOI prefix as an ``identifier`` of the ``Organization`` it was given to.
+
+    schema.org has no property for it: a ``PropertyValue`` whose ``propertyID``
+    names the scheme. The DOI Handbook calls the prefix the registrant's code, so
+    it identifies the publisher (Crossref's member), not a series or an issue.
+    """
+    return {"@type": "PropertyValue", "propertyID": "DOI prefix", "value": prefix}
+
+
+def organisation(programme, doi_prefixes=()):
+    """The programme as an ``Organization``, named as the imprint and the citations name it.
+
+    ``doi_prefixes``: the DOI prefixes of the programme's series, if they have any.
+    """
+    identifiers = [doi_prefix(prefix) for prefix in sorted(set(filter(None, doi_prefixes)))]
     return _compact(
         {
             "@type": "Organization",
@@ -43,13 +60,20 @@ def organisation(programme):
             "name": publisher_name(programme),
             "alternateName": programme.short_name,
             "url": programme.website,
+            "identifier": identifiers[0] if len(identifiers) == 1 else identifiers,
         }
     )
 
 
-def home_page(*, root, search_path, programmes):
-    """The site as a ``WebSite`` searchable at ``search_path``, published by ``programmes``."""
-    publishers = [organisation(programme) for programme in programmes]
+def home_page(*, root, search_path, programmes, series=()):
+    """The site as a ``WebSite`` searchable at ``search_path``, published by ``programmes``.
+
+    ``series``: the site's series (with ``programme_id``), whose DOI prefixes their programme holds.
+    """
+    publishers = [
+        organisation(programme, [s.doi_prefix for s in series if s.programme_id == programme.pk])
+        for programme in programmes
+    ]
     site = _compact(
         {
             "@type": "WebSite",
@@ -82,7 +106,7 @@ def series_page(series, *, root):
                 "issn": series.issn,
                 "description": description(plain_text(series.introduction)),
                 "inLanguage": "en",
-                "publisher": organisation(series.programme),
+                "publisher": organisation(series.programme, [series.doi_prefix]),
                 "locationCreated": {"@type": "Place", "name": series.place_of_publication}
                 if series.place_of_publication
                 else None,

@@ -61,7 +61,9 @@ def home(request):
     """
     series = list(Series.objects.select_related("programme"))
     programmes = list({s.programme_id: s.programme for s in series}.values())
-    data = home_page(root=site_root(request), search_path=reverse("reader:search"), programmes=programmes)
+    data = home_page(
+        root=site_root(request), search_path=reverse("reader:search"), programmes=programmes, series=series
+    )
     published = Issue.objects.published().newest_first()
     featured = published.select_related("series__programme").first()
     document = _issue_document(featured) if featured is not None else None

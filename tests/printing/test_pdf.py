@@ -158,6 +158,58 @@ def test_editors_set_the_series_licence_in_the_series_form_and_the_issue_documen
     assert (imprint.licence, imprint.licence_url) == ("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 
 
+NO6_DOI_URL = "https://doi.org/10.5555/eucacis-in-brief.6"
+#: Every character a DOI's suffix may hold (briefs.dois), in a suffix long enough to wrap.
+ODD_DOI = "10.5555/a_b(1);c/d:e-f." + "long-suffix-" * 6 + "6"
+
+
+def _link_targets(page):
+    return [a.get_object()["/A"]["/URI"] for a in page.get("/Annots", []) if "/URI" in a.get_object().get("/A", {})]
+
+
+def test_the_cover_prints_the_doi_as_its_address_under_the_issn_and_links_it(no6):
+    reader = PdfReader(io.BytesIO(no6[1].data))
+    lines = reader.pages[0].extract_text().splitlines()
+    assert lines[-2:] == ["ISSN 2627-7190", f"DOI {NO6_DOI_URL}"]
+    assert NO6_DOI_URL in _link_targets(reader.pages[0])
+
+
+def test_the_imprint_prints_the_doi_after_the_issn(no6):
+    reader = PdfReader(io.BytesIO(no6[1].data))
+    lines = reader.pages[-1].extract_text().splitlines()
+    assert lines[lines.index("ISSN: 2627-7190") + 1] == f"DOI: {NO6_DOI_URL}"
+    assert NO6_DOI_URL in _link_targets(reader.pages[-1])
+
+
+def test_the_pdf_metadata_carries_the_bare_doi_as_doi(no6):
+    assert PdfReader(io.BytesIO(no6[1].data)).metadata["/doi"] == "10.5555/eucacis-in-brief.6"
+
+
+def test_an_issue_without_a_doi_prints_none_and_a_long_odd_one_wraps_on_the_page(no6):
+    document, _build = no6
+    without = PdfReader(io.BytesIO(_build_with(document, doi="").data))
+    assert "DOI" not in " ".join(page.extract_text() for page in without.pages)
+    assert "/doi" not in without.metadata and "doi.org" not in str(without.metadata)
+    assert without.pages[0].extract_text().splitlines()[-1] == "ISSN 2627-7190"
+
+    odd = PdfReader(io.BytesIO(_build_with(document, doi=ODD_DOI).data))
+    assert odd.metadata["/doi"] == ODD_DOI
+    address = f"https://doi.org/{ODD_DOI}"
+    for page in (odd.pages[0], odd.pages[-1]):
+        text = page.extract_text()
+        assert squash(address) in squash(text) and address in _link_targets(page)
+        # Broken over lines rather than run off the page (it is one word, longer than the column).
+        assert not any(address in line for line in text.splitlines())
+
+
+def test_the_doi_is_escaped_in_the_print_html():
+    """Not a DOI the site can make: the template escapes whatever the document holds."""
+    from tests.reader.scholarly_samples import scholarly_document
+
+    html = pdf_module.print_html(scholarly_document(doi="10.5555/a<x>&\"'"))
+    assert "<x>" not in html and 'content="10.5555/a&lt;x&gt;&amp;&quot;&#x27;"' in html
+
+
 def test_back_matter_labels_stay_on_one_line(no6):
     lines = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(no6[1].data)).pages[-2:]).splitlines()
     for label in ["Place of publication:", "Publishers:", "Editors:", "Layout:", "ISSN:", "Internet:", "Hashtag:"]:

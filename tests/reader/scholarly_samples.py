@@ -40,7 +40,7 @@ def contribution(pk, who, role, label=""):
 
 
 def scholarly_document(
-    *, authors=(ALBINA,), interviewees=(ERKIN,), title=None, kind="interview", corrections=(), licence=""
+    *, authors=(ALBINA,), interviewees=(ERKIN,), title=None, kind="interview", corrections=(), licence="", doi=""
 ):
     programme = Programme(
         name="The EU, Central Asia and the Caucasus in the International System",
@@ -67,6 +67,7 @@ def scholarly_document(
         publication_date=datetime.date(2019, 2, 1),
         introduction="<p>Since 2016, relations deepened[^a]. A second sentence follows.</p><p>Another paragraph.</p>",
         body="",
+        doi=doi,
     )
     role = "interviewer" if kind == "interview" else "author"
     contributions = [contribution(i, who, role) for i, who in enumerate(authors, start=1)]

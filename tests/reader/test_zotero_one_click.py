@@ -11,6 +11,8 @@ hands the ``DC.*``, ``og:*`` and ``eprints.*`` tags to its “RDF” translator
   “(<report type> No. <number>)”;
 - ``eprints.place_of_pub`` is the place (RDF reads no other literal for it);
 - ``citation_issn`` the ISSN, ``citation_technical_report_number`` the number;
+- ``citation_doi`` the DOI (cleaned with ``ZU.cleanDOI``; RDF would also read it
+  from a ``DC.identifier`` such as ``https://doi.org/…``, which the Highwire tag overrides);
 - ``citation_pdf_url`` is attached as “Full Text PDF”.
 
 translation-server's items for this page and for its RIS and BibTeX files are in
@@ -65,6 +67,7 @@ def zotero_item(tags):
         "institution": first.get("citation_technical_report_institution"),
         "place": first.get("eprints.place_of_pub"),
         "ISSN": ", ".join(tags.get("citation_issn", [])),
+        "DOI": first.get("citation_doi"),
         "attachments": [{"title": "Full Text PDF", "url": first["citation_pdf_url"], "mimeType": "application/pdf"}]
         if "citation_pdf_url" in first
         else [],
@@ -109,6 +112,12 @@ def test_no6_is_saved_with_its_place_issn_and_pdf(saved, demo_issue):
     assert saved["attachments"] == [{"title": "Full Text PDF", "url": pdf, "mimeType": "application/pdf"}]
 
 
+def test_no6_is_saved_with_its_doi_which_apa_then_prints_as_its_address(saved, client, demo_issue):
+    assert saved["DOI"] == demo_issue.doi == "10.5555/eucacis-in-brief.6"  # docs/zotero-no6/web-item.json has it too
+    tags = head_meta(client.get(demo_issue.get_absolute_url()).content.decode())
+    assert tags["DC.identifier"][0] == "https://doi.org/10.5555/eucacis-in-brief.6"
+
+
 def test_the_abstract_is_the_introductions_first_paragraph_whole(saved, client, demo_issue):
     paragraph = first_paragraph_of_the_introduction()
     assert paragraph.startswith("Since the beginning of Shavkat Mirziyoyev´s presidency")
@@ -129,6 +138,7 @@ def test_google_scholars_tags_stay_one_per_field_and_one_author_per_author(clien
         "citation_technical_report_institution",
         "citation_technical_report_number",
         "citation_abstract",
+        "citation_doi",
     ):
         assert len(tags[single]) == 1, single
     assert tags["citation_author"] == ["Muratbekova, Albina"]  # the interviewer; the interviewee is no author
