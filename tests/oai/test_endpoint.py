@@ -365,3 +365,19 @@ def test_a_person_with_a_diacritic_and_control_characters_stays_valid_xml(oai, d
     dc = oai(verb="GetRecord", identifier=identifier(issue), metadataPrefix="oai_dc").dc()
     assert dc["creator"] == ["Müller, Oʻtkir"]
     assert dc["title"] == ["Tab\there, bell and a verticaltab"]
+
+
+def test_until_takes_in_its_whole_second_and_not_the_next(oai, db):
+    issue = make_issue(public_from=datetime.datetime(2019, 2, 1, 9, tzinfo=datetime.UTC))
+    exact = datetime.datetime(2025, 3, 4, 5, 6, 7, tzinfo=datetime.UTC)
+    Issue.objects.filter(pk=issue.pk).update(updated_at=exact)  # a datestamp on the second
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", until="2025-03-04T05:06:07Z").identifiers == [
+        identifier(issue)
+    ]
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", until="2025-03-04T05:06:06Z").errors == [
+        "noRecordsMatch"
+    ]
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", until="2025-03-03").errors == ["noRecordsMatch"]
+    Issue.objects.filter(pk=issue.pk).update(updated_at=exact.replace(hour=0, minute=0, second=0))
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", until="2025-03-03").errors == ["noRecordsMatch"]
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", until="2025-03-04").identifiers == [identifier(issue)]
