@@ -55,6 +55,25 @@ if SITE_URL and not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
         "e.g. SITE_URL=https://briefs.example.org (no path, query or fragment)."
     )
 
+# OAI-PMH (/oai/, docs/public-site.md). The repository's name in every record's identifier
+# (oai:<this>:issue/42): a domain name, SITE_URL's host unless set. Fix it before the first
+# harvest; harvesters keep the identifiers for ever.
+_OAI_DOMAIN = r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+"
+OAI_REPOSITORY_IDENTIFIER = os.environ.get("OAI_REPOSITORY_IDENTIFIER", "").strip()
+if OAI_REPOSITORY_IDENTIFIER and not re.fullmatch(_OAI_DOMAIN, OAI_REPOSITORY_IDENTIFIER):
+    raise ImproperlyConfigured(
+        f"OAI_REPOSITORY_IDENTIFIER={OAI_REPOSITORY_IDENTIFIER!r} is not a domain name (the OAI identifier "
+        "guidelines ask for one), e.g. OAI_REPOSITORY_IDENTIFIER=briefs.example.org."
+    )
+if not OAI_REPOSITORY_IDENTIFIER:
+    _site_host = re.sub(r"^https?://|:\d+$", "", SITE_URL)
+    # A site at an IP address or a one-word host (development) has no domain name to lend.
+    OAI_REPOSITORY_IDENTIFIER = _site_host if re.fullmatch(_OAI_DOMAIN, _site_host) else "localhost.localdomain"
+# Who harvesters write to (Identify's adminEmail), comma-separated; else the series' contact addresses.
+OAI_ADMIN_EMAILS = [e.strip() for e in os.environ.get("OAI_ADMIN_EMAILS", "").split(",") if e.strip()]
+# The repository's name in Identify; else the site's name.
+OAI_REPOSITORY_NAME = os.environ.get("OAI_REPOSITORY_NAME", "").strip()
+
 
 # ==== Apps, middleware, URLs and templates ================================================
 INSTALLED_APPS = [
@@ -88,6 +107,8 @@ INSTALLED_APPS = [
     "crossref",
     "reader",
     "editorial",
+    # OAI-PMH for harvesters (/oai/): reads reader's and briefs' functions; nothing imports it.
+    "oai",
 ]
 # Demo content and accounts with a known password: development only.
 if DEBUG:
@@ -269,7 +290,11 @@ PAGE_CACHE_IGNORED_MODELS = []
 PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /proof/: an unpublished issue for whoever holds a link that can be revoked at
 # any moment; it must be looked up on every request (sharing/views.py).
-PAGE_CACHE_EXCLUDE = ["/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/favicon.", "/apple-touch-icon"]
+# /oai/: each answer is worked out from the issues' state at its moment, and reads
+# arguments no canonical address keeps (verb, resumptionToken…).
+PAGE_CACHE_EXCLUDE = [
+    "/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/oai/", "/favicon.", "/apple-touch-icon",
+]  # fmt: skip
 # Who previews drafts and scheduled issues on the public site: active staff with
 # this permission (other staff see what the public sees). Signed-in visitors'
 # pages are never cached, previews or not.

@@ -18,6 +18,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
+    path("oai/", include("oai.urls")),
     path("", include("reader.urls")),
     path("", include("sharing.urls")),
 ]

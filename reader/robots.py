@@ -1,4 +1,4 @@
-"""/robots.txt: where the sitemap is, and what crawlers should leave alone."""
+"""/robots.txt: where the sitemap and the OAI-PMH endpoint are, and what crawlers should leave alone."""
 
 from django.conf import settings
 from django.shortcuts import render
@@ -21,6 +21,12 @@ def robots_txt(request):
     return render(
         request,
         "robots.txt",
-        {"disallowed": disallowed, "sitemap_url": absolute_url(request, reverse("sitemap_index"))},
+        {
+            "disallowed": disallowed,
+            "sitemap_url": absolute_url(request, reverse("sitemap_index")),
+            # Named in a comment, as repositories do: no robots.txt directive names an OAI-PMH
+            # endpoint, and it is not disallowed, since harvesters such as BASE's honour robots.txt.
+            "oai_base_url": absolute_url(request, reverse("oai:endpoint")),
+        },
         content_type="text/plain; charset=utf-8",
     )

@@ -201,6 +201,15 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_admin_and_proofreading_links
     assert "Sitemap: http://testserver/sitemap.xml" in lines
 
 
+def test_robots_txt_names_the_oai_pmh_base_url_in_a_comment_and_no_directive_of_its_own(client):
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert (
+        lines[-1] == "# OAI-PMH base URL (for harvesters; robots.txt has no directive for it): http://testserver/oai/"
+    )
+    directives = {line.split(":", 1)[0] for line in lines if line and not line.startswith("#")}
+    assert directives == {"User-agent", "Disallow", "Sitemap"}
+
+
 def test_robots_txt_names_the_benchmark_view_only_when_it_is_mounted(client, settings):
     settings.BENCHMARK_VIEWS = True
     assert "Disallow: /_bench/" in client.get("/robots.txt").content.decode().splitlines()
@@ -214,7 +223,7 @@ def test_robots_txt_disallows_nothing_a_reader_may_see(client, demo_issue):
     for name in ("pages", "series", "issues", "people"):
         for loc in section(client, name):
             assert robots.can_fetch("Googlebot", loc), loc
-    for url in ["/sitemap.xml", "/feed/atom/", reverse("reader:issue_pdf", args=["eucacis-in-brief", 6])]:
+    for url in ["/sitemap.xml", "/feed/atom/", reverse("reader:issue_pdf", args=["eucacis-in-brief", 6]), "/oai/"]:
         assert robots.can_fetch("Googlebot", ORIGIN + url)
     for url in ["/admin/", "/admin/briefs/issue/", "/proof/some-token/"]:
         assert not robots.can_fetch("Googlebot", ORIGIN + url)
