@@ -21,6 +21,12 @@ _SUFFIX_RE = re.compile(r"^[A-Za-z0-9\-._;()/]+$")
 #: A DOI as it is written on its own.
 DOI_RE = re.compile(r"^10\.\d{4,9}/[A-Za-z0-9\-._;()/:]+$")
 RESOLVER = "https://doi.org/"
+#: The longest DOI kept (``Issue.doi``), its longest prefix ("10." and nine digits) with the slash, and so the
+#: longest suffix a pattern may make with the longest series slug (``Series.slug``) and a ten-digit number.
+MAX_DOI = 255
+MAX_SUFFIX = MAX_DOI - len("10.123456789/")
+LONGEST_SLUG = 100
+LARGEST_NUMBER = 9_999_999_999
 
 
 def validate_doi_prefix(value):
@@ -36,12 +42,21 @@ def validate_doi_prefix(value):
 def validate_suffix_pattern(value):
     """The pattern must name the issue's number once, use known placeholders, and make a valid suffix."""
     try:
-        fields = [name for _, name, spec, conv in string.Formatter().parse(value or "") if name is not None]
+        parsed = [
+            (name, spec, conv) for _, name, spec, conv in string.Formatter().parse(value or "") if name is not None
+        ]
     except ValueError:
         raise ValidationError(
             "The pattern has an unmatched brace. Write placeholders as {series} and {number}.",
             code="doi_pattern_braces",
         ) from None
+    if any(spec or conv for _, spec, conv in parsed):
+        raise ValidationError(
+            "Write the placeholders plainly, as {series} and {number}, with nothing after the name "
+            "(no “:03d” or “!r”).",
+            code="doi_pattern_format",
+        )
+    fields = [name for name, _, _ in parsed]
     unknown = sorted({name for name in fields if name not in PLACEHOLDERS})
     if unknown:
         raise ValidationError(
@@ -53,6 +68,14 @@ def validate_suffix_pattern(value):
         raise ValidationError(
             "The pattern must contain {number} exactly once, so that every issue gets a DOI of its own.",
             code="doi_pattern_number",
+        )
+    longest = suffix_for(value, series_slug="s" * LONGEST_SLUG, number=LARGEST_NUMBER)
+    if len(longest) > MAX_SUFFIX:
+        raise ValidationError(
+            "The pattern can make a suffix of %(length)s characters (with the longest web address a series may "
+            "have); a DOI may have %(limit)s here. Shorten the text around the placeholders.",
+            code="doi_pattern_length",
+            params={"length": len(longest), "limit": MAX_SUFFIX},
         )
     sample = suffix_for(value, series_slug="series", number=1)
     if not _SUFFIX_RE.match(sample):
@@ -77,3 +100,16 @@ def doi_for(prefix, pattern, *, series_slug, number):
 def doi_url(doi):
     """The DOI as an address, as Crossref asks citations to show it: ``https://doi.org/10.5555/…``."""
     return RESOLVER + doi if doi else ""
+
+
+def validate_deposit_url(value):
+    """A deposit address must be one this server sends to (``CROSSREF_DEPOSIT_URLS``): the login goes with it."""
+    from django.conf import settings
+
+    if value and value not in settings.CROSSREF_DEPOSIT_URLS:
+        raise ValidationError(
+            "Deposits go only to Crossref's own addresses: %(allowed)s. The server's Crossref login is sent "
+            "with every deposit, so no other address can be used.",
+            code="deposit_url",
+            params={"allowed": ", ".join(settings.CROSSREF_DEPOSIT_URLS)},
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
-from briefs.dois import DEFAULT_SUFFIX_PATTERN, validate_doi_prefix, validate_suffix_pattern
+from briefs.dois import DEFAULT_SUFFIX_PATTERN, validate_deposit_url, validate_doi_prefix, validate_suffix_pattern
 from briefs.footnotes import LABEL_RE, normalise_label
 from briefs.licences import CHOICES as LICENCE_CHOICES
 from briefs.validators import normalise_issn, validate_issn
@@ -160,9 +160,10 @@ class Series(models.Model):
         "deposit address",
         blank=True,
         default="https://test.crossref.org/servlet/deposit",
-        help_text="Crossref's deposit address: https://test.crossref.org/servlet/deposit to try, "
-        "https://doi.crossref.org/servlet/deposit for real DOIs. The login name and password are set on the "
-        "server (CROSSREF_LOGIN, CROSSREF_PASSWORD), never here.",
+        validators=[validate_deposit_url],
+        help_text="Crossref's test address (test.crossref.org) to try, its real one (doi.crossref.org) for DOIs "
+        "that resolve. The login name and password are set on the server (CROSSREF_LOGIN, CROSSREF_PASSWORD), "
+        "never here, and go only to these addresses.",
     )
 
     class Meta:
@@ -179,6 +180,16 @@ class Series(models.Model):
             raise ValidationError(
                 {"crossref_depositor_email": "Crossref needs an address to send each deposit's result to."}
             )
+        if self.pk and self.has_dois() and "{series}" in (self.doi_suffix_pattern or DEFAULT_SUFFIX_PATTERN):
+            stored_slug = Series.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if stored_slug is not None and self.slug != stored_slug:
+                raise ValidationError(
+                    {
+                        "slug": f"Issues of this series have DOIs made from its web address “{stored_slug}” "
+                        "({series} in the DOI suffix pattern); it cannot change, or the next DOIs would not "
+                        "match the earlier ones."
+                    }
+                )
         if self.pk and self.has_dois():
             stored = Series.objects.filter(pk=self.pk).values("doi_prefix", "doi_suffix_pattern").first() or {}
             for field, label in (("doi_prefix", "prefix"), ("doi_suffix_pattern", "suffix pattern")):

@@ -112,6 +112,13 @@ def _credentials():
     return settings.CROSSREF_LOGIN, settings.CROSSREF_PASSWORD
 
 
+def _address_refused(url):
+    return (
+        f"Not sent: “{url or 'no address'}” is not one of the Crossref addresses this server sends its login to "
+        f"({', '.join(settings.CROSSREF_DEPOSIT_URLS)}). Choose one in the series' DOIs and Crossref settings."
+    )
+
+
 def _finish(deposit, state, message, **fields):
     deposit.state, deposit.message = state, message
     deposit.finished_at = timezone.now() if state not in (DepositState.QUEUED, DepositState.SUBMITTED) else None
@@ -179,6 +186,9 @@ def send_deposit(deposit_id):
             + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""),
         )
         return "invalid"
+    if issue.series.crossref_deposit_url not in settings.CROSSREF_DEPOSIT_URLS:
+        _finish(deposit, DepositState.FAILED, _address_refused(issue.series.crossref_deposit_url))
+        return "failed"
     login, password = _credentials()
     if not (login and password):
         _finish(
@@ -245,6 +255,9 @@ def check_deposit(deposit_id):
     deposit = Deposit.objects.select_related("issue__series").filter(pk=deposit_id).first()
     if deposit is None or deposit.state != DepositState.SUBMITTED:
         return "nothing to do"
+    if deposit.issue.series.crossref_deposit_url not in settings.CROSSREF_DEPOSIT_URLS:
+        _finish(deposit, DepositState.FAILED, _address_refused(deposit.issue.series.crossref_deposit_url))
+        return "failed"
     login, password = _credentials()
     answer = client.result(
         deposit.issue.series.crossref_deposit_url,

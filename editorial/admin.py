@@ -3,6 +3,7 @@ import re
 from contextlib import contextmanager
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -141,6 +142,18 @@ class SeriesAdmin(SeriesHistoryAdmin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "crossref_deposit_url":
+            # Chosen, never typed: the server's Crossref login is sent to this address.
+            return forms.TypedChoiceField(
+                label=db_field.verbose_name.capitalize(),
+                choices=[("", "None: no deposits"), *((url, url) for url in settings.CROSSREF_DEPOSIT_URLS)],
+                required=False,
+                empty_value="",
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A DOI is for ever: once an issue has one, the prefix and pattern that made it stay.
@@ -1081,7 +1094,6 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         }
         return TemplateResponse(request, "admin/briefs/issue/transition.html", context)
 
-    @admin.display(description="printed PDF")
     def has_publish_permission(self, request):
         """The deposit action's permission: those who publish deposit."""
         return request.user.has_perm("briefs.publish_issue")
@@ -1090,6 +1102,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def doi_registration(self, obj):
         return doi_panel(_issue_of(obj))
 
+    @admin.display(description="printed PDF")
     def printed_pdf(self, obj):
         if obj.is_working_copy:
             return format_html(

@@ -336,6 +336,15 @@ CROSSREF_LOGIN = os.environ.get("CROSSREF_LOGIN", "")
 CROSSREF_PASSWORD = os.environ.get("CROSSREF_PASSWORD", "")
 # Seconds to wait for Crossref's answer; seconds between attempts to send (a timeout, a 5xx); seconds
 # before asking for a sent deposit's result, then between the next questions.
+# The only addresses deposits (and the series' Crossref login) are ever sent to: Crossref's test and
+# production deposit endpoints. A series chooses one; nothing else can be typed in.
+CROSSREF_DEPOSIT_URLS = [
+    url.strip()
+    for url in os.environ.get(
+        "CROSSREF_DEPOSIT_URLS", "https://test.crossref.org/servlet/deposit,https://doi.crossref.org/servlet/deposit"
+    ).split(",")
+    if url.strip()
+]
 CROSSREF_TIMEOUT = float(os.environ.get("CROSSREF_TIMEOUT", 30))
 CROSSREF_RETRY_DELAYS = [
     int(s) for s in os.environ.get("CROSSREF_RETRY_DELAYS", "60,300,1800,7200,21600").split(",") if s

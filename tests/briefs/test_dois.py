@@ -46,6 +46,11 @@ def test_patterns_that_make_a_suffix_per_issue_are_accepted(pattern):
         ("{series}.{number", "unmatched brace"),
         ("eib {number}", "not a valid DOI suffix"),
         ("eib.{number}#x", "not a valid DOI suffix"),
+        ("{number:zz}", "plainly"),
+        ("{number!x}", "plainly"),
+        ("{number:{series}}", "plainly"),
+        ("{series}.{number:0>250}", "plainly"),
+        ("brief-" + "x" * 150 + ".{series}.{number}", "a DOI may have 242 here"),
     ],
 )
 def test_patterns_that_cannot_make_one_doi_per_issue_are_refused_saying_why(pattern, says):
@@ -123,3 +128,60 @@ def test_the_series_form_shows_the_fixed_prefix_and_pattern_as_text_once_issues_
     page = editor_client.get(url).content.decode()
     assert 'name="doi_suffix_pattern"' not in page and 'name="doi_prefix"' not in page
     assert "{series}.{number}" in page and "10.5555" in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://attacker.example/steal",
+        "https://test.crossref.org.evil.example/servlet/deposit",
+        "http://127.0.0.1:8000/",
+    ],
+)
+def test_a_deposit_address_is_only_one_of_crossrefs_since_the_login_goes_with_it(db, url):
+    series = make_series(doi_prefix="10.5555", crossref_depositor_email="doi@example.org", crossref_deposit_url=url)
+    with pytest.raises(ValidationError) as refused:
+        series.full_clean()
+    assert "crossref_deposit_url" in refused.value.message_dict
+    series.crossref_deposit_url = "https://doi.crossref.org/servlet/deposit"
+    series.full_clean()
+
+
+def test_the_series_form_offers_crossrefs_addresses_to_choose_and_refuses_a_crafted_one(editor_client):
+    series = _series()
+    url = reverse("admin:briefs_series_change", args=[series.pk])
+    page = editor_client.get(url).content.decode()
+    assert '<select name="crossref_deposit_url"' in page
+    assert '<option value="https://doi.crossref.org/servlet/deposit"' in page
+    form = editor_client.get(url).context["adminform"].form
+    data = {name: ("" if value is None else value) for name, value in form.initial.items()}
+    data |= {
+        "crossref_deposit_url": "http://attacker.example/steal",
+        "about_sections-TOTAL_FORMS": "0",
+        "about_sections-INITIAL_FORMS": "0",
+        "editorial_memberships-TOTAL_FORMS": "0",
+        "editorial_memberships-INITIAL_FORMS": "0",
+    }
+    response = editor_client.post(url, {k: v for k, v in data.items() if k in form.fields or "-" in k})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    series.refresh_from_db()
+    assert series.crossref_deposit_url == "https://test.crossref.org/servlet/deposit"
+
+
+def test_the_series_web_address_is_fixed_once_its_issues_have_dois_made_from_it(chief):
+    series = _series(slug="eucacis-in-brief")
+    issue = make_interview(series, status=Issue.Status.APPROVED, public_from=None)
+    apply_transition(issue, "publish", by=chief)
+    series = Series.objects.get(pk=series.pk)
+    series.slug = "eib"
+    with pytest.raises(ValidationError) as refused:
+        series.full_clean()
+    assert "slug" in refused.value.message_dict
+    # A pattern without {series} leaves the address free.
+    other = _series(doi_suffix_pattern="eib.{number}")
+    issue = make_interview(other, status=Issue.Status.APPROVED, public_from=None)
+    apply_transition(issue, "publish", by=chief)
+    other = Series.objects.get(pk=other.pk)
+    other.slug = "another-address"
+    other.full_clean()

@@ -27,7 +27,9 @@ SITE = "https://briefs.example.org"
 @pytest.fixture
 def crossref():
     fake = fake_crossref.start()
-    yield fake
+    # The stand-in's address is, for these tests, one of the addresses the server sends its login to.
+    with override_settings(CROSSREF_DEPOSIT_URLS=[fake.deposit_url]):
+        yield fake
     fake.server.shutdown()
 
 
@@ -294,3 +296,21 @@ def test_republishing_deposits_again(crossref, chief):
     apply_transition(issue, "republish", by=chief)
     reasons = list(Deposit.objects.filter(issue=issue).values_list("reason", "state"))
     assert reasons == [("republication", "queued"), ("withdrawal", "cancelled"), ("publication", "cancelled")]
+
+
+def test_the_login_goes_only_to_an_allowed_crossref_address(crossref, chief):
+    issue = _published(crossref, chief)
+    deposit = _only_deposit(issue)
+    with override_settings(CROSSREF_DEPOSIT_URLS=["https://doi.crossref.org/servlet/deposit"]):
+        assert send_deposit.call(deposit.pk) == "failed"
+    deposit.refresh_from_db()
+    assert "is not one of the Crossref addresses this server sends its login to" in deposit.message
+    assert crossref.deposits == [] and crossref.result_requests == []
+
+
+def test_nor_is_the_result_asked_of_another_address(crossref, chief):
+    deposit = _only_deposit(_published(crossref, chief))
+    send_deposit.call(deposit.pk)
+    with override_settings(CROSSREF_DEPOSIT_URLS=["https://doi.crossref.org/servlet/deposit"]):
+        assert check_deposit.call(deposit.pk) == "failed"
+    assert crossref.result_requests == []

@@ -30,6 +30,7 @@ def crossref(monkeypatch):
         "CROSSREF_LOGIN": fake_crossref.LOGIN,
         "CROSSREF_PASSWORD": fake_crossref.PASSWORD,
         "CROSSREF_CHECK_DELAYS": "1,1",
+        "CROSSREF_DEPOSIT_URLS": fake.deposit_url,
     }.items():
         monkeypatch.setenv(name, value)
     yield fake

@@ -53,6 +53,8 @@ def test_the_issue_page_shows_its_doi_and_where_its_deposit_stands(client, chief
     assert f'href="https://doi.org/{issue.doi}"' in page
     assert "Failed." in page and "Crossref refused the login (HTTP 401)" in page
     assert f"?issue__id__exact={issue.pk}" in page
+    # The box's other labels keep their words.
+    assert "Printed PDF:" in page and "DOI:" in page
 
 
 def test_an_issue_of_a_series_without_a_prefix_says_why_it_has_no_doi(client, chief):
