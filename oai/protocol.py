@@ -41,8 +41,11 @@ VERBS = {
 #: The schema's patterns (OAI-PMH.xsd: setSpecType, metadataPrefixType).
 SET_SPEC_RE = re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*")
 METADATA_PREFIX_RE = re.compile(r"[A-Za-z0-9\-_.!~*'()]+")
-#: An identifier is a URI: no spaces, quotes, angle brackets or control characters.
-IDENTIFIER_RE = re.compile(r"[^\s\"<>\\^`{|}\x00-\x1f\x7f]{1,500}")
+#: An identifier is an absolute URI (RFC 3986): a scheme, then unreserved characters, percent-escapes,
+#: sub-delimiters, ":", "@", "/" and "?", and at most one "#" fragment. What the schema's anyURI refuses
+#: ("%zz", "a[b]", two "#") is refused here as badArgument, so it is never echoed in the answer.
+_URI_CHARS = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*"
+IDENTIFIER_RE = re.compile(rf"(?=.{{1,500}}$)[A-Za-z][A-Za-z0-9+.\-]*:{_URI_CHARS}(?:#{_URI_CHARS})?")
 
 DAY = "YYYY-MM-DD"
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
@@ -112,7 +115,10 @@ def date_range(since, until):
         else:
             moment, granularity = parsed
             granularities.add(granularity)
-            end = moment + (datetime.timedelta(days=1) if granularity == DAY else datetime.timedelta(seconds=1))
+            try:
+                end = moment + (datetime.timedelta(days=1) if granularity == DAY else datetime.timedelta(seconds=1))
+            except OverflowError:  # until the last moment a date can hold: no upper bound
+                end = None
     if len(granularities) > 1:
         errors.append(bad_argument("“from” and “until” must have the same granularity."))
     elif start is not None and end is not None and start >= end:
@@ -152,6 +158,8 @@ def parse(arguments):
         others = sorted(set(single) - {exclusive})
         if others:
             errors.append(bad_argument(f"“{exclusive}” must be the only argument besides the verb."))
+        elif not single[exclusive]:
+            errors.append(OaiError("badResumptionToken", "The resumption token is empty."))
         return Request(verb=verb, arguments=single, resumption_token=single[exclusive], errors=errors)
     for name in spec["required"]:
         if name not in single:

@@ -332,6 +332,16 @@ def test_bad_verbs_and_arguments_echo_no_arguments(oai, client, db):
         "verb=ListIdentifiers&resumptionToken=eyJ2IjoiTGlzdElkZW50aWZpZXJzIn0:1:abc",
         "verb=%FF",
         "verb=Identify&%00=1",
+        # What the schema's anyURI refuses is badArgument, never echoed into an invalid answer.
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=a:b%23c%23d",
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=%25zz",
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=a[b]",
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=::::",
+        "verb=GetRecord&metadataPrefix=oai_dc&identifier=http://[::1",
+        # A token given empty is a bad token, not no token.
+        "verb=ListRecords&resumptionToken=",
+        "verb=ListSets&resumptionToken=",
+        "verb=ListIdentifiers&resumptionToken=",
     ],
 )
 def test_bad_requests_are_protocol_errors_never_a_500(client, demo_issue, query):
@@ -339,6 +349,21 @@ def test_bad_requests_are_protocol_errors_never_a_500(client, demo_issue, query)
 
     answer = Answer(client.get("/oai/?" + query))
     assert answer.errors, answer.response.content
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "9999-12-31T23:59:59Z"])
+def test_until_the_last_day_a_date_can_hold_lists_everything(client, demo_issue, until):
+    from tests.oai.conftest import Answer
+
+    answer = Answer(client.get(f"/oai/?verb=ListIdentifiers&metadataPrefix=oai_dc&until={until}"))
+    assert answer.errors == [] and len(answer.identifiers) == 1
+
+
+@pytest.mark.parametrize("verb", ["ListRecords", "ListSets", "ListIdentifiers"])
+def test_an_empty_resumption_token_is_a_bad_one(client, demo_issue, verb):
+    from tests.oai.conftest import Answer
+
+    assert Answer(client.get(f"/oai/?verb={verb}&resumptionToken=")).errors == ["badResumptionToken"]
 
 
 def test_other_methods_are_refused(client, db):
