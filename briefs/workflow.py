@@ -318,6 +318,11 @@ def _enter(issue, transition, *, by, comment, at, now):
     elif transition.name == "unschedule":
         issue.public_from = None
         fields.append("public_from")
+        # The DOI given when it was scheduled was never registered (a deposit waits for the issue's minute):
+        # it goes with the cancelled publication, and the next publication gives the DOI of the number then.
+        if issue.doi:
+            issue.doi = ""
+            fields.append("doi")
     elif transition.name == "withdraw":
         issue.withdrawal_notice = comment
         fields.append("withdrawal_notice")

@@ -24,6 +24,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
 from django_tasks import task
@@ -59,11 +60,15 @@ def queue_deposit(issue, reason, *, by=None, now=None):
     """
     now = now or timezone.now()
     with transaction.atomic():
-        Deposit.objects.filter(issue=issue, state=DepositState.QUEUED).update(
+        # One being sent now is left to finish: its record is older, and the new one follows it.
+        Deposit.objects.filter(issue=issue, state=DepositState.QUEUED).filter(
+            Q(sending_since__isnull=True) | Q(sending_since__lt=now - _SENDING_LIMIT())
+        ).update(
             state=DepositState.CANCELLED,
             message="Not sent: a later deposit of the issue replaced it.",
             finished_at=now,
             next_try_at=None,
+            sending_since=None,
         )
         send_after = issue.public_from if issue.public_from and issue.public_from > now else None
         deposit = Deposit.objects.create(
@@ -77,6 +82,10 @@ def queue_deposit(issue, reason, *, by=None, now=None):
         )
         queue.enqueue(send_deposit, deposit.pk, run_after=send_after)
     return deposit
+
+
+def _SENDING_LIMIT():  # noqa: N802  (read when called: tests change the timeout)
+    return datetime.timedelta(seconds=2 * settings.CROSSREF_TIMEOUT + 60)
 
 
 def _step_taken(sender, instance, created=False, raw=False, **kwargs):
@@ -119,12 +128,33 @@ def _address_refused(url):
     )
 
 
+def sending_is_stale(deposit, now=None):
+    """Whether the job that claimed ``deposit`` for sending is gone: its claim is older than any send takes."""
+    return deposit.sending_since is not None and deposit.sending_since < (now or timezone.now()) - _SENDING_LIMIT()
+
+
 def _finish(deposit, state, message, **fields):
-    deposit.state, deposit.message = state, message
-    deposit.finished_at = timezone.now() if state not in (DepositState.QUEUED, DepositState.SUBMITTED) else None
-    for name, value in fields.items():
-        setattr(deposit, name, value)
-    deposit.save()
+    """Record ``deposit``'s new state, unless it changed since this job read or claimed it; returns whether it did.
+
+    A conditional update, not a save: a deposit cancelled by a newer one, or taken over by another job, is not
+    written back over.
+    """
+    values = {
+        "state": state,
+        "message": message,
+        "finished_at": None if state in (DepositState.QUEUED, DepositState.SUBMITTED) else timezone.now(),
+        "sending_since": None,
+        **fields,
+    }
+    changed = Deposit.objects.filter(pk=deposit.pk, state=deposit.state, sending_since=deposit.sending_since).update(
+        **values
+    )
+    if changed:
+        for name, value in values.items():
+            setattr(deposit, name, value)
+    else:
+        logger.info("Deposit %s changed while its job ran; its result (%s) is not recorded", deposit.pk, state)
+    return bool(changed)
 
 
 def prepared_record(issue, deposit, *, now):
@@ -157,13 +187,14 @@ def send_deposit(deposit_id):
     if deposit is None or deposit.state != DepositState.QUEUED:
         return "nothing to do"
     issue, now = deposit.issue, timezone.now()
+    if deposit.sending_since is not None and not sending_is_stale(deposit, now):
+        return "busy"  # another job is sending it right now
     if deposit.send_after and deposit.send_after > now:
         queue.enqueue(send_deposit, deposit.pk, run_after=deposit.send_after)  # ran early: wait for the minute
         return "waiting"
     if issue.status == IssueStatus.PUBLISHED and issue.public_from and issue.public_from > now:
         # Rescheduled later since this was queued: the DOI must not lead to a page readers cannot see yet.
-        deposit.send_after = issue.public_from
-        deposit.save(update_fields=["send_after"])
+        Deposit.objects.filter(pk=deposit.pk, state=DepositState.QUEUED).update(send_after=issue.public_from)
         queue.enqueue(send_deposit, deposit.pk, run_after=issue.public_from)
         return "waiting"
     if not (issue.is_public_now(now=now) or issue.status == IssueStatus.WITHDRAWN):
@@ -173,9 +204,10 @@ def send_deposit(deposit_id):
     try:
         xml = prepared_record(issue, deposit, now=now)
     except ValueError as problem:
-        _finish(deposit, DepositState.FAILED, str(problem))
+        _finish(deposit, DepositState.FAILED, str(problem), batch_id=deposit.batch_id)
         return "failed"
     deposit.xml = xml.decode()
+    made = {"batch_id": deposit.batch_id, "xml": deposit.xml}  # kept with any refusal, to be read in the admin
     errors = schema_errors(xml)
     if errors:
         _finish(
@@ -184,10 +216,11 @@ def send_deposit(deposit_id):
             "Not sent: the record does not follow Crossref's deposit schema 5.3.1. "
             + " ".join(errors[:5])
             + (f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""),
+            **made,
         )
         return "invalid"
     if issue.series.crossref_deposit_url not in settings.CROSSREF_DEPOSIT_URLS:
-        _finish(deposit, DepositState.FAILED, _address_refused(issue.series.crossref_deposit_url))
+        _finish(deposit, DepositState.FAILED, _address_refused(issue.series.crossref_deposit_url), **made)
         return "failed"
     login, password = _credentials()
     if not (login and password):
@@ -196,10 +229,17 @@ def send_deposit(deposit_id):
             DepositState.FAILED,
             "Not sent: this server has no Crossref login. Set CROSSREF_LOGIN and CROSSREF_PASSWORD, then "
             "deposit the issue again from the issues list.",
+            **made,
         )
         return "failed"
-    deposit.attempts += 1
-    deposit.save(update_fields=["batch_id", "xml", "attempts"])
+    # Claim it: only the job whose conditional update changes the row sends it.
+    claimed_at = timezone.now()
+    claimed = Deposit.objects.filter(pk=deposit.pk, state=DepositState.QUEUED, sending_since=deposit.sending_since)
+    if not claimed.update(
+        sending_since=claimed_at, attempts=F("attempts") + 1, batch_id=deposit.batch_id, xml=deposit.xml
+    ):
+        return "busy"
+    deposit.sending_since, deposit.attempts = claimed_at, deposit.attempts + 1
     answer = client.send(
         issue.series.crossref_deposit_url,
         login=login,
@@ -215,22 +255,25 @@ def _after_sending(deposit, answer):
     now = timezone.now()
     if answer.outcome == client.SENT:
         with transaction.atomic():
-            _finish(deposit, DepositState.SUBMITTED, answer.message, submitted_at=now, next_try_at=None)
-            check_at = now + datetime.timedelta(seconds=settings.CROSSREF_CHECK_DELAYS[0])
-            queue.enqueue(check_deposit, deposit.pk, run_after=check_at)
+            if _finish(deposit, DepositState.SUBMITTED, answer.message, submitted_at=now, next_try_at=None):
+                check_at = now + datetime.timedelta(seconds=settings.CROSSREF_CHECK_DELAYS[0])
+                queue.enqueue(check_deposit, deposit.pk, run_after=check_at)
         return "submitted"
     if answer.outcome == client.UNREACHABLE:
+        if Deposit.objects.filter(issue_id=deposit.issue_id, queued_at__gt=deposit.queued_at).exists():
+            _finish(deposit, DepositState.CANCELLED, "Not sent: a later deposit of the issue replaced it.")
+            return "replaced"
         retry_at = queue.backoff(deposit.attempts, settings.CROSSREF_RETRY_DELAYS, after=now)
         if retry_at is not None:
             with transaction.atomic():
-                _finish(
+                if _finish(
                     deposit,
                     DepositState.QUEUED,
                     f"{answer.message} Trying again at {_when(retry_at)} (attempt {deposit.attempts + 1} "
                     f"of {len(settings.CROSSREF_RETRY_DELAYS) + 1}).",
                     next_try_at=retry_at,
-                )
-                queue.enqueue(send_deposit, deposit.pk, run_after=retry_at)
+                ):
+                    queue.enqueue(send_deposit, deposit.pk, run_after=retry_at)
             return "retrying"
         _finish(
             deposit,
@@ -267,9 +310,9 @@ def check_deposit(deposit_id):
         doi=deposit.doi,
         timeout=settings.CROSSREF_TIMEOUT,
     )
-    deposit.checks += 1
+    checks = deposit.checks + 1
     if answer.outcome == client.ACCEPTED:
-        _finish(deposit, DepositState.ACCEPTED, answer.message, next_try_at=None)
+        _finish(deposit, DepositState.ACCEPTED, answer.message, next_try_at=None, checks=checks)
         return "accepted"
     if answer.outcome == client.REJECTED:
         _finish(
@@ -278,12 +321,13 @@ def check_deposit(deposit_id):
             f"Crossref rejected the record: {answer.message} Correct it, then deposit the issue again from the "
             "issues list.",
             next_try_at=None,
+            checks=checks,
         )
         return "rejected"
     delays = settings.CROSSREF_CHECK_DELAYS
-    next_check = queue.backoff(deposit.checks + 1, delays, after=timezone.now())
+    next_check = queue.backoff(checks + 1, delays, after=timezone.now())
     with transaction.atomic():
-        _finish(
+        recorded = _finish(
             deposit,
             DepositState.SUBMITTED,
             f"Sent; {answer.message[0].lower()}{answer.message[1:]} "
@@ -294,8 +338,9 @@ def check_deposit(deposit_id):
                 f"admin tool (batch id {deposit.batch_id})."
             ),
             next_try_at=next_check,
+            checks=checks,
         )
-        if next_check is not None:
+        if recorded and next_check is not None:
             queue.enqueue(check_deposit, deposit.pk, run_after=next_check)
     return "pending"
 

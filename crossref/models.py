@@ -48,6 +48,9 @@ class Deposit(models.Model):
     #: A scheduled issue's record is sent at its minute, not before.
     send_after = models.DateTimeField("not before", null=True, blank=True)
     next_try_at = models.DateTimeField("next attempt", null=True, blank=True)
+    #: Set while a job sends it (claimed with a conditional update, so one job sends it at a time); a newer
+    #: deposit leaves it to finish, and a job finding it set long ago (its worker died) takes it over.
+    sending_since = models.DateTimeField("being sent since", null=True, blank=True)
     submitted_at = models.DateTimeField("submitted at", null=True, blank=True)
     finished_at = models.DateTimeField("finished at", null=True, blank=True)
     requested_by = models.ForeignKey(

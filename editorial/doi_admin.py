@@ -14,7 +14,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from briefs.dois import doi_url
-from crossref.deposits import deposit_again, issues_to_deposit, latest_deposits
+from crossref.deposits import deposit_again, issues_to_deposit, latest_deposits, sending_is_stale
 from crossref.models import Deposit, DepositState
 from editorial import desk
 
@@ -51,7 +51,14 @@ def doi_panel(issue):
     history = reverse("admin:crossref_deposit_changelist") + f"?issue__id__exact={issue.pk}"
     message = deposit.message
     now = timezone.now()
-    if (
+    if deposit.state == DepositState.QUEUED and deposit.sending_since is not None:
+        message = (
+            f"Being sent since {_when(deposit.sending_since)}."
+            if not sending_is_stale(deposit, now)
+            else f"Its sending began at {_when(deposit.sending_since)} and stopped before Crossref's answer was "
+            "recorded: deposit the issue again from the issues list."
+        )
+    elif (
         deposit.state == DepositState.QUEUED
         and not any(moment and moment > now for moment in (deposit.send_after, deposit.next_try_at))
         and now - deposit.queued_at > WORKER_LATE

@@ -185,3 +185,24 @@ def test_the_series_web_address_is_fixed_once_its_issues_have_dois_made_from_it(
     other = Series.objects.get(pk=other.pk)
     other.slug = "another-address"
     other.full_clean()
+
+
+def test_a_doi_given_at_scheduling_goes_with_a_cancelled_publication(chief):
+    import datetime
+
+    from django.utils import timezone
+
+    series = _series(slug="eucacis-in-brief")
+    issue = make_interview(series, number=6, status=Issue.Status.APPROVED, public_from=None)
+    apply_transition(issue, "publish", by=chief, at=timezone.now() + datetime.timedelta(days=1))
+    assert Issue.objects.get(pk=issue.pk).doi == "10.5555/eucacis-in-brief.6"
+    apply_transition(issue, "unschedule", by=chief)
+    assert Issue.objects.get(pk=issue.pk).doi == ""
+    # Renumbered before it is published: it gets the DOI of its number then, and No. 6 is free.
+    Issue.objects.filter(pk=issue.pk).update(number=7)
+    issue.refresh_from_db()
+    apply_transition(issue, "publish", by=chief)
+    assert Issue.objects.get(pk=issue.pk).doi == "10.5555/eucacis-in-brief.7"
+    other = make_interview(series, number=6, status=Issue.Status.APPROVED, public_from=None)
+    apply_transition(other, "publish", by=chief)
+    assert Issue.objects.get(pk=other.pk).doi == "10.5555/eucacis-in-brief.6"

@@ -16,7 +16,7 @@ from lxml import etree
 from briefs.models import Issue
 from briefs.workflow import apply_transition
 from briefs.working_copies import start
-from crossref.deposits import check_deposit, send_deposit
+from crossref.deposits import check_deposit, deposit_again, issues_to_deposit, send_deposit
 from crossref.models import Deposit
 from tests.conftest import make_interview, make_series
 from tests.crossref import fake_crossref
@@ -314,3 +314,57 @@ def test_nor_is_the_result_asked_of_another_address(crossref, chief):
     with override_settings(CROSSREF_DEPOSIT_URLS=["https://doi.crossref.org/servlet/deposit"]):
         assert check_deposit.call(deposit.pk) == "failed"
     assert crossref.result_requests == []
+
+
+# -- one job sends a deposit; a newer one waits its turn -----------------------
+
+
+def _while_sending(monkeypatch, during):
+    """Run ``during()`` while the job is sending (after its claim, before Crossref answers)."""
+    from crossref import client
+
+    real = client.send
+
+    def send(*args, **kwargs):
+        during()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(client, "send", send)
+
+
+def test_a_second_job_finds_the_deposit_being_sent_and_leaves_it(crossref, chief, monkeypatch):
+    deposit = _only_deposit(_published(crossref, chief))
+    seen = []
+    _while_sending(monkeypatch, lambda: seen.append(send_deposit.call(deposit.pk)))
+    assert send_deposit.call(deposit.pk) == "submitted"
+    assert seen == ["busy"] and len(crossref.deposits) == 1
+
+
+def test_a_deposit_being_sent_is_not_cancelled_by_a_newer_one_which_follows_it(crossref, chief, monkeypatch):
+    issue = _published(crossref, chief)
+    first = _only_deposit(issue)
+    _while_sending(monkeypatch, lambda: deposit_again(issues_to_deposit(Issue.objects.filter(pk=issue.pk)), by=chief))
+    assert send_deposit.call(first.pk) == "submitted"
+    states = list(Deposit.objects.filter(issue=issue).values_list("reason", "state"))
+    assert states == [("request", "queued"), ("publication", "submitted")]
+
+
+def test_a_timeout_while_a_newer_deposit_waits_gives_way_to_it_instead_of_retrying(crossref, chief, monkeypatch):
+    crossref.mode, crossref.sleep = "timeout", 1.0
+    issue = _published(crossref, chief)
+    first = _only_deposit(issue)
+    _while_sending(monkeypatch, lambda: deposit_again(issues_to_deposit(Issue.objects.filter(pk=issue.pk)), by=chief))
+    assert send_deposit.call(first.pk) == "replaced"
+    first.refresh_from_db()
+    assert first.state == "cancelled" and first.next_try_at is None and first.sending_since is None
+    assert Deposit.objects.filter(issue=issue, state="queued").count() == 1
+
+
+def test_a_deposit_whose_sending_job_died_is_taken_over(crossref, chief):
+    deposit = _only_deposit(_published(crossref, chief))
+    Deposit.objects.filter(pk=deposit.pk).update(sending_since=timezone.now() - datetime.timedelta(seconds=5))
+    assert send_deposit.call(deposit.pk) == "busy"  # still within the time a send may take
+    Deposit.objects.filter(pk=deposit.pk).update(sending_since=timezone.now() - datetime.timedelta(hours=1))
+    assert send_deposit.call(deposit.pk) == "submitted"
+    deposit.refresh_from_db()
+    assert deposit.state == "submitted" and deposit.sending_since is None

@@ -144,3 +144,12 @@ def test_a_deposit_waiting_long_past_its_time_asks_whether_the_worker_runs(clien
     # Not while it waits, as it should, for a retry.
     Deposit.objects.filter(issue=issue).update(next_try_at=timezone.now() + datetime.timedelta(minutes=1))
     assert "check that the background worker runs" not in _page(client, issue)
+
+
+def test_a_deposit_whose_sending_stopped_says_to_deposit_again(client, chief, series):
+    issue = _published(series, chief)
+    client.force_login(chief)
+    Deposit.objects.filter(issue=issue).update(sending_since=timezone.now())
+    assert "Being sent since" in _page(client, issue)
+    Deposit.objects.filter(issue=issue).update(sending_since=timezone.now() - datetime.timedelta(hours=2))
+    assert "stopped before Crossref's answer was recorded" in _page(client, issue)
