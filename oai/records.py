@@ -14,7 +14,8 @@ harvester asking ``from`` its last harvest misses nothing. A record's datestamp
 is the latest of:
 
 - the issue's ``updated_at``: every save, and every workflow step (publish,
-  withdraw, publish again, publishing a prepared change with its correction);
+  withdraw, publish again, publishing a prepared change with its correction), and
+  every change to its series, programme, topics or places (:mod:`oai.datestamps`);
 - its ``public_from``: a scheduled issue appears at its moment, with that moment;
 - the ``updated_at`` of its contributors' person rows: a name changes the
   record's creators.

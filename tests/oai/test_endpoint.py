@@ -186,6 +186,43 @@ def test_a_change_to_a_contributors_name_gives_a_new_datestamp(oai, db):
     assert any(name.startswith("Renamed, ") for name in answer.dc()["contributor"])
 
 
+def _aged(issue):
+    """The issue, its people and its publication as if last changed in 2020: only a new change is recent."""
+    from people.models import Person
+
+    long_ago = timezone.make_aware(datetime.datetime(2020, 1, 1))
+    Issue.objects.filter(pk=issue.pk).update(updated_at=long_ago, public_from=long_ago)
+    Person.objects.filter(contributions__issue=issue).update(updated_at=long_ago)
+
+
+@pytest.mark.parametrize(
+    "change, shows",
+    [
+        (lambda issue: _rename(issue.series, "name", "EUCACIS Briefs"), ("relation", "EUCACIS Briefs")),
+        (lambda issue: _rename(issue.series.programme, "name", "A Renamed Programme"), ("publisher", None)),
+        (lambda issue: _rename(issue.topics.first(), "name", "Renamed topic"), ("subject", "Renamed topic")),
+        (lambda issue: _rename(issue.places.first(), "name", "Renamed place"), ("subject", "Renamed place")),
+        (lambda issue: issue.topics.first().delete(), None),
+    ],
+    ids=["series", "programme", "topic", "place", "topic deleted"],
+)
+def test_a_change_to_what_a_record_shows_beyond_its_issue_gives_it_a_new_datestamp(oai, demo_issue, change, shows):
+    _aged(demo_issue)
+    moment = floor(timezone.now())
+    since = {"from": f"{moment:%Y-%m-%dT%H:%M:%SZ}"}
+    assert oai(verb="ListIdentifiers", metadataPrefix="oai_dc", **since).errors == ["noRecordsMatch"]
+    change(demo_issue)
+    answer = oai(verb="ListRecords", metadataPrefix="oai_dc", **since)
+    assert answer.identifiers == [identifier(demo_issue)]
+    if shows and shows[1]:
+        assert shows[1] in answer.dc()[shows[0]]
+
+
+def _rename(obj, field, value):
+    setattr(obj, field, value)
+    obj.save()
+
+
 def test_a_saved_issue_gets_a_new_datestamp(oai, demo_issue):
     moment = floor(timezone.now())
     demo_issue.title = "A corrected title"
