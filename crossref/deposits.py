@@ -25,18 +25,19 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.utils import timezone
 from django_tasks import task
 
 from briefs.document import issue_document
-from briefs.models import IssueStatus, IssueTransition
+from briefs.models import Issue, IssueStatus, IssueTransition, Series
 from briefs.workflow import new_doi
 from common.reversing import url_for
 from crossref import client
 from crossref.models import Deposit, DepositReason, DepositState
 from crossref.records import Addresses, Depositor, deposit_xml, schema_errors
 from jobs import queue
+from people.models import Person, Programme
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +107,45 @@ def _step_taken(sender, instance, created=False, raw=False, **kwargs):
         queue_deposit(issue, reason, by=instance.by)
 
 
+#: What a deposit says of a series, its programme and its people (crossref.records): a change to one of
+#: these fields deposits again each public or withdrawn issue with a DOI that shows it.
+DEPOSITED_FIELDS = {
+    Series: ("name", "issn", "licence", "place_of_publication", "crossref_depositor_name", "crossref_depositor_email"),
+    Programme: ("name", "short_name"),
+    Person: ("given_name", "family_name", "affiliation"),
+}
+_ISSUES_OF = {
+    Series: lambda pk: Issue.objects.filter(series_id=pk),
+    Programme: lambda pk: Issue.objects.filter(series__programme_id=pk),
+    Person: lambda pk: Issue.objects.filter(pk__in=Issue.objects.filter(contributions__person_id=pk).values("pk")),
+}
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    """Note on the instance being saved what its row said, where it has issues with DOIs (one or two queries)."""
+    if raw or instance.pk is None:
+        return
+    if issues_to_deposit(_ISSUES_OF[sender](instance.pk)).exclude(doi="").exists():
+        instance.crossref_deposited_before = (
+            sender.objects.filter(pk=instance.pk).values(*DEPOSITED_FIELDS[sender]).first()
+        )
+
+
+def _after_save(sender, instance, created=False, raw=False, **kwargs):
+    before = instance.__dict__.pop("crossref_deposited_before", None)
+    if created or raw or before is None:
+        return
+    if all(getattr(instance, field) == before[field] for field in DEPOSITED_FIELDS[sender]):
+        return
+    for issue in issues_to_deposit(_ISSUES_OF[sender](instance.pk)).exclude(doi=""):
+        queue_deposit(issue, DepositReason.UPDATE)
+
+
 def connect():
     post_save.connect(_step_taken, sender=IssueTransition, dispatch_uid="crossref-step-taken")
+    for model in DEPOSITED_FIELDS:
+        pre_save.connect(_before_save, sender=model, dispatch_uid=f"crossref-{model.__name__}-before")
+        post_save.connect(_after_save, sender=model, dispatch_uid=f"crossref-{model.__name__}-after")
 
 
 # -- the jobs ------------------------------------------------------------------

@@ -23,6 +23,8 @@ class DepositReason(models.TextChoices):
     CORRECTION = "correction", "correction"
     WITHDRAWAL = "withdrawal", "withdrawal"
     REPUBLICATION = "republication", "republication"
+    #: The series, its programme or a contributor changed something the record says (a name, the ISSN…).
+    UPDATE = "update", "what the record says changed"
     REQUEST = "request", "deposited again by an editor"
 
 

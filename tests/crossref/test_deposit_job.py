@@ -368,3 +368,44 @@ def test_a_deposit_whose_sending_job_died_is_taken_over(crossref, chief):
     assert send_deposit.call(deposit.pk) == "submitted"
     deposit.refresh_from_db()
     assert deposit.state == "submitted" and deposit.sending_since is None
+
+
+# -- what the record says changed elsewhere -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda issue: _set(issue.series, issn="2627-7190" if issue.series.issn != "2627-7190" else ""),
+        lambda issue: _set(issue.series, name="EUCACIS Briefs"),
+        lambda issue: _set(issue.series, licence="CC-BY-4.0"),
+        lambda issue: _set(issue.series.programme, name="A renamed programme"),
+        lambda issue: _set(issue.contributions.first().person, family_name="Muratbekova-Renamed"),
+        lambda issue: _set(issue.contributions.first().person, affiliation="Another institute"),
+    ],
+    ids=["issn", "series name", "licence", "programme", "a contributor's name", "a contributor's affiliation"],
+)
+def test_a_change_to_what_the_record_says_deposits_the_issue_again(crossref, chief, change):
+    issue = _published(crossref, chief)
+    change(Issue.objects.select_related("series__programme").get(pk=issue.pk))
+    latest = Deposit.objects.filter(issue=issue).first()
+    assert latest.reason == "update" and latest.state == "queued"
+
+
+def test_a_change_the_record_does_not_show_deposits_nothing(crossref, chief):
+    issue = _published(crossref, chief)
+    _set(issue.series, hashtag="#Elsewhere")
+    _set(issue.contributions.first().person, biography="<p>A new biography.</p>")
+    assert Deposit.objects.filter(issue=issue).count() == 1
+
+
+def test_issues_without_a_doi_are_not_deposited_when_their_series_changes(crossref, chief):
+    draft = _draft(crossref)
+    _set(draft.series, name="Renamed")
+    assert not Deposit.objects.exists()
+
+
+def _set(obj, **fields):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.save()
