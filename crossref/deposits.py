@@ -159,6 +159,12 @@ def _credentials():
     return settings.CROSSREF_LOGIN, settings.CROSSREF_PASSWORD
 
 
+def _sentence(text):
+    """Crossref's words as a sentence: with a full stop, so that ours can follow."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def _address_refused(url):
     return (
         f"Not sent: “{url or 'no address'}” is not one of the Crossref addresses this server sends its login to "
@@ -326,7 +332,7 @@ def _after_sending(deposit, answer):
         if answer.outcome == client.LOGIN_REFUSED
         else " Correct what it names, then deposit the issue again from the issues list."
     )
-    _finish(deposit, DepositState.FAILED, answer.message + hint, next_try_at=None)
+    _finish(deposit, DepositState.FAILED, _sentence(answer.message) + hint, next_try_at=None)
     return "failed"
 
 
@@ -356,7 +362,7 @@ def check_deposit(deposit_id):
         _finish(
             deposit,
             DepositState.FAILED,
-            f"Crossref rejected the record: {answer.message} Correct it, then deposit the issue again from the "
+            f"Crossref rejected the record: {_sentence(answer.message)} Correct it, then deposit the issue again from the "
             "issues list.",
             next_try_at=None,
             checks=checks,
@@ -368,7 +374,7 @@ def check_deposit(deposit_id):
         recorded = _finish(
             deposit,
             DepositState.SUBMITTED,
-            f"Sent; {answer.message[0].lower()}{answer.message[1:]} "
+            f"Sent. {answer.message} "
             + (
                 f"Asking again at {_when(next_check)}."
                 if next_check

@@ -146,7 +146,7 @@ def test_a_record_crossref_rejects_fails_with_crossrefs_message(crossref, chief)
     assert check_deposit.call(deposit.pk) == "rejected"
     deposit.refresh_from_db()
     assert deposit.state == "failed"
-    assert "less or equal to previously submitted version" in deposit.message
+    assert "less or equal to previously submitted version (DOI match). Correct it" in deposit.message
     assert "deposit the issue again" in deposit.message
 
 
