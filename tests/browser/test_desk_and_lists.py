@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from briefs.models import Contribution, Issue
+from crossref.models import Deposit
 from sharing.models import ShareLink
 from tests.browser.test_accessibility import EXTRA_RULES, RUN_AXE, WCAG_TAGS, _report, axe_script  # noqa: F401
 from tests.conftest import make_fellowship, make_issue, make_person, make_series
@@ -51,6 +52,8 @@ def test_the_desk_counts_what_waits_and_each_count_opens_the_list_of_those(signe
     draft = make_issue(series, status=Issue.Status.DRAFT)
     ShareLink.objects.create(issue=draft, expires_at=now + datetime.timedelta(days=1))
     ShareLink.objects.create(issue=draft, expires_at=now + datetime.timedelta(days=10))
+    refused = make_issue(series, public_from=now - datetime.timedelta(days=1), doi="10.5555/refused.1")
+    Deposit.objects.create(issue=refused, doi=refused.doi, reason="publication", state="failed", message="Refused.")
 
     page.goto(f"{url}/admin/")
     desk = page.get_by_role("region", name="Waiting on the desk")
@@ -62,10 +65,16 @@ def test_the_desk_counts_what_waits_and_each_count_opens_the_list_of_those(signe
         "issues in review": 3,
         "scheduled issue": 1,
         "issues whose PDF could not be built": 0,
+        "issue whose DOI deposit failed": 1,
         "proofreading link expiring within 3 days": 1,
     }
     assert_no_axe_violations(page, axe_script)
-    for label, rows in (("issues in review", 3), ("scheduled issue", 1), ("proofreading link expiring", 1)):
+    for label, rows in (
+        ("issues in review", 3),
+        ("scheduled issue", 1),
+        ("issue whose DOI deposit failed", 1),
+        ("proofreading link expiring", 1),
+    ):
         page.goto(f"{url}/admin/")
         desk.get_by_role("link", name=label).click()
         expect(page.locator("#result_list tbody tr")).to_have_count(rows)
