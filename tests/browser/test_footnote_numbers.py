@@ -33,6 +33,10 @@ def _press(page, selector, key):
     The editor learns of a cursor the browser moved a moment later; a person's next click
     on the toolbar comes later still, Playwright's may not.
     """
+    # The note dialog hands the focus back to the editor as it closes; a key pressed before that goes nowhere.
+    page.wait_for_function(
+        "(selector) => document.activeElement && document.activeElement.closest(selector) !== null", arg=selector
+    )
     page.keyboard.press(key)
     page.wait_for_function(
         """([selector, key]) => {

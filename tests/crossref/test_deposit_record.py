@@ -159,7 +159,7 @@ def test_a_withdrawn_issue_keeps_its_doi_and_page_but_offers_no_pdf(no6):
         ("", "Madonna", "One name only"),
         ("Jean-Luc", "de la Fontaine", "Tab\there and  spaces"),
         ("Zoë", "Ünal-Çelik", "x" * 300),
-        ("Vertical\x0btab", "From\x00Word", "A title with a form feed\x0c pasted in"),
+        ("Vertical\x0btab", "From\x1fWord", "A title with a form feed\x0c pasted in"),
     ],
 )
 def test_records_of_other_issues_validate_whatever_their_names_and_titles(db, given, family, title):
@@ -175,7 +175,7 @@ def test_records_of_other_issues_validate_whatever_their_names_and_titles(db, gi
     printable = " ".join(title.replace("\x0c", " ").split())
     assert _text(tree, "//cr:report-paper_series_metadata/cr:titles/cr:title") == [printable]
     first = tree.xpath("//cr:person_name[@sequence='first']", namespaces=NS)[0]
-    assert first.findtext("cr:surname", namespaces=NS) == " ".join((family or given).replace("\x00", " ").split())
+    assert first.findtext("cr:surname", namespaces=NS) == " ".join((family or given).replace("\x1f", " ").split())
 
 
 def test_an_article_names_its_authors_in_order_and_no_interviewee(db):
