@@ -3,9 +3,11 @@
 **When.** Each workflow step that changes what an issue with a DOI is or where it
 stands deposits its record again: publication (at a scheduled issue's minute, not
 before), a published correction (a new title among them), withdrawal and
-republication. An editor may also deposit an issue again from the issues list
-(after fixing the series' Crossref settings, say). The deposit is a row written in
-the step's transaction, with its job: a rolled-back step deposits nothing.
+republication; and so does a change to what its record says of its series, programme
+or people (:data:`DEPOSITED_FIELDS`). An editor may also deposit an issue again from
+the issues list (after fixing the series' Crossref settings, say). The deposit is a
+row written in the step's transaction, with its job: a rolled-back step deposits
+nothing.
 
 **How.** The job makes the record from the issue document as it is when the job
 runs, checks it against Crossref's schema (a record that does not validate is never
@@ -13,7 +15,10 @@ sent: the deposit fails with the schema's reasons, shown on the issue), sends it
 and then asks Crossref for its result until Crossref has processed it. A network
 failure, a timeout or a 5xx is retried with backoff (``CROSSREF_RETRY_DELAYS``); a
 refused login or record is not. Only the newest deposit of an issue is sent: a
-newer one cancels those still queued.
+newer one cancels those still waiting, and lets one being sent finish (a job claims
+a deposit with a conditional update, and writes its outcome only if nobody changed
+the deposit meanwhile; a claim whose job died is taken over after twice the timeout
+and a minute).
 
 The HTTP calls are made outside any transaction: a slow Crossref never holds a
 database lock (SQLite has one writer).
