@@ -68,7 +68,7 @@ def queue_deposit(issue, reason, *, by=None, now=None):
     with transaction.atomic():
         # One being sent now is left to finish: its record is older, and the new one follows it.
         Deposit.objects.filter(issue=issue, state=DepositState.QUEUED).filter(
-            Q(sending_since__isnull=True) | Q(sending_since__lt=now - _SENDING_LIMIT())
+            Q(sending_since__isnull=True) | Q(sending_since__lt=now - sending_limit())
         ).update(
             state=DepositState.CANCELLED,
             message="Not sent: a later deposit of the issue replaced it.",
@@ -90,7 +90,8 @@ def queue_deposit(issue, reason, *, by=None, now=None):
     return deposit
 
 
-def _SENDING_LIMIT():  # noqa: N802  (read when called: tests change the timeout)
+def sending_limit():
+    """How long a send may take at most; a claim older than this was left by a job that died."""
     return datetime.timedelta(seconds=2 * settings.CROSSREF_TIMEOUT + 60)
 
 
@@ -179,7 +180,7 @@ def _address_refused(url):
 
 def sending_is_stale(deposit, now=None):
     """Whether the job that claimed ``deposit`` for sending is gone: its claim is older than any send takes."""
-    return deposit.sending_since is not None and deposit.sending_since < (now or timezone.now()) - _SENDING_LIMIT()
+    return deposit.sending_since is not None and deposit.sending_since < (now or timezone.now()) - sending_limit()
 
 
 def _finish(deposit, state, message, **fields):

@@ -26,11 +26,12 @@ How the issue maps onto Crossref's report-paper record (``report-paper_series_me
 
 import datetime
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
+from common.xml_text import xml_safe
 
 SCHEMA_VERSION = "5.3.1"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
@@ -100,14 +101,11 @@ def timestamp(moment):
     return moment.astimezone(datetime.UTC).strftime("%Y%m%d%H%M%S") + f"{moment.microsecond // 1000:03d}"
 
 
-#: Characters XML 1.0 forbids (a vertical tab pasted from Word, say): dropped from every text of the record.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _sub(parent, tag, text=None, **attributes):
     element = etree.SubElement(parent, tag, {k.rstrip("_"): v for k, v in attributes.items() if v is not None})
     if text is not None:
-        element.text = " ".join(_NOT_XML.sub(" ", text).split())
+        # A character XML forbids (a vertical tab pasted from Word) is a space; spaces are folded.
+        element.text = " ".join(xml_safe(text, " ").split())
     return element
 
 

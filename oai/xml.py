@@ -2,6 +2,7 @@
 
 from lxml import etree
 
+from common.xml_text import xml_safe
 from oai.protocol import METADATA_FORMATS, datestamp
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -11,12 +12,8 @@ DC = "http://purl.org/dc/elements/1.1/"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_SCHEMA = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 
-#: Characters XML 1.0 cannot carry, even escaped: taken out of every text.
-_FORBIDDEN = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])
-
-
-def clean(text):
-    return str(text).translate(_FORBIDDEN)
+#: Characters XML 1.0 cannot carry, even escaped, are taken out of every text.
+clean = xml_safe
 
 
 def _add(parent, tag, text=None, **attributes):

@@ -13,9 +13,12 @@ allows but no reader wants (:func:`clean_text`).
 import re
 from html.parser import HTMLParser
 
+from common.xml_text import xml_safe
+
 #: Characters never kept in plain text: everything XML 1.0 forbids, plus DEL,
 #: the C1 controls and the Unicode line and paragraph separators.
-_UNWANTED_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+#: (What XML forbids is common.xml_text's rule; these are the ones it allows that no reader wants.)
+_UNWANTED_RE = re.compile("[\x7f-\x9f\u2028\u2029]")
 #: A footnote marker as typed, well-formed (``[^source]``) or not (``[^Silk visa]``, an
 #: unclosed ``[^x``): the same rule as ``briefs.footnotes``, which never prints one.
 _MARKER_RE = re.compile(r"\[\^[^\[\]<>]{0,60}\]?")
@@ -31,7 +34,7 @@ def clean_text(text):
     >>> clean_text("Tab\\there,\\x00 NUL\\x0b and  spaces")
     'Tab here, NUL and spaces'
     """
-    return " ".join(_UNWANTED_RE.sub("", text or "").split())
+    return " ".join(_UNWANTED_RE.sub("", xml_safe(text or "")).split())
 
 
 class _TextOf(HTMLParser):
