@@ -65,3 +65,47 @@ def database_from_url(url, *, sqlite_default):
             **persistent,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported; use postgres:// or sqlite:///")
+
+
+_EMAIL_SCHEMES = {
+    "smtp": ("django.core.mail.backends.smtp.EmailBackend", False, False),
+    "submission": ("django.core.mail.backends.smtp.EmailBackend", True, False),
+    "smtp+tls": ("django.core.mail.backends.smtp.EmailBackend", True, False),
+    "smtps": ("django.core.mail.backends.smtp.EmailBackend", False, True),
+    "smtp+ssl": ("django.core.mail.backends.smtp.EmailBackend", False, True),
+    "console": ("django.core.mail.backends.console.EmailBackend", False, False),
+    "locmem": ("django.core.mail.backends.locmem.EmailBackend", False, False),
+}
+
+
+def email_from_url(url):
+    """Django's EMAIL_* settings from an ``EMAIL_URL``.
+
+    ``smtp://user:password@host:25`` (plain), ``submission://…:587`` or ``smtp+tls://`` (STARTTLS),
+    ``smtps://…:465`` (TLS from the start), ``console://`` (printed), ``locmem://``. User and
+    password are percent-decoded (``%40`` for an ``@`` in a login).
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in _EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL scheme {parts.scheme!r} is not supported; use one of {', '.join(sorted(_EMAIL_SCHEMES))}, "
+            "e.g. EMAIL_URL=submission://user:password@mail.example.org:587"
+        )
+    backend, starttls, ssl = _EMAIL_SCHEMES[parts.scheme]
+    settings = {"EMAIL_BACKEND": backend}
+    if backend.endswith("smtp.EmailBackend"):
+        if not parts.hostname:
+            raise ImproperlyConfigured("EMAIL_URL names no host; e.g. EMAIL_URL=smtp://mail.example.org:25")
+        try:
+            port = parts.port
+        except ValueError as error:
+            raise ImproperlyConfigured(f"EMAIL_URL's port is not a number: {url!r}") from error
+        settings.update(
+            EMAIL_HOST=parts.hostname,
+            EMAIL_PORT=port or (465 if ssl else 587 if starttls else 25),
+            EMAIL_HOST_USER=unquote(parts.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parts.password or ""),
+            EMAIL_USE_TLS=starttls,
+            EMAIL_USE_SSL=ssl,
+        )
+    return settings

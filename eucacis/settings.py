@@ -19,7 +19,7 @@ from django_prose_editor.config import html_tags
 from js_asset import Script, static_lazy
 
 from common.reversing import url_for
-from eucacis.env import database_from_url, env_bool, env_list
+from eucacis.env import database_from_url, email_from_url, env_bool, env_list
 
 # ==== The site: debug, secret key, hosts, address =========================================
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "search",
     "sharing",
     "crossref",
+    "newsletter",
     "reader",
     "editorial",
     # OAI-PMH for harvesters (/oai/): reads reader's and briefs' functions; nothing imports it.
@@ -293,7 +294,7 @@ PAGE_CACHE_NEXT_CHANGE = "briefs.models.next_scheduled_change"
 # /oai/: each answer is worked out from the issues' state at its moment, and reads
 # arguments no canonical address keeps (verb, resumptionToken…).
 PAGE_CACHE_EXCLUDE = [
-    "/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/oai/", "/favicon.", "/apple-touch-icon",
+    "/admin/", "/static/", "/media/", "/_bench/", "/proof/", "/oai/", "/newsletter/", "/favicon.", "/apple-touch-icon",
 ]  # fmt: skip
 # Who previews drafts and scheduled issues on the public site: active staff with
 # this permission (other staff see what the public sees). Signed-in visitors'
@@ -314,6 +315,48 @@ CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 # After the shared cache fails (down, stalled, full), each process renders pages
 # without it for this many seconds before trying it again.
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
+
+
+# ==== Mail ================================================================================
+# The newsletter's mails (newsletter/). EMAIL_URL, e.g. submission://user:password@mail.example.org:587,
+# or Django's own EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL.
+# Neither set: mails are printed on the console in development, and refused in production.
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+if _email_url:
+    globals().update(email_from_url(_email_url))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "newsletter.backends.NoEmailBackend"
+# Seconds to wait for the mail server.
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", 20))
+SITE_NAME = os.environ.get("SITE_NAME", "EUCACIS publications").strip()
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EUCACIS publications <noreply@localhost>")
+NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
+# The List-Id's domain (List-Id: <newsletter.this>): SITE_URL's host, else localhost.
+NEWSLETTER_LIST_ID_DOMAIN = re.sub(r"^https?://|:\d+$", "", SITE_URL) or "localhost"
+# How long a confirmation link, and a link to manage one's subscriptions, work (hours).
+NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", 72))
+NEWSLETTER_MANAGE_HOURS = int(os.environ.get("NEWSLETTER_MANAGE_HOURS", 24))
+# Subscribing: requests per client address per hour, and mails to one address per day.
+NEWSLETTER_REQUESTS_PER_CLIENT_HOUR = int(os.environ.get("NEWSLETTER_REQUESTS_PER_CLIENT_HOUR", 10))
+NEWSLETTER_MAILS_PER_ADDRESS_DAY = int(os.environ.get("NEWSLETTER_MAILS_PER_ADDRESS_DAY", 3))
+# Mails one job sends before handing over to the next; seconds between attempts of a mail the server
+# refused for now (4xx) or could not be reached for.
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", 500))
+NEWSLETTER_RETRY_DELAYS = [
+    float(s) for s in env_list("NEWSLETTER_RETRY_DELAYS", default=["60", "300", "1800", "7200", "21600"])
+]
+# A mail claimed by a job longer ago than this was left by a job that died: another job sends it.
+NEWSLETTER_CLAIM_SECONDS = float(os.environ.get("NEWSLETTER_CLAIM_SECONDS", 2 * EMAIL_TIMEOUT + 60))
 
 
 # ==== Background jobs =====================================================================
@@ -426,7 +469,7 @@ AXES_RESET_ON_SUCCESS = True
 # logged with address and browser, which the throttling does not need.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "eucacis.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "eucacis.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.client.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (production:
 # the HTTPS proxy). The client address is the entry the outermost one wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemap_section, {"sitemaps": SITEMAPS}, name="sitemap_section"),
     path("oai/", include("oai.urls")),
+    path("", include("newsletter.urls")),
     path("", include("reader.urls")),
     path("", include("sharing.urls")),
 ]

@@ -14,7 +14,8 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from eucacis.security import client_ip, describe_duration
+from common.client import client_ip
+from eucacis.security import describe_duration
 from tests.test_project import _manage
 
 LOGIN = "/admin/login/"
