@@ -67,6 +67,7 @@ from editorial.forms import (
     membership_deletion_problem,
 )
 from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
+from editorial.newsletter_admin import announce_correction, newsletter_panel
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
 from editorial.places import PlaceAutocompleteJsonView, PlaceForm, PlacesField, PlacesWidget, create_new_places
 from editorial.sharing_admin import ShareLinkInline
@@ -629,10 +630,11 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         "published_by",
         "printed_pdf",
         "doi_registration",
+        "newsletter_mails",
     ]
     change_form_template = "admin/briefs/issue/change_form.html"
     change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
-    actions = [*(f"step_{name}" for name in TRANSITIONS), deposit_with_crossref]
+    actions = [*(f"step_{name}" for name in TRANSITIONS), deposit_with_crossref, announce_correction]
     inlines = [ContributionInline, QuestionInline, FootnoteInline, ShareLinkInline]
     save_on_top = False  # the form fits in about two screens: one Save row, at its end
     # The form follows the task: what the issue is, who wrote it or speaks in it, its text, then its
@@ -672,6 +674,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                     "published_by",
                     "printed_pdf",
                     "doi_registration",
+                    "newsletter_mails",
                 ]
             },
         ),
@@ -1101,6 +1104,10 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     @admin.display(description="DOI")
     def doi_registration(self, obj):
         return doi_panel(_issue_of(obj))
+
+    @admin.display(description="newsletter")
+    def newsletter_mails(self, obj):
+        return newsletter_panel(_issue_of(obj))
 
     @admin.display(description="printed PDF")
     def printed_pdf(self, obj):

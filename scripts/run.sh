@@ -6,6 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 export DEBUG="${DEBUG:-1}"
 PORT="${PORT:-8000}"
+# Mails (the newsletter's) carry absolute links to the site; in development they are printed on
+# this console (DEBUG without EMAIL_URL), not sent.
+export SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py rebuild_search_index
 "$PY" manage.py ensure_roles -v0
@@ -20,5 +23,6 @@ setsid "$PY" manage.py jobs_worker &
 WORKER=$!
 trap 'kill -TERM "$WORKER" 2>/dev/null; wait "$WORKER" 2>/dev/null || true' EXIT
 echo "Background worker started (pid $WORKER). Stop the site and the worker with Ctrl-C."
+echo "Mail: the newsletter's mails are printed on this console (set EMAIL_URL to send them)."
 echo
 "$PY" manage.py runserver "127.0.0.1:$PORT"
