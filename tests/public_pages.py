@@ -7,11 +7,15 @@ one for each error page (tests/error_urls.py).
 """
 
 import datetime
+import time
 
+from django.core import signing
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from briefs.models import Contribution, Footnote, Issue, Question
+from newsletter import tokens
+from newsletter.models import Subscriber, Subscription
 from printing.models import IssuePdf
 from search.index import rebuild_index
 from sharing.services import share_issue
@@ -50,6 +54,14 @@ PAGE_TYPES = (
     "form-text-too-large",
     "sign-in-paused",
     "server-error",
+    "newsletter-subscribe",
+    "newsletter-confirm",
+    "newsletter-confirmed-link-expired",
+    "newsletter-bad-link",
+    "newsletter-unsubscribe",
+    "newsletter-manage-request",
+    "newsletter-manage",
+    "newsletter-not-subscribed",
 )
 
 
@@ -70,6 +82,7 @@ def public_pages():
     editor = series.editorial_memberships.select_related("person").filter(role="editor").first().person
     search = reverse("reader:search")
     proof, expired = _proofreading_links(issue)
+    letters = _newsletter_links()
     pages = {
         "home": (reverse("reader:home"), 200, "Read the interview"),
         "archive": (reverse("reader:archive"), 200, issue.title),
@@ -108,6 +121,14 @@ def public_pages():
         "form-text-too-large": ("/_test/errors/413-text/", 413, "of text in one form"),
         "sign-in-paused": ("/_test/errors/429-locked-out/", 429, "Too many wrong passwords"),
         "server-error": ("/_test/errors/500/", 500, "Something went wrong"),
+        "newsletter-subscribe": (reverse("newsletter:subscribe"), 200, "Get new issues by email"),
+        "newsletter-confirm": (letters["confirm"], 200, "Confirm my subscription"),
+        "newsletter-confirmed-link-expired": (letters["expired"], 410, "This link has expired"),
+        "newsletter-bad-link": (letters["confirm"][:-12] + "/", 404, "This link does not work"),
+        "newsletter-unsubscribe": (letters["unsubscribe"], 200, "Unsubscribe from all emails"),
+        "newsletter-manage-request": (reverse("newsletter:manage_request"), 200, "Email me the link"),
+        "newsletter-manage": (letters["manage"], 200, "You receive (untick to stop)"),
+        "newsletter-not-subscribed": (letters["gone"], 200, "You are not subscribed"),
     }
     # The PDF page answers with HTML only while the PDF is not built.
     IssuePdf.objects.filter(issue=issue).delete()
@@ -115,6 +136,32 @@ def public_pages():
     rebuild_index()
     assert tuple(pages) == PAGE_TYPES
     return pages
+
+
+def _newsletter_links():
+    """A subscriber's links: to confirm, an expired one, to unsubscribe, to manage; and one of an address now gone."""
+    subscriber = Subscriber.objects.create(email="reader@example.org")
+    subscription = Subscription.objects.create(subscriber=subscriber, scope="all", consent_wording="words")
+    gone = Subscriber.objects.create(email="gone@example.org")
+    unsubscribe_gone = tokens.make(tokens.UNSUBSCRIBE, gone.pk, gone.email)
+    gone.delete()
+
+    class TenDaysAgo(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time()) - 10 * 86400)
+
+    expired = TenDaysAgo(salt=tokens.CONFIRM).sign_object(
+        [subscription.pk, tokens.address_digest(subscriber.email)], compress=False
+    )
+    return {
+        "confirm": reverse("newsletter:confirm", args=[tokens.make(tokens.CONFIRM, subscription.pk, subscriber.email)]),
+        "expired": reverse("newsletter:confirm", args=[expired]),
+        "unsubscribe": reverse(
+            "newsletter:unsubscribe", args=[tokens.make(tokens.UNSUBSCRIBE, subscriber.pk, subscriber.email)]
+        ),
+        "manage": reverse("newsletter:manage", args=[tokens.make(tokens.MANAGE, subscriber.pk, subscriber.email)]),
+        "gone": reverse("newsletter:unsubscribe", args=[unsubscribe_gone]),
+    }
 
 
 def _proofreading_links(issue):
