@@ -25,7 +25,6 @@ from newsletter import mailings
 from newsletter.models import Mailing, MailingKind, MailingState, Scope, Subscriber, Subscription
 
 
-
 def _when(moment):
     return date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
 
@@ -81,9 +80,10 @@ def announce_correction(model_admin, request, queryset):
     """The issues list's action: mail the subscribers each chosen public issue's latest correction."""
     announced, skipped = 0, 0
     for issue in queryset.model.objects.filter(pk__in=queryset.values("pk")).published():
-        if not model_admin.has_change_permission(request, issue) or mailings.announce_correction(
-            issue, by=request.user
-        ) is None:
+        if (
+            not model_admin.has_change_permission(request, issue)
+            or mailings.announce_correction(issue, by=request.user) is None
+        ):
             skipped += 1
             continue
         announced += 1
@@ -220,7 +220,8 @@ class MailingAdmin(admin.ModelAdmin):
                 self.message_user(request, f"No test was sent: {problem}.", messages.ERROR)
             elif not request.user.email:
                 self.message_user(
-                    request, "No test was sent: your account has no email address (add one to your user).",
+                    request,
+                    "No test was sent: your account has no email address (add one to your user).",
                     messages.ERROR,
                 )
             else:
@@ -287,9 +288,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description="receives")
     def receives(self, obj):
-        parts = [
-            f"{s.label}{'' if s.confirmed_at else ' (not confirmed)'}" for s in obj.subscriptions.all()
-        ]
+        parts = [f"{s.label}{'' if s.confirmed_at else ' (not confirmed)'}" for s in obj.subscriptions.all()]
         return "; ".join(parts) or "nothing"
 
     @admin.display(description="consent")
@@ -302,4 +301,3 @@ class SubscriberAdmin(admin.ModelAdmin):
                 for s in obj.subscriptions.all()
             ],
         )
-

@@ -10,6 +10,7 @@ drops it, as any server does.
 
 import email
 import email.policy
+import os
 import socket
 import threading
 import time
@@ -119,3 +120,52 @@ class SmtpServer:
     @property
     def url(self):
         return f"smtp://127.0.0.1:{self.port}"
+
+
+def main():
+    """``python -m tests.smtp_server PORT REPORT``: serve until SIGTERM, writing to REPORT (JSON) twice a second the
+    number of mails accepted, of distinct recipients, and when the first and last were accepted (for
+    scripts/bench_newsletter.py)."""
+    import json
+    import signal
+    import sys
+
+    port, report = int(sys.argv[1]), sys.argv[2]
+    server = SmtpServer()
+    server.port = port
+    server.controller = Controller(server.handler, hostname="127.0.0.1", port=port, ready_timeout=10)
+    accepted_at = []
+    accept = server.handler.handle_DATA
+
+    async def timed(*args):
+        answer = await accept(*args)
+        if answer.startswith("250"):
+            accepted_at.append(time.time())
+        return answer
+
+    server.handler.handle_DATA = timed
+    server.start()
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+
+    def write():
+        received = server.received
+        state = {
+            "mails": len(received),
+            "recipients": len({r for mail in received for r in mail.recipients}),
+            "first": accepted_at[0] if accepted_at else None,
+            "last": accepted_at[-1] if accepted_at else None,
+        }
+        with open(report + ".tmp", "w") as out:
+            json.dump(state, out)
+        os.replace(report + ".tmp", report)
+
+    while not stopping:
+        write()
+        time.sleep(0.5)
+    write()
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -10,8 +10,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from briefs.models import Issue
-from briefs.working_copies import start
 from briefs.workflow import apply_transition
+from briefs.working_copies import start
 from newsletter import mailings
 from newsletter.models import Delivery, DeliveryState, Mailing, MailingState, Subscriber, Subscription
 from newsletter.sending import ConnectionFailed, Outcome, deliver
@@ -210,9 +210,7 @@ def test_without_a_site_address_nothing_is_sent_and_the_mailing_says_why(db, smt
     issue = run_jobs(publish_new)
     assert smtp.received == []
     mailing = Mailing.objects.get(issue=issue)
-    assert mailing.message == (
-        "Not sent: the site's public address is not set (SITE_URL): mails need absolute links."
-    )
+    assert mailing.message == ("Not sent: the site's public address is not set (SITE_URL): mails need absolute links.")
     assert states(issue) == ["failed", "failed"]
 
 
@@ -262,4 +260,3 @@ def _any_message():
     from django.core.mail import EmailMessage
 
     return EmailMessage("s", "b", "a@example.org", ["b@example.org"])
-

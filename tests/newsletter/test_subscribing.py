@@ -109,7 +109,9 @@ def test_one_client_may_ask_ten_times_an_hour_then_is_told_to_wait(db, post, set
 
 def test_one_address_gets_at_most_three_mails_a_day_and_the_answer_does_not_change(db, post, settings):
     settings.NEWSLETTER_REQUESTS_PER_CLIENT_HOUR = 100
-    answers = {text(post({"email": "same@example.org", "receive": "all"}, REMOTE_ADDR=f"192.0.2.{n}")) for n in range(6)}
+    answers = {
+        text(post({"email": "same@example.org", "receive": "all"}, REMOTE_ADDR=f"192.0.2.{n}")) for n in range(6)
+    }
     assert len(answers) == 1
     assert len(mail.outbox) == 3
 
