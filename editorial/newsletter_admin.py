@@ -129,7 +129,8 @@ def subscriber_counts():
 
 @admin.register(Mailing)
 class MailingAdmin(admin.ModelAdmin):
-    list_display = ["issue", "kind", "state", "sent", "failed", "pending", "created_at", "short_message"]
+    list_display = ["issue_short", "kind", "state", "sent", "failed", "pending", "created_at", "short_message"]
+    list_display_links = ["issue_short"]
     list_filter = ["state", "kind"]
     list_select_related = ["issue__series"]
     search_fields = ["issue__title"]
@@ -163,6 +164,11 @@ class MailingAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="issue", ordering="issue__number")
+    def issue_short(self, obj):
+        title = obj.issue.title if len(obj.issue.title) <= 50 else obj.issue.title[:49] + "…"
+        return f"{obj.issue.series.name} No. {obj.issue.number}: {title}"
 
     @admin.display(description="sent", ordering="sent")
     def sent(self, obj):

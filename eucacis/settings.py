@@ -339,10 +339,13 @@ else:
 # Seconds to wait for the mail server.
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", 20))
 SITE_NAME = os.environ.get("SITE_NAME", "EUCACIS publications").strip()
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EUCACIS publications <noreply@localhost>")
+# The site's host name (SITE_URL's), for the sender's address and the List-Id; localhost without one.
+_mail_host = re.sub(r"^https?://|:\d+$", "", SITE_URL) or "localhost"
+# The sender of every mail: by default noreply@ the site's host.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@{_mail_host}>")
 NEWSLETTER_FROM_EMAIL = os.environ.get("NEWSLETTER_FROM_EMAIL", DEFAULT_FROM_EMAIL)
-# The List-Id's domain (List-Id: <newsletter.this>): SITE_URL's host, else localhost.
-NEWSLETTER_LIST_ID_DOMAIN = re.sub(r"^https?://|:\d+$", "", SITE_URL) or "localhost"
+# The List-Id's domain (List-Id: <newsletter.this>).
+NEWSLETTER_LIST_ID_DOMAIN = _mail_host
 # How long a confirmation link, and a link to manage one's subscriptions, work (hours).
 NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", 72))
 NEWSLETTER_MANAGE_HOURS = int(os.environ.get("NEWSLETTER_MANAGE_HOURS", 24))

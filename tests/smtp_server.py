@@ -123,14 +123,15 @@ class SmtpServer:
 
 
 def main():
-    """``python -m tests.smtp_server PORT REPORT``: serve until SIGTERM, writing to REPORT (JSON) twice a second the
-    number of mails accepted, of distinct recipients, and when the first and last were accepted (for
-    scripts/bench_newsletter.py)."""
+    """``python -m tests.smtp_server PORT REPORT [FOLDER]``: serve until SIGTERM, writing to REPORT (JSON) twice a
+    second the number of mails accepted, of distinct recipients, and when the first and last were accepted (for
+    scripts/bench_newsletter.py); with FOLDER, each mail as it was received, as ``<n>.eml``."""
     import json
     import signal
     import sys
 
     port, report = int(sys.argv[1]), sys.argv[2]
+    folder = sys.argv[3] if len(sys.argv) > 3 else None
     server = SmtpServer()
     server.port = port
     server.controller = Controller(server.handler, hostname="127.0.0.1", port=port, ready_timeout=10)
@@ -141,6 +142,11 @@ def main():
         answer = await accept(*args)
         if answer.startswith("250"):
             accepted_at.append(time.time())
+            if folder:
+                envelope = args[2]
+                with open(os.path.join(folder, f"{len(accepted_at)}.eml"), "wb") as out:
+                    out.write(b"X-Envelope-To: " + ", ".join(envelope.rcpt_tos).encode() + b"\r\n")
+                    out.write(envelope.original_content)
         return answer
 
     server.handler.handle_DATA = timed
