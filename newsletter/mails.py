@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 
@@ -99,7 +100,8 @@ def _mail(subject, template, context, to, *, from_email=None, headers=None):
         body=text,
         from_email=from_email or settings.NEWSLETTER_FROM_EMAIL,
         to=[to],
-        headers=headers or {},
+        # Of the site's domain, not of whichever machine the worker runs on.
+        headers={"Message-ID": make_msgid(domain=settings.NEWSLETTER_LIST_ID_DOMAIN), **(headers or {})},
     )
     message.attach_alternative(html, "text/html")
     return message
