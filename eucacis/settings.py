@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "search",
     "sharing",
     "crossref",
+    # Readership figures: views and downloads per issue and day (counted by its middleware, first below).
+    "readership",
     "reader",
     "editorial",
     # OAI-PMH for harvesters (/oai/): reads reader's and briefs' functions; nothing imports it.
@@ -115,7 +117,10 @@ if DEBUG:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
-    # First: a cached page for an anonymous reader is sent from here, with the
+    # Outermost: counts readers' views and downloads of issues after everything inside has answered,
+    # so that page-cache hits and 304s are counted (readership/counting.py).
+    "readership.middleware.ReadershipMiddleware",
+    # Then: a cached page for an anonymous reader is sent from here, with the
     # headers the middleware below gave it when it was rendered.
     "sitecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -316,6 +321,13 @@ CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 
 
+# Readership figures (readership/counting.py): requests for one item by one client within this many seconds
+# count once (COUNTER's double-click rule). Their keys, the day's salt and the counts not yet flushed are
+# kept in Redis under this prefix.
+READERSHIP_DOUBLE_CLICK_SECONDS = int(os.environ.get("READERSHIP_DOUBLE_CLICK_SECONDS", 30))
+READERSHIP_REDIS_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "eucacis") + ":readership"
+
+
 # ==== Background jobs =====================================================================
 # Background jobs (docs/architecture.md, Background jobs). Jobs are rows of this database (django-tasks-db),
 # written in the transaction that calls for them, and run by `manage.py jobs_worker`.
@@ -352,6 +364,10 @@ CROSSREF_RETRY_DELAYS = [
 CROSSREF_CHECK_DELAYS = [
     int(s) for s in os.environ.get("CROSSREF_CHECK_DELAYS", "60,120,300,900,3600,10800,21600,43200").split(",") if s
 ]
+# Jobs the worker enqueues every so many seconds, from its heartbeat (jobs/periodic.py): (task, seconds).
+# The readership flush moves the counts from Redis into the database (readership/flush.py).
+READERSHIP_FLUSH_SECONDS = float(os.environ.get("READERSHIP_FLUSH_SECONDS", 60))
+JOBS_EVERY = [("readership.flush.flush_counts", READERSHIP_FLUSH_SECONDS)]
 PDF_RETRY_DELAYS = [int(s) for s in os.environ.get("PDF_RETRY_DELAYS", "30,120,600,3600,21600").split(",") if s]
 
 

@@ -1,0 +1,270 @@
+"""Counting readers: a view of an issue's page or a download of its PDF, per issue and day.
+
+What is counted (the issue's words): a GET of the issue page or of its PDF answered
+200 or 304, page-cache hits and 304s included, from a client that is not a robot
+(:mod:`readership.robots`). Requests with a session cookie are editors (the public
+site signs nobody in) and are not counted: an editor's previews and checks are not
+readers. Nothing is set on the reader: no cookie.
+
+**Double clicks.** Requests for the same item by one client within
+``READERSHIP_DOUBLE_CLICK_SECONDS`` (30) count once, as COUNTER's double-click rule
+asks. The client is a SHA-256 of the day's salt, its address (``common.clients``)
+and its user agent; only that digest is kept, for 30 seconds, in the shared cache.
+The salt is random (``secrets``), one per day, held only in the shared cache under
+that day's key with a two-day expiry (and in each process's memory for the day): it is
+never written to the database or a log, so once it expires nobody can tell which
+address made a digest.
+
+**Where counts go.** With ``REDIS_URL`` (production), one Redis round trip per counted
+request: a Lua script sets the double-click key if it is not there and, only then,
+adds one to the count's field in the hash of counts (``HINCRBY``); the flush job
+(:mod:`readership.flush`) moves the hash into the database. Without Redis
+(development on SQLite) the double-click key goes to Django's cache and the count
+straight to the database.
+
+**Never a failed page.** Counting runs after the response is made and any error in it
+is logged, never raised. If Redis fails, this process counts into the database for
+``PAGE_CACHE_RETRY_SECONDS`` (with the double-click keys in its own memory) before
+trying Redis again.
+"""
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+
+import redis
+from django.conf import settings
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+
+from briefs.models import Issue
+from common.clients import client_ip
+from common.lru import LRU
+from readership.models import DailyCount
+from readership.robots import is_robot
+
+logger = logging.getLogger(__name__)
+
+VIEW, DOWNLOAD = "view", "download"
+
+#: The URL names whose answers are counted, and as what.
+COUNTED_URLS = {"reader:issue_detail": VIEW, "reader:issue_pdf": DOWNLOAD}
+
+_items_of_paths = LRU(2048)
+_NOT_COUNTED = ("", "", 0)
+
+
+def counted_item(path):
+    """``(kind, series slug, number)`` if ``path`` is an issue's page or PDF, else None (remembered per path)."""
+    item = _items_of_paths.get(path)
+    if item is None:
+        item = _NOT_COUNTED
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+        if match is not None and match.view_name in COUNTED_URLS:
+            item = (COUNTED_URLS[match.view_name], match.kwargs["series_slug"], int(match.kwargs["number"]))
+        _items_of_paths.put(path, item)
+    return None if item is _NOT_COUNTED else item
+
+
+def count_request(request, response):
+    """Count ``request`` if it is a reader's view or download (see the module's note); never raises."""
+    try:
+        if request.method != "GET" or response.status_code not in (200, 304):
+            return False
+        if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return False
+        item = counted_item(request.path_info)
+        if item is None:
+            return False
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        if is_robot(user_agent):
+            return False
+        day = timezone.localdate()
+        return _record(_double_click_key(day, client_ip(request) or "", user_agent, item), day, item)
+    except Exception:
+        logger.exception("Could not count a request for %s", request.path)
+        return False
+
+
+def _double_click_key(day, address, user_agent, item):
+    kind, series_slug, number = item
+    digest = hashlib.sha256(
+        "\n".join([daily_salt(day), address, user_agent, kind, series_slug, str(number)]).encode()
+    ).hexdigest()
+    return f"{settings.READERSHIP_REDIS_PREFIX}:click:{digest}"
+
+
+# ---- The day's salt --------------------------------------------------------------------------------------
+
+_salts = {}
+_salts_lock = threading.Lock()
+
+
+def daily_salt(day):
+    """The day's random salt: made by the first process that needs it, shared through the cache, never stored."""
+    salt = _salts.get(day)
+    if salt is not None:
+        return salt
+    with _salts_lock:
+        salt = _salts.get(day)
+        if salt is None:
+            key = f"{settings.READERSHIP_REDIS_PREFIX}:salt:{day.isoformat()}"
+            made = secrets.token_hex(32)
+            try:
+                cache = caches[settings.PAGE_CACHE_ALIAS]
+                cache.add(key, made, 2 * 24 * 60 * 60)  # the first process's salt wins
+                salt = cache.get(key) or made
+            except Exception as error:
+                # A salt of this process's own: a reader served by two processes may count twice today.
+                logger.warning(
+                    "The shared cache could not give the day's readership salt (%s); using this process's own", error
+                )
+                salt = made
+            _salts.clear()  # yesterday's salt is forgotten
+            _salts[day] = salt
+    return salt
+
+
+# ---- Where counts go -------------------------------------------------------------------------------------
+
+#: One round trip: the double-click key, and the count only if the key was not there.
+_COUNT_SCRIPT = """
+if redis.call('SET', KEYS[1], 1, 'NX', 'EX', ARGV[1]) then
+    redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+    return 1
+end
+return 0
+"""
+
+
+def counts_key():
+    """The Redis hash of counts not yet flushed: field ``day|kind|number|series slug``, value the count."""
+    return f"{settings.READERSHIP_REDIS_PREFIX}:counts"
+
+
+def count_field(day, item):
+    kind, series_slug, number = item
+    return f"{day.isoformat()}|{kind}|{number}|{series_slug}"
+
+
+def parse_count_field(field):
+    day, kind, number, series_slug = field.split("|", 3)
+    return day, kind, int(number), series_slug
+
+
+_clients = {}
+
+
+def redis_client():
+    """A redis-py client for ``REDIS_URL``, with the cache's timeouts (one per process)."""
+    client = _clients.get(settings.REDIS_URL)
+    if client is None:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=settings.REDIS_TIMEOUT, socket_timeout=settings.REDIS_TIMEOUT
+        )
+        _clients.clear()
+        _clients[settings.REDIS_URL] = client
+    return client
+
+
+class _Fallback:
+    """After Redis fails, this process counts into the database for a while, with double clicks in its memory."""
+
+    def __init__(self):
+        self.until = 0.0
+        self.seen = LRU(10_000)
+
+    def active(self):
+        return time.monotonic() < self.until
+
+    def start(self, error):
+        self.until = time.monotonic() + settings.PAGE_CACHE_RETRY_SECONDS
+        logger.warning(
+            "Readership counts could not reach Redis (%s); counting into the database for %s s",
+            error,
+            settings.PAGE_CACHE_RETRY_SECONDS,
+        )
+
+    def first_click(self, key):
+        now = time.monotonic()
+        expires = self.seen.get(key)
+        if expires is not None and expires > now:
+            return False
+        self.seen.put(key, now + settings.READERSHIP_DOUBLE_CLICK_SECONDS)
+        return True
+
+    def clear(self):
+        self.until = 0.0
+        self.seen.clear()
+
+
+_fallback = _Fallback()
+
+
+def _record(key, day, item):
+    window = settings.READERSHIP_DOUBLE_CLICK_SECONDS
+    if settings.REDIS_URL:
+        if not _fallback.active():
+            try:
+                return bool(redis_client().eval(_COUNT_SCRIPT, 2, key, counts_key(), window, count_field(day, item)))
+            except (redis.RedisError, OSError) as error:
+                _fallback.start(error)
+        first = _fallback.first_click(key)
+    else:
+        first = caches[settings.PAGE_CACHE_ALIAS].add(key, 1, window)
+    if first:
+        kind, series_slug, number = item
+        add_to_database({(day, kind, number, series_slug): 1})
+    return first
+
+
+# ---- The database ----------------------------------------------------------------------------------------
+
+
+def issues_by_address(addresses):
+    """``{(series slug, number): issue id}`` for the issues (not working copies) at these addresses."""
+    slugs = {slug for slug, _number in addresses}
+    numbers = {number for _slug, number in addresses}
+    found = Issue.objects.originals().filter(series__slug__in=slugs, number__in=numbers)
+    return {(slug, number): pk for pk, slug, number in found.values_list("pk", "series__slug", "number")}
+
+
+def add_to_database(counts):
+    """Add ``{(day, kind, number, series slug): n}`` to the daily counts; returns the counts of no issue (dropped).
+
+    ``day`` is a date or its ISO text. Call it inside a transaction to add all or nothing.
+    """
+    issue_ids = issues_by_address({(slug, number) for _day, _kind, number, slug in counts})
+    totals, dropped = {}, 0
+    for (day, kind, number, slug), n in counts.items():
+        issue_id = issue_ids.get((slug, number))
+        if issue_id is None:  # deleted or renumbered since: nobody can be shown these
+            dropped += n
+            continue
+        views, downloads = totals.get((issue_id, str(day)), (0, 0))
+        totals[(issue_id, str(day))] = (views + n, downloads) if kind == VIEW else (views, downloads + n)
+    for (issue_id, day), (views, downloads) in sorted(totals.items()):
+        add_counts(issue_id, day, views=views, downloads=downloads)
+    if dropped:
+        logger.info("%s readership counts were for issues no longer at their address; dropped", dropped)
+    return dropped
+
+
+def add_counts(issue_id, day, *, views=0, downloads=0):
+    """Add to one issue's count of a day: an UPDATE, or a new row (another writer's new row is then updated)."""
+    same = DailyCount.objects.filter(issue_id=issue_id, day=day)
+    if same.update(views=F("views") + views, downloads=F("downloads") + downloads):
+        return
+    try:
+        with transaction.atomic():
+            DailyCount.objects.create(issue_id=issue_id, day=day, views=views, downloads=downloads)
+    except IntegrityError:  # made by another request between the two statements
+        same.update(views=F("views") + views, downloads=F("downloads") + downloads)
