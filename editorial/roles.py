@@ -7,12 +7,13 @@ both apps (``people`` imports nothing from ``briefs``).
 
 Who may do what:
 
-- **Editor-in-chief**: every permission of ``briefs``, ``people`` and ``crossref``,
+- **Editor-in-chief**: every permission of ``briefs``, ``people``, ``crossref`` and ``readership``,
   so every workflow step (submit, approve, publish, withdraw, restore), the
   fellows import and depositing issues with Crossref again.
 - **Editor**: writes issues (with their contributors, questions, footnotes and
   corrections, topics and places) and people, and submits issues for review; sees the series, their
-  about sections and editorial teams, and the Crossref deposits. Cannot approve, publish, withdraw or restore.
+  about sections and editorial teams, the Crossref deposits and the readership figures. Cannot approve, publish,
+  withdraw or restore.
 - **Programme staff**: people, organisations, programmes and fellowships, and
   the fellows import. Nothing of ``briefs``.
 """
@@ -38,7 +39,7 @@ def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
 #: Each role: the apps all of whose permissions it holds, and single permissions
 #: (``"app_label.codename"``) on top of those.
 ROLES = {
-    EDITOR_IN_CHIEF: {"apps": ["briefs", "people", "crossref"], "permissions": []},
+    EDITOR_IN_CHIEF: {"apps": ["briefs", "people", "crossref", "readership"], "permissions": []},
     EDITOR: {
         "apps": [],
         "permissions": [
@@ -50,6 +51,8 @@ ROLES = {
             *_crud("people", "person", actions=["add", "change", "view"]),
             # What Crossref answered for each issue's DOI; deposits are made by the workflow, never by hand.
             "crossref.view_deposit",
+            # Views and downloads of each issue (the Readership page, each issue's chart, the CSV exports).
+            "readership.view_dailycount",
         ],
     },
     # Every model of people (persons, organisations, programmes, fellowships)

@@ -28,6 +28,8 @@ EDITOR_PERMISSIONS = {
     "people.view_person",
     # What Crossref answered: seen, never edited (deposits are the workflow's).
     "crossref.view_deposit",
+    # Readership figures: seen and exported, never edited.
+    "readership.view_dailycount",
 }
 PROGRAMME_STAFF_PERMISSIONS = {
     *(
@@ -67,7 +69,7 @@ def all_permissions_of(*app_labels):
 def test_the_editor_in_chief_holds_every_permission_of_both_apps_with_every_workflow_step_and_the_import():
     ensure_roles()
     held = held_by("Editor-in-chief")
-    assert held == all_permissions_of("briefs", "people", "crossref")
+    assert held == all_permissions_of("briefs", "people", "crossref", "readership")
     assert WORKFLOW_PERMISSIONS | {"people.import_fellows", "briefs.delete_series", "people.delete_person"} <= held
 
 
