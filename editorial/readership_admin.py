@@ -158,7 +158,10 @@ class ReadershipAdmin(admin.ModelAdmin):
         self._check(request)
         issue = get_object_or_404(Issue.objects.originals().select_related("series"), pk=issue_id)
         today = timezone.localdate()
-        default_start = issue.public_from.date() if issue.public_from else last_twelve_months(today)[0]
+        # From its first reader (or its publication), at most three years back.
+        first = DailyCount.objects.filter(issue=issue).order_by("day").values_list("day", flat=True).first()
+        default_start = first or (timezone.localdate(issue.public_from) if issue.public_from else None)
+        default_start = (default_start or last_twelve_months(today)[0]).replace(day=1)
         if (today - default_start).days > 3 * 366:
             default_start = (today - datetime.timedelta(days=3 * 366)).replace(day=1)
         period = PeriodForm(request.GET, default_start=min(default_start, today), default_end=today)
