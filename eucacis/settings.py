@@ -324,6 +324,8 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 # Readership figures (readership/counting.py): requests for one item by one client within this many seconds
 # count once (COUNTER's double-click rule). Their keys, the day's salt and the counts not yet flushed are
 # kept in Redis under this prefix.
+# Off (0) only to measure what counting costs (scripts/bench.py) or to stop counting for a while.
+READERSHIP_COUNTING = env_bool("READERSHIP_COUNTING", default=True)
 READERSHIP_DOUBLE_CLICK_SECONDS = int(os.environ.get("READERSHIP_DOUBLE_CLICK_SECONDS", 30))
 READERSHIP_REDIS_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "eucacis") + ":readership"
 

@@ -15,10 +15,16 @@ that day's key with a two-day expiry (and in each process's memory for the day):
 never written to the database or a log, so once it expires nobody can tell which
 address made a digest.
 
-**Where counts go.** With ``REDIS_URL`` (production), one Redis round trip per counted
-request: a Lua script sets the double-click key if it is not there and, only then,
-adds one to the count's field in the hash of counts (``HINCRBY``); the flush job
-(:mod:`readership.flush`) moves the hash into the database. Without Redis
+**Where counts go.** With ``REDIS_URL`` (production), a Lua script sets the double-click
+key if it is not there and, only then, adds one to the count's field in the hash of
+counts (``HINCRBY``), atomically in Redis; the flush job (:mod:`readership.flush`)
+moves the hash into the database. The request does not wait for Redis: each process
+sends the script on a connection of its own on which Redis sends no replies
+(``CLIENT REPLY OFF``), so a count costs one write to a socket, not a round trip (a
+round trip cost cached pages 26 points of the minimal view's speed, docs/benchmarks.md).
+Before each write the connection is checked for anything Redis sent (it sends nothing
+unless it closed the connection): then the count goes to the database instead. Nothing
+is held in the process: a count is in the socket's buffer or in Redis. Without Redis
 (development on SQLite) the double-click key goes to Django's cache and the count
 straight to the database.
 
@@ -30,6 +36,7 @@ trying Redis again.
 
 import hashlib
 import logging
+import os
 import secrets
 import threading
 import time
@@ -77,6 +84,8 @@ def counted_item(path):
 def count_request(request, response):
     """Count ``request`` if it is a reader's view or download (see the module's note); never raises."""
     try:
+        if not settings.READERSHIP_COUNTING:
+            return False
         if request.method != "GET" or response.status_code not in (200, 304):
             return False
         if settings.SESSION_COOKIE_NAME in request.COOKIES:
@@ -160,6 +169,56 @@ def parse_count_field(field):
     return day, kind, int(number), series_slug
 
 
+class _Sender:
+    """This process's connection to Redis for counts, on which Redis sends no replies (``CLIENT REPLY OFF``)."""
+
+    def __init__(self):
+        self.connection, self.pid, self.url = None, None, None
+        self.lock = threading.Lock()
+
+    def send(self, *command):
+        with self.lock:
+            try:
+                connection = self._connection()
+                # Redis answers nothing on this connection: anything to read is its closing it (or an error).
+                if connection.can_read(timeout=0):
+                    raise redis.ConnectionError("Redis closed the connection for readership counts")
+                connection.send_command(*command)
+            except Exception:
+                self.reset()
+                raise
+
+    def wait(self):
+        """Wait until Redis has run every command sent so far (tests; the flush job's own connection does not need it)."""
+        with self.lock:
+            if self.connection is not None:
+                self.connection.send_command("CLIENT", "REPLY", "ON")
+                self.connection.read_response()
+                self.connection.send_command("PING")
+                self.connection.read_response()
+                self.connection.send_command("CLIENT", "REPLY", "OFF")
+
+    def _connection(self):
+        if self.connection is None or self.pid != os.getpid() or self.url != settings.REDIS_URL:
+            self.reset()
+            connection = redis.ConnectionPool.from_url(
+                settings.REDIS_URL,
+                socket_connect_timeout=settings.REDIS_TIMEOUT,
+                socket_timeout=settings.REDIS_TIMEOUT,
+            ).make_connection()
+            connection.connect()
+            connection.send_command("CLIENT", "REPLY", "OFF")
+            self.connection, self.pid, self.url = connection, os.getpid(), settings.REDIS_URL
+        return self.connection
+
+    def reset(self):
+        if self.connection is not None and self.pid == os.getpid():
+            self.connection.disconnect()
+        self.connection = None
+
+
+_sender = _Sender()
+
 _clients = {}
 
 
@@ -214,7 +273,8 @@ def _record(key, day, item):
     if settings.REDIS_URL:
         if not _fallback.active():
             try:
-                return bool(redis_client().eval(_COUNT_SCRIPT, 2, key, counts_key(), window, count_field(day, item)))
+                _sender.send("EVAL", _COUNT_SCRIPT, 2, key, counts_key(), window, count_field(day, item))
+                return True  # sent; whether it was a double click only Redis knows
             except (redis.RedisError, OSError) as error:
                 _fallback.start(error)
         first = _fallback.first_click(key)
