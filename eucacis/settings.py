@@ -328,6 +328,10 @@ PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 READERSHIP_COUNTING = env_bool("READERSHIP_COUNTING", default=True)
 READERSHIP_DOUBLE_CLICK_SECONDS = int(os.environ.get("READERSHIP_DOUBLE_CLICK_SECONDS", 30))
 READERSHIP_REDIS_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "eucacis") + ":readership"
+# Each web process sends its counts to Redis in one write when this many wait, or when the oldest has waited
+# this many seconds and a request comes (or the process exits): a write per count cost cached pages too much.
+READERSHIP_SEND_BATCH = int(os.environ.get("READERSHIP_SEND_BATCH", 32))
+READERSHIP_SEND_SECONDS = float(os.environ.get("READERSHIP_SEND_SECONDS", 1))
 
 
 # ==== Background jobs =====================================================================

@@ -27,5 +27,6 @@ def counts(issue):
 def _fresh_counting():
     counting._fallback.clear()
     counting._salts.clear()
+    counting._sender.pending = []
     yield
     counting._fallback.clear()

@@ -14,6 +14,7 @@ from readership import counting, flush
 from readership.models import DailyCount, Flush
 from tests.conftest import make_interview, make_series
 from tests.readership.conftest import SAFARI, counts, reader
+from tests.readership.test_counting import pdf_url
 from tests.sitecache.test_redis_faults import RedisServer, _free_port
 
 pytestmark = [
@@ -137,7 +138,8 @@ def test_the_worker_enqueues_the_flush_every_readership_flush_seconds(
     assert counts(issue) == (2, 0)
 
 
-def test_with_redis_stopped_the_page_is_served_and_counted_into_the_database(redis_server, issue, caplog):
+def test_with_redis_stopped_the_page_is_served_and_counted_into_the_database(redis_server, issue, caplog, settings):
+    settings.READERSHIP_SEND_SECONDS = 0  # each count sent at once
     reader("203.0.113.1").get(issue.get_absolute_url())
     redis_server.stop()
     client = reader("203.0.113.2")
@@ -148,6 +150,7 @@ def test_with_redis_stopped_the_page_is_served_and_counted_into_the_database(red
 
 
 def test_with_redis_at_a_closed_port_pages_are_served_and_counted(settings, issue):
+    settings.READERSHIP_SEND_SECONDS = 0
     url = f"redis://127.0.0.1:{_free_port()}/0"
     settings.REDIS_URL = url
     settings.CACHES = {"default": project_settings.redis_cache(url, key_prefix="readership-test")}
@@ -156,3 +159,36 @@ def test_with_redis_at_a_closed_port_pages_are_served_and_counted(settings, issu
     assert counts(issue) == (2, 0)
     assert DailyCount.objects.get().day == timezone.localdate()
     assert isinstance(DailyCount.objects.get().day, datetime.date)
+
+
+def test_counts_wait_in_the_process_until_a_batch_is_full(redis_server, issue, settings):
+    settings.READERSHIP_SEND_BATCH, settings.READERSHIP_SEND_SECONDS = 3, 3600
+    reader("203.0.113.1").get(issue.get_absolute_url())
+    reader("203.0.113.2").get(issue.get_absolute_url())
+    assert redis_server.cli("HGETALL", "readership-test:readership:counts") == "" and len(counting._sender.pending) == 2
+    reader("203.0.113.3").get(issue.get_absolute_url())
+    assert counting._sender.pending == []
+    assert waiting(redis_server) == {f"{timezone.localdate().isoformat()}|view|6|eucacis-in-brief": 3}
+
+
+def test_counts_that_waited_long_enough_go_with_the_next_request_whatever_it_is(redis_server, issue, settings):
+    settings.READERSHIP_SEND_BATCH, settings.READERSHIP_SEND_SECONDS = 100, 60
+    reader("203.0.113.1").get(issue.get_absolute_url())
+    reader("203.0.113.2").get("/")  # not counted, and the count has not waited 60 s
+    assert len(counting._sender.pending) == 1
+    counting._sender.since -= 60
+    reader("203.0.113.2").get("/")
+    assert counting._sender.pending == []
+    assert waiting(redis_server) == {f"{timezone.localdate().isoformat()}|view|6|eucacis-in-brief": 1}
+
+
+def test_counts_waiting_when_redis_stops_go_to_the_database(redis_server, issue, settings):
+    settings.READERSHIP_SEND_BATCH, settings.READERSHIP_SEND_SECONDS = 100, 3600
+    reader("203.0.113.1").get(issue.get_absolute_url())
+    reader("203.0.113.1").get(issue.get_absolute_url())  # a double click, judged when sent
+    reader("203.0.113.2").get(pdf_url(issue))  # "being prepared" (503): not counted
+    counting._sender.send_now()  # Redis was reached: connection made
+    reader("203.0.113.3").get(issue.get_absolute_url())
+    redis_server.stop()
+    counting._send_at_exit()  # the process stops: what waits cannot reach Redis
+    assert counts(issue) == (1, 0) and counting._sender.pending == []
