@@ -18,15 +18,15 @@ address made a digest.
 **Where counts go.** With ``REDIS_URL`` (production), a Lua script sets the double-click
 key if it is not there and, only then, adds one to the count's field in the hash of
 counts (``HINCRBY``), atomically in Redis; the flush job (:mod:`readership.flush`)
-moves the hash into the database. The request does not wait for Redis: each process
-sends the script on a connection of its own on which Redis sends no replies
-(``CLIENT REPLY OFF``), so a count costs one write to a socket, not a round trip (a
-round trip cost cached pages 26 points of the minimal view's speed, docs/benchmarks.md).
-Before each write the connection is checked for anything Redis sent (it sends nothing
-unless it closed the connection): then the count goes to the database instead. Nothing
-is held in the process: a count is in the socket's buffer or in Redis. Without Redis
-(development on SQLite) the double-click key goes to Django's cache and the count
-straight to the database.
+moves the hash into the database. Requests do not wait for Redis: each process notes its
+counts and sends them in one write (:class:`_Sender`) on a connection of its own on which
+Redis sends no replies (``CLIENT REPLY OFF``), when ``READERSHIP_SEND_BATCH`` wait, when
+the oldest has waited ``READERSHIP_SEND_SECONDS`` and a request comes, or at exit. A write
+per count cost cached pages a tenth of their speed (docs/benchmarks.md). Before each write
+the connection is checked for anything Redis sent (it sends nothing unless it closed the
+connection); counts that cannot be sent go to the database. Without Redis (development
+on SQLite) the double-click key goes to Django's cache and the count straight to the
+database.
 
 **Never a failed page.** Counting runs after the response is made and any error in it
 is logged, never raised. If Redis fails, this process counts into the database for
