@@ -70,6 +70,8 @@ from editorial.history_admin import IssueHistoryAdmin, SeriesHistoryAdmin
 from editorial.newsletter_admin import announce_correction, newsletter_panel
 from editorial.people_admin import PersonAdmin  # noqa: F401 (registers the people's admin)
 from editorial.places import PlaceAutocompleteJsonView, PlaceForm, PlacesField, PlacesWidget, create_new_places
+from editorial.readership_admin import PERMISSION as READERSHIP_PERMISSION
+from editorial.readership_admin import readership_panel
 from editorial.sharing_admin import ShareLinkInline
 from editorial.team_inlines import EditorialMembershipInline
 from editorial.word_import_admin import WordImportAdmin
@@ -631,6 +633,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
         "printed_pdf",
         "doi_registration",
         "newsletter_mails",
+        "readership",
     ]
     change_form_template = "admin/briefs/issue/change_form.html"
     change_list_template = "admin/briefs/issue/change_list.html"  # reversion's, with “Import from Word”
@@ -675,6 +678,7 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
                     "printed_pdf",
                     "doi_registration",
                     "newsletter_mails",
+                    "readership",
                 ]
             },
         ),
@@ -692,6 +696,8 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
             elif name == "Publication" and not _ever_published(obj):
                 # Nothing happened yet: no block of dashes. The Workflow box links the draft's PDF.
                 continue
+            elif name == "Publication" and not request.user.has_perm(READERSHIP_PERMISSION):
+                options = {**options, "fields": [f for f in options["fields"] if f != "readership"]}
             fieldsets.append((name, options))
         return fieldsets
 
@@ -1100,6 +1106,10 @@ class IssueAdmin(WordImportAdmin, IssueHistoryAdmin, IssueAdminMixin, admin.Mode
     def has_publish_permission(self, request):
         """The deposit action's permission: those who publish deposit."""
         return request.user.has_perm("briefs.publish_issue")
+
+    @admin.display(description="readers")
+    def readership(self, obj):
+        return readership_panel(_issue_of(obj))
 
     @admin.display(description="DOI")
     def doi_registration(self, obj):

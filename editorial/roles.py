@@ -7,14 +7,15 @@ both apps (``people`` imports nothing from ``briefs``).
 
 Who may do what:
 
-- **Editor-in-chief**: every permission of ``briefs``, ``people``, ``crossref`` and
-  ``newsletter``, so every workflow step (submit, approve, publish, withdraw, restore), the
+- **Editor-in-chief**: every permission of ``briefs``, ``people``, ``crossref``, ``newsletter``
+  and ``readership``, so every workflow step (submit, approve, publish, withdraw, restore), the
   fellows import, depositing issues with Crossref again, announcing a correction to
-  subscribers, and finding and deleting a subscriber's address when they ask.
+  subscribers, finding and deleting a subscriber's address when they ask, and the readership figures.
 - **Editor**: writes issues (with their contributors, questions, footnotes and
   corrections, topics and places) and people, and submits issues for review; sees the series, their
-  about sections and editorial teams, the Crossref deposits, and each issue's newsletter mails
-  with the subscriber counts (not the addresses). Cannot approve, publish, withdraw or restore.
+  about sections and editorial teams, the Crossref deposits, each issue's newsletter mails
+  with the subscriber counts (not the addresses), and the readership figures. Cannot approve, publish,
+  withdraw or restore.
 - **Programme staff**: people, organisations, programmes and fellowships, and
   the fellows import. Nothing of ``briefs``.
 """
@@ -40,7 +41,7 @@ def _crud(app_label, *models, actions=("add", "change", "delete", "view")):
 #: Each role: the apps all of whose permissions it holds, and single permissions
 #: (``"app_label.codename"``) on top of those.
 ROLES = {
-    EDITOR_IN_CHIEF: {"apps": ["briefs", "people", "crossref", "newsletter"], "permissions": []},
+    EDITOR_IN_CHIEF: {"apps": ["briefs", "people", "crossref", "newsletter", "readership"], "permissions": []},
     EDITOR: {
         "apps": [],
         "permissions": [
@@ -54,6 +55,8 @@ ROLES = {
             "crossref.view_deposit",
             # Each issue's mails to subscribers and the subscriber counts; not the addresses.
             "newsletter.view_mailing",
+            # Views and downloads of each issue (the Readership page, each issue's chart, the CSV exports).
+            "readership.view_dailycount",
         ],
     },
     # Every model of people (persons, organisations, programmes, fellowships)

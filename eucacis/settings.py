@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "sharing",
     "crossref",
     "newsletter",
+    # Readership figures: views and downloads per issue and day (counted by its middleware, first below).
+    "readership",
     "reader",
     "editorial",
     # OAI-PMH for harvesters (/oai/): reads reader's and briefs' functions; nothing imports it.
@@ -116,7 +118,10 @@ if DEBUG:
     INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
-    # First: a cached page for an anonymous reader is sent from here, with the
+    # Outermost: counts readers' views and downloads of issues after everything inside has answered,
+    # so that page-cache hits and 304s are counted (readership/counting.py).
+    "readership.middleware.ReadershipMiddleware",
+    # Then: a cached page for an anonymous reader is sent from here, with the
     # headers the middleware below gave it when it was rendered.
     "sitecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -317,8 +322,7 @@ CONTENT_CACHES = env_bool("CONTENT_CACHES", default=True)
 PAGE_CACHE_RETRY_SECONDS = float(os.environ.get("PAGE_CACHE_RETRY_SECONDS", 5))
 
 
-# ==== Mail ================================================================================
-# The newsletter's mails (newsletter/). EMAIL_URL, e.g. submission://user:password@mail.example.org:587,
+# ==== Mail =========================================================================# The newsletter's mails (newsletter/). EMAIL_URL, e.g. submission://user:password@mail.example.org:587,
 # or Django's own EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL.
 # Neither set: mails are printed on the console in development, and refused in production.
 _email_url = os.environ.get("EMAIL_URL", "").strip()
@@ -361,6 +365,18 @@ NEWSLETTER_RETRY_DELAYS = [
 # A mail claimed by a job longer ago than this was left by a job that died: another job sends it.
 NEWSLETTER_CLAIM_SECONDS = float(os.environ.get("NEWSLETTER_CLAIM_SECONDS", 2 * EMAIL_TIMEOUT + 60))
 
+# Readership figures (readership/counting.py): requests for one item by one client within this many seconds
+# count once (COUNTER's double-click rule). Their keys, the day's salt and the counts not yet flushed are
+# kept in Redis under this prefix.
+# Off (0) only to measure what counting costs (scripts/bench.py) or to stop counting for a while.
+READERSHIP_COUNTING = env_bool("READERSHIP_COUNTING", default=True)
+READERSHIP_DOUBLE_CLICK_SECONDS = int(os.environ.get("READERSHIP_DOUBLE_CLICK_SECONDS", 30))
+READERSHIP_REDIS_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "eucacis") + ":readership"
+# Each web process sends its counts to Redis in one write when this many wait, or when the oldest has waited
+# this many seconds and a request comes (or the process exits): a write per count cost cached pages too much.
+READERSHIP_SEND_BATCH = int(os.environ.get("READERSHIP_SEND_BATCH", 32))
+READERSHIP_SEND_SECONDS = float(os.environ.get("READERSHIP_SEND_SECONDS", 1))
+
 
 # ==== Background jobs =====================================================================
 # Background jobs (docs/architecture.md, Background jobs). Jobs are rows of this database (django-tasks-db),
@@ -398,6 +414,10 @@ CROSSREF_RETRY_DELAYS = [
 CROSSREF_CHECK_DELAYS = [
     int(s) for s in os.environ.get("CROSSREF_CHECK_DELAYS", "60,120,300,900,3600,10800,21600,43200").split(",") if s
 ]
+# Jobs the worker enqueues every so many seconds, from its heartbeat (jobs/periodic.py): (task, seconds).
+# The readership flush moves the counts from Redis into the database (readership/flush.py).
+READERSHIP_FLUSH_SECONDS = float(os.environ.get("READERSHIP_FLUSH_SECONDS", 60))
+JOBS_EVERY = [("readership.flush.flush_counts", READERSHIP_FLUSH_SECONDS)]
 PDF_RETRY_DELAYS = [int(s) for s in os.environ.get("PDF_RETRY_DELAYS", "30,120,600,3600,21600").split(",") if s]
 
 
@@ -472,7 +492,7 @@ AXES_RESET_ON_SUCCESS = True
 # logged with address and browser, which the throttling does not need.
 AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_CALLABLE = "eucacis.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "common.client.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.clients.client_ip"
 # How many proxies in front of gunicorn append to X-Forwarded-For (production:
 # the HTTPS proxy). The client address is the entry the outermost one wrote.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0 if DEBUG else 1))

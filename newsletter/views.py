@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from common.client import client_ip
+from common.clients import client_ip
 from newsletter import subscriptions, tokens
 from newsletter.forms import ManageForm, ManageRequestForm, SubscribeForm
 

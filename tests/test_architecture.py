@@ -14,7 +14,7 @@ from django.apps import apps
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_PACKAGES = [
-    "eucacis", "demo", "editorial", "oai", "reader", "sharing", "crossref", "newsletter", "printing", "search",
+    "eucacis", "demo", "editorial", "oai", "reader", "sharing", "crossref", "newsletter", "readership", "printing", "search",
     "briefs", "people", "jobs", "imports", "richtext", "sitecache", "common",
 ]  # fmt: skip
 

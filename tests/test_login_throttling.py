@@ -14,7 +14,7 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from common.client import client_ip
+from common.clients import client_ip
 from eucacis.security import describe_duration
 from tests.test_project import _manage
 

@@ -30,6 +30,8 @@ EDITOR_PERMISSIONS = {
     "crossref.view_deposit",
     # Each issue's newsletter mails and the subscriber counts; not the addresses.
     "newsletter.view_mailing",
+    # Readership figures: seen and exported, never edited.
+    "readership.view_dailycount",
 }
 PROGRAMME_STAFF_PERMISSIONS = {
     *(
@@ -69,7 +71,7 @@ def all_permissions_of(*app_labels):
 def test_the_editor_in_chief_holds_every_permission_of_both_apps_with_every_workflow_step_and_the_import():
     ensure_roles()
     held = held_by("Editor-in-chief")
-    assert held == all_permissions_of("briefs", "people", "crossref", "newsletter")
+    assert held == all_permissions_of("briefs", "people", "crossref", "newsletter", "readership")
     assert WORKFLOW_PERMISSIONS | {"people.import_fellows", "briefs.delete_series", "people.delete_person"} <= held
 
 

@@ -4,6 +4,7 @@ Safe to run again: it updates what it created before instead of adding copies.
 """
 
 import datetime
+import random
 
 import reversion
 from django.core.management.base import BaseCommand
@@ -28,6 +29,25 @@ from briefs.workflow import apply_transition
 from demo import eucacis_in_brief_06 as seed
 from jobs.queue import one_job_per_issue
 from people.models import Fellowship, Organisation, Person, Programme
+from readership.models import DailyCount
+
+
+def _demo_readership(issue, months=24):
+    """Invented views and downloads of ``issue`` for each day of the last ``months`` months, so that the
+    Readership page and the issue's chart show something. The same figures each time it runs (seeded by the day)."""
+    today = timezone.localdate()
+    start = (today - datetime.timedelta(days=months * 30.5)).replace(day=1)
+    rows = []
+    for offset in range((today - start).days + 1):
+        day = start + datetime.timedelta(days=offset)
+        rng = random.Random(day.toordinal())
+        season = 1.0 - 0.5 * (day.month in (7, 8, 12))  # quieter in summer and at Christmas
+        views = int(rng.gammavariate(2.0, 3.0) * season)
+        rows.append(DailyCount(issue=issue, day=day, views=views, downloads=int(views * rng.uniform(0.2, 0.5))))
+    DailyCount.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["issue", "day"], update_fields=["views", "downloads"]
+    )
+    return len(rows)
 
 
 def _organisation(short_name, name, website):
@@ -72,6 +92,10 @@ class Command(BaseCommand):
                 reversion.add_to_revision(loaded)
                 reversion.set_comment("Demo content loaded (manage.py load_demo)")
                 reversion.set_date_created(timezone.now())  # not the time of the last workflow step it took
+        days = _demo_readership(issue)
+        self.stdout.write(
+            f"Demo readership figures for No. {issue.number}: {days} days, invented (readership.DailyCount)"
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo content ready: {series.name} No. {issue.number} at {issue.get_absolute_url()}")
         )

@@ -10,13 +10,14 @@ from django.db import connections
 from django.utils.crypto import get_random_string
 
 from jobs import recovery
+from jobs.periodic import Every
 
 logger = logging.getLogger("jobs.worker")
 
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker (PDF builds, proofreading PDFs, search-index updates). "
+        "Run the background worker (PDF builds, proofreading PDFs, search-index updates, the readership flush). "
         "It is django-tasks' db_worker, plus a heartbeat: a job left running by a worker that "
         "died is queued again (see docs/architecture.md, Background jobs). Stop it with Ctrl-C or SIGTERM; it finishes "
         "the job it is running first."
@@ -58,7 +59,10 @@ class Command(BaseCommand):
             recovery.forget(worker_id)
 
     def _beat(self, worker_id, stop):
+        # Jobs enqueued every so often (JOBS_EVERY: the readership flush), on the same beat.
+        every = Every(settings.JOBS_EVERY)
         try:
+            every.enqueue_due()
             while not stop.wait(settings.JOBS_HEARTBEAT_SECONDS):
                 try:
                     recovery.beat(worker_id)
@@ -66,5 +70,6 @@ class Command(BaseCommand):
                 except Exception:  # the database away for a moment: try again on the next beat
                     logger.exception("Could not write the heartbeat of worker %s", worker_id)
                     connections.close_all()
+                every.enqueue_due()
         finally:
             connections.close_all()

@@ -1,4 +1,4 @@
-"""Who the client is, behind the site's trusted proxies."""
+"""Who the client is behind the proxies in front of the site (the sign-in throttling, the readership counts, the newsletter's limits)."""
 
 import ipaddress
 
