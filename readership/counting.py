@@ -18,13 +18,11 @@ address made a digest.
 **Where counts go.** With ``REDIS_URL`` (production), a Lua script sets the double-click
 key if it is not there and, only then, adds one to the count's field in the hash of
 counts (``HINCRBY``), atomically in Redis; the flush job (:mod:`readership.flush`)
-moves the hash into the database. Requests do not wait for Redis: each process notes its
-counts and sends them in one write (:class:`_Sender`) on a connection of its own on which
-Redis sends no replies (``CLIENT REPLY OFF``), when ``READERSHIP_SEND_BATCH`` wait, when
-the oldest has waited ``READERSHIP_SEND_SECONDS`` and a request comes, or at exit. A write
-per count cost cached pages a tenth of their speed (docs/benchmarks.md). Before each write
-the connection is checked for anything Redis sent (it sends nothing unless it closed the
-connection); counts that cannot be sent go to the database. Without Redis (development
+moves the hash into the database. Each process notes its counts and sends them in one
+round trip (:class:`_Sender`, redis-py's pipeline) when ``READERSHIP_SEND_BATCH`` wait, when
+the oldest has waited ``READERSHIP_SEND_SECONDS`` and a request comes, or at exit. A round
+trip per count cost cached pages a tenth of their speed (docs/benchmarks.md). Counts that
+cannot be sent go to the database. Without Redis (development
 on SQLite) the double-click key goes to Django's cache and the count straight to the
 database.
 
@@ -230,16 +228,16 @@ class _Unsent(Exception):
 
 
 class _Sender:
-    """This process's counts on their way to Redis, on a connection on which Redis sends no replies.
+    """This process's counts on their way to Redis, sent in batches through redis-py's pipeline.
 
-    Counts are sent in batches: when ``READERSHIP_SEND_BATCH`` are waiting, or the oldest
-    has waited ``READERSHIP_SEND_SECONDS`` when a request (any request) comes to this
-    process, or when the process exits. A socket write cost a cached page more than all
-    the rest of the counting; one write per batch makes it a few microseconds a count.
+    Counts are sent when ``READERSHIP_SEND_BATCH`` are waiting, or the oldest has waited
+    ``READERSHIP_SEND_SECONDS`` when a request (any request) comes to this process, or when
+    the process exits: one round trip per batch, whose answers are read (a write per count
+    cost cached pages a tenth of their speed). A process killed outright (SIGKILL) loses
+    what waits: at most a batch, or that many seconds of its readers.
     """
 
     def __init__(self):
-        self.connection, self.pid, self.url = None, None, None
         self.pending, self.pending_pid, self.since = [], None, 0.0
         self.lock = threading.Lock()
 
@@ -264,6 +262,10 @@ class _Sender:
             if self.pending:
                 self._send_pending()
 
+    def wait(self):
+        """Send what waits (the tests; a send is complete when it returns)."""
+        self.send_now()
+
     def _due(self):
         return time.monotonic() - self.since >= settings.READERSHIP_SEND_SECONDS
 
@@ -272,48 +274,23 @@ class _Sender:
         config = _config()
         counts = f"{config.prefix}:counts"
         try:
-            packed = b"".join(
-                _packed("EVAL", _COUNT_SCRIPT, 2, key, counts, config.window, field) for key, field in entries
-            )
-            connection = self._connection()
-            # Redis answers nothing on this connection: anything to read is its closing it (or an error).
-            if connection.can_read(timeout=0):
-                raise redis.ConnectionError("Redis closed the connection for readership counts")
-            connection.send_packed_command([packed], check_health=False)
+            client = redis_client()
+            script = _scripts.get(id(client))
+            if script is None:
+                _scripts.clear()
+                script = _scripts[id(client)] = client.register_script(_COUNT_SCRIPT)
+            pipeline = client.pipeline(transaction=False)
+            for key, field in entries:
+                script(keys=[key, counts], args=[config.window, field], client=pipeline)
+            pipeline.execute()
         except Exception as error:
-            self.reset()
             raise _Unsent(entries, error) from error
 
-    def wait(self):
-        """Send what waits, then wait until Redis has run it (tests; the flush reads Redis on its own)."""
-        self.send_now()
-        with self.lock:
-            if self.connection is not None:
-                self.connection.send_command("CLIENT", "REPLY", "ON")
-                self.connection.read_response()
-                self.connection.send_command("PING")
-                self.connection.read_response()
-                self.connection.send_command("CLIENT", "REPLY", "OFF")
-
-    def _connection(self):
-        if self.connection is None or self.pid != os.getpid() or self.url != settings.REDIS_URL:
-            self.reset()
-            connection = redis.ConnectionPool.from_url(
-                settings.REDIS_URL,
-                socket_connect_timeout=settings.REDIS_TIMEOUT,
-                socket_timeout=settings.REDIS_TIMEOUT,
-            ).make_connection()
-            connection.connect()
-            connection.send_command("CLIENT", "REPLY", "OFF")
-            self.connection, self.pid, self.url = connection, os.getpid(), settings.REDIS_URL
-        return self.connection
-
     def reset(self):
-        if self.connection is not None and self.pid == os.getpid():
-            self.connection.disconnect()
-        self.connection = None
+        """Nothing to reset: redis-py's client reconnects by itself (kept for the tests' fixtures)."""
 
 
+_scripts = {}
 _sender = _Sender()
 
 
@@ -373,12 +350,6 @@ class _Fallback:
 
 
 _fallback = _Fallback()
-
-
-def _packed(*parts):
-    """A command in Redis's protocol (RESP): an array of bulk strings."""
-    encoded = [part if isinstance(part, bytes) else str(part).encode() for part in parts]
-    return b"*%d\r\n" % len(encoded) + b"".join(b"$%d\r\n%s\r\n" % (len(part), part) for part in encoded)
 
 
 def _send_or_fall_back(send):
