@@ -8,6 +8,7 @@ Addresses are seen only by those who may delete them (a reader asking to be forg
 
 from csp.decorators import csp_replace
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -77,32 +78,73 @@ def newsletter_panel(issue):
 
 
 def announce_correction(model_admin, request, queryset):
-    """The issues list's action: mail the subscribers each chosen public issue's latest correction."""
-    announced, skipped = 0, 0
-    for issue in queryset.model.objects.filter(pk__in=queryset.values("pk")).published():
-        if (
-            not model_admin.has_change_permission(request, issue)
-            or mailings.announce_correction(issue, by=request.user) is None
-        ):
-            skipped += 1
-            continue
-        announced += 1
-    chosen = queryset.count()
-    skipped += chosen - announced - skipped
+    """The issues list's action: mail the subscribers each chosen public issue's latest correction, once.
+
+    It first shows what would go, to whom and how many (Django's pattern for actions that need a
+    confirmation); only the confirming POST queues the mails.
+    """
+    chosen = list(queryset.model.objects.filter(pk__in=queryset.values("pk")).select_related("series"))
+    public = {issue.pk for issue in queryset.model.objects.filter(pk__in=[i.pk for i in chosen]).published()}
+    ready, refused = [], []
+    for issue in chosen:
+        correction = mailings.latest_correction(issue) if issue.pk in public else None
+        if correction is None:
+            refused.append((issue, "not public, or no published correction"))
+        elif not model_admin.has_change_permission(request, issue):
+            refused.append((issue, "you may not change it"))
+        elif Mailing.objects.filter(correction=correction).exists():
+            refused.append((issue, f"its latest correction ({_when(correction.corrected_at)}) was announced already"))
+        else:
+            ready.append((issue, correction))
+    if request.POST.get("confirmed") != "yes":
+        rows = []
+        for issue, correction in ready:
+            try:
+                message = mailings.announcement_for(
+                    Mailing(issue=issue, kind=MailingKind.CORRECTION, note=correction.note),
+                    issue_document(issue),
+                    Subscriber(pk=0, email=request.user.email or "reader@example.org"),
+                )
+            except ValueError as error:
+                model_admin.message_user(request, f"No correction can be mailed: {error}.", messages.ERROR)
+                return None
+            rows.append(
+                {
+                    "issue": issue,
+                    "correction": correction,
+                    "audience": mailings.audience(issue),
+                    "subject": message.subject,
+                    "text": message.body,
+                }
+            )
+        context = {
+            **model_admin.admin_site.each_context(request),
+            "opts": model_admin.opts,
+            "title": "Mail subscribers the latest correction?",
+            "rows": rows,
+            "refused": refused,
+            "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+            "action": request.POST.get("action", "announce_correction"),
+        }
+        return TemplateResponse(request, "admin/newsletter/announce_correction.html", context)
+    announced = [issue for issue, _correction in ready if mailings.announce_correction(issue, by=request.user)]
     if announced:
         model_admin.message_user(
             request,
-            f"Queued {announced} correction mail{'s' if announced != 1 else ''}: the background worker sends "
-            "them to each issue's subscribers, and each issue's page shows how many went.",
+            f"Queued {len(announced)} correction mail{'s' if len(announced) != 1 else ''}: the background worker "
+            "sends them to each issue's subscribers, and each issue's page shows how many went.",
             messages.SUCCESS,
         )
+    skipped = len(chosen) - len(announced)
     if skipped:
         model_admin.message_user(
             request,
-            f"{skipped} of the chosen issues {'was' if skipped == 1 else 'were'} not announced: only public "
-            "issues with a published correction are.",
+            f"{skipped} of the chosen issues {'was' if skipped == 1 else 'were'} not announced: "
+            + "; ".join(f"{issue} ({why})" for issue, why in refused)
+            + ".",
             messages.WARNING,
         )
+    return None
 
 
 announce_correction.short_description = "Mail subscribers the latest correction"
@@ -274,10 +316,17 @@ def _mail_page(request, html):
 class SubscriberAdmin(admin.ModelAdmin):
     """Addresses, for answering a reader who asks what is kept of them or to be forgotten: found by their address."""
 
-    list_display = ["email", "created_at", "receives"]
+    list_display = ["email", "created_at", "receives", "consent"]
+    list_display_links = None
     search_fields = ["=email"]
-    fields = ["email", "created_at", "receives", "consent"]
-    readonly_fields = fields
+
+    def get_urls(self):
+        # The list alone (searched by an exact address), and its "delete selected" action: no page per id, which
+        # anyone could walk through to list every address.
+        return [url for url in super().get_urls() if url.name == "newsletter_subscriber_changelist"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("newsletter.delete_subscriber")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("subscriptions__series", "subscriptions__topic")
@@ -299,11 +348,12 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     @admin.display(description="consent")
     def consent(self, obj):
+        subscriptions = list(obj.subscriptions.all())
         return format_html(
-            "<br>".join(["{}"] * obj.subscriptions.count()),
+            "<br>".join(["{}"] * len(subscriptions)),
             *[
                 f"{s.label}: asked {_when(s.requested_at)}, confirmed {_when(s.confirmed_at) or 'not yet'}; "
                 f"agreed to “{s.consent_wording}”"
-                for s in obj.subscriptions.all()
+                for s in subscriptions
             ],
         )

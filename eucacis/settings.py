@@ -340,6 +340,8 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     EMAIL_BACKEND = "newsletter.backends.NoEmailBackend"
+# The Date header in the site's time zone ("+0100"), not "-0000" (which says the zone is unknown).
+EMAIL_USE_LOCALTIME = True
 # Seconds to wait for the mail server.
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", 20))
 SITE_NAME = os.environ.get("SITE_NAME", "EUCACIS publications").strip()

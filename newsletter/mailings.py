@@ -27,7 +27,7 @@ import uuid
 
 from django.conf import settings
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min, Q
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -47,7 +47,7 @@ from newsletter.models import (
     Subscriber,
     Subscription,
 )
-from newsletter.sending import ConnectionFailed, Outcome, deliver
+from newsletter.sending import ConnectionFailed, MailNotMade, Outcome, deliver
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +58,19 @@ CLAIM_SIZE = 20
 # -- queueing ------------------------------------------------------------------
 
 
-def queue_mailing(issue, kind, *, note="", by=None, now=None):
-    """Queue the announcement of ``issue`` with the current transaction; returns it."""
+def queue_mailing(issue, kind, *, correction=None, by=None, now=None):
+    """Queue the announcement of ``issue`` (or of its ``correction``) with the current transaction; returns it."""
     now = now or timezone.now()
     send_after = issue.public_from if issue.public_from and issue.public_from > now else None
     with transaction.atomic():
         mailing = Mailing.objects.create(
-            issue=issue, kind=kind, note=note, created_at=now, send_after=send_after, requested_by=by
+            issue=issue,
+            kind=kind,
+            correction=correction,
+            note=correction.note if correction else "",
+            created_at=now,
+            send_after=send_after,
+            requested_by=by,
         )
         if send_after is not None:
             queue.enqueue(start_mailing, mailing.pk, run_after=send_after)
@@ -88,12 +94,21 @@ def connect():
     post_save.connect(_step_taken, sender=IssueTransition, dispatch_uid="newsletter-step-taken")
 
 
+def latest_correction(issue):
+    return issue.corrections.order_by("-corrected_at", "-pk").first()
+
+
 def announce_correction(issue, *, by=None):
-    """Queue a mail announcing ``issue``'s latest public correction; returns it, or None if it has none."""
-    correction = issue.corrections.order_by("-corrected_at", "-pk").first()
-    if correction is None:
+    """Queue a mail announcing ``issue``'s latest public correction; returns it, or None if it has none or that
+    correction was announced already (each correction is announced once)."""
+    correction = latest_correction(issue)
+    if correction is None or Mailing.objects.filter(correction=correction).exists():
         return None
-    return queue_mailing(issue, MailingKind.CORRECTION, note=correction.note, by=by)
+    try:
+        with transaction.atomic():
+            return queue_mailing(issue, MailingKind.CORRECTION, correction=correction, by=by)
+    except IntegrityError:  # announced by another editor at the same moment
+        return None
 
 
 # -- who gets it ---------------------------------------------------------------
@@ -190,10 +205,15 @@ def _claim(mailing_id, run, now, limit):
         | Q(state=DeliveryState.SENDING, claimed_at__lt=stale)
     )
     ids = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
-    if not ids:
-        return []
-    # Conditional: a row another job claimed between the SELECT and now is not taken.
-    due.filter(pk__in=ids).update(state=DeliveryState.SENDING, claimed_by=run, claimed_at=now)
+    return _take(mailing_id, ids, run, now) if ids else []
+
+
+def _take(mailing_id, ids, run, now):
+    """Claim those of ``ids`` still due for the run ``run``: a row another job claimed since it was seen is not taken."""
+    stale = now - datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS)
+    Delivery.objects.filter(pk__in=ids).filter(
+        Q(state=DeliveryState.PENDING) | Q(state=DeliveryState.SENDING, claimed_at__lt=stale)
+    ).update(state=DeliveryState.SENDING, claimed_by=run, claimed_at=now)
     return list(
         Delivery.objects.filter(pk__in=ids, state=DeliveryState.SENDING, claimed_by=run)
         .select_related("subscriber")
@@ -281,12 +301,18 @@ def _send_one(connection, message, delivery, run):
 
     try:
         outcome, detail = deliver(connection, message, mark_sent)
+    except MailNotMade as error:
+        _mine(delivery, run).update(
+            state=DeliveryState.FAILED, error=f"The mail could not be made: {error}", claimed_by=""
+        )
+        return None
     except ConnectionFailed as error:
-        _retry_later(delivery, run, f"Not sent: {error}.", timezone.now())
+        # The server's fault, not this address's: the mail waits, and the mailing tries again later.
+        _release([delivery], run, error=f"Not sent yet: {error}.")
         return str(error)
-    except Exception as error:  # a backend's own failure (no mail server configured…): this mail waits
+    except Exception as error:  # a backend's own failure (no mail server configured…): the mails wait
         logger.exception("Newsletter delivery %s failed", delivery.pk)
-        _retry_later(delivery, run, f"Not sent: {error}", timezone.now())
+        _release([delivery], run, error=f"Not sent yet: {error}")
         return str(error)
     if outcome == Outcome.SENT and detail:
         _mine(delivery, run).update(error=detail)
@@ -297,11 +323,12 @@ def _send_one(connection, message, delivery, run):
     return None
 
 
-def _release(deliveries, run):
-    """Give back deliveries this run claimed but did not try."""
+def _release(deliveries, run, *, error=None):
+    """Give back deliveries this run claimed but did not send (not counted as attempts)."""
     if deliveries:
+        fields = {"error": error} if error is not None else {}
         Delivery.objects.filter(pk__in=[d.pk for d in deliveries], state=DeliveryState.SENDING, claimed_by=run).update(
-            state=DeliveryState.PENDING, claimed_by="", claimed_at=None
+            state=DeliveryState.PENDING, claimed_by="", claimed_at=None, **fields
         )
 
 
@@ -332,19 +359,35 @@ def _after_batch(mailing, server_down):
         )
         if not summary["rows"]:
             Mailing.objects.filter(pk=mailing.pk, state=MailingState.SENDING).update(
-                state=MailingState.DONE, finished_at=now, message=""
+                state=MailingState.DONE, finished_at=now, message="", server_failures=0
             )
             return
         if server_down is not None:
-            Mailing.objects.filter(pk=mailing.pk).update(message=f"Waiting to try again: {server_down}")
-        if summary["due"] and server_down is None:
+            # The server is away: the whole mailing waits, longer each time, and never gives up on its own.
+            failures = Mailing.objects.get(pk=mailing.pk).server_failures + 1
+            delays = settings.NEWSLETTER_RETRY_DELAYS
+            when = now + datetime.timedelta(seconds=delays[min(failures, len(delays)) - 1])
+            Mailing.objects.filter(pk=mailing.pk).update(
+                server_failures=failures,
+                message=f"Waiting to try again at {_when(when)} ({failures} failed attempt"
+                f"{'s' if failures != 1 else ''} to reach the mail server): {server_down}",
+            )
+            queue.enqueue(send_batch, mailing.pk, run_after=when)
+            return
+        Mailing.objects.filter(pk=mailing.pk).exclude(server_failures=0).update(server_failures=0, message="")
+        if summary["due"]:
             queue.enqueue(send_batch, mailing.pk)
             return
         candidates = [summary["next_try"]]
         if summary["claimed_since"] is not None:
             candidates.append(summary["claimed_since"] + datetime.timedelta(seconds=settings.NEWSLETTER_CLAIM_SECONDS))
-        when = min(moment for moment in candidates if moment is not None)
+        moments = [moment for moment in candidates if moment is not None]
+        when = min(moments) if moments else now + datetime.timedelta(seconds=settings.NEWSLETTER_RETRY_DELAYS[0])
         queue.enqueue(send_batch, mailing.pk, run_after=max(when, now))
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
 
 
 # -- what the admin shows ------------------------------------------------------

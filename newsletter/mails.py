@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
-from django.utils.html import strip_tags
 
 from briefs.document import IssueDocument
 
@@ -60,7 +59,7 @@ def announcement(document: IssueDocument, links: Links, to, *, correction_note="
         headers={
             "List-Unsubscribe": f"<{links.unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": f"{settings.SITE_NAME} <newsletter.{settings.NEWSLETTER_LIST_ID_DOMAIN}>",
+            "List-Id": f'"{_quoted(settings.SITE_NAME)}" <newsletter.{settings.NEWSLETTER_LIST_ID_DOMAIN}>',
         },
     )
 
@@ -76,7 +75,7 @@ def confirmation(to, *, subscription_label, confirm_url, hours):
 
 def already_subscribed(to, *, subscription_label, manage_url, hours):
     return _mail(
-        f"You already receive {settings.SITE_NAME}'s mails",
+        f"You already receive mails from {settings.SITE_NAME}",
         "newsletter/mail/already",
         {"label": subscription_label, "url": manage_url, "hours": hours, "site_name": settings.SITE_NAME},
         to,
@@ -92,11 +91,17 @@ def manage_link(to, *, manage_url, hours):
     )
 
 
+def _quoted(text):
+    """``text`` inside an RFC 5322 quoted string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _mail(subject, template, context, to, *, from_email=None, headers=None):
     text = render_to_string(f"{template}.txt", context)
     html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=strip_tags(subject).replace("\n", " "),
+        # Plain text, on one line: a title's line break (or any control character) would break the header.
+        subject=" ".join(subject.split()),
         body=text,
         from_email=from_email or settings.NEWSLETTER_FROM_EMAIL,
         to=[to],

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from briefs.models import Issue, Series, Topic
+from briefs.models import Correction, Issue, Series, Topic
 
 
 class Subscriber(models.Model):
@@ -103,7 +103,10 @@ class Mailing(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="mailings", verbose_name="issue")
     kind = models.CharField("announces", max_length=20, choices=MailingKind.choices)
     state = models.CharField("state", max_length=20, choices=MailingState.choices, default=MailingState.WAITING)
-    #: A correction's note, as the mail quotes it.
+    #: The correction a correction mailing announces (once), and its note as the mail quotes it.
+    correction = models.ForeignKey(
+        Correction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="correction"
+    )
     note = models.TextField("correction note", blank=True)
     created_at = models.DateTimeField("queued at", default=timezone.now)
     #: A scheduled issue is announced at its minute, not before.
@@ -112,6 +115,9 @@ class Mailing(models.Model):
     started_at = models.DateTimeField("started", null=True, blank=True)
     finished_at = models.DateTimeField("finished", null=True, blank=True)
     message = models.TextField("message", blank=True)
+    #: Times in a row the mail server could not be reached (or refused to take mail at all): the next try waits
+    #: for the matching delay of ``NEWSLETTER_RETRY_DELAYS`` (its last one once they are used up).
+    server_failures = models.PositiveSmallIntegerField("mail server failures in a row", default=0)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -130,6 +136,8 @@ class Mailing(models.Model):
             models.UniqueConstraint(
                 fields=["issue"], condition=Q(kind=MailingKind.PUBLICATION), name="mailing_one_publication_per_issue"
             ),
+            # A correction is announced once, however often the action is chosen.
+            models.UniqueConstraint(fields=["correction"], name="mailing_one_per_correction"),
         ]
 
     def __str__(self):

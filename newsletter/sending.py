@@ -43,6 +43,10 @@ class Outcome:
     LOST_CLAIM = "lost"
 
 
+class MailNotMade(Exception):
+    """The message could not be made (a header Django refuses): nothing was sent, and trying again will not help."""
+
+
 class ConnectionFailed(Exception):
     """The server could not be reached, or the connection broke before the mail was complete: try later."""
 
@@ -64,6 +68,13 @@ def deliver(connection, message, mark_sent):
     Returns ``(outcome, detail)``; raises :class:`ConnectionFailed` if the server is unreachable or the connection
     broke before the mail was complete (the caller tries again later).
     """
+    try:
+        encoding = message.encoding or "utf-8"
+        sender = sanitize_address(message.from_email, encoding)
+        recipients = [sanitize_address(address, encoding) for address in message.recipients()]
+        data = _stuffed(message.message().as_bytes(linesep="\r\n"))
+    except Exception as error:
+        raise MailNotMade(str(error)) from error
     if not isinstance(connection, SmtpBackend):
         if not mark_sent():
             return Outcome.LOST_CLAIM, ""
@@ -78,13 +89,11 @@ def deliver(connection, message, mark_sent):
         except (OSError, smtplib.SMTPException) as error:
             raise ConnectionFailed(f"the mail server could not be reached: {error}") from error
     smtp = connection.connection
-    encoding = message.encoding or "utf-8"
-    sender = sanitize_address(message.from_email, encoding)
-    recipients = [sanitize_address(address, encoding) for address in message.recipients()]
-    data = _stuffed(message.message().as_bytes(linesep="\r\n"))
     try:
         smtp.ehlo_or_helo_if_needed()
-        code, reply = smtp.mail(sender)
+        # A message with other than ASCII in it is 8-bit MIME: said so to a server that knows the word.
+        options = ["BODY=8BITMIME"] if smtp.has_extn("8bitmime") and not data.isascii() else []
+        code, reply = smtp.mail(sender, options)
         if code != 250:
             smtp.rset()
             return _refused(code, reply)

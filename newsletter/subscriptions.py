@@ -7,7 +7,6 @@ manage it). An address that never confirms is forgotten once its link has expire
 """
 
 import datetime
-import hashlib
 import logging
 import smtplib
 
@@ -15,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_tasks import task
 
 from briefs.models import Series, Topic
@@ -86,8 +86,14 @@ def parse_choice(value):
 
 
 def normalised(email):
-    """One spelling per address: the domain in lower case (the local part is the server's, but matched without case)."""
+    """One spelling per address: the domain in lower case and in its ASCII (IDNA) form, as it is sent to, so that
+    ``exämple.org`` and ``xn--exmple-cua.org`` are one address (the local part is the server's, but matched
+    without case)."""
     local, _, domain = email.strip().rpartition("@")
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass  # the form's validator accepted it; it is kept as typed
     return f"{local}@{domain.lower()}"
 
 
@@ -118,7 +124,8 @@ def _count(key, window):
 
 
 def _digest(*parts):
-    return hashlib.sha256("\x00".join([settings.SECRET_KEY, *parts]).encode()).hexdigest()[:32]
+    """A keyed digest of a client's or an address's name for its counter: the cache holds neither."""
+    return salted_hmac("newsletter.limit", "\x00".join(parts)).hexdigest()[:32]
 
 
 def check_client(client_address):
@@ -127,9 +134,15 @@ def check_client(client_address):
         raise Limited()
 
 
-def address_allows_mail(email):
-    """Whether one more mail may go to ``email`` today (a quiet ``False`` past the limit: nothing is told)."""
-    return _count(f"newsletter:address:{_digest(email.lower())}", 86400) <= settings.NEWSLETTER_MAILS_PER_ADDRESS_DAY
+def address_allows_mail(email, kind="subscribe"):
+    """Whether one more mail of this kind (``subscribe``: a confirmation or word that it is subscribed already;
+    ``manage``: a link to one's subscriptions) may go to ``email`` today. Past the limit the answer is a quiet
+    ``False``: nothing is told. Each kind has its own budget, so that requests to subscribe someone cannot keep
+    them from their own subscriptions' link."""
+    return (
+        _count(f"newsletter:address:{kind}:{_digest(email.lower())}", 86400)
+        <= settings.NEWSLETTER_MAILS_PER_ADDRESS_DAY
+    )
 
 
 # -- subscribing ----------------------------------------------------------------
@@ -210,7 +223,7 @@ def unsubscribe_all(subscriber):
 def request_manage_link(email):
     """Mail ``email`` a link to its subscriptions, if it has any; says nothing either way."""
     subscriber = find_subscriber(email)
-    if subscriber is None or not address_allows_mail(subscriber.email):
+    if subscriber is None or not address_allows_mail(subscriber.email, "manage"):
         return
     queue.enqueue(send_notice, "manage", subscriber.pk)
 

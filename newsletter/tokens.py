@@ -7,10 +7,9 @@ another. The confirmation and management links expire; an unsubscribe link
 works for as long as the address is subscribed.
 """
 
-import hashlib
-
 from django.conf import settings
 from django.core import signing
+from django.utils.crypto import salted_hmac
 
 CONFIRM = "newsletter.confirm"
 MANAGE = "newsletter.manage"
@@ -32,7 +31,8 @@ class BadToken(Exception):
 
 
 def address_digest(email):
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    """A keyed digest of the address (HMAC with the secret key): a link tells nobody which address it is for."""
+    return salted_hmac("newsletter.address", email.strip().lower()).hexdigest()[:16]
 
 
 def make(purpose, pk, email):

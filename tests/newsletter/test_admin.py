@@ -113,9 +113,10 @@ def test_only_an_exact_address_finds_a_subscriber(db, editor_client):
     assert "someone@example.org" in found
 
 
-def test_announcing_a_correction_is_the_chiefs_and_only_for_public_issues_with_one(
+def test_announcing_a_correction_is_the_chiefs_asks_first_and_goes_once(
     db, client_in_role, django_capture_on_commit_callbacks
 ):
+    subscribe("reader@example.org", scope="all", confirmed_at=timezone.now())
     issue = published()
     draft = make_interview(status=Issue.Status.DRAFT, public_from=None)
     issue.corrections.create(note="A date was wrong.")
@@ -123,12 +124,63 @@ def test_announcing_a_correction_is_the_chiefs_and_only_for_public_issues_with_o
 
     editor = client_in_role("Editor")
     editor.post("/admin/briefs/issue/", action)
+    editor.post("/admin/briefs/issue/", {**action, "confirmed": "yes"})
     assert not Mailing.objects.filter(kind="correction").exists()
 
     chief = client_in_role("Editor-in-chief")
+    asked = chief.post("/admin/briefs/issue/", action).content.decode()
+    assert "Mail subscribers the latest correction?" in asked
+    assert "To <strong>1</strong> address." in asked and "A date was wrong." in asked
+    assert f"Corrected: {issue.series.name} No. {issue.number}" in asked
+    assert "not public, or no published correction" in asked
+    assert not Mailing.objects.filter(kind="correction").exists()  # nothing before the confirmation
+
     with django_capture_on_commit_callbacks(execute=True):
-        answer = chief.post("/admin/briefs/issue/", action, follow=True).content.decode()
+        answer = chief.post("/admin/briefs/issue/", {**action, "confirmed": "yes"}, follow=True).content.decode()
     assert "Queued 1 correction mail" in answer
     assert "1 of the chosen issues was not announced" in answer
     (correction,) = Mailing.objects.filter(kind="correction")
     assert correction.issue == issue and correction.note == "A date was wrong."
+
+    again = chief.post("/admin/briefs/issue/", {**action, "confirmed": "yes"}, follow=True).content.decode()
+    assert "was announced already" in again
+    assert Mailing.objects.filter(kind="correction").count() == 1
+
+
+def test_the_correction_action_checks_each_issue_it_would_announce(db, client, django_user_model):
+    """Publishing is not enough: the issue must be one the user may change."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user("publisher", "p@example.org", "pw-for-tests-only", is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["publish_issue", "view_issue"], content_type__app_label="briefs")
+    )
+    client.force_login(user)
+    issue = published()
+    issue.corrections.create(note="A date was wrong.")
+    client.post(
+        "/admin/briefs/issue/",
+        {"action": "announce_correction", "_selected_action": [issue.pk], "confirmed": "yes"},
+    )
+    assert not Mailing.objects.filter(kind="correction").exists()
+
+
+def test_the_preview_shows_a_title_as_text_never_as_markup(db, editor_client):
+    issue = make_interview(
+        title='Draft <a href="https://evil.example/login">Sign in again</a><meta http-equiv="refresh" content="0">'
+    )
+    page = editor_client.get(f"/admin/newsletter/mailing/preview/{issue.pk}/").content.decode()
+    assert '<a href="https://evil.example/login">' not in page and "<meta http-equiv" not in page
+    assert "&lt;a href=&quot;https://evil.example/login&quot;&gt;" in page or "&lt;a href=" in page
+
+
+def test_the_subscribers_list_has_no_page_per_address(db, editor_client):
+    subscriber = subscribe("someone@example.org", scope="all", confirmed_at=timezone.now())
+    for suffix in ("change/", "delete/", "history/", ""):
+        assert editor_client.get(f"/admin/newsletter/subscriber/{subscriber.pk}/{suffix}").status_code in (302, 404)
+    # Found by its exact address, it can be deleted from the list.
+    editor_client.post(
+        "/admin/newsletter/subscriber/?q=someone@example.org",
+        {"action": "delete_selected", "_selected_action": [subscriber.pk], "post": "yes"},
+    )
+    assert not Subscriber.objects.exists()

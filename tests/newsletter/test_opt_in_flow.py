@@ -198,7 +198,7 @@ def test_the_answer_never_says_whether_an_address_is_subscribed(db, client, smtp
 
     assert (new.status_code, body(new)) == (again.status_code, body(again))
     # The address itself is told, by mail, with a link to manage what it gets.
-    assert smtp.received[1].message["Subject"] == "You already receive EUCACIS publications's mails"
+    assert smtp.received[1].message["Subject"] == "You already receive mails from EUCACIS publications"
     assert "/newsletter/manage/" in smtp.received[1].part("text/plain")
     assert Subscription.objects.count() == 1
 

@@ -78,26 +78,87 @@ def test_an_unreachable_server_leaves_every_mail_waiting_then_sends_each_once(db
     settings.SITE_URL = SITE
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens there
-    settings.NEWSLETTER_RETRY_DELAYS = [60]
+    settings.NEWSLETTER_RETRY_DELAYS = [60, 300]
     subscribers(3)
     issue = run_jobs(publish_new)
     mailing = Mailing.objects.get(issue=issue)
-    assert mailing.state == MailingState.SENDING
-    assert mailing.message.startswith("Waiting to try again: the mail server could not be reached")
-    assert states(issue) == ["pending"] * 3  # the first tried once, the others untouched
-    assert Delivery.objects.filter(mailing=mailing, attempts=1).count() == 1
+    # An outage longer than every delay: the mailing keeps waiting, and no address is charged with it.
+    for attempt in range(1, 5):
+        if attempt > 1:
+            run_jobs(mailings.send_batch.call, mailing.pk)
+        mailing.refresh_from_db()
+        assert mailing.state == MailingState.SENDING
+        assert mailing.server_failures == attempt
+        assert "to reach the mail server): the mail server could not be reached" in mailing.message
+        assert states(issue) == ["pending"] * 3
+        assert not Delivery.objects.filter(mailing=mailing, attempts__gt=0).exists()
 
     from tests.smtp_server import SmtpServer
 
     server = SmtpServer().start()
     try:
         settings.EMAIL_PORT = server.port
-        Delivery.objects.filter(mailing=mailing).update(next_try_at=None)  # its time has come
         run_jobs(mailings.send_batch.call, mailing.pk)
         assert sorted(m.to for m in server.received) == [f"reader{n}@example.org" for n in range(3)]
     finally:
         server.stop()
-    assert Mailing.objects.get(pk=mailing.pk).state == MailingState.DONE
+    mailing.refresh_from_db()
+    assert (mailing.state, mailing.server_failures, mailing.message) == (MailingState.DONE, 0, "")
+
+
+def test_a_mail_that_cannot_be_made_fails_with_why_and_does_not_stall_the_others(db, smtp, run_jobs, settings):  # noqa: F811
+    settings.NEWSLETTER_FROM_EMAIL = "Briefs <news@example.org>\nBcc: everyone@example.org"
+    subscribers(2)
+    issue = run_jobs(publish_new)
+    assert smtp.received == []
+    assert states(issue) == ["failed", "failed"]
+    assert Delivery.objects.filter(error__startswith="The mail could not be made: Invalid address").count() == 2
+    assert Mailing.objects.get(issue=issue).state == MailingState.DONE
+
+
+def test_a_title_with_line_breaks_makes_a_one_line_subject(db, smtp, run_jobs):  # noqa: F811
+    subscribers(1)
+    issue = run_jobs(publish_new, title="Line one\r\nBcc: x@evil.example <b>bold</b>")
+    (mail,) = smtp.received
+    assert mail.message["Subject"].endswith(": Line one Bcc: x@evil.example <b>bold</b>")
+    assert mail.recipients == ["reader0@example.org"]
+    assert states(issue) == ["sent"]
+
+
+def test_a_claim_is_taken_only_of_rows_still_due(db, smtp, settings):  # noqa: F811
+    """Between the SELECT of due rows and the UPDATE that claims them, another job may claim them: not taken twice."""
+    settings.NEWSLETTER_CLAIM_SECONDS = 60
+    subscribers(2)
+    issue = publish_new()
+    mailing = Mailing.objects.get(issue=issue)
+    mailings.start_mailing.call(mailing.pk)
+    now = timezone.now()
+    ids = list(Delivery.objects.filter(mailing=mailing).values_list("pk", flat=True))
+    taken_by_b = mailings._take(mailing.pk, ids[:1], "run-b", now)
+    assert [d.pk for d in taken_by_b] == ids[:1]
+    taken_by_a = mailings._take(mailing.pk, ids, "run-a", now)  # it saw both rows due a moment ago
+    assert [d.pk for d in taken_by_a] == ids[1:]
+    assert Delivery.objects.get(pk=ids[0]).claimed_by == "run-b"
+
+
+def test_an_issue_published_before_the_newsletter_is_not_announced_by_its_corrections_or_republication(
+    db,
+    smtp,
+    run_jobs,  # noqa: F811
+):
+    subscribers(1)
+    issue = run_jobs(publish_new)
+    Mailing.objects.all().delete()  # as if it had been published before the newsletter existed
+    received = len(smtp.received)
+    with transaction.atomic():
+        copy = start(issue, by=None)
+    copy.title = "A corrected title"
+    copy.save()
+    run_jobs(apply_transition, issue, "publish_change", by=None, check_permission=False, comment="Fixed.")
+    apply_transition(Issue.objects.get(pk=issue.pk), "withdraw", by=None, check_permission=False, comment="Error.")
+    run_jobs(apply_transition, Issue.objects.get(pk=issue.pk), "republish", by=None, check_permission=False)
+    assert not Mailing.objects.exists()
+    assert len(smtp.received) == received
 
 
 def test_a_mail_left_before_its_last_line_is_dropped_by_the_server_and_can_be_sent_again(db, smtp):  # noqa: F811

@@ -176,3 +176,33 @@ def test_addresses_differing_in_the_case_of_their_domain_are_one(db, post):
     post({"email": "reader@EXAMPLE.ORG", "receive": "all"})
     assert Subscriber.objects.get().email == "Reader@example.org"
     assert Subscription.objects.count() == 1
+
+
+def test_an_internationalised_domain_is_one_address_in_either_spelling(db, post):
+    post({"email": "user@exämple.org", "receive": "all"})
+    post({"email": "user@xn--exmple-cua.org", "receive": "all"})
+    assert list(Subscriber.objects.values_list("email", flat=True)) == ["user@xn--exmple-cua.org"]
+
+
+def test_a_link_does_not_carry_a_digest_anyone_could_check_an_address_against(db):
+    import hashlib
+
+    from django.core import signing
+
+    subscriber = Subscriber.objects.create(email="a@example.org")
+    _pk, digest = signing.loads(
+        tokens.make(tokens.UNSUBSCRIBE, subscriber.pk, subscriber.email), salt=tokens.UNSUBSCRIBE
+    )
+    assert digest != hashlib.sha256(b"a@example.org").hexdigest()[:16]
+
+
+def test_requests_to_subscribe_someone_do_not_use_up_their_subscriptions_link(db, post, client, settings):
+    settings.NEWSLETTER_REQUESTS_PER_CLIENT_HOUR = 100
+    post({"email": "owner@example.org", "receive": "all"})
+    (path,) = re.findall(r"/newsletter/confirm/\S+/", mail.outbox[0].body)
+    client.post(path)
+    for n in range(5):
+        post({"email": "owner@example.org", "receive": "all"}, REMOTE_ADDR=f"198.51.100.{n}")
+    sent = len(mail.outbox)
+    post({"email": "owner@example.org"}, path="/newsletter/manage/")
+    assert len(mail.outbox) == sent + 1 and "/newsletter/manage/" in mail.outbox[-1].body
