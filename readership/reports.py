@@ -70,11 +70,22 @@ def series_by_month(series, start, end):
     return [(r["issue__number"], r["issue__title"], r["month"], r["views"], r["downloads"]) for r in rows]
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP's CSV injection): such text gets a leading quote.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """A text cell as a spreadsheet must show it: "=HYPERLINK(…)" in a title stays text, never a formula."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(header, rows):
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return out.getvalue()
 
 

@@ -166,3 +166,12 @@ def test_editors_and_the_chief_may_see_the_figures_and_programme_staff_may_not(f
     assert client_in_role("Editor-in-chief").get(SERIES_PAGE).status_code == 200
     assert client_in_role("Editor").get(SERIES_PAGE).status_code == 200
     assert client_in_role("Programme staff").get(SERIES_PAGE).status_code == 403
+
+
+def test_a_title_a_spreadsheet_would_read_as_a_formula_stays_text_in_the_csv():
+    from readership.reports import _csv
+
+    text = _csv(["title", "views"], [('=HYPERLINK("https://evil.example","x")', 3), ("-1 is a number", 1), ("Fine", 2)])
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1] == ['\'=HYPERLINK("https://evil.example","x")', "3"]
+    assert rows[2][0] == "'-1 is a number" and rows[3] == ["Fine", "2"]
