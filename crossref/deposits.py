@@ -37,6 +37,7 @@ from django_tasks import task
 from briefs.document import issue_document
 from briefs.models import Issue, IssueStatus, IssueTransition, Series
 from briefs.workflow import new_doi
+from common.dates import moment_text
 from common.reversing import url_for
 from crossref import client
 from crossref.models import Deposit, DepositReason, DepositState
@@ -84,7 +85,7 @@ def queue_deposit(issue, reason, *, by=None, now=None):
             queued_at=now,
             send_after=send_after,
             requested_by=by,
-            message=f"Waiting for the issue's publication at {_when(send_after)}." if send_after else "",
+            message=f"Waiting for the issue's publication at {moment_text(send_after)}." if send_after else "",
         )
         queue.enqueue(send_deposit, deposit.pk, run_after=send_after)
     return deposit
@@ -155,10 +156,6 @@ def connect():
 
 
 # -- the jobs ------------------------------------------------------------------
-
-
-def _when(moment):
-    return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
 
 
 def _credentials():
@@ -319,7 +316,7 @@ def _after_sending(deposit, answer):
                 if _finish(
                     deposit,
                     DepositState.QUEUED,
-                    f"{answer.message} Trying again at {_when(retry_at)} (attempt {deposit.attempts + 1} "
+                    f"{answer.message} Trying again at {moment_text(retry_at)} (attempt {deposit.attempts + 1} "
                     f"of {len(settings.CROSSREF_RETRY_DELAYS) + 1}).",
                     next_try_at=retry_at,
                 ):
@@ -382,7 +379,7 @@ def check_deposit(deposit_id):
             DepositState.SUBMITTED,
             f"Sent. {answer.message} "
             + (
-                f"Asking again at {_when(next_check)}."
+                f"Asking again at {moment_text(next_check)}."
                 if next_check
                 else "Crossref has not reported a result after many hours: look the batch up in Crossref's "
                 f"admin tool (batch id {deposit.batch_id})."

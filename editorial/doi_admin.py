@@ -10,10 +10,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from briefs.dois import doi_url
+from common.dates import moment_text
 from crossref.deposits import deposit_again, issues_to_deposit, latest_deposits, sending_is_stale
 from crossref.models import Deposit, DepositState
 from editorial import desk
@@ -30,10 +30,6 @@ _STATE_SENTENCES = {
 
 #: A deposit due this long ago and still queued means the worker is not running.
 WORKER_LATE = datetime.timedelta(minutes=5)
-
-
-def _when(moment):
-    return date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
 
 
 def doi_panel(issue):
@@ -53,9 +49,9 @@ def doi_panel(issue):
     now = timezone.now()
     if deposit.state == DepositState.QUEUED and deposit.sending_since is not None:
         message = (
-            f"Being sent since {_when(deposit.sending_since)}."
+            f"Being sent since {moment_text(deposit.sending_since)}."
             if not sending_is_stale(deposit, now)
-            else f"Its sending began at {_when(deposit.sending_since)} and stopped before Crossref's answer was "
+            else f"Its sending began at {moment_text(deposit.sending_since)} and stopped before Crossref's answer was "
             "recorded: deposit the issue again from the issues list."
         )
     elif (
@@ -64,7 +60,7 @@ def doi_panel(issue):
         and now - deposit.queued_at > WORKER_LATE
     ):
         message = (
-            f"{message} It has waited since {_when(deposit.queued_at)}: check that the background worker runs "
+            f"{message} It has waited since {moment_text(deposit.queued_at)}: check that the background worker runs "
             "(“manage.py jobs_worker”)."
         ).strip()
     return format_html(
@@ -75,7 +71,7 @@ def doi_panel(issue):
         _STATE_SENTENCES[deposit.state],
         message,
         deposit.get_reason_display(),
-        _when(deposit.finished_at or deposit.submitted_at or deposit.queued_at),
+        moment_text(deposit.finished_at or deposit.submitted_at or deposit.queued_at),
         history,
     )
 

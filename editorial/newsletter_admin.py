@@ -15,19 +15,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from briefs.document import issue_document
 from briefs.models import Issue, Series, Topic
+from common.dates import moment_text
 from newsletter import mailings
 from newsletter.models import Mailing, MailingKind, MailingState, Scope, Subscriber, Subscription
-
-
-def _when(moment):
-    return date_format(timezone.localtime(moment), "j F Y, H:i") if moment else ""
 
 
 def _counted(queryset):
@@ -52,7 +47,9 @@ def newsletter_panel(issue):
     lines = []
     for mailing in rows:
         if mailing.state == MailingState.WAITING:
-            status = f"waiting for {_when(mailing.send_after)}" if mailing.send_after else "waiting for the worker"
+            status = (
+                f"waiting for {moment_text(mailing.send_after)}" if mailing.send_after else "waiting for the worker"
+            )
         else:
             status = mailing.get_state_display()
         lines.append(
@@ -60,7 +57,7 @@ def newsletter_panel(issue):
                 "<strong>{}</strong> ({}, {}): {} sent, {} failed, {} pending{}{}",
                 mailing.get_kind_display().capitalize(),
                 status,
-                _when(mailing.finished_at or mailing.started_at or mailing.created_at),
+                moment_text(mailing.finished_at or mailing.started_at or mailing.created_at),
                 mailing.sent,
                 mailing.failed,
                 mailing.pending,
@@ -93,7 +90,9 @@ def announce_correction(model_admin, request, queryset):
         elif not model_admin.has_change_permission(request, issue):
             refused.append((issue, "you may not change it"))
         elif Mailing.objects.filter(correction=correction).exists():
-            refused.append((issue, f"its latest correction ({_when(correction.corrected_at)}) was announced already"))
+            refused.append(
+                (issue, f"its latest correction ({moment_text(correction.corrected_at)}) was announced already")
+            )
         else:
             ready.append((issue, correction))
     if request.POST.get("confirmed") != "yes":
@@ -352,7 +351,7 @@ class SubscriberAdmin(admin.ModelAdmin):
         return format_html(
             "<br>".join(["{}"] * len(subscriptions)),
             *[
-                f"{s.label}: asked {_when(s.requested_at)}, confirmed {_when(s.confirmed_at) or 'not yet'}; "
+                f"{s.label}: asked {moment_text(s.requested_at)}, confirmed {moment_text(s.confirmed_at) or 'not yet'}; "
                 f"agreed to “{s.consent_wording}”"
                 for s in subscriptions
             ],

@@ -7,9 +7,9 @@ whoever may delete it may delete them with it.
 
 from django.contrib import admin, messages
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
+from common.dates import moment_text
 from editorial import desk
 from editorial.sharing_forms import ShareLinkForm, ShareLinkFormSet
 from sharing.models import LinkState, ShareLink
@@ -24,10 +24,6 @@ def _may_view_issues(request):
     return request.user.has_perm("briefs.view_issue") or _may_change_issues(request)
 
 
-def _when(moment):
-    return date_format(timezone.localtime(moment), "j F Y, H:i")
-
-
 def _person(user):
     return (user.get_full_name() or user.get_username()) if user else ""
 
@@ -37,7 +33,7 @@ def describe_state(link, *, now=None):
     state = link.state(at=now)
     if state == LinkState.REVOKED:
         by = f" by {_person(link.revoked_by)}" if link.revoked_by else ""
-        return f"Revoked{by} on {_when(link.revoked_at)}"
+        return f"Revoked{by} on {moment_text(link.revoked_at)}"
     if state == LinkState.EXPIRED:
         return "Expired"
     return "Active"
@@ -112,13 +108,13 @@ class ShareLinkInline(admin.TabularInline):
     def made(self, link):
         if link._state.adding:
             return "—"
-        return ", ".join(part for part in (_person(link.created_by), _when(link.created_at)) if part)
+        return ", ".join(part for part in (_person(link.created_by), moment_text(link.created_at)) if part)
 
     @admin.display(description="valid until")
     def valid_until(self, link):
         if link._state.adding:
             return "—"
-        return _when(link.expires_at)
+        return moment_text(link.expires_at)
 
     @admin.display(description="state")
     def state(self, link):

@@ -35,6 +35,7 @@ from django_tasks import task
 
 from briefs.document import issue_document
 from briefs.models import Issue, IssueTransition
+from common.dates import moment_text
 from common.reversing import url_for
 from jobs import queue
 from newsletter import mails, tokens
@@ -369,7 +370,7 @@ def _after_batch(mailing, server_down):
             when = now + datetime.timedelta(seconds=delays[min(failures, len(delays)) - 1])
             Mailing.objects.filter(pk=mailing.pk).update(
                 server_failures=failures,
-                message=f"Waiting to try again at {_when(when)} ({failures} failed attempt"
+                message=f"Waiting to try again at {moment_text(when)} ({failures} failed attempt"
                 f"{'s' if failures != 1 else ''} to reach the mail server): {server_down}",
             )
             queue.enqueue(send_batch, mailing.pk, run_after=when)
@@ -386,25 +387,7 @@ def _after_batch(mailing, server_down):
         queue.enqueue(send_batch, mailing.pk, run_after=max(when, now))
 
 
-def _when(moment):
-    return timezone.localtime(moment).strftime("%-d %B %Y, %H:%M")
-
-
 # -- what the admin shows ------------------------------------------------------
-
-
-def counts(mailing_ids):
-    """``{mailing id: {"sent": n, "failed": n, "pending": n, "skipped": n}}``, in one query."""
-    result = {pk: {"sent": 0, "failed": 0, "pending": 0, "skipped": 0} for pk in mailing_ids}
-    rows = Delivery.objects.filter(mailing_id__in=mailing_ids).values("mailing_id", "state").annotate(n=Count("pk"))
-    for row in rows:
-        key = {
-            DeliveryState.SENT: "sent",
-            DeliveryState.FAILED: "failed",
-            DeliveryState.SKIPPED: "skipped",
-        }.get(row["state"], "pending")
-        result[row["mailing_id"]][key] += row["n"]
-    return result
 
 
 @task()

@@ -262,10 +262,6 @@ class _Sender:
             if self.pending:
                 self._send_pending()
 
-    def wait(self):
-        """Send what waits (the tests; a send is complete when it returns)."""
-        self.send_now()
-
     def _due(self):
         return time.monotonic() - self.since >= settings.READERSHIP_SEND_SECONDS
 
@@ -285,9 +281,6 @@ class _Sender:
             pipeline.execute()
         except Exception as error:
             raise _Unsent(entries, error) from error
-
-    def reset(self):
-        """Nothing to reset: redis-py's client reconnects by itself (kept for the tests' fixtures)."""
 
 
 _scripts = {}

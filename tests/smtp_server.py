@@ -93,9 +93,6 @@ class SmtpServer:
         with self.handler.lock:
             return list(self.handler.received)
 
-    def to(self, address):
-        return [mail for mail in self.received if address in mail.recipients]
-
     def wait_for(self, count, seconds=30):
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:

@@ -43,13 +43,13 @@ def issue():
 
 def flushed():
     """The flush, once Redis has run the counts this process sent it (it sends them without waiting)."""
-    counting._sender.wait()
+    counting._sender.send_now()
     return flush.flush()
 
 
 def waiting(server):
     """The counts waiting in Redis: ``{field: count}``."""
-    counting._sender.wait()
+    counting._sender.send_now()
     lines = server.cli("HGETALL", "readership-test:readership:counts").splitlines()
     return {lines[i]: int(lines[i + 1]) for i in range(0, len(lines), 2)}
 
@@ -73,7 +73,7 @@ def test_with_redis_a_view_is_counted_in_redis_once_per_client_and_reaches_the_d
 
 def test_the_salt_is_kept_in_the_shared_cache_only_with_an_expiry_and_never_in_the_database(redis_server, issue):
     reader().get(issue.get_absolute_url())
-    counting._sender.wait()
+    counting._sender.send_now()
     key = f"readership-test:readership:salt:{timezone.localdate().isoformat()}"
     salt_keys = [k for k in redis_server.cli("KEYS", "*salt*").splitlines()]
     assert len(salt_keys) == 1 and key in salt_keys[0]
@@ -121,18 +121,18 @@ def test_the_worker_enqueues_the_flush_every_readership_flush_seconds(
     now = [0.0]
     every = Every([("readership.flush.flush_counts", 60)], clock=lambda: now[0])
     reader().get(issue.get_absolute_url())
-    counting._sender.wait()
+    counting._sender.send_now()
     with django_capture_on_commit_callbacks(execute=True):  # the tests' ImmediateBackend runs the job on commit
         assert every.enqueue_due() == ["readership.flush.flush_counts"]  # at once when the worker starts
     assert counts(issue) == (1, 0)
     reader("198.51.100.1").get(issue.get_absolute_url())
     now[0] = 59
-    counting._sender.wait()
+    counting._sender.send_now()
     with django_capture_on_commit_callbacks(execute=True):
         assert every.enqueue_due() == []
     assert counts(issue) == (1, 0)
     now[0] = 60
-    counting._sender.wait()
+    counting._sender.send_now()
     with django_capture_on_commit_callbacks(execute=True):
         assert every.enqueue_due() == ["readership.flush.flush_counts"]
     assert counts(issue) == (2, 0)
