@@ -321,3 +321,27 @@ def _any_message():
     from django.core.mail import EmailMessage
 
     return EmailMessage("s", "b", "a@example.org", ["b@example.org"])
+
+
+def test_an_issue_withdrawn_before_its_mailing_starts_is_not_mailed(db, smtp):  # noqa: F811
+    subscribers(2)
+    issue = publish_new()  # its start job has not run yet (no worker here)
+    apply_transition(Issue.objects.get(pk=issue.pk), "withdraw", by=None, check_permission=False, comment="Error.")
+    mailing = Mailing.objects.get(issue=issue)
+    mailings.start_mailing.call(mailing.pk)
+    mailing.refresh_from_db()
+    assert mailing.state == MailingState.CANCELLED
+    assert mailing.message == "Not sent: the issue was not public when its mail was due."
+    assert not Delivery.objects.filter(mailing=mailing).exists() and smtp.received == []
+
+
+def test_a_start_job_that_runs_before_the_issues_minute_chooses_nobody_yet(db, smtp):  # noqa: F811
+    subscribers(1)
+    issue = make_interview(status=Issue.Status.APPROVED, public_from=None)
+    apply_transition(issue, "publish", by=None, check_permission=False, at=timezone.now() + datetime.timedelta(hours=1))
+    mailing = Mailing.objects.get(issue=issue)
+    assert mailing.send_after == Issue.objects.get(pk=issue.pk).public_from
+    mailings.start_mailing.call(mailing.pk)  # a worker's clock ahead of the database's, say
+    mailing.refresh_from_db()
+    assert mailing.state == MailingState.WAITING
+    assert not Delivery.objects.filter(mailing=mailing).exists() and smtp.received == []
